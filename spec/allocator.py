@@ -1,0 +1,679 @@
+"""The buddy allocator and the per-cpu lists, shared by every design.
+
+Each method that returns statements is named after the kernel function it models and
+reads like it; the designs (spec/design_*.py) override the free-list manipulators that the
+reporting series changed.  References are to v5.3 .. v5.7 unless a method says otherwise;
+``pcp_cache`` off selects the v6.10 behaviour where the page's migratetype is no longer
+cached in ``page->index``.
+"""
+
+from __future__ import annotations
+
+from itertools import count
+
+from spec.expr import (
+    NONE, And, Count, Expr, ExprLike, Find, Ite, Lit, Max, Min, Name, Not, Or, StateVarRef, lift,
+)
+from spec.ir import Action, Assign, Check, Config, Domain, For, ForEach, If, Let, Param, StateVar, Stmt
+from spec.kernel import (
+    ALLOC, BUDDY, BY_STALE, BY_OWNER, BY_PCP, CMA, FALLBACKS, FREEING, HIGHATOMIC, ISOLATE,
+    MIGRATE_PCPTYPES, MIGRATE_TYPES, MOVABLE, PCP, R_IDLE, R_REQUESTED, TAIL, UNMOVABLE, W_IDLE,
+    Domains,
+)
+
+PAGE_ALLOC = "mm/page_alloc.c"
+PAGE_ISOLATION = "mm/page_isolation.c"
+Block = list[Stmt]
+
+where = StateVarRef("where")
+order_of = StateVarRef("order")
+list_mt = StateVarRef("list_mt")
+cpu_of = StateVarRef("cpu")
+pos = StateVarRef("pos")
+reported = StateVarRef("reported")
+index = StateVarRef("index")
+index_by = StateVarRef("index_by")
+local_mt = StateVarRef("local_mt")
+pb_mt = StateVarRef("pb_mt")
+nr_free = StateVarRef("nr_free")
+nr_free_pages = StateVarRef("nr_free_pages").value
+nr_free_cma = StateVarRef("nr_free_cma").value
+reporting_state = StateVarRef("reporting_state").value
+
+
+def assign(target: Expr, value: ExprLike) -> Assign:
+    """``target := value`` where ``target`` is ``var[index]``."""
+    from spec.expr import Get
+
+    if not isinstance(target, Get):
+        raise TypeError("assign() needs a state element such as where[p] on the left")
+    return Assign(target.var, target.index, lift(value))
+
+
+class Allocator:
+    """The model shared by all designs; a design subclass adds reporting."""
+
+    design = "base"
+
+    def __init__(self, cfg: Config, pcp_cache: bool, fault: str | None) -> None:
+        self.cfg = cfg
+        self.d = Domains(cfg)
+        self.pcp_cache = pcp_cache
+        self.fault = fault
+        self.MIN = cfg.pageblock_order  # PAGE_REPORTING_MIN_ORDER = pageblock_order
+        self._fresh = count()
+        cma_blocks = (cfg.nblocks - 1,) if "CMA" in cfg.migratetypes else ()
+        self.cma_blocks: tuple[int, ...] = cma_blocks
+
+    # ----------------------------------------------------------------- helpers
+    def fresh(self, stem: str) -> str:
+        return f"{stem}_{next(self._fresh)}"
+
+    def block_of(self, page: ExprLike) -> Expr:
+        return lift(page) >> self.cfg.pageblock_order
+
+    def pfn_mt(self, page: ExprLike) -> Expr:
+        """get_pfnblock_migratetype(page, pfn)"""
+        return pb_mt[self.block_of(page)]
+
+    def has_isolate_pageblock(self) -> Expr:
+        return Count("b", "block", pb_mt[Name("b")] == ISOLATE) > 0
+
+    def on_free_list(self, q: ExprLike, o: ExprLike, mt: ExprLike) -> Expr:
+        return And(where[q] == BUDDY, order_of[q] == o, list_mt[q] == mt)
+
+    def on_pcp_list(self, q: ExprLike, cpu: ExprLike, mt: ExprLike) -> Expr:
+        return And(where[q] == PCP, cpu_of[q] == cpu, list_mt[q] == mt)
+
+    def same_list(self, q: ExprLike, page: ExprLike) -> Expr:
+        """q is on the same free or pcp list as page (page itself included)."""
+        return And(
+            Or(where[page] == BUDDY, where[page] == PCP),
+            where[q] == where[page], order_of[q] == order_of[page],
+            list_mt[q] == list_mt[page], cpu_of[q] == cpu_of[page],
+        )
+
+    def free_list_len(self, o: ExprLike, mt: ExprLike) -> Expr:
+        return Count("q", "pfn", self.on_free_list(Name("q"), o, mt))
+
+    def first_on_free_list(self, o: ExprLike, mt: ExprLike) -> Expr:
+        return Find("q", "pfn", And(self.on_free_list(Name("q"), o, mt), pos[Name("q")] == 0))
+
+    def page_at(self, page: ExprLike, at: ExprLike) -> Expr:
+        """The page at position ``at`` of page's list, or NONE."""
+        q = Name("q")
+        return Find("q", "pfn", And(self.same_list(q, page), pos[q] == at))
+
+    def page_is_buddy(self, buddy: ExprLike, o: ExprLike) -> Expr:
+        return And(where[buddy] == BUDDY, order_of[buddy] == o)
+
+    # ------------------------------------------------------------ list_head ops
+    def list_del(self, page: ExprLike) -> Block:
+        """list_del(&page->lru): close the gap behind the page; the caller says where
+        the page goes next."""
+        q = Name("q")
+        return [ForEach("q", "pfn", (Assign("pos", (q,), Ite(
+            And(self.same_list(q, page), pos[q] > pos[page]), pos[q] - 1, pos[q])),))]
+
+    def list_insert(self, page: ExprLike, at: ExprLike, w: int, o: ExprLike, mt: ExprLike,
+                    cpu: ExprLike = 0) -> Block:
+        """Link ``page`` (not on any list) at position ``at`` of list (w, o, mt, cpu)."""
+        q = Name("q")
+        member = And(where[q] == w, order_of[q] == o, list_mt[q] == mt, cpu_of[q] == cpu)
+        k = self.fresh("at")  # evaluated once, before the page joins the list
+        return [
+            Let(k, lift(at)),
+            ForEach("q", "pfn", (Assign("pos", (q,), Ite(And(member, pos[q] >= Name(k)), pos[q] + 1, pos[q])),)),
+            assign(where[page], w), assign(order_of[page], o), assign(list_mt[page], mt),
+            assign(cpu_of[page], cpu), assign(pos[page], Name(k)),
+        ]
+
+    def list_rotate_to_front(self, page: ExprLike, length: ExprLike) -> Block:
+        """list_rotate_to_front(&page->lru, list): page becomes the first entry."""
+        q = Name("q")
+        k = self.fresh("k")
+        return [Let(k, pos[page]), ForEach("q", "pfn", (Assign("pos", (q,), Ite(
+            self.same_list(q, page),
+            Ite(pos[q] >= Name(k), pos[q] - Name(k), pos[q] + length - Name(k)), pos[q])),))]
+
+    def retire(self, page: ExprLike) -> Block:
+        """The page was unlinked from a free list or is being freed: whatever ->index
+        held belongs to its previous life.  Every path that reads ->index later writes it
+        first (or the read is flagged), so the model keeps no value: index := 0, stale."""
+        return [assign(index[page], 0), assign(index_by[page], BY_STALE)]
+
+    def leave_list(self, page: ExprLike, w: int, o: ExprLike = 0) -> Block:
+        """After list_del: the page is now ``w`` (ALLOC, REPORTING, TAIL, ...)."""
+        return [assign(where[page], w), assign(order_of[page], o), assign(list_mt[page], 0),
+                assign(cpu_of[page], 0), assign(pos[page], 0)]
+
+    # -------------------------------------------- free-list manipulators (5.3+)
+    def add_to_free_list(self, page: ExprLike, o: ExprLike, mt: ExprLike) -> Block:
+        """list_add(&page->lru, &area->free_list[migratetype]); area->nr_free++"""
+        return [*self.list_insert(page, 0, BUDDY, o, mt), self.counter_add(nr_free[o], 1)]
+
+    def add_to_free_list_tail(self, page: ExprLike, o: ExprLike, mt: ExprLike) -> Block:
+        """list_add_tail(&page->lru, &area->free_list[migratetype]); nr_free++"""
+        return [*self.list_insert(page, self.free_list_len(o, mt), BUDDY, o, mt),
+                self.counter_add(nr_free[o], 1)]
+
+    def move_to_free_list(self, page: ExprLike, o: ExprLike, mt: ExprLike) -> Block:
+        """list_move(&page->lru, &area->free_list[migratetype])"""
+        return [*self.list_del(page), *self.list_insert(page, 0, BUDDY, o, mt)]
+
+    def del_page_from_free_list(self, page: ExprLike, o: ExprLike, why: str = "") -> Block:
+        """list_del; __ClearPageBuddy; set_page_private(page, 0); nr_free--.
+        Reported is cleared here in every design (the designs add their bookkeeping).
+        ``why`` says who unlinks: "merge" (__free_one_page absorbing a buddy),
+        "alloc" (__rmqueue_smallest) or "" (anything else); faults key on it."""
+        keep = (self.fault == "merge-keeps-reported" and why == "merge") or (
+            self.fault == "alloc-keeps-reported" and why == "alloc")
+        clear = [] if keep else self.del_page_from_reported_list(page, o)
+        return [*clear, *self.list_del(page), *self.leave_list(page, TAIL), *self.retire(page),
+                self.counter_add(nr_free[o], -1)]
+
+    def del_page_from_reported_list(self, page: ExprLike, o: ExprLike) -> Block:
+        """What unlinking a Reported page must undo; nothing without reporting."""
+        return []
+
+    # --------------------------------------------------------- free accounting
+    def counter_add(self, counter: Expr, delta: ExprLike) -> Assign:
+        """counter += delta.  The kernel's counters are machine words that can drift when
+        its accounting is off; the model clamps them to 0..npfn so that a drifting
+        counter keeps the state space finite (free_counts flags the first wrong value)."""
+        return assign(counter, Min(Max(counter + delta, 0), self.cfg.npfn))
+
+    def mod_zone_freepage_state(self, delta: ExprLike, mt: ExprLike) -> Block:
+        """__mod_zone_freepage_state(zone, nr_pages, migratetype)"""
+        return [self.counter_add(nr_free_pages, delta),
+                If(lift(mt) == CMA, (self.counter_add(nr_free_cma, delta),))]
+
+    # ----------------------------------------------------------- freeing pages
+    def merge_allowed(self, mt: ExprLike, buddy_mt: ExprLike) -> Expr:
+        """Merging across pageblocks (order >= pageblock_order)."""
+        if self.pcp_cache:  # v5.3 .. v5.13: only isolation stops a merge
+            return Not(And(self.has_isolate_pageblock(), lift(mt) != buddy_mt,
+                           Or(lift(mt) == ISOLATE, lift(buddy_mt) == ISOLATE)))
+        # v5.14+ (v6.10 here): migratetype_is_mergeable() on both sides
+        return self.mergeable(mt, buddy_mt)
+
+    @staticmethod
+    def mergeable(a: ExprLike, b: ExprLike) -> Expr:
+        """Two pageblock types that may share a free chunk: equal, or both ordinary."""
+        return Or(lift(a) == b, And(lift(a) < MIGRATE_PCPTYPES, lift(b) < MIGRATE_PCPTYPES))
+
+    def _free_one_page(self, page: ExprLike, o: ExprLike, mt: ExprLike, reported_page: bool,
+                        notify: bool, to_tail: bool = False) -> tuple[Block, Expr, Expr]:
+        """Merge with free buddies, then link the chunk to a free list.  Returns the
+        statements and the head pfn and order of the resulting chunk."""
+        cfg = self.cfg
+        p, o_, m, mt_, b = (self.fresh(s) for s in ("pfn", "order", "merging", "mt", "buddy"))
+        P, O, M, MT, B = Name(p), Name(o_), Name(m), Name(mt_), Name(b)
+        body: Block = [Let(p, lift(page)), Let(o_, lift(o)), Let(m, Lit(1)), Let(mt_, lift(mt)),
+                       *self.leave_list(P, TAIL),  # until linked below, the page heads nothing
+                       *self.retire(P),
+                       *self.mod_zone_freepage_state_if_not_isolate(1 << O, MT)]
+        step: Block = [
+            Let(b, P ^ (1 << O)),
+            If(And(O >= cfg.pageblock_order, Not(self.merge_allowed(MT, self.pfn_mt(B)))),
+               (Let(m, Lit(0)),)),
+            If(And(M == 1, self.page_is_buddy(B, O)),
+               (If(O >= cfg.pageblock_order, (Check(
+                   "no_mixed_merge", "__free_one_page: merging buddies of two pageblocks",
+                   self.mergeable(self.pfn_mt(P), self.pfn_mt(B))),)),
+                *self.del_page_from_free_list(B, O, why="merge"),
+                Let(p, P & B), Let(o_, O + 1)),
+               (Let(m, Lit(0)),)),
+        ]
+        body.append(For(self.fresh("i"), Lit(0), Lit(cfg.max_order - 1),
+                        (If(And(M == 1, O < cfg.max_order - 1), tuple(step)),)))
+        # done_merging: set_page_order; tail if a higher-order merge is likely
+        # (buddy_merge_likely, v5.2+), or if the caller forces it
+        cp = self.fresh("combined")
+        hb = self.fresh("higher_buddy")
+        likely = And(O < cfg.max_order - 2, self.page_is_buddy(Name(hb), O + 1))
+        tail_cond: Expr = Lit(1) if (reported_page or to_tail) else likely
+        body += [
+            Let(cp, (P ^ (1 << O)) & P),
+            Let(hb, Ite(O < cfg.max_order - 1, Name(cp) ^ (1 << (O + 1)), Lit(0))),
+            If(tail_cond, tuple(self.add_to_free_list_tail(P, O, MT)),
+               tuple(self.add_to_free_list(P, O, MT))),
+        ]
+        if notify:
+            body += self.page_reporting_notify_free(O)
+        return body, P, O
+
+    def mod_zone_freepage_state_if_not_isolate(self, delta: ExprLike, mt: ExprLike) -> Block:
+        return [If(lift(mt) != ISOLATE, tuple(self.mod_zone_freepage_state(delta, mt)))]
+
+    def page_reporting_notify_free(self, o: ExprLike) -> Block:
+        return []
+
+    def free_one_page(self, page: ExprLike, o: ExprLike, mt: ExprLike) -> Block:
+        """free_one_page(): re-read the block's type under the lock when isolation is
+        about (v5.3: has_isolate_pageblock || is_migrate_isolate)."""
+        m = self.fresh("mt")
+        body: Block = [Let(m, lift(mt)),
+                       If(Or(self.has_isolate_pageblock(), Name(m) == ISOLATE),
+                          (Let(m, self.pfn_mt(page)),))]
+        stmts, _, _ = self._free_one_page(page, o, Name(m), reported_page=False, notify=True)
+        return body + stmts
+
+    # ------------------------------------------------------- allocating pages
+    def expand(self, page: ExprLike, low: ExprLike, high: ExprLike, mt: ExprLike) -> Block:
+        """expand(): hand the upper halves back to the head of the free lists."""
+        out: Block = []
+        for h in range(self.cfg.max_order - 1):
+            half = lift(page) + (1 << h)
+            out.append(If(And(lift(low) <= h, lift(high) > h),
+                          tuple(self.add_to_free_list(half, Lit(h), mt))))
+        return out
+
+    def set_pcppage_migratetype(self, page: ExprLike, mt: ExprLike) -> Block:
+        return [assign(index[page], mt), assign(index_by[page], BY_PCP)]
+
+    def _rmqueue_smallest(self, o: ExprLike, mt: ExprLike, result: str) -> Block:
+        """First page of the smallest non-empty free_list[>= order][mt]; sets ``result``
+        to the page or NONE."""
+        cur, cand = self.fresh("current_order"), self.fresh("candidate")
+        search: Block = [Let(result, NONE), Let(cur, Lit(0))]
+        for c in range(self.cfg.max_order):
+            search.append(If(And(Name(result) == NONE, lift(o) <= c), (
+                Let(cand, self.first_on_free_list(c, mt)),
+                If(Name(cand) != NONE, (Let(result, Name(cand)), Let(cur, Lit(c)))))))
+        R = Name(result)
+        take: Block = [*self.del_page_from_free_list(R, Name(cur), why="alloc"),
+                       *self.expand(R, o, Name(cur), mt)]
+        if self.pcp_cache:
+            take += self.set_pcppage_migratetype(R, mt)
+        return search + [If(R != NONE, tuple(take))]
+
+    def can_steal_fallback(self, o: int, start_mt: ExprLike) -> Expr:
+        pb = self.cfg.pageblock_order
+        if o >= pb or o >= pb // 2:
+            return Lit(1)
+        return Or(lift(start_mt) == RECLAIMABLE_, lift(start_mt) == UNMOVABLE)
+
+    def find_suitable_fallback(self, o: int, start_mt: int) -> Expr:
+        """The first fallback type whose free_list[o] is not empty, or NONE."""
+        result: Expr = NONE
+        for fb in reversed(FALLBACKS[start_mt]):
+            result = Ite(self.free_list_len(o, fb) > 0, Lit(fb), result)
+        return result
+
+    def _rmqueue_fallback(self, o: ExprLike, start_mt: int) -> Block:
+        """Steal from the largest fallback chunk (v5.3 __rmqueue_fallback without
+        ALLOC_NOFRAGMENT), then steal_suitable_fallback()."""
+        fmt, forder = self.fresh("fallback_mt"), self.fresh("fallback_order")
+        out: Block = [Let(fmt, NONE), Let(forder, Lit(0))]
+        for c in reversed(range(self.cfg.max_order)):
+            f = self.find_suitable_fallback(c, start_mt)
+            out.append(If(And(Name(fmt) == NONE, lift(o) <= c, f != NONE),
+                          (Let(fmt, f), Let(forder, Lit(c)))))
+        page = self.fresh("steal_page")
+        out += [Let(page, Ite(Name(fmt) != NONE, self.first_on_free_list(Name(forder), Name(fmt)), NONE)),
+                If(Name(page) != NONE, tuple(self.steal_suitable_fallback(Name(page), Name(forder), start_mt)))]
+        return out
+
+    def steal_suitable_fallback(self, page: Expr, o: Expr, start_mt: int) -> Block:
+        cfg = self.cfg
+        old, free = self.fresh("old_block_type"), self.fresh("free_pages")
+        blocks_of_chunk = [
+            If(And(o >= cfg.pageblock_order, self.block_of(page) <= b,
+                   lift(b) < self.block_of(page + (1 << o))),
+               (assign(pb_mt[b], start_mt),))
+            for b in range(cfg.nblocks)
+        ]
+        whole_block = [
+            *self.move_freepages_block(self.block_of(page), start_mt, free),
+            If(Or(Name(old) == MOVABLE, Name(free) >= (1 << (cfg.pageblock_order - 1))),
+               (assign(pb_mt[self.block_of(page)], start_mt),)),
+        ]
+        return [
+            Let(old, self.pfn_mt(page)),
+            If(Or(Name(old) == HIGHATOMIC, o >= cfg.pageblock_order),
+               (*blocks_of_chunk, *self.move_to_free_list(page, o, start_mt)),
+               tuple(whole_block)),
+        ]
+
+    def move_freepages_block(self, block: ExprLike, mt: ExprLike, moved: str) -> Block:
+        """Move every free chunk whose head lies in the block to free_list[.][mt];
+        ``moved`` counts the pages."""
+        size = 1 << self.cfg.pageblock_order
+        out: Block = [Let(moved, Lit(0))]
+        for i in range(size):
+            p = (lift(block) << self.cfg.pageblock_order) + i
+            for o in range(self.cfg.max_order):
+                out.append(If(And(where[p] == BUDDY, order_of[p] == o),
+                              (*self.move_to_free_list(p, Lit(o), mt),
+                               Let(moved, Name(moved) + (1 << o)))))
+        return out
+
+    def _rmqueue(self, o: ExprLike, mt: int, result: str) -> Block:
+        """__rmqueue(): smallest, then CMA for MOVABLE, then steal and retry."""
+        out = self._rmqueue_smallest(o, mt, result)
+        retry: Block = []
+        if mt == MOVABLE and CMA in self.d.config_mts:
+            retry += self._rmqueue_smallest(o, CMA, result)
+        fallback = [*self._rmqueue_fallback(o, mt), *self._rmqueue_smallest(o, mt, result)]
+        if mt in FALLBACKS:
+            retry.append(If(Name(result) == NONE, tuple(fallback)))
+        return out + [If(Name(result) == NONE, tuple(retry))]
+
+    def rmqueue_possible(self, o: ExprLike, mt: int) -> Expr:
+        """__rmqueue(order, mt) would find a page (the guard of an allocation)."""
+        q = Name("q")
+        lists = [mt, *FALLBACKS.get(mt, ())] + ([CMA] if mt == MOVABLE else [])
+        return Count("q", "pfn", And(where[q] == BUDDY, order_of[q] >= o,
+                                     Or(*(list_mt[q] == m for m in lists)))) > 0
+
+    def owner_takes(self, page: ExprLike, o: ExprLike) -> Block:
+        """prep_new_page(): the page belongs to its user, who may write ->index."""
+        return [Check("isolated_pages_stay_isolated", "prep_new_page: page of an isolated pageblock",
+                      self.pfn_mt(page) != ISOLATE),
+                *self.leave_list(page, ALLOC, o),
+                assign(index[page], self.d.owner_index), assign(index_by[page], BY_OWNER)]
+
+    def pcp_read_site(self, page: ExprLike, site: str, on_pcp_list: bool = False) -> Check:
+        """get_pcppage_migratetype(page): the last write of ->index was
+        set_pcppage_migratetype on the page's current trip through the pcp/alloc path;
+        on a pcp list the value is the list's type (CMA/HIGHATOMIC ride on MOVABLE)."""
+        cond = And(index_by[page] == BY_PCP, index[page] < MIGRATE_TYPES)
+        if on_pcp_list:
+            cond = And(cond, Or(index[page] == list_mt[page], And(
+                list_mt[page] == MOVABLE, Or(index[page] == CMA, index[page] == HIGHATOMIC))))
+        return Check("index_trusted", site, cond)
+
+    # -------------------------------------------------------------- the state
+    def state_vars(self) -> list[StateVar]:
+        d = self.d
+        return [
+            StateVar("where", (d.pfn,), d.where, "where the page is (TAIL: inside a chunk headed elsewhere)"),
+            StateVar("order", (d.pfn,), d.order, "page_private while Buddy, compound order while allocated"),
+            StateVar("list_mt", (d.pfn,), d.mt, "the free list or pcp list the page is on"),
+            StateVar("cpu", (d.pfn,), d.cpu, "the CPU whose pcp list holds the page"),
+            StateVar("pos", (d.pfn,), d.pos, "position in its list (0 = first); scatterlist slot while REPORTING"),
+            StateVar("reported", (d.pfn,), d.bool, "PG_reported"),
+            StateVar("index", (d.pfn,), d.index, "page->index"),
+            StateVar("index_by", (d.pfn,), d.index_by, "who wrote page->index last, and so what it means", ghost=True),
+            StateVar("local_mt", (d.pfn,), d.mt, "migratetype a freeing task read before taking the zone lock", ghost=True),
+            StateVar("pb_mt", (d.block,), d.mt, "the pageblock's migratetype"),
+            StateVar("nr_free", (d.order,), d.count, "zone->free_area[order].nr_free"),
+            StateVar("nr_free_pages", (), d.count, "NR_FREE_PAGES"),
+            StateVar("nr_free_cma", (), d.count, "NR_FREE_CMA_PAGES"),
+        ]
+
+    def init(self) -> list[Stmt]:
+        """The zone after boot: every pageblock MOVABLE (CMA blocks CMA), all memory free
+        in max-order chunks; a chunk that holds a CMA block is freed pageblock by
+        pageblock, as init_cma_reserved_pageblock() does."""
+        cfg = self.cfg
+        out: list[Stmt] = []
+        top = cfg.max_order - 1
+        per_block = 1 << cfg.pageblock_order
+        chunks: list[tuple[int, int, int]] = []  # (head, order, mt)
+        for head in range(0, cfg.npfn, 1 << top):
+            blocks = range(head // per_block, (head + (1 << top)) // per_block)
+            if any(b in self.cma_blocks for b in blocks):
+                chunks += [(b * per_block, cfg.pageblock_order, self.restore_mt(b)) for b in blocks]
+            else:
+                chunks.append((head, top, MOVABLE))
+        for b in range(cfg.nblocks):
+            out.append(assign(pb_mt[b], self.restore_mt(b)))
+        for p in range(cfg.npfn):
+            out += [assign(where[p], TAIL), assign(index_by[p], BY_STALE)]
+        rank: dict[tuple[int, int], int] = {}
+        for head, o, mt in chunks:
+            at = rank.get((o, mt), 0)
+            rank[(o, mt)] = at + 1
+            out += [assign(where[head], BUDDY), assign(order_of[head], o), assign(list_mt[head], mt),
+                    assign(pos[head], at), self.counter_add(nr_free[o], 1),
+                    *self.mod_zone_freepage_state(1 << o, mt)]
+        return out
+
+    # ------------------------------------------------------------------ actions
+    def actions(self) -> list[Action]:
+        return [
+            self.act_rmqueue_pcplist(), self.act_rmqueue_bulk(), self.act_rmqueue_buddy(),
+            self.act_free_unref_page_prepare(), self.act_free_unref_page_commit(),
+            self.act_free_pcppages_bulk(), self.act_free_pages_ok(), self.act_free_one_page(),
+            self.act_start_isolate_page_range(), self.act_undo_isolate_page_range(),
+        ]
+
+    def act_rmqueue_pcplist(self) -> Action:
+        cpu, mt = Name("cpu"), Name("migratetype")
+        page = self.fresh("page")
+        first = Find("q", "pfn", And(self.on_pcp_list(Name("q"), cpu, mt), pos[Name("q")] == 0))
+        return Action(
+            "rmqueue_pcplist", "rmqueue_pcplist", PAGE_ALLOC,
+            "A user allocates an order-0 page: the first page of this CPU's pcp list.",
+            (Param("cpu", self.d.cpu), Param("migratetype", self.d.alloc_mt)),
+            (self.alloc_mt_ok(mt), first != NONE),
+            (Let(page, first), *self.list_del(Name(page)), *self.owner_takes(Name(page), 0)),
+            environment=True,
+        )
+
+    def alloc_mt_ok(self, mt: Expr) -> Expr:
+        return Or(*(mt == m for m in self.d.alloc_mts))
+
+    def act_rmqueue_bulk(self) -> Action:
+        """rmqueue_bulk(): the pcp list is empty, refill it with one page (batch 1)."""
+        cpu, mt = Name("cpu"), Name("migratetype")
+        page = self.fresh("page")
+        per_mt: list[Stmt] = []
+        for m in self.d.alloc_mts:
+            body = self._rmqueue(0, m, page)
+            P = Name(page)
+            acct_mt = index[P] if self.pcp_cache else self.pfn_mt(P)
+            body += [
+                *([self.pcp_read_site(P, "rmqueue_bulk: is_migrate_cma(get_pcppage_migratetype(page))")]
+                  if self.pcp_cache else []),
+                *self.list_insert(P, Count("q", "pfn", self.on_pcp_list(Name("q"), cpu, m)), PCP, 0, m, cpu),
+                *self.mod_zone_freepage_state(-1, acct_mt),
+            ]
+            per_mt.append(If(mt == m, tuple(body)))
+        empty = Count("q", "pfn", self.on_pcp_list(Name("q"), cpu, mt)) == 0
+        return Action(
+            "rmqueue_bulk", "rmqueue_bulk", PAGE_ALLOC,
+            "An empty pcp list is refilled from the buddy lists by __rmqueue().",
+            (Param("cpu", self.d.cpu), Param("migratetype", self.d.alloc_mt)),
+            (self.alloc_mt_ok(mt), empty, self.any_rmqueue_possible(0, mt)),
+            tuple(per_mt),
+        )
+
+    def any_rmqueue_possible(self, o: ExprLike, mt: Expr) -> Expr:
+        return Or(*(And(mt == m, self.rmqueue_possible(o, m)) for m in self.d.alloc_mts))
+
+    def act_rmqueue_buddy(self) -> Action:
+        o, mt = Name("order"), Name("migratetype")
+        page = self.fresh("page")
+        per_mt: list[Stmt] = []
+        for m in self.d.alloc_mts:
+            P = Name(page)
+            body = self._rmqueue(o, m, page)
+            acct_mt = index[P] if self.pcp_cache else self.pfn_mt(P)
+            body += [
+                *([self.pcp_read_site(P, "rmqueue: __mod_zone_freepage_state(.., get_pcppage_migratetype(page))")]
+                  if self.pcp_cache else []),
+                *self.mod_zone_freepage_state(-(1 << o), acct_mt),
+                *self.owner_takes(P, o),
+            ]
+            per_mt.append(If(mt == m, tuple(body)))
+        return Action(
+            "rmqueue_buddy", "rmqueue", PAGE_ALLOC,
+            "A user allocates a high-order chunk straight from the buddy lists.",
+            (Param("order", self.d.order), Param("migratetype", self.d.alloc_mt)),
+            (o > 0, self.alloc_mt_ok(mt), self.any_rmqueue_possible(o, mt)),
+            tuple(per_mt), environment=True,
+        )
+
+    def act_free_unref_page_prepare(self) -> Action:
+        p = Name("pfn")
+        if not self.pcp_cache:  # v6.10: a local variable, not page->index
+            record: Block = [assign(local_mt[p], self.pfn_mt(p))]
+        elif self.fault == "pcp-index-not-set":
+            record = []
+        else:
+            record = self.set_pcppage_migratetype(p, self.pfn_mt(p))
+        return Action(
+            "free_unref_page_prepare", "free_unref_page_prepare", PAGE_ALLOC,
+            "A user frees an order-0 page; its pageblock's type is read without the zone lock.",
+            (Param("pfn", self.d.pfn),),
+            (where[p] == ALLOC, order_of[p] == 0),
+            (assign(where[p], FREEING), *record), environment=True,
+        )
+
+    def act_free_unref_page_commit(self) -> Action:
+        p, cpu = Name("pfn"), Name("cpu")
+        m = self.fresh("migratetype")
+        M = Name(m)
+        if self.pcp_cache:
+            read: Block = [self.pcp_read_site(p, "free_unref_page_commit: get_pcppage_migratetype(page)"),
+                           Let(m, index[p])]
+        else:
+            read = [Let(m, local_mt[p]), assign(local_mt[p], 0)]
+        pcp_mt = Ite(M >= MIGRATE_PCPTYPES, Lit(MOVABLE), M)
+        to_buddy = self.free_one_page(p, 0, M)
+        to_pcp = self.list_insert(p, 0, PCP, 0, pcp_mt, cpu)
+        return Action(
+            "free_unref_page_commit", "free_unref_page_commit", PAGE_ALLOC,
+            "The freed order-0 page goes to the head of this CPU's pcp list "
+            "(CMA and HIGHATOMIC to the MOVABLE list; ISOLATE straight to the buddy lists).",
+            (Param("pfn", self.d.pfn), Param("cpu", self.d.cpu)),
+            (where[p] == FREEING, order_of[p] == 0),
+            (*read, If(M == ISOLATE, (assign(where[p], TAIL), *to_buddy), tuple(to_pcp))),
+        )
+
+    def act_free_pcppages_bulk(self) -> Action:
+        cpu, mt = Name("cpu"), Name("migratetype")
+        page, m = self.fresh("page"), self.fresh("mt")
+        P, M = Name(page), Name(m)
+        n = Count("q", "pfn", self.on_pcp_list(Name("q"), cpu, mt))
+        last = Find("q", "pfn", And(self.on_pcp_list(Name("q"), cpu, mt), pos[Name("q")] == n - 1))
+        if self.pcp_cache:
+            read: Block = [self.pcp_read_site(P, "free_pcppages_bulk: get_pcppage_migratetype(page)", True),
+                           Let(m, index[P]),
+                           If(self.has_isolate_pageblock(), (Let(m, self.pfn_mt(P)),))]
+        else:
+            read = [Let(m, self.pfn_mt(P))]
+        stmts, _, _ = self._free_one_page(P, 0, M, reported_page=False, notify=True)
+        return Action(
+            "free_pcppages_bulk", "free_pcppages_bulk", PAGE_ALLOC,
+            "Drain one page (the list's last) from a pcp list to the buddy lists.",
+            (Param("cpu", self.d.cpu), Param("migratetype", self.d.alloc_mt)),
+            (n > 0,),
+            (Let(page, last), *read, *self.list_del(P), *self.leave_list(P, TAIL), *stmts),
+        )
+
+    def act_free_pages_ok(self) -> Action:
+        p = Name("pfn")
+        return Action(
+            "__free_pages_ok", "__free_pages_ok", PAGE_ALLOC,
+            "A user frees a high-order chunk; the block's type is read before the zone lock.",
+            (Param("pfn", self.d.pfn),),
+            (where[p] == ALLOC, order_of[p] > 0),
+            (assign(where[p], FREEING), assign(local_mt[p], self.pfn_mt(p))), environment=True,
+        )
+
+    def act_free_one_page(self) -> Action:
+        p = Name("pfn")
+        return Action(
+            "free_one_page", "free_one_page", PAGE_ALLOC,
+            "Under the zone lock, the high-order chunk is merged and linked to a free list.",
+            (Param("pfn", self.d.pfn),),
+            (where[p] == FREEING, order_of[p] > 0),
+            (Let("freeing_mt", local_mt[p]), assign(local_mt[p], 0), assign(where[p], TAIL),
+             *self.free_one_page(p, order_of[p], Name("freeing_mt"))),
+        )
+
+    def isolatable(self, b: ExprLike) -> Expr:
+        """Callers isolate MOVABLE blocks (memory offline) and CMA blocks (cma_alloc)."""
+        return Or(pb_mt[b] == MOVABLE, pb_mt[b] == CMA)
+
+    def isolation_ranges(self) -> list[list[int]]:
+        """The pageblocks of each MAX_ORDER-aligned range: alloc_contig_range() and
+        memory offlining isolate whole aligned ranges, block by block in ascending order
+        (the model takes a range in one step)."""
+        per = 1 << (self.cfg.max_order - 1 - self.cfg.pageblock_order)
+        return [list(range(r, r + per)) for r in range(0, self.cfg.nblocks, per)]
+
+    def set_migratetype_isolate(self, b: int) -> Block:
+        """set_migratetype_isolate(): retype the block, move its free chunks to the
+        ISOLATE lists and take them out of the free counts."""
+        old, moved = self.fresh("mt"), self.fresh("nr_pages")
+        return [Let(old, pb_mt[b]), assign(pb_mt[b], ISOLATE),
+                *self.move_freepages_block(b, ISOLATE, moved),
+                *self.mod_zone_freepage_state(-Name(moved), Name(old))]
+
+    def restore_mt(self, b: int) -> int:
+        return CMA if b in self.cma_blocks else MOVABLE
+
+    def unset_migratetype_isolate(self, b: int) -> Block:
+        """unset_migratetype_isolate(): a free chunk larger than a pageblock whose buddy
+        is not isolated is taken off the list and freed again (so that it can merge);
+        otherwise the block's free chunks move back.  Then the type is restored."""
+        mt, moved, saved = self.fresh("migratetype"), self.fresh("nr_pages"), self.fresh("order")
+        head = b << self.cfg.pageblock_order
+        big = And(where[head] == BUDDY, order_of[head] >= self.cfg.pageblock_order,
+                  order_of[head] < self.cfg.max_order - 1,
+                  pb_mt[self.block_of(head ^ (Lit(1) << order_of[head]))] != ISOLATE)
+        isolate_and_free = [  # __free_pages() after the unlock: the next step frees it
+            Let(saved, order_of[head]),
+            *self._isolate_free_page(head, Name(saved)),
+            assign(where[head], FREEING), assign(order_of[head], Name(saved)),
+            assign(local_mt[head], Name(mt)),
+        ]
+        return [Let(mt, Lit(self.restore_mt(b))),
+                If(big, tuple(isolate_and_free),
+                   (*self.move_freepages_block(b, Name(mt), moved),
+                    *self.mod_zone_freepage_state(Name(moved), Name(mt)))),
+                assign(pb_mt[b], Name(mt))]
+
+    def act_start_isolate_page_range(self) -> Action:
+        r = Name("range")
+        ranges = self.isolation_ranges()
+        dom = Domain("isolation_range", len(ranges))
+        enabled = Lit(int(ISOLATE in self.d.config_mts))
+        return Action(
+            "start_isolate_page_range", "set_migratetype_isolate", PAGE_ISOLATION,
+            "Isolate a MAX_ORDER-aligned range of pageblocks (alloc_contig_range, offlining).",
+            (Param("range", dom),),
+            (enabled, Or(*(And(r == k, *(self.isolatable(b) for b in blocks)) for k, blocks in enumerate(ranges)))),
+            tuple(If(r == k, tuple(st for b in blocks for st in self.set_migratetype_isolate(b)))
+                  for k, blocks in enumerate(ranges)),
+        )
+
+    def act_undo_isolate_page_range(self) -> Action:
+        r = Name("range")
+        ranges = self.isolation_ranges()
+        dom = Domain("isolation_range", len(ranges))
+        return Action(
+            "undo_isolate_page_range", "unset_migratetype_isolate", PAGE_ISOLATION,
+            "Undo the isolation of a range: every block gets its type back.",
+            (Param("range", dom),),
+            (Or(*(And(r == k, *(pb_mt[b] == ISOLATE for b in blocks)) for k, blocks in enumerate(ranges))),),
+            tuple(If(r == k, tuple(st for b in blocks for st in self.unset_migratetype_isolate(b)))
+                  for k, blocks in enumerate(ranges)),
+        )
+
+    def _isolate_free_page(self, page: ExprLike, o: ExprLike) -> Block:
+        """__isolate_free_page(): (watermark check omitted: the model has no watermarks)
+        uncount, unlink, and make the chunk's pageblocks MOVABLE if it is large."""
+        mt = self.fresh("mt")
+        O = lift(o)
+        out: Block = [
+            Let(mt, self.pfn_mt(page)),
+            If(Name(mt) != ISOLATE, tuple(self.mod_zone_freepage_state(-(1 << O), Name(mt)))),
+            Let("isolated_order", O),
+            *self.del_page_from_free_list(page, O),
+        ]
+        for b in range(self.cfg.nblocks):
+            out.append(If(And(Name("isolated_order") >= self.cfg.pageblock_order - 1,
+                              self.block_of(page) <= b,
+                              lift(b) < self.block_of(lift(page) + (1 << Name("isolated_order"))),
+                              Not(Or(pb_mt[b] == ISOLATE, pb_mt[b] == CMA, pb_mt[b] == HIGHATOMIC))),
+                          (assign(pb_mt[b], MOVABLE),)))
+        return out
+
+
+RECLAIMABLE_ = 2

@@ -1,0 +1,43 @@
+"""Named scaled-down configurations (KERNEL.md section 6)."""
+
+from __future__ import annotations
+
+from spec.ir import Config
+from spec.kernel import MIGRATETYPES
+
+CONFIGS: dict[str, Config] = {
+    c.name: c
+    for c in (
+        Config(
+            name="tiny", npfn=4, pageblock_order=1, max_order=3, ncpu=1,
+            migratetypes=("UNMOVABLE", "MOVABLE", "ISOLATE"), capacity=1,
+            doc="4 pages, 2 pageblocks of 2 pages, orders 0-2, 1 CPU, reporting capacity 1",
+        ),
+        Config(
+            name="small", npfn=8, pageblock_order=1, max_order=3, ncpu=2,
+            migratetypes=("UNMOVABLE", "MOVABLE", "CMA", "ISOLATE"), capacity=2,
+            doc="8 pages, 4 pageblocks (the last one CMA), orders 0-2, 2 CPUs, capacity 2",
+        ),
+    )
+}
+DEFAULT_CONFIG = "tiny"
+
+
+class ConfigError(ValueError):
+    """A configuration the model cannot be built for; the message names the fix."""
+
+
+def validate(cfg: Config) -> None:
+    if cfg.npfn < 2 or cfg.npfn & (cfg.npfn - 1) or cfg.npfn > 64:
+        raise ConfigError(f"config {cfg.name}: npfn must be a power of two from 2 to 64")
+    if not 0 < cfg.pageblock_order < cfg.max_order:
+        raise ConfigError(f"config {cfg.name}: need 0 < pageblock_order < max_order")
+    if (1 << (cfg.max_order - 1)) > cfg.npfn:
+        raise ConfigError(f"config {cfg.name}: a max-order chunk (2^(max_order-1)) must fit in npfn")
+    if not 1 <= cfg.ncpu <= 4 or not 1 <= cfg.capacity <= cfg.npfn:
+        raise ConfigError(f"config {cfg.name}: need 1 <= ncpu <= 4 and 1 <= capacity <= npfn")
+    unknown = [m for m in cfg.migratetypes if m not in MIGRATETYPES]
+    if unknown or "MOVABLE" not in cfg.migratetypes:
+        raise ConfigError(
+            f"config {cfg.name}: migratetypes must include MOVABLE and come from {', '.join(MIGRATETYPES)}"
+        )

@@ -1,0 +1,155 @@
+"""The claims, named after what they claim (KERNEL.md section 5).
+
+A claim is a state predicate, a set of read sites (``Check`` statements inside actions
+that name the claim), or both.  Which claims a model carries depends on its design.
+"""
+
+from __future__ import annotations
+
+from spec.allocator import (
+    Allocator, index, index_by, list_mt, nr_free, nr_free_cma, nr_free_pages, order_of, pb_mt, pos,
+    reported, where,
+)
+from collections.abc import Callable
+
+from spec.expr import And, Count, Expr, Forall, Implies, Lit, Name, Or
+from spec.ir import Invariant
+from spec.kernel import (
+    ALLOC, BUDDY, BY_REPORTED_MT, BY_SLOT, BY_SLOT_PENDING, CMA, FREEING, ISOLATE, PCP, REPORTING,
+    SLOT_HEAD, SLOT_PAGE0, W_IDLE,
+)
+from spec.reporting import V9, V10, Boundaries, active, boundary, reported_pages, worker
+
+p, q, b = Name("p"), Name("q"), Name("b")
+
+
+def pages_of_order_sum(m: Allocator, cond: Callable[[Expr], Expr]) -> Expr:
+    total: Expr = Lit(0)
+    for o in range(m.cfg.max_order):
+        total = total + Count("p", "pfn", And(where[p] == BUDDY, order_of[p] == o, cond(p))) * (1 << o)
+    return total
+
+
+def invariants(m: Allocator) -> list[Invariant]:
+    cfg = m.cfg
+    is_head = Or(where[q] == BUDDY, where[q] == PCP, where[q] == ALLOC, where[q] == FREEING,
+                 where[q] == REPORTING)
+    covers = And(is_head, q <= p, p < q + (Lit(1) << order_of[q]))
+    out = [
+        Invariant(
+            "index_trusted",
+            "every read of page->index happens when its last write means what the reader "
+            "assumes, and the value is what the page's state says it must be",
+            None,
+        ),
+        Invariant(
+            "reported_implies_buddy",
+            "PG_reported is set only on the head of a free chunk on a buddy free list",
+            Forall("p", "pfn", Implies(reported[p] == 1, where[p] == BUDDY)),
+        ),
+        Invariant(
+            "reported_only_at_min_order",
+            f"a Reported page has order >= PAGE_REPORTING_MIN_ORDER ({m.MIN})",
+            Forall("p", "pfn", Implies(reported[p] == 1, order_of[p] >= m.MIN)),
+        ),
+        Invariant(
+            "free_list_matches_pageblock",
+            "a free chunk on free_list[o][t] lies in a pageblock whose migratetype is t",
+            Forall("p", "pfn", Implies(where[p] == BUDDY, list_mt[p] == pb_mt[m.block_of(p)])),
+        ),
+        Invariant(
+            "isolated_pages_stay_isolated",
+            "a free page of an ISOLATE pageblock is on an ISOLATE list, and no page of an "
+            "ISOLATE pageblock is handed out",
+            Forall("p", "pfn", Implies(And(where[p] == BUDDY, pb_mt[m.block_of(p)] == ISOLATE),
+                                       list_mt[p] == ISOLATE)),
+        ),
+        Invariant(
+            "free_counts",
+            "nr_free[o], NR_FREE_PAGES and NR_FREE_CMA_PAGES (and reported_pages[o]) equal "
+            "the sums they stand for",
+            And(
+                *(nr_free[o] == Count("p", "pfn", And(where[p] == BUDDY, order_of[p] == o))
+                  for o in range(cfg.max_order)),
+                nr_free_pages == pages_of_order_sum(m, lambda x: list_mt[x] != ISOLATE),
+                nr_free_cma == pages_of_order_sum(m, lambda x: list_mt[x] == CMA),
+                *((reported_pages[o] == Count("p", "pfn", And(where[p] == BUDDY, order_of[p] == o,
+                                                              reported[p] == 1))
+                   for o in range(m.MIN, cfg.max_order)) if isinstance(m, Boundaries) else ()),
+            ),
+        ),
+        Invariant(
+            "no_mixed_merge",
+            "__free_one_page never merges a CMA, HIGHATOMIC or ISOLATE pageblock with a "
+            "pageblock of another type",
+            None,
+        ),
+        Invariant(
+            "no_page_lost",
+            "every page belongs to exactly one chunk, chunks are aligned to their order, and "
+            "no page stays in the scatterlist once the reporting worker is idle",
+            And(
+                Forall("p", "pfn", Count("q", "pfn", covers) == 1),
+                Forall("q", "pfn", Implies(is_head, (q & ((Lit(1) << order_of[q]) - 1)) == 0)),
+                Implies(worker == W_IDLE, Count("p", "pfn", where[p] == REPORTING) == 0),
+            ),
+        ),
+        Invariant(
+            "well_formed_lists",
+            "the pages of each free or pcp list have the distinct positions 0..n-1",
+            Forall("p", "pfn", Implies(Or(where[p] == BUDDY, where[p] == PCP), And(
+                pos[p] < Count("q", "pfn", m.same_list(q, p)),
+                Count("q", "pfn", And(m.same_list(q, p), pos[q] == pos[p])) == 1))),
+        ),
+    ]
+    if isinstance(m, Boundaries):
+        out.append(Invariant(
+            "boundary_valid",
+            "while ACTIVE every reporting boundary slot is its list's head or a Reported page "
+            "on that very list, and every boundary that is used is one of these",
+            Implies(active == 1, And(*(
+                Or(boundary[m.slot(o, mt)] == SLOT_HEAD,
+                   And(boundary[m.slot(o, mt)] >= SLOT_PAGE0, _reported_on(m, boundary[m.slot(o, mt)] - SLOT_PAGE0, o, mt)))
+                for o, mt in m.reporting_lists(True)))),
+        ))
+        out.append(Invariant(
+            "boundary_lookup_sound",
+            "a boundary lookup through page->index finds the slot that points at the page",
+            None,
+        ))
+    if isinstance(m, V9):
+        out.append(Invariant(
+            "reported_index_trusted",
+            "the author's claim: on a Reported free page, page->index holds the migratetype "
+            "of the list the page is on",
+            Forall("p", "pfn", Implies(And(reported[p] == 1, where[p] == BUDDY),
+                                       And(index_by[p] == BY_REPORTED_MT, index[p] == list_mt[p]))),
+        ))
+        out.append(Invariant(
+            "reported_run_at_tail",
+            "while ACTIVE, the pages from a list's boundary to its tail are Reported and none "
+            "in front of the boundary is",
+            Implies(active == 1, And(*(
+                Forall("p", "pfn", Implies(m.on_free_list(p, o, mt), (reported[p] == 1) == _behind(m, p, o, mt)))
+                for o, mt in m.reporting_lists(True)))),
+        ))
+    if isinstance(m, V10):
+        out.append(Invariant(
+            "reported_index_trusted",
+            "on a Reported free page, page->index is its boundary slot, or the placeholder 0 "
+            "that add_page_to_reported_list() wrote",
+            Forall("p", "pfn", Implies(And(reported[p] == 1, where[p] == BUDDY), Or(
+                index_by[p] == BY_SLOT_PENDING,
+                And(index_by[p] == BY_SLOT, index[p] == m.slot(order_of[p], list_mt[p]))))),
+        ))
+    return out
+
+
+def _reported_on(m: Boundaries, page: Expr, o: int, mt: int) -> Expr:
+    return And(m.on_free_list(page, o, mt), reported[page] == 1)
+
+
+def _behind(m: Boundaries, page: Expr, o: int, mt: int) -> Expr:
+    """page is at or behind the boundary of list (o, mt)."""
+    t = boundary[m.slot(o, mt)]
+    return And(t >= SLOT_PAGE0, m.on_free_list(t - SLOT_PAGE0, o, mt), pos[page] >= pos[t - SLOT_PAGE0])

@@ -1,0 +1,202 @@
+"""The intermediate representation every engine consumes: frozen dataclasses, no behaviour.
+
+A :class:`Model` is one design (plus an optional fault and the pcp-cache switch) built for
+one configuration.  Its state is a set of finite arrays (:class:`StateVar`); its actions are
+kernel functions with parameters, a guard (a conjunction of expressions) and a body of
+statements with sequential semantics; its invariants are named claims, each a state
+predicate, a set of read sites (:class:`Check` statements inside action bodies), or both.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Union
+
+from spec.expr import Expr
+
+
+@dataclass(frozen=True)
+class Domain:
+    """A finite set of values 0..size-1, optionally with a label per value.
+
+    ``sort`` marks the domains that stand for "how many there are" (pages, pageblocks,
+    CPUs): a proof for every size treats them as uninterpreted sorts.
+    """
+
+    name: str
+    size: int
+    labels: tuple[str, ...] = ()
+    sort: bool = False
+
+    def label(self, value: int) -> str:
+        if self.labels and 0 <= value < len(self.labels):
+            return self.labels[value]
+        return str(value)
+
+    def value_of(self, label: str) -> int:
+        """Inverse of :meth:`label` (also accepts plain numbers)."""
+        if label in self.labels:
+            return self.labels.index(label)
+        if label.lstrip("-").isdigit() and 0 <= int(label) < self.size:
+            return int(label)
+        choices = ", ".join(self.labels) if self.labels else f"0..{self.size - 1}"
+        raise ValueError(f"{label!r} is not a value of {self.name} (choose from {choices})")
+
+
+@dataclass(frozen=True)
+class StateVar:
+    """An array of ``domain`` values indexed by ``dims`` (no dims: a scalar)."""
+
+    name: str
+    dims: tuple[Domain, ...]
+    domain: Domain
+    doc: str
+    ghost: bool = False  # not kernel memory: bookkeeping the claims need
+
+    @property
+    def length(self) -> int:
+        n = 1
+        for d in self.dims:
+            n *= d.size
+        return n
+
+
+@dataclass(frozen=True, eq=False)
+class Assign:
+    """``var[index] := value`` (reads in later statements see the new value)."""
+
+    var: str
+    index: tuple[Expr, ...]
+    value: Expr
+
+
+@dataclass(frozen=True, eq=False)
+class Let:
+    """Bind or rebind a local of the body (a C local variable of the kernel function)."""
+
+    name: str
+    value: Expr
+
+
+@dataclass(frozen=True, eq=False)
+class If:
+    cond: Expr
+    then: tuple[Stmt, ...]
+    orelse: tuple[Stmt, ...] = ()
+
+
+@dataclass(frozen=True, eq=False)
+class For:
+    """``for var in range(start, stop)`` with bounds fixed by the configuration."""
+
+    var: str
+    start: Expr
+    stop: Expr
+    body: tuple[Stmt, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class ForEach:
+    """A simultaneous update of every element of a sort: each ``Assign`` must index by
+    ``var`` and all right-hand sides are read before any element is written."""
+
+    var: str
+    sort: str
+    body: tuple[Assign, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class Check:
+    """A read site: when the action reaches it, ``cond`` must hold, or the transition
+    violates ``invariant``.  ``site`` names the kernel read (function and field)."""
+
+    invariant: str
+    site: str
+    cond: Expr
+
+
+Stmt = Union[Assign, Let, If, For, ForEach, Check]
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    domain: Domain
+
+
+@dataclass(frozen=True, eq=False)
+class Action:
+    """One atomic step of the kernel or its environment, named after the kernel function."""
+
+    name: str
+    kernel_name: str
+    kernel_file: str
+    doc: str
+    params: tuple[Param, ...]
+    guard: tuple[Expr, ...]
+    body: tuple[Stmt, ...]
+    environment: bool = False  # a move of the page's user, not of mm/ itself
+
+
+@dataclass(frozen=True, eq=False)
+class Invariant:
+    """A named claim: ``expr`` must hold in every reachable state, and every ``Check``
+    naming this invariant must hold on every transition that reaches it."""
+
+    name: str
+    claim: str
+    expr: Expr | None
+
+
+@dataclass(frozen=True)
+class Config:
+    """A scaled-down zone: ``npfn`` pages, buddy arithmetic exactly as the kernel's."""
+
+    name: str
+    npfn: int
+    pageblock_order: int
+    max_order: int  # orders 0 .. max_order - 1, like the kernel's MAX_ORDER
+    ncpu: int
+    migratetypes: tuple[str, ...]
+    capacity: int  # PAGE_REPORTING_CAPACITY
+    doc: str = ""
+
+    @property
+    def nblocks(self) -> int:
+        return self.npfn >> self.pageblock_order
+
+
+@dataclass(frozen=True, eq=False)
+class Model:
+    design: str
+    fault: str | None
+    pcp_cache: bool
+    config: Config
+    constants: dict[str, int]
+    sorts: dict[str, Domain]
+    state_vars: tuple[StateVar, ...]
+    init: tuple[Stmt, ...]  # run on the all-zero state: one initial state
+    actions: tuple[Action, ...]
+    invariants: tuple[Invariant, ...]
+    spec_version: str = field(default="1")
+
+    def var(self, name: str) -> StateVar:
+        for v in self.state_vars:
+            if v.name == name:
+                return v
+        raise KeyError(name)
+
+    def action(self, name: str) -> Action:
+        for a in self.actions:
+            if a.name == name:
+                return a
+        raise KeyError(name)
+
+    @property
+    def digest(self) -> str:
+        """A fingerprint of everything that decides behaviour (dataclass reprs are
+        structural), so a stored trace can tell which spec it was made by."""
+        text = repr((self.design, self.fault, self.pcp_cache, self.config, self.constants,
+                     self.state_vars, self.init, self.actions, self.invariants))
+        return hashlib.sha256(text.encode()).hexdigest()[:16]

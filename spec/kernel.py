@@ -1,0 +1,77 @@
+"""Kernel constants and the value domains of the page-lifecycle model."""
+
+from __future__ import annotations
+
+from spec.ir import Config, Domain
+
+# enum migratetype, in the kernel's order (include/linux/mmzone.h, v5.3 .. v6.9)
+MIGRATETYPES = ("UNMOVABLE", "MOVABLE", "RECLAIMABLE", "HIGHATOMIC", "CMA", "ISOLATE")
+UNMOVABLE, MOVABLE, RECLAIMABLE, HIGHATOMIC, CMA, ISOLATE = range(6)
+MIGRATE_PCPTYPES = 3
+MIGRATE_TYPES = len(MIGRATETYPES)
+
+# fallbacks[] of mm/page_alloc.c: which lists an allocation may steal from, in order
+FALLBACKS = {
+    UNMOVABLE: (RECLAIMABLE, MOVABLE),
+    MOVABLE: (RECLAIMABLE, UNMOVABLE),
+    RECLAIMABLE: (UNMOVABLE, MOVABLE),
+}
+
+# Where a page is.  TAIL: a page inside a chunk whose head page is elsewhere.
+WHERE = ("BUDDY", "PCP", "ALLOC", "FREEING", "REPORTING", "TAIL")
+BUDDY, PCP, ALLOC, FREEING, REPORTING, TAIL = range(6)
+
+# Ghost: who wrote page->index last, and so what its value means.
+# "stale": written in an earlier life of the page (before it was last unlinked from a
+# free list or merged away); the model forgets the value, which nothing may trust.
+INDEX_BY = ("stale", "owner", "pcp_mt", "reported_mt", "boundary_slot", "slot_pending")
+BY_STALE, BY_OWNER, BY_PCP, BY_REPORTED_MT, BY_SLOT, BY_SLOT_PENDING = range(6)
+
+# Reporting state: v9/v10 zone flags REQUESTED/ACTIVE, merged prdev->state.
+REPORTING_STATE = ("IDLE", "REQUESTED", "ACTIVE")
+R_IDLE, R_REQUESTED, R_ACTIVE = range(3)
+
+# Where the reporting worker is in page_reporting_process()/page_reporting_cycle().
+WORKER = ("idle", "scanning", "in_report", "leftover")
+W_IDLE, W_SCANNING, W_IN_REPORT, W_LEFTOVER = range(4)
+
+# v9/v10 boundary slot contents: NULL (never initialised), the list head, or a page.
+SLOT_NULL, SLOT_HEAD = 0, 1
+SLOT_PAGE0 = 2
+
+
+class Domains:
+    """The value domains of one configuration."""
+
+    def __init__(self, cfg: Config) -> None:
+        self.cfg = cfg
+        self.pfn = Domain("pfn", cfg.npfn, sort=True)
+        self.block = Domain("block", cfg.nblocks, sort=True)
+        self.cpu = Domain("cpu", cfg.ncpu, sort=True)
+        self.order = Domain("order", cfg.max_order)
+        self.mt = Domain("migratetype", MIGRATE_TYPES, MIGRATETYPES)
+        self.where = Domain("where", len(WHERE), WHERE)
+        self.bool = Domain("bool", 2, ("false", "true"))
+        self.pos = Domain("position", cfg.npfn)
+        self.count = Domain("count", cfg.npfn + 1)
+        self.nslots = (cfg.max_order - cfg.pageblock_order) * MIGRATE_TYPES
+        self.slot = Domain("slot", max(self.nslots, 1))
+        # ->index holds a migratetype, a boundary slot, or what the page's owner put there
+        index_size = max(MIGRATE_TYPES, self.nslots) + 1
+        self.owner_index = index_size - 1
+        self.index = Domain(
+            "index", index_size, tuple(str(i) for i in range(index_size - 1)) + ("owner-data",)
+        )
+        self.index_by = Domain("index_by", len(INDEX_BY), INDEX_BY)
+        self.boundary = Domain(
+            "boundary", cfg.npfn + 2, ("NULL", "list-head") + tuple(f"pfn {p}" for p in range(cfg.npfn))
+        )
+        self.reporting_state = Domain("reporting_state", len(REPORTING_STATE), REPORTING_STATE)
+        self.worker = Domain("worker", len(WORKER), WORKER)
+        self.sorts = {"pfn": self.pfn, "block": self.block, "cpu": self.cpu, "slot": self.slot}
+        self.config_mts = tuple(MIGRATETYPES.index(m) for m in cfg.migratetypes)
+        # migratetypes a user allocation asks for (gfp_migratetype): the pcp types present
+        self.alloc_mts = tuple(m for m in self.config_mts if m < MIGRATE_PCPTYPES)
+        self.alloc_mt = Domain(
+            "alloc_migratetype", MIGRATE_PCPTYPES, MIGRATETYPES[:MIGRATE_PCPTYPES]
+        )
