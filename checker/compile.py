@@ -64,6 +64,7 @@ class CompiledModel:
     actions: list[CompiledAction]
     invariants: dict[str, Callable[[bytes], bool]]  # state predicates only
     checks: list[tuple[str, str]]  # check id -> (invariant, site)
+    hits: list[int]  # check id -> how many times the read site was reached
     source: str
 
 
@@ -177,7 +178,8 @@ class _Gen:
             return out
         if isinstance(st, Check):
             self.checks.append((st.invariant, st.site))
-            return [f"{ind}if not {self.expr(st.cond, 'n')}: bad.append({len(self.checks) - 1})"]
+            k = len(self.checks) - 1
+            return [f"{ind}_hits[{k}] += 1", f"{ind}if not {self.expr(st.cond, 'n')}: bad.append({k})"]
         raise SpecCompileError(f"cannot compile statement {st!r}")
 
     # ---------------------------------------------------------------- actions
@@ -243,8 +245,9 @@ def compile_model(model: Model, checked: bool = False) -> CompiledModel:
             lines += [f"def inv_{k}(s):", f"    return bool({g.expr(inv.expr, 's')})", ""]
             inv_names.append((k, inv.name))
     source = "\n".join(lines)
-    namespace: dict[str, Any] = {"_ix": _ix, "_val": _val}
+    hits = [0] * len(g.checks)
+    namespace: dict[str, Any] = {"_ix": _ix, "_val": _val, "_hits": hits}
     exec(compile(source, f"<reportcheck model {model.design}>", "exec"), namespace)  # noqa: S102 - our own generated code
     actions = [CompiledAction(a, namespace[f"succ_{i}"], namespace[f"step_{i}"]) for i, a in enumerate(model.actions)]
     invs = {name: namespace[f"inv_{k}"] for k, name in inv_names}
-    return CompiledModel(model, g.layout, namespace["init"], actions, invs, g.checks, source)
+    return CompiledModel(model, g.layout, namespace["init"], actions, invs, g.checks, hits, source)

@@ -9,14 +9,22 @@ CONFIGS: dict[str, Config] = {
     c.name: c
     for c in (
         Config(
-            name="tiny", npfn=4, pageblock_order=1, max_order=3, ncpu=1,
+            name="tiny", npfn=4, pageblock_order=1, max_order=2, ncpu=1,
             migratetypes=("UNMOVABLE", "MOVABLE", "ISOLATE"), capacity=1,
-            doc="4 pages, 2 pageblocks of 2 pages, orders 0-2, 1 CPU, reporting capacity 1",
+            doc="4 pages, 2 pageblocks of 2 pages, orders 0-1 (pageblock_order = MAX_ORDER-1, "
+                "as on arm64 with 64K pages), 1 CPU, reporting capacity 1",
+        ),
+        Config(
+            name="tiny-span", npfn=4, pageblock_order=1, max_order=3, ncpu=1,
+            migratetypes=("UNMOVABLE", "MOVABLE", "ISOLATE"), capacity=1,
+            doc="tiny with orders 0-2: a max-order chunk spans both pageblocks, so merges "
+                "cross pageblocks and Reported pages can be merged away",
         ),
         Config(
             name="small", npfn=8, pageblock_order=1, max_order=3, ncpu=2,
             migratetypes=("UNMOVABLE", "MOVABLE", "CMA", "ISOLATE"), capacity=2,
-            doc="8 pages, 4 pageblocks (the last one CMA), orders 0-2, 2 CPUs, capacity 2",
+            doc="8 pages, 4 pageblocks (the last one CMA), orders 0-2 (chunks span two "
+                "pageblocks), 2 CPUs, reporting capacity 2",
         ),
     )
 }

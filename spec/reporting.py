@@ -435,7 +435,12 @@ class Merged(Reporting):
                 If(reporting_state == R_ACTIVE, (assign(reporting_state, R_IDLE),))]
 
     def on_current_list(self, then: Callable[[int], Block]) -> Block:
-        return [If(worker_list == k, tuple(then(k))) for k in range(len(self.reporting_lists(False)))]
+        """switch (worker_list): one branch per reporting list (an if/else chain, so a
+        branch that advances worker_list does not fall into the next one)."""
+        chain: Block = []
+        for k in reversed(range(len(self.reporting_lists(False)))):
+            chain = [If(worker_list == k, tuple(then(k)), tuple(chain))]
+        return chain
 
     def drain(self) -> Block:
         """page_reporting_drain(): put every page back with the type of its block now;

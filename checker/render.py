@@ -1,0 +1,133 @@
+"""Terminal and JSON presentation of catalogues, verdicts and traces."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import asdict
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from checker.explicit import Progress
+from checker.verdict import Trace, Verdict
+from spec.ir import Model
+
+MAX_CHANGES_SHOWN = 12
+
+
+def verdict_json(v: Verdict) -> dict[str, Any]:
+    out: dict[str, Any] = {"invariant": v.invariant, "verdict": v.kind, "scope": v.scope, "engine": v.engine}
+    if v.notes:
+        out["notes"] = list(v.notes)
+    out["trace"] = trace_json(v.trace) if v.trace else None
+    return out
+
+
+def trace_json(t: Trace) -> dict[str, Any]:
+    d = asdict(t)
+    d["steps"] = [
+        {"action": s["action"], "args": s["args"], "kernel_name": s["kernel_name"],
+         "kernel_file": s["kernel_file"], "changes": s["changes"], "failed_sites": s["failed_sites"],
+         "state": s["state"]}
+        for s in d["steps"]
+    ]
+    return d
+
+
+def print_catalogue(data: dict[str, Any]) -> None:
+    con = Console()
+    for title, key, cols in (
+        ("Designs", "designs", ("name", "title")),
+        ("Faults", "faults", ("name", "design", "description")),
+        ("Configurations", "configs", ("name", "description")),
+        ("Invariants", "invariants", ("name", "designs", "claim")),
+        ("Engines", "engines", ("name", "description")),
+        ("Actions", "actions", ("name", "kernel_name", "kernel_file", "params")),
+    ):
+        table = Table(title=title, title_justify="left")
+        for c in cols:
+            table.add_column(c, overflow="fold")
+        for row in data[key]:
+            table.add_row(*(", ".join(row[c]) if isinstance(row[c], list) else str(row[c]) for c in cols))
+        con.print(table)
+
+
+def print_check(model: Model, verdicts: list[Verdict], stats: dict[str, Any]) -> None:
+    con = Console(highlight=False)
+    fault = f", fault {model.fault}" if model.fault else ""
+    con.print(f"reportcheck: design [bold]{model.design}[/]{fault}, pcp cache "
+              f"{'on' if model.pcp_cache else 'off'}, config {model.config.name}, spec {model.digest}")
+    table = Table()
+    table.add_column("invariant")
+    table.add_column("verdict")
+    table.add_column("engine")
+    table.add_column("scope", overflow="fold")
+    style = {"proved": "green", "refuted": "bold red", "unknown": "yellow"}
+    for v in verdicts:
+        table.add_row(v.invariant, f"[{style[v.kind]}]{v.kind}[/]", v.engine, v.scope)
+    con.print(table)
+    for v in verdicts:
+        if v.trace:
+            print_trace(con, model, v)
+    print_stats(con, stats)
+    notes = [n for v in verdicts for n in v.notes]
+    never = [a for a, n in (stats.get("action_fired") or {}).items() if n == 0]
+    if never:
+        notes.append(f"actions that never fired (vacuity): {', '.join(never)}")
+    for n in notes:
+        con.print(f"[yellow]warning:[/] {n}")
+
+
+def print_trace(con: Console, model: Model, v: Verdict) -> None:
+    t = v.trace
+    assert t is not None
+    claim = next((i.claim for i in model.invariants if i.name == v.invariant), "")
+    con.print(f"\n[bold red]{v.invariant}[/] is broken after {len(t.steps)} steps "
+              f"(replayed on the concrete interpreter):")
+    con.print(f"  claim: {claim}")
+    for k, s in enumerate(t.steps, 1):
+        args = ", ".join(f"{a}={b}" for a, b in s.args.items())
+        con.print(f"  {k:>2}. [bold]{s.action}[/]({args})  [dim]{s.kernel_file}[/]")
+        changes = [f"{c.field}: {c.old} -> {c.new}" for c in s.changes]
+        shown = changes[:MAX_CHANGES_SHOWN] + ([f"... {len(changes) - MAX_CHANGES_SHOWN} more"]
+                                               if len(changes) > MAX_CHANGES_SHOWN else [])
+        if shown:
+            con.print("      " + "; ".join(shown), soft_wrap=False, overflow="fold")
+        for site in s.failed_sites:
+            if site.startswith(v.invariant + " at "):
+                con.print(f"      [red]read site fails:[/] {site}")
+    if not any(site.startswith(v.invariant + " at ") for site in t.steps[-1].failed_sites):
+        con.print(f"      [red]the state after step {len(t.steps)} breaks the claim[/]")
+    con.print(f"  reproduce: {t.command}")
+
+
+def print_stats(con: Console, stats: dict[str, Any]) -> None:
+    if "states" not in stats:
+        return
+    rate = stats.get("states_per_second")
+    graph = stats.get("graph")
+    line = (f"\n{stats['states']:,} states, {stats['transitions']:,} transitions, depth {stats['depth']}, "
+            f"{stats['seconds']} s" + (f" ({rate:,} states/s)" if rate else "")
+            + ("" if stats.get("complete") else " -- stopped at the state limit"
+               if stats.get("stopped_at_state_limit") else " -- stopped early: every checked invariant is refuted"))
+    con.print(line)
+    if graph:
+        con.print(f"state graph: {graph['sccs']:,} strongly connected components, "
+                  f"{graph['terminal_sccs']} terminal, largest {graph['largest_scc']:,} states")
+    if stats.get("deadlocks"):
+        con.print(f"[yellow]warning:[/] {stats['deadlocks']} deadlocked states (no action enabled)")
+
+
+@contextlib.contextmanager
+def progress_reporter(enabled: bool) -> Iterator[Progress | None]:
+    if not enabled:
+        yield None
+        return
+    con = Console(stderr=True)
+    with con.status("exploring...") as status:
+        def update(states: int, depth: int, seconds: float) -> None:
+            rate = states / seconds if seconds else 0
+            status.update(f"explored {states:,} states, depth {depth}, {rate:,.0f} states/s")
+        yield update
