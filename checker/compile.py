@@ -91,6 +91,9 @@ class _Gen:
         if isinstance(e, Get):
             return f"{src}[{self.offset(e.var, e.index, src)}]"
         if isinstance(e, Op):
+            fast = self.count_test(e, src)
+            if fast is not None:
+                return fast
             a = [self.expr(x, src) for x in e.args]
             if e.op in BINARY:
                 return f"({a[0]} {BINARY[e.op]} {a[1]})"
@@ -114,6 +117,15 @@ class _Gen:
             if e.kind == "find":
                 return f"next(({v} for {v} in range({n}) if {body}), -1)"
         raise SpecCompileError(f"cannot compile {e!r}")
+
+    def count_test(self, e: Op, src: str) -> str | None:
+        """``Count(..) > 0`` and ``Count(..) == 0`` stop at the first witness."""
+        a, b = e.args if len(e.args) == 2 else (None, None)
+        if e.op == "lt" and isinstance(a, Lit) and a.value == 0 and isinstance(b, Quant) and b.kind == "count":
+            return self.expr(Quant("exists", b.var, b.sort, b.body), src)
+        if e.op == "eq" and isinstance(a, Quant) and a.kind == "count" and isinstance(b, Lit) and b.value == 0:
+            return f"(not {self.expr(Quant('exists', a.var, a.sort, a.body), src)})"
+        return None
 
     def size_of_sort(self, sort: str) -> int:
         if sort not in self.sort_size:

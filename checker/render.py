@@ -15,6 +15,13 @@ from checker.verdict import Trace, Verdict
 from spec.ir import Model
 
 MAX_CHANGES_SHOWN = 12
+PIPE_WIDTH = 160  # when stdout is not a terminal (CI logs, files), do not wrap at 80
+
+
+def make_console() -> Console:
+    import sys
+
+    return Console(highlight=False, width=None if sys.stdout.isatty() else PIPE_WIDTH)
 
 
 def verdict_json(v: Verdict) -> dict[str, Any]:
@@ -37,7 +44,7 @@ def trace_json(t: Trace) -> dict[str, Any]:
 
 
 def print_catalogue(data: dict[str, Any]) -> None:
-    con = Console()
+    con = make_console()
     for title, key, cols in (
         ("Designs", "designs", ("name", "title")),
         ("Faults", "faults", ("name", "design", "description")),
@@ -55,7 +62,7 @@ def print_catalogue(data: dict[str, Any]) -> None:
 
 
 def print_check(model: Model, verdicts: list[Verdict], stats: dict[str, Any]) -> None:
-    con = Console(highlight=False)
+    con = make_console()
     fault = f", fault {model.fault}" if model.fault else ""
     con.print(f"reportcheck: design [bold]{model.design}[/]{fault}, pcp cache "
               f"{'on' if model.pcp_cache else 'off'}, config {model.config.name}, spec {model.digest}")

@@ -374,6 +374,13 @@ class Allocator:
                 *self.leave_list(page, ALLOC, o),
                 assign(index[page], self.d.owner_index), assign(index_by[page], BY_OWNER)]
 
+    def get_pcppage_migratetype(self, page: ExprLike) -> Expr:
+        """page->index as a migratetype.  After a failed read the value may be anything
+        (the owner's data); the kernel would then index past free_list[], which the
+        model cannot represent, so it takes MIGRATE_MOVABLE instead and stays total.
+        The failed read itself is what index_trusted reports."""
+        return Ite(index[page] < MIGRATE_TYPES, index[page], Lit(MOVABLE))
+
     def pcp_read_site(self, page: ExprLike, site: str, on_pcp_list: bool = False) -> Check:
         """get_pcppage_migratetype(page): the last write of ->index was
         set_pcppage_migratetype on the page's current trip through the pcp/alloc path;
@@ -464,7 +471,7 @@ class Allocator:
         for m in self.d.alloc_mts:
             body = self._rmqueue(0, m, page)
             P = Name(page)
-            acct_mt = index[P] if self.pcp_cache else self.pfn_mt(P)
+            acct_mt = self.get_pcppage_migratetype(P) if self.pcp_cache else self.pfn_mt(P)
             body += [
                 *([self.pcp_read_site(P, "rmqueue_bulk: is_migrate_cma(get_pcppage_migratetype(page))")]
                   if self.pcp_cache else []),
@@ -491,7 +498,7 @@ class Allocator:
         for m in self.d.alloc_mts:
             P = Name(page)
             body = self._rmqueue(o, m, page)
-            acct_mt = index[P] if self.pcp_cache else self.pfn_mt(P)
+            acct_mt = self.get_pcppage_migratetype(P) if self.pcp_cache else self.pfn_mt(P)
             body += [
                 *([self.pcp_read_site(P, "rmqueue: __mod_zone_freepage_state(.., get_pcppage_migratetype(page))")]
                   if self.pcp_cache else []),
@@ -529,7 +536,7 @@ class Allocator:
         M = Name(m)
         if self.pcp_cache:
             read: Block = [self.pcp_read_site(p, "free_unref_page_commit: get_pcppage_migratetype(page)"),
-                           Let(m, index[p])]
+                           Let(m, self.get_pcppage_migratetype(p))]
         else:
             read = [Let(m, local_mt[p]), assign(local_mt[p], 0)]
         pcp_mt = Ite(M >= MIGRATE_PCPTYPES, Lit(MOVABLE), M)
@@ -552,7 +559,7 @@ class Allocator:
         last = Find("q", "pfn", And(self.on_pcp_list(Name("q"), cpu, mt), pos[Name("q")] == n - 1))
         if self.pcp_cache:
             read: Block = [self.pcp_read_site(P, "free_pcppages_bulk: get_pcppage_migratetype(page)", True),
-                           Let(m, index[P]),
+                           Let(m, self.get_pcppage_migratetype(P)),
                            If(self.has_isolate_pageblock(), (Let(m, self.pfn_mt(P)),))]
         else:
             read = [Let(m, self.pfn_mt(P))]

@@ -1,0 +1,103 @@
+"""The command line: catalogue, verdict JSON, exit codes and bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from checker.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_list_json_has_every_section(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "list", "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert set(data) == {"designs", "faults", "configs", "invariants", "engines", "actions"}
+    assert {d["name"] for d in data["designs"]} == {"v9", "v10", "merged"}
+    assert {f["name"] for f in data["faults"]} >= {
+        "v9-unguarded-index-read", "merge-keeps-reported", "retype-keeps-stale-index",
+        "alloc-keeps-reported", "pcp-index-not-set"}
+    assert all(f["design"] in {"v9", "v10", "merged"} and f["description"] for f in data["faults"])
+    assert {"tiny", "small"} <= {c["name"] for c in data["configs"]}
+    assert "index_trusted" in {i["name"] for i in data["invariants"]}
+    assert all(a["kernel_file"].startswith("mm/") for a in data["actions"])
+
+
+def test_list_text(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "list")
+    assert code == 0 and "free_pcppages_bulk" in out and "v9-unguarded-index-read" in out
+
+
+def test_check_json_shape_and_exit_code_of_a_refutation(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "check", "--fault", "pcp-index-not-set", "--invariant", "index_trusted",
+                       "--format", "json")
+    data = json.loads(out)
+    assert code == 1
+    assert {"design", "fault", "config", "pcp_cache", "engine", "results", "stats"} <= set(data)
+    assert data["design"] == "merged" and data["fault"] == "pcp-index-not-set" and data["engine"] == "explicit"
+    (r,) = data["results"]
+    assert r["invariant"] == "index_trusted" and r["verdict"] == "refuted" and "config tiny" in r["scope"]
+    assert [s["action"] for s in r["trace"]["steps"]][-1] == "free_unref_page_commit"
+    assert all({"action", "args"} <= set(s) for s in r["trace"]["steps"])
+
+
+def test_check_exit_zero_when_every_invariant_is_proved(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "check", "--design", "merged", "--invariant", "index_trusted",
+                       "--invariant", "reported_implies_buddy", "--format", "json")
+    data = json.loads(out)
+    assert code == 0
+    assert [r["verdict"] for r in data["results"]] == ["proved", "proved"]
+    assert data["results"][0]["scope"].startswith("all ") and "reachable states of config tiny" in data["results"][0]["scope"]
+
+
+def test_state_limit_gives_unknown_and_exit_3(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "check", "--design", "merged", "--invariant", "index_trusted",
+                       "--max-states", "50", "--format", "json")
+    assert code == 3
+    assert json.loads(out)["results"][0]["verdict"] == "unknown"
+
+
+def test_text_output_shows_the_trace_as_kernel_operations(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "check", "--fault", "pcp-index-not-set", "--invariant", "index_trusted")
+    assert code == 1
+    assert "free_unref_page_prepare(pfn=" in out and "read site fails: index_trusted" in out
+    assert "reproduce: reportcheck check --design merged --fault pcp-index-not-set" in out
+
+
+BAD = [
+    (["check", "--design", "v11"], "unknown design 'v11'; choose from: v9, v10, merged"),
+    (["check", "--fault", "nope"], "unknown fault 'nope'; choose from:"),
+    (["check", "--config", "huge"], "unknown configuration 'huge'; choose from: tiny"),
+    (["check", "--invariant", "bogus"], "unknown invariant 'bogus' for design v9; choose from: index_trusted"),
+    (["check", "--design", "v10", "--fault", "pcp-index-not-set"],
+     "fault 'pcp-index-not-set' belongs to design 'merged', not 'v10'"),
+    (["check", "--engine", "spin"], "unknown engine 'spin'; choose from: explicit"),
+    (["check", "--pcp-cache", "maybe"], "argument --pcp-cache: invalid choice"),
+    (["check", "--max-states", "0"], "--max-states must be a positive number"),
+    (["frobnicate"], "invalid choice"),
+]
+
+
+@pytest.mark.parametrize("argv,message", BAD, ids=[" ".join(a) for a, _ in BAD])
+def test_bad_input_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str], argv: list[str], message: str) -> None:
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1 and err.startswith("reportcheck: error: ")
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_console_entry_point_runs_as_a_module() -> None:
+    proc = subprocess.run([sys.executable, "-m", "checker", "check", "--design", "nope"],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 2 and proc.stderr.startswith("reportcheck: error: unknown design")

@@ -1,0 +1,148 @@
+"""The explicit engine on tiny: pinned reachable-state counts, the verdict of every claim
+of every design, the findings' shortest traces, coverage and vacuity."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import explore, steps_of
+from spec import build_model
+
+# design, pcp_cache -> (reachable states, transitions) of config tiny
+PINNED = {
+    ("v9", True): (251_702, 1_557_310),
+    ("v9", False): (413_326, 2_631_500),
+    ("v10", True): (61_124, 379_326),
+    ("v10", False): (101_118, 645_732),
+    ("merged", True): (183_914, 1_198_066),
+    ("merged", False): (302_816, 2_028_080),
+}
+
+# design -> invariants refuted on tiny (pcp cache on); every other claim is proved
+REFUTED = {
+    "v9": {"index_trusted": 9, "free_list_matches_pageblock": 4, "isolated_pages_stay_isolated": 3,
+           "boundary_valid": 4, "boundary_lookup_sound": 14, "reported_index_trusted": 6,
+           "reported_run_at_tail": 7},
+    "v10": {"index_trusted": 5, "free_list_matches_pageblock": 4, "isolated_pages_stay_isolated": 3,
+            "boundary_valid": 5, "reported_index_trusted": 5},
+    "merged": {"free_list_matches_pageblock": 4, "isolated_pages_stay_isolated": 3},
+}
+
+
+@pytest.mark.parametrize("design,pcp_cache", sorted(PINNED))
+def test_reachable_state_count_is_pinned(design: str, pcp_cache: bool) -> None:
+    _, res = explore(design, pcp_cache)
+    assert res.complete
+    assert (res.states, res.transitions) == PINNED[(design, pcp_cache)]
+    assert res.deadlocks == 0
+    assert all(n > 0 for n in res.action_fired.values()), "an action never fired on tiny"
+
+
+@pytest.mark.parametrize("design", sorted(REFUTED))
+def test_verdict_of_every_claim_with_the_pcp_cache(design: str) -> None:
+    verdicts, res = explore(design, True)
+    names = {i.name for i in build_model(design).invariants}
+    assert set(verdicts) == names
+    for name, v in verdicts.items():
+        if name in REFUTED[design]:
+            assert v.kind == "refuted", name
+            assert v.trace is not None and len(v.trace.steps) == REFUTED[design][name], name
+        else:
+            assert v.kind == "proved", name
+            assert v.scope.startswith(f"all {res.states:,} reachable states of config tiny")
+
+
+def test_without_the_pcp_cache_free_lists_match_their_pageblocks() -> None:
+    """v6.10 reads the pageblock type under the zone lock: the stale-migratetype race of the
+    cached era (a page freed to a pcp list, its block stolen, the page drained back to
+    the old type's list) disappears."""
+    for design in ("v9", "v10", "merged"):
+        on, _ = explore(design, True)
+        off, _ = explore(design, False)
+        assert on["free_list_matches_pageblock"].kind == "refuted"
+        assert off["free_list_matches_pageblock"].kind == "proved"
+        assert off["index_trusted"].kind == on["index_trusted"].kind
+
+
+U, M = "UNMOVABLE", "MOVABLE"
+
+
+def test_v9_index_is_read_stale_after_the_isolation_deferral() -> None:
+    """The author's "we can defer this until the page comes out of isolation": a Reported
+    page moved to MIGRATE_ISOLATE while reporting is idle keeps its old migratetype in
+    ->index; when the block is un-isolated while reporting is active, the boundary
+    lookup reads it."""
+    verdicts, _ = explore("v9")
+    v = verdicts["index_trusted"]
+    assert steps_of(v) == [
+        ("rmqueue_bulk", {"cpu": "0", "migratetype": U}),
+        ("rmqueue_bulk", {"cpu": "0", "migratetype": M}),
+        ("free_pcppages_bulk", {"cpu": "0", "migratetype": M}),
+        ("page_reporting_cycle", {}),
+        ("page_reporting_drain", {}),
+        ("free_pcppages_bulk", {"cpu": "0", "migratetype": U}),
+        ("start_isolate_page_range", {"range": "1"}),
+        ("page_reporting_cycle", {}),
+        ("undo_isolate_page_range", {"range": "1"}),
+    ]
+    assert v.trace is not None
+    last = v.trace.steps[-1]
+    assert any(s.startswith("index_trusted at page_reporting_del_from_boundary") for s in last.failed_sites)
+
+
+def test_v9_moves_a_page_onto_the_never_initialised_isolate_boundary() -> None:
+    """populate_metadata() skips MIGRATE_ISOLATE, so isolating a pageblock while
+    reporting is active inserts the page at a NULL boundary."""
+    verdicts, _ = explore("v9")
+    v = verdicts["boundary_valid"]
+    assert steps_of(v) == [
+        ("rmqueue_bulk", {"cpu": "0", "migratetype": M}),
+        ("free_pcppages_bulk", {"cpu": "0", "migratetype": M}),
+        ("page_reporting_cycle", {}),
+        ("start_isolate_page_range", {"range": "0"}),
+    ]
+    assert v.trace is not None
+    assert v.trace.steps[-1].failed_sites == ("boundary_valid at get_unreported_tail: boundary of the target list",)
+
+
+def test_v10_reads_the_placeholder_index_but_the_lookup_stays_sound() -> None:
+    verdicts, _ = explore("v10")
+    assert steps_of(verdicts["index_trusted"]) == [
+        ("rmqueue_bulk", {"cpu": "0", "migratetype": U}),
+        ("free_pcppages_bulk", {"cpu": "0", "migratetype": U}),
+        ("page_reporting_cycle", {}),
+        ("page_reporting_drain", {}),
+        ("rmqueue_bulk", {"cpu": "0", "migratetype": U}),
+    ]
+    assert verdicts["boundary_lookup_sound"].kind == "proved"
+
+
+def test_every_read_site_of_index_is_reached_on_tiny() -> None:
+    for design in ("v9", "v10", "merged"):
+        _, res = explore(design)
+        unreached = [s for s, n in res.site_hits.items() if s.startswith("index_trusted") and n == 0]
+        assert unreached == [], design
+
+
+def test_a_proof_warns_about_read_sites_it_never_reached() -> None:
+    verdicts, _ = explore("v9", True, "tiny", None, ("no_mixed_merge",))
+    assert verdicts["no_mixed_merge"].kind == "proved"
+    assert verdicts["no_mixed_merge"].notes == (
+        "read site never reached: no_mixed_merge at __free_one_page: merging buddies of two pageblocks",)
+
+
+def test_state_graph_is_built_with_networkx_where_it_fits() -> None:
+    _, res = explore("v10", True, "tiny", None, ("reported_implies_buddy",))
+    assert res.graph is not None and res.graph["nodes"] == res.states
+    assert res.graph["sccs"] >= 1
+
+
+def test_small_is_explored_up_to_a_state_limit_and_says_so() -> None:
+    from checker import explicit
+    from checker.concrete import Interpreter
+
+    model = build_model("merged", None, True, "small")
+    verdicts, res = explicit.check(Interpreter(model), ["reported_implies_buddy"], max_states=3000)
+    assert not res.complete and res.states == 3000
+    assert verdicts[0].kind == "unknown"
+    assert "state limit" in verdicts[0].scope and "config small" in verdicts[0].scope

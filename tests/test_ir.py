@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import pytest
+
+from spec import build_model
+from spec.expr import And, Lit, Name, Op, free_names
+from spec.ir import Domain
+
+
+def test_expressions_refuse_python_truth_values() -> None:
+    with pytest.raises(TypeError, match="use And/Or/Not/Ite"):
+        bool(Name("x") == 1)
+
+
+def test_operator_arity_is_checked_when_the_spec_is_built() -> None:
+    with pytest.raises(ValueError, match="takes 2 arguments"):
+        Op("eq", (Lit(1),))
+    with pytest.raises(ValueError, match="unknown operator"):
+        Op("frobnicate", ())
+
+
+def test_free_names_skip_bound_variables() -> None:
+    from spec.expr import Count
+
+    e = And(Name("pfn") == 1, Count("q", "pfn", Name("q") == Name("order")) > 0)
+    assert free_names(e) == {"pfn", "order"}
+
+
+def test_domain_labels_round_trip_and_reject_unknown_values() -> None:
+    d = Domain("mt", 3, ("A", "B", "C"))
+    assert d.value_of(d.label(2)) == 2
+    assert d.value_of("1") == 1
+    with pytest.raises(ValueError, match="choose from A, B, C"):
+        d.value_of("D")
+
+
+def test_digest_is_stable_and_tells_designs_and_switches_apart() -> None:
+    assert build_model("v9").digest == build_model("v9").digest
+    digests = {build_model(d, pcp_cache=c).digest for d in ("v9", "v10", "merged") for c in (True, False)}
+    assert len(digests) == 6
