@@ -215,7 +215,10 @@ def check(interp: Interpreter, invariants: list[str], max_states: int | None = N
                           if site.startswith(inv + " at ") and n == 0)
             verdicts.append(Verdict.proved(ENGINE, inv, "; ".join(parts), notes))
         else:
+            d = res.depth  # the level being expanded when the limit struck
+            sites = (f"; read sites checked on every transition from states within {d - 1} steps"
+                     if inv in has_sites and d > 0 else "")
             verdicts.append(Verdict.unknown(
-                ENGINE, inv, f"no violation in the first {res.states:,} states (to depth {res.depth}) of "
-                f"{where}; the state limit stopped the search"))
+                ENGINE, inv, f"no violation among the {res.states:,} states explored of {where}: every state "
+                f"reachable in at most {d} steps{sites}; the state limit stopped the search"))
     return verdicts, res
