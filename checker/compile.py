@@ -10,8 +10,9 @@ kept on the result for debugging (``CompiledModel.source``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from spec.expr import Cfg, Expr, Get, Lit, Name, Op, Quant, free_names
 from spec.ir import Action, Assign, Check, For, ForEach, If, Let, Model, Stmt

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import ClassVar
 
 from checker.compile import CompiledAction, CompiledModel, compile_model
 from checker.verdict import Change, State, Step
@@ -102,7 +103,7 @@ class Interpreter:
 
     # per-page fields that mean nothing while the page is not where they apply: the
     # model keeps them at 0 there, and a trace does not show them changing
-    _RELEVANT = {"list_mt": ("BUDDY", "PCP"), "cpu": ("PCP",), "pos": ("BUDDY", "PCP", "REPORTING"),
+    _RELEVANT: ClassVar[dict[str, tuple[str, ...]]] = {"list_mt": ("BUDDY", "PCP"), "cpu": ("PCP",), "pos": ("BUDDY", "PCP", "REPORTING"),
                  "order": ("BUDDY", "PCP", "ALLOC", "FREEING", "REPORTING"), "local_mt": ("FREEING",)}
 
     def changes(self, before: bytes, after: bytes) -> tuple[Change, ...]:

@@ -180,7 +180,7 @@ class Explorer:
 def graph_summary(n: int, edges: array[int]) -> dict[str, int]:
     """Shape of the state graph (networkx): strongly connected components, how many are
     terminal (no way out), and the size of the largest."""
-    import networkx as nx
+    import networkx as nx  # type: ignore[import-untyped]
 
     g = nx.DiGraph()
     g.add_nodes_from(range(n))

@@ -12,12 +12,40 @@ from __future__ import annotations
 from itertools import count
 
 from spec.expr import (
-    NONE, And, Count, Expr, ExprLike, Find, Ite, Lit, Max, Min, Name, Not, Or, StateVarRef, lift,
+    NONE,
+    And,
+    Count,
+    Expr,
+    ExprLike,
+    Find,
+    Ite,
+    Lit,
+    Max,
+    Min,
+    Name,
+    Not,
+    Or,
+    StateVarRef,
+    lift,
 )
 from spec.ir import Action, Assign, Check, Config, Domain, For, ForEach, If, Let, Param, StateVar, Stmt
 from spec.kernel import (
-    ALLOC, BUDDY, BY_STALE, BY_OWNER, BY_PCP, CMA, FALLBACKS, FREEING, HIGHATOMIC, ISOLATE,
-    MIGRATE_PCPTYPES, MIGRATE_TYPES, MOVABLE, PCP, R_IDLE, R_REQUESTED, TAIL, UNMOVABLE, W_IDLE,
+    ALLOC,
+    BUDDY,
+    BY_OWNER,
+    BY_PCP,
+    BY_STALE,
+    CMA,
+    FALLBACKS,
+    FREEING,
+    HIGHATOMIC,
+    ISOLATE,
+    MIGRATE_PCPTYPES,
+    MIGRATE_TYPES,
+    MOVABLE,
+    PCP,
+    TAIL,
+    UNMOVABLE,
     Domains,
 )
 

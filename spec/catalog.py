@@ -3,6 +3,7 @@ builds a :class:`~spec.ir.Model` from a choice of them."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from spec.configs import CONFIGS, ConfigError, validate
@@ -60,7 +61,7 @@ class SpecError(ValueError):
     the message names the valid choices."""
 
 
-def check_choice(kind: str, value: str, choices: dict[str, object] | list[str]) -> None:
+def check_choice(kind: str, value: str, choices: Collection[str]) -> None:
     if value not in choices:
         raise SpecError(f"unknown {kind} {value!r}; choose from: {', '.join(choices)}")
 

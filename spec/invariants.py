@@ -6,17 +6,38 @@ that name the claim), or both.  Which claims a model carries depends on its desi
 
 from __future__ import annotations
 
-from spec.allocator import (
-    Allocator, index, index_by, list_mt, nr_free, nr_free_cma, nr_free_pages, order_of, pb_mt, pos,
-    reported, where,
-)
 from collections.abc import Callable
 
+from spec.allocator import (
+    Allocator,
+    index,
+    index_by,
+    list_mt,
+    nr_free,
+    nr_free_cma,
+    nr_free_pages,
+    order_of,
+    pb_mt,
+    pos,
+    reported,
+    where,
+)
 from spec.expr import And, Count, Expr, Forall, Implies, Lit, Name, Or
 from spec.ir import Invariant
 from spec.kernel import (
-    ALLOC, BUDDY, BY_REPORTED_MT, BY_SLOT, BY_SLOT_PENDING, CMA, FREEING, ISOLATE, PCP, REPORTING,
-    SLOT_HEAD, SLOT_PAGE0, W_IDLE,
+    ALLOC,
+    BUDDY,
+    BY_REPORTED_MT,
+    BY_SLOT,
+    BY_SLOT_PENDING,
+    CMA,
+    FREEING,
+    ISOLATE,
+    PCP,
+    REPORTING,
+    SLOT_HEAD,
+    SLOT_PAGE0,
+    W_IDLE,
 )
 from spec.reporting import V9, V10, Boundaries, active, boundary, reported_pages, worker
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Union
 
 from spec.expr import Expr
 
@@ -116,7 +115,7 @@ class Check:
     cond: Expr
 
 
-Stmt = Union[Assign, Let, If, For, ForEach, Check]
+Stmt = Assign | Let | If | For | ForEach | Check
 
 
 @dataclass(frozen=True)

@@ -13,16 +13,53 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from spec.allocator import (
-    PAGE_ALLOC, Allocator, Block, assign, index, index_by, list_mt, nr_free, order_of, pb_mt, pos,
-    reported, where,
+    Allocator,
+    Block,
+    assign,
+    index,
+    index_by,
+    list_mt,
+    nr_free,
+    order_of,
+    pos,
+    reported,
+    where,
 )
 from spec.expr import (
-    NONE, And, Count, Exists, Expr, ExprLike, Find, Implies, Ite, Lit, Name, Not, Or, StateVarRef, lift,
+    NONE,
+    And,
+    Count,
+    Exists,
+    Expr,
+    ExprLike,
+    Find,
+    Implies,
+    Ite,
+    Lit,
+    Name,
+    Or,
+    StateVarRef,
+    lift,
 )
-from spec.ir import Action, Check, Domain, For, If, Let, Param, StateVar, Stmt
+from spec.ir import Action, Check, Domain, For, If, Let, StateVar
 from spec.kernel import (
-    BUDDY, BY_REPORTED_MT, BY_SLOT, BY_SLOT_PENDING, ISOLATE, MIGRATE_TYPES, R_ACTIVE, R_IDLE,
-    R_REQUESTED, REPORTING, SLOT_HEAD, TAIL, SLOT_NULL, SLOT_PAGE0, W_IDLE, W_IN_REPORT, W_LEFTOVER,
+    BUDDY,
+    BY_REPORTED_MT,
+    BY_SLOT,
+    BY_SLOT_PENDING,
+    ISOLATE,
+    MIGRATE_TYPES,
+    R_ACTIVE,
+    R_IDLE,
+    R_REQUESTED,
+    REPORTING,
+    SLOT_HEAD,
+    SLOT_NULL,
+    SLOT_PAGE0,
+    TAIL,
+    W_IDLE,
+    W_IN_REPORT,
+    W_LEFTOVER,
     W_SCANNING,
 )
 

@@ -8,7 +8,7 @@ from checker.verdict import Verdict
 from spec import build_model
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def explore(design: str, pcp_cache: bool = True, config: str = "tiny", fault: str | None = None,
             invariants: tuple[str, ...] = ()) -> tuple[dict[str, Verdict], explicit.Exploration]:
     """Explicit-engine verdicts per invariant, cached across tests (explorations are the

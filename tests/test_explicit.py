@@ -4,8 +4,8 @@ of every design, the findings' shortest traces, coverage and vacuity."""
 from __future__ import annotations
 
 import pytest
-
 from conftest import explore, steps_of
+
 from spec import build_model
 
 # design, pcp_cache -> (reachable states, transitions) of config tiny

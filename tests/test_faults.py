@@ -4,10 +4,10 @@ shortest trace that replays on the concrete interpreter."""
 from __future__ import annotations
 
 import pytest
+from conftest import explore, steps_of
 
 from checker.concrete import Interpreter
 from checker.traces import replay_labels
-from conftest import explore, steps_of
 from spec import FAULTS, build_model
 
 U, M = "UNMOVABLE", "MOVABLE"
