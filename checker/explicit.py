@@ -80,19 +80,24 @@ class Explorer:
         parent = array("l")
         via = array("l")  # label id
         labels: list[tuple[int, tuple[int, ...]]] = []
-        label_id: dict[tuple[int, tuple[int, ...]], int] = {}
+        label_of: list[dict[tuple[int, ...], int]] = [{} for _ in actions]  # per action: args -> label
         fired = [0] * len(actions)
         edges: array[int] | None = array("l")
+        limit = self.max_states if self.max_states is not None else -1
+        violations = self.violations
+        live = list(state_invs)  # state invariants not yet refuted: only these are evaluated
 
         def add(s: bytes, p: int, lab: int) -> int:
+            nonlocal live
             i = len(states)
             ids[s] = i
             states.append(s)
             parent.append(p)
             via.append(lab)
-            for name, f in state_invs:
-                if name not in self.violations and not f(s):
-                    self.violations[name] = (i, -1)
+            for name, f in live:
+                if not f(s):
+                    violations[name] = (i, -1)
+                    live = [(n, g) for n, g in live if n != name]
             return i
 
         add(interp.initial(), -1, -1)
@@ -104,23 +109,22 @@ class Explorer:
                 s = states[sid]
                 any_succ = False
                 for ai, ca in enumerate(actions):
+                    labs = label_of[ai]
                     for args, target, failed in ca.succ(s):
                         any_succ = True
                         fired[ai] += 1
-                        res.transitions += 1
-                        key = (ai, args)
-                        lab = label_id.get(key)
+                        lab = labs.get(args)
                         if lab is None:
-                            lab = label_id[key] = len(labels)
-                            labels.append(key)
+                            lab = labs[args] = len(labels)
+                            labels.append((ai, args))
                         for c in failed:
                             inv = check_inv[c]
-                            if inv in wanted_sites and inv not in self.violations:
+                            if inv in wanted_sites and inv not in violations:
                                 # the violating step itself: source sid, step lab
-                                self.violations[inv] = (-2 - sid, lab)
+                                violations[inv] = (-2 - sid, lab)
                         tid = ids.get(target)
                         if tid is None:
-                            if self.max_states is not None and len(states) >= self.max_states:
+                            if len(states) == limit:
                                 stopped = True
                                 res.hit_state_limit = True
                                 continue
@@ -132,7 +136,7 @@ class Explorer:
                     res.deadlocks += 1
                     if res.deadlock_example is None:
                         res.deadlock_example = self.path(sid, parent, via, labels)
-                if self.stop_when_refuted and len(self.violations) == len(self.invariants):
+                if self.stop_when_refuted and len(violations) == len(self.invariants):
                     stopped = True
                     break
             frontier_start = frontier_end
@@ -142,6 +146,7 @@ class Explorer:
             if self.progress:
                 self.progress(len(states), depth, time.perf_counter() - t0)
         res.states, res.depth = len(states), depth - 1 if not stopped else depth
+        res.transitions = sum(fired)
         res.complete = not stopped
         res.seconds = time.perf_counter() - t0
         if self.measure_memory:

@@ -178,16 +178,19 @@ class Allocator:
     # -------------------------------------------- free-list manipulators (5.3+)
     def add_to_free_list(self, page: ExprLike, o: ExprLike, mt: ExprLike) -> Block:
         """list_add(&page->lru, &area->free_list[migratetype]); area->nr_free++"""
-        return [*self.list_insert(page, 0, BUDDY, o, mt), self.counter_add(nr_free[o], 1)]
+        return [*self.list_insert(page, 0, BUDDY, o, mt), *self.nr_free_add(o, mt, 1)]
 
     def add_to_free_list_tail(self, page: ExprLike, o: ExprLike, mt: ExprLike) -> Block:
         """list_add_tail(&page->lru, &area->free_list[migratetype]); nr_free++"""
         return [*self.list_insert(page, self.free_list_len(o, mt), BUDDY, o, mt),
-                self.counter_add(nr_free[o], 1)]
+                *self.nr_free_add(o, mt, 1)]
 
     def move_to_free_list(self, page: ExprLike, o: ExprLike, mt: ExprLike) -> Block:
-        """list_move(&page->lru, &area->free_list[migratetype])"""
-        return [*self.list_del(page), *self.list_insert(page, 0, BUDDY, o, mt)]
+        """list_move(&page->lru, &area->free_list[migratetype]) (v6.10: list_move_tail,
+        and the free counts move with the page)"""
+        at = 0 if self.pcp_cache else self.free_list_len(o, mt)
+        return [*self.account_move(page, o, mt), *self.list_del(page), *self.leave_list(page, TAIL),
+                *self.list_insert(page, at, BUDDY, o, mt)]
 
     def del_page_from_free_list(self, page: ExprLike, o: ExprLike, why: str = "") -> Block:
         """list_del; __ClearPageBuddy; set_page_private(page, 0); nr_free--.
@@ -197,8 +200,9 @@ class Allocator:
         keep = (self.fault == "merge-keeps-reported" and why == "merge") or (
             self.fault == "alloc-keeps-reported" and why == "alloc")
         clear = [] if keep else self.del_page_from_reported_list(page, o)
-        return [*clear, *self.list_del(page), *self.leave_list(page, TAIL), *self.retire(page),
-                self.counter_add(nr_free[o], -1)]
+        old = self.fresh("list_mt")
+        return [*clear, Let(old, list_mt[page]), *self.list_del(page), *self.leave_list(page, TAIL),
+                *self.retire(page), *self.nr_free_add(o, Name(old), -1)]
 
     def del_page_from_reported_list(self, page: ExprLike, o: ExprLike) -> Block:
         """What unlinking a Reported page must undo; nothing without reporting."""
@@ -210,6 +214,27 @@ class Allocator:
         its accounting is off; the model clamps them to 0..npfn so that a drifting
         counter keeps the state space finite (free_counts flags the first wrong value)."""
         return assign(counter, Min(Max(counter + delta, 0), self.cfg.npfn))
+
+    def nr_free_add(self, o: ExprLike, mt: ExprLike, delta: int) -> Block:
+        """area->nr_free += delta.  From v6.10 the free-page counters move with the list
+        (account_freepages() in __add_to_free_list/__del_page_from_free_list)."""
+        out: Block = [self.counter_add(nr_free[o], delta)]
+        if not self.pcp_cache:
+            out += self.mod_zone_freepage_state_if_not_isolate(delta * (Lit(1) << o), mt)
+        return out
+
+    def account_move(self, page: ExprLike, o: ExprLike, mt: ExprLike) -> Block:
+        """v6.10 move_to_free_list(): account_freepages(-old_mt), (+new_mt)."""
+        if self.pcp_cache:
+            return []
+        size = Lit(1) << o
+        return [*self.mod_zone_freepage_state_if_not_isolate(-size, list_mt[page]),
+                *self.mod_zone_freepage_state_if_not_isolate(size, mt)]
+
+    def explicit_accounting(self, delta: ExprLike, mt: ExprLike) -> Block:
+        """Up to v6.9 the callers adjust the free counts themselves
+        (__mod_zone_freepage_state); from v6.10 the list helpers do it (nr_free_add)."""
+        return self.mod_zone_freepage_state(delta, mt) if self.pcp_cache else []
 
     def mod_zone_freepage_state(self, delta: ExprLike, mt: ExprLike) -> Block:
         """__mod_zone_freepage_state(zone, nr_pages, migratetype)"""
@@ -240,7 +265,7 @@ class Allocator:
         body: Block = [Let(p, lift(page)), Let(o_, lift(o)), Let(m, Lit(1)), Let(mt_, lift(mt)),
                        *self.leave_list(P, TAIL),  # until linked below, the page heads nothing
                        *self.retire(P),
-                       *self.mod_zone_freepage_state_if_not_isolate(1 << O, MT)]
+                       *([If(MT != ISOLATE, tuple(self.explicit_accounting(1 << O, MT)))])]
         step: Block = [
             Let(b, P ^ (1 << O)),
             If(And(O >= cfg.pageblock_order, Not(self.merge_allowed(MT, self.pfn_mt(B)))),
@@ -504,7 +529,7 @@ class Allocator:
                 *([self.pcp_read_site(P, "rmqueue_bulk: is_migrate_cma(get_pcppage_migratetype(page))")]
                   if self.pcp_cache else []),
                 *self.list_insert(P, Count("q", "pfn", self.on_pcp_list(Name("q"), cpu, m)), PCP, 0, m, cpu),
-                *self.mod_zone_freepage_state(-1, acct_mt),
+                *self.explicit_accounting(-1, acct_mt),
             ]
             per_mt.append(If(mt == m, tuple(body)))
         empty = Count("q", "pfn", self.on_pcp_list(Name("q"), cpu, mt)) == 0
@@ -530,7 +555,7 @@ class Allocator:
             body += [
                 *([self.pcp_read_site(P, "rmqueue: __mod_zone_freepage_state(.., get_pcppage_migratetype(page))")]
                   if self.pcp_cache else []),
-                *self.mod_zone_freepage_state(-(1 << o), acct_mt),
+                *self.explicit_accounting(-(1 << o), acct_mt),
                 *self.owner_takes(P, o),
             ]
             per_mt.append(If(mt == m, tuple(body)))
@@ -638,7 +663,7 @@ class Allocator:
         old, moved = self.fresh("mt"), self.fresh("nr_pages")
         return [Let(old, pb_mt[b]), assign(pb_mt[b], ISOLATE),
                 *self.move_freepages_block(b, ISOLATE, moved),
-                *self.mod_zone_freepage_state(-Name(moved), Name(old))]
+                *self.explicit_accounting(-Name(moved), Name(old))]
 
     def restore_mt(self, b: int) -> int:
         return CMA if b in self.cma_blocks else MOVABLE
@@ -661,7 +686,7 @@ class Allocator:
         return [Let(mt, Lit(self.restore_mt(b))),
                 If(big, tuple(isolate_and_free),
                    (*self.move_freepages_block(b, Name(mt), moved),
-                    *self.mod_zone_freepage_state(Name(moved), Name(mt)))),
+                    *self.explicit_accounting(Name(moved), Name(mt)))),
                 assign(pb_mt[b], Name(mt))]
 
     def act_start_isolate_page_range(self) -> Action:
@@ -698,7 +723,7 @@ class Allocator:
         O = lift(o)
         out: Block = [
             Let(mt, self.pfn_mt(page)),
-            If(Name(mt) != ISOLATE, tuple(self.mod_zone_freepage_state(-(1 << O), Name(mt)))),
+            If(Name(mt) != ISOLATE, tuple(self.explicit_accounting(-(1 << O), Name(mt)))),
             Let("isolated_order", O),
             *self.del_page_from_free_list(page, O),
         ]

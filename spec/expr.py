@@ -57,6 +57,9 @@ class Expr:
     def __mul__(self, other: ExprLike) -> Expr:
         return Op("mul", (self, lift(other)))
 
+    def __rmul__(self, other: ExprLike) -> Expr:
+        return Op("mul", (lift(other), self))
+
     def __xor__(self, other: ExprLike) -> Expr:
         return Op("xor", (self, lift(other)))
 

@@ -152,7 +152,7 @@ class Boundaries(Reporting):
     def add_to_free_list_tail(self, page: ExprLike, o: ExprLike, mt: ExprLike) -> Block:
         t = self.fresh("tail")
         return [*self.get_unreported_tail(o, mt, t), *self.insert_before(page, Name(t), o, mt),
-                self.counter_add(nr_free[o], 1)]
+                *self.nr_free_add(o, mt, 1)]
 
     def next_entry(self, page: ExprLike) -> Expr:
         """page->lru.next as a boundary value: the next page, or the list head."""
@@ -302,7 +302,7 @@ class V9(Boundaries):
             *self.page_reporting_del_from_boundary(page),
             *self.page_reporting_add_to_boundary(page, mt, write_index=not keep_stale)),
             (If(lift(mt) != ISOLATE, (*self.reported_pages_dec(o), assign(reported[page], 0))),))
-        return [*self.get_unreported_tail(o, mt, t),
+        return [*self.account_move(page, o, mt), *self.get_unreported_tail(o, mt, t),
                 If(reported[page] == 1, (move_to_boundary,)),
                 *self.list_del(page),
                 *self.leave_list(page, TAIL),
@@ -329,7 +329,7 @@ class V9(Boundaries):
                    (*self.page_reporting_add_to_boundary(Name(first), mt), Let(result, NONE)),
                    (Let(result, Name(first)),)))),
             If(R != NONE, (*self.del_page_from_free_list(R, Lit(o)),
-                           *self.mod_zone_freepage_state(-(1 << o), mt))),
+                           *self.explicit_accounting(-(1 << o), mt))),
         ]
 
     def cycle_start(self) -> Block:
@@ -371,7 +371,8 @@ class V10(Boundaries):
     def move_to_free_list(self, page: ExprLike, o: ExprLike, mt: ExprLike) -> Block:
         """v10: pull the boundary off a Reported page (it stays Reported, ->index keeps
         the old slot) and list_move() it to the head of the new list."""
-        return [If(And(reported[page] == 1, active == 1), tuple(self.page_reporting_pull_boundary(page))),
+        return [*self.account_move(page, o, mt),
+                If(And(reported[page] == 1, active == 1), tuple(self.page_reporting_pull_boundary(page))),
                 *self.list_del(page), *self.list_insert(page, 0, BUDDY, o, mt)]
 
     def get_unreported_page(self, o: int, mt: int, result: str) -> Block:
