@@ -90,8 +90,12 @@ class Allocator:
         self.fault = fault
         self.MIN = cfg.pageblock_order  # PAGE_REPORTING_MIN_ORDER = pageblock_order
         self._fresh = count()
-        cma_blocks = (cfg.nblocks - 1,) if "CMA" in cfg.migratetypes else ()
-        self.cma_blocks: tuple[int, ...] = cma_blocks
+        # The CMA area is the last MAX_ORDER-aligned range: v5.x aligns CMA areas to
+        # max(MAX_ORDER_NR_PAGES, pageblock_nr_pages), so no max-order chunk mixes CMA
+        # and other pageblocks.
+        per_range = 1 << (cfg.max_order - 1 - cfg.pageblock_order)
+        self.cma_blocks: tuple[int, ...] = (
+            tuple(range(cfg.nblocks - per_range, cfg.nblocks)) if "CMA" in cfg.migratetypes else ())
 
     # ----------------------------------------------------------------- helpers
     def fresh(self, stem: str) -> str:
@@ -250,6 +254,14 @@ class Allocator:
         # v5.14+ (v6.10 here): migratetype_is_mergeable() on both sides
         return self.mergeable(mt, buddy_mt)
 
+    def match_buddy_type(self, buddy: Expr, o: Expr, mt: Expr) -> Block:
+        """v6.10 __free_one_page(): "Match buddy type. This ensures that an expand() down
+        the line puts the sub-blocks on the right freelists." (not in v5.x)"""
+        if self.pcp_cache:
+            return []
+        return [If(And(o >= self.cfg.pageblock_order, self.pfn_mt(buddy) != mt),
+                   (assign(pb_mt[self.block_of(buddy)], mt),))]
+
     @staticmethod
     def mergeable(a: ExprLike, b: ExprLike) -> Expr:
         """Two pageblock types that may share a free chunk: equal, or both ordinary."""
@@ -274,6 +286,7 @@ class Allocator:
                (If(O >= cfg.pageblock_order, (Check(
                    "no_mixed_merge", "__free_one_page: merging buddies of two pageblocks",
                    self.mergeable(self.pfn_mt(P), self.pfn_mt(B))),)),
+                *self.match_buddy_type(B, O, MT),
                 *self.del_page_from_free_list(B, O, why="merge"),
                 Let(p, P & B), Let(o_, O + 1)),
                (Let(m, Lit(0)),)),
@@ -728,11 +741,16 @@ class Allocator:
             *self.del_page_from_free_list(page, O),
         ]
         for b in range(self.cfg.nblocks):
+            if self.pcp_cache:  # v5.x: set_pageblock_migratetype(page, MIGRATE_MOVABLE) only
+                normal = Not(Or(pb_mt[b] == ISOLATE, pb_mt[b] == CMA, pb_mt[b] == HIGHATOMIC))
+                retype: Block = [assign(pb_mt[b], MOVABLE)]
+            else:  # v6.10: move_freepages_block(zone, page, mt, MIGRATE_MOVABLE) if mergeable
+                normal = pb_mt[b] < MIGRATE_PCPTYPES
+                retype = [*self.move_freepages_block(b, MOVABLE, self.fresh("moved")), assign(pb_mt[b], MOVABLE)]
             out.append(If(And(Name("isolated_order") >= self.cfg.pageblock_order - 1,
                               self.block_of(page) <= b,
-                              lift(b) < self.block_of(lift(page) + (1 << Name("isolated_order"))),
-                              Not(Or(pb_mt[b] == ISOLATE, pb_mt[b] == CMA, pb_mt[b] == HIGHATOMIC))),
-                          (assign(pb_mt[b], MOVABLE),)))
+                              lift(b) < self.block_of(lift(page) + (1 << Name("isolated_order"))), normal),
+                          tuple(retype)))
         return out
 
 

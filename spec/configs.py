@@ -23,8 +23,8 @@ CONFIGS: dict[str, Config] = {
         Config(
             name="small", npfn=8, pageblock_order=1, max_order=3, ncpu=2,
             migratetypes=("UNMOVABLE", "MOVABLE", "CMA", "ISOLATE"), capacity=2,
-            doc="8 pages, 4 pageblocks (the last one CMA), orders 0-2 (chunks span two "
-                "pageblocks), 2 CPUs, reporting capacity 2",
+            doc="8 pages, 4 pageblocks (the last two, one MAX_ORDER-aligned range, are CMA), "
+                "orders 0-2 (chunks span two pageblocks), 2 CPUs, reporting capacity 2",
         ),
     )
 }
