@@ -44,6 +44,7 @@ from spec.kernel import (
     MIGRATE_TYPES,
     MOVABLE,
     PCP,
+    RECLAIMABLE,
     TAIL,
     UNMOVABLE,
     Domains,
@@ -358,7 +359,7 @@ class Allocator:
         pb = self.cfg.pageblock_order
         if o >= pb or o >= pb // 2:
             return Lit(1)
-        return Or(lift(start_mt) == RECLAIMABLE_, lift(start_mt) == UNMOVABLE)
+        return Or(lift(start_mt) == RECLAIMABLE, lift(start_mt) == UNMOVABLE)
 
     def find_suitable_fallback(self, o: int, start_mt: int) -> Expr:
         """The first fallback type whose free_list[o] is not empty, or NONE."""
@@ -753,5 +754,3 @@ class Allocator:
                           tuple(retype)))
         return out
 
-
-RECLAIMABLE_ = 2

@@ -102,8 +102,11 @@ class Reporting(Allocator):
         """PageBuddy(page) && page_order(page) == order after the put-back."""
         return And(where[page] == BUDDY, order_of[page] == o)
 
-    def worker_domain(self) -> Domain:
-        return self.d.worker
+    def reporting_actions(self) -> list[Action]:
+        raise NotImplementedError
+
+    def actions(self) -> list[Action]:
+        return super().actions() + self.reporting_actions()
 
 
 class Boundaries(Reporting):
@@ -218,6 +221,17 @@ class Boundaries(Reporting):
         return [assign(requested, 0)]
 
     def free_reported_page(self, page: Expr) -> Block:
+        """mt = get_pfnblock_migratetype(); __free_one_page(.., reported=true) -- in front
+        of the boundary; if the page did not merge: add_page_to_reported_list()."""
+        o, mt = self.fresh("order"), self.fresh("mt")
+        stmts, _, _ = self._free_one_page(page, Name(o), Name(mt), reported_page=True, notify=False)
+        return [Let(o, order_of[page]), Let(mt, self.pfn_mt(page)), *stmts,
+                If(self.page_order_unchanged(page, Name(o)),
+                   (assign(reported[page], 1), self.counter_add(reported_pages[Name(o)], 1),
+                    *self.add_page_to_reported_list(page, Name(mt))))]
+
+    def add_page_to_reported_list(self, page: Expr, mt: Expr) -> Block:
+        """What the design records besides the flag and the count."""
         raise NotImplementedError
 
     def page_reporting_drain(self) -> Block:
@@ -253,8 +267,6 @@ class Boundaries(Reporting):
                     If(requested == 1, tuple(self.fill_then_report_or_stop()), tuple(self.cycle_end())))),
         ]
 
-    def actions(self) -> list[Action]:
-        return super().actions() + self.reporting_actions()
 
 
 class V9(Boundaries):
@@ -339,16 +351,10 @@ class V9(Boundaries):
     def cycle_end(self) -> Block:
         return [assign(active, 0), *self.forget_boundaries(), assign(worker, W_IDLE)]
 
-    def free_reported_page(self, page: Expr) -> Block:
-        """mt = get_pfnblock_migratetype(); __free_one_page(.., reported=true); if the
-        page did not merge: add_page_to_reported_list() (Reported, count, boundary)."""
-        o, mt = self.fresh("order"), self.fresh("mt")
-        stmts, _, _ = self._free_one_page(page, Name(o), Name(mt), reported_page=True, notify=False)
-        return [Let(o, order_of[page]), Let(mt, self.pfn_mt(page)), assign(where[page], TAIL),
-                *stmts,
-                If(self.page_order_unchanged(page, Name(o)), (
-                    assign(reported[page], 1), self.counter_add(reported_pages[Name(o)], 1),
-                    *self.page_reporting_add_to_boundary(page, Name(mt))))]
+    def add_page_to_reported_list(self, page: Expr, mt: Expr) -> Block:
+        """v9: page_reporting_add_to_boundary(page, mt): the page becomes the boundary
+        and ->index gets its migratetype."""
+        return self.page_reporting_add_to_boundary(page, mt)
 
 
 class V10(Boundaries):
@@ -408,16 +414,10 @@ class V10(Boundaries):
         """__page_reporting_cancel(): clear ACTIVE and REQUESTED."""
         return [assign(active, 0), *self.forget_boundaries(), assign(requested, 0)]
 
-    def free_reported_page(self, page: Expr) -> Block:
-        """As v9, but add_page_to_reported_list() writes page->index = 0 ("updated later
-        if the zone is still being processed") and leaves the boundary alone."""
-        o, mt = self.fresh("order"), self.fresh("mt")
-        stmts, _, _ = self._free_one_page(page, Name(o), Name(mt), reported_page=True, notify=False)
-        return [Let(o, order_of[page]), Let(mt, self.pfn_mt(page)), assign(where[page], TAIL),
-                *stmts,
-                If(self.page_order_unchanged(page, Name(o)), (
-                    assign(index[page], 0), assign(index_by[page], BY_SLOT_PENDING),
-                    assign(reported[page], 1), self.counter_add(reported_pages[Name(o)], 1)))]
+    def add_page_to_reported_list(self, page: Expr, mt: Expr) -> Block:
+        """v10: page->index = 0 ("updated later if the zone is still being processed");
+        the boundary is left alone."""
+        return [assign(index[page], 0), assign(index_by[page], BY_SLOT_PENDING)]
 
 
 class Merged(Reporting):
@@ -512,5 +512,3 @@ class Merged(Reporting):
                        (assign(worker, W_SCANNING), *self.on_current_list(self.scan_list))))),
         ]
 
-    def actions(self) -> list[Action]:
-        return super().actions() + self.reporting_actions()
