@@ -101,3 +101,27 @@ def test_console_entry_point_runs_as_a_module() -> None:
     proc = subprocess.run([sys.executable, "-m", "checker", "check", "--design", "nope"],
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 2 and proc.stderr.startswith("reportcheck: error: unknown design")
+
+
+@pytest.mark.parametrize("design", ["v9", "v10", "merged"])
+def test_every_design_gets_a_verdict_on_small_through_json(capsys: pytest.CaptureFixture[str], design: str) -> None:
+    code, out, _ = run(capsys, "check", "--design", design, "--config", "small", "--max-states", "2000",
+                       "--format", "json")
+    data = json.loads(out)
+    assert data["config"] == "small" and code in (1, 3)
+    assert {r["verdict"] for r in data["results"]} <= {"refuted", "unknown"}
+    assert any(r["verdict"] == "refuted" and r["invariant"] == "isolated_pages_stay_isolated" for r in data["results"])
+
+
+SMALL_FAULTS = [("v9-unguarded-index-read", "index_trusted", 3), ("merge-keeps-reported", "reported_implies_buddy", 8),
+                ("retype-keeps-stale-index", "index_trusted", 5), ("alloc-keeps-reported", "reported_implies_buddy", 9),
+                ("pcp-index-not-set", "index_trusted", 4)]
+
+
+@pytest.mark.parametrize("fault,invariant,length", SMALL_FAULTS)
+def test_every_fault_is_refuted_on_small(capsys: pytest.CaptureFixture[str], fault: str, invariant: str,
+                                         length: int) -> None:
+    code, out, _ = run(capsys, "check", "--fault", fault, "--config", "small", "--invariant", invariant,
+                       "--format", "json")
+    (r,) = json.loads(out)["results"]
+    assert code == 1 and r["verdict"] == "refuted" and len(r["trace"]["steps"]) == length
