@@ -688,9 +688,13 @@ class Allocator:
         otherwise the block's free chunks move back.  Then the type is restored."""
         mt, moved, saved = self.fresh("migratetype"), self.fresh("nr_pages"), self.fresh("order")
         head = b << self.cfg.pageblock_order
-        big = And(where[head] == BUDDY, order_of[head] >= self.cfg.pageblock_order,
-                  order_of[head] < self.cfg.max_order - 1,
-                  pb_mt[self.block_of(head ^ (Lit(1) << order_of[head]))] != ISOLATE)
+        buddy = head ^ (Lit(1) << order_of[head])
+        # v5.x: any order >= pageblock_order whose buddy pfn is valid; v5.11+ (so the
+        # v6.10 model) also requires order < MAX_ORDER - 1 ("the max order page has no
+        # buddy page and never merge to other order")
+        in_range = buddy < self.cfg.npfn if self.pcp_cache else order_of[head] < self.cfg.max_order - 1
+        big = And(where[head] == BUDDY, order_of[head] >= self.cfg.pageblock_order, in_range,
+                  pb_mt[self.block_of(buddy)] != ISOLATE)
         isolate_and_free = [  # __free_pages() after the unlock: the next step frees it
             Let(saved, order_of[head]),
             *self._isolate_free_page(head, Name(saved)),

@@ -10,18 +10,18 @@ from spec import build_model
 
 # design, pcp_cache -> (reachable states, transitions) of config tiny
 PINNED = {
-    ("v9", True): (251_702, 1_557_310),
+    ("v9", True): (255_349, 1_576_520),
     ("v9", False): (413_326, 2_631_500),
-    ("v10", True): (61_124, 379_326),
+    ("v10", True): (62_095, 384_458),
     ("v10", False): (101_118, 645_732),
-    ("merged", True): (183_914, 1_198_066),
+    ("merged", True): (187_723, 1_220_738),
     ("merged", False): (302_816, 2_028_080),
 }
 
 # design -> invariants refuted on tiny (pcp cache on); every other claim is proved
 REFUTED = {
     "v9": {"index_trusted": 9, "free_list_matches_pageblock": 4, "isolated_pages_stay_isolated": 3,
-           "boundary_valid": 4, "boundary_lookup_sound": 14, "reported_index_trusted": 6,
+           "boundary_valid": 4, "boundary_lookup_sound": 13, "reported_index_trusted": 6,
            "reported_run_at_tail": 7},
     "v10": {"index_trusted": 5, "free_list_matches_pageblock": 4, "isolated_pages_stay_isolated": 3,
             "boundary_valid": 5, "reported_index_trusted": 5},
