@@ -63,11 +63,6 @@ class Interpreter:
             raise StepError(f"{name}({self.format_args(ca.action, args)}) is not enabled in this state")
         return Transition(i, args, result[0], result[1])
 
-    def violated_state_invariants(self, s: bytes, names: list[str] | None = None) -> list[str]:
-        chosen = self.state_invariants if names is None else {n: self.state_invariants[n] for n in names
-                                                               if n in self.state_invariants}
-        return [n for n, f in chosen.items() if not f(s)]
-
     # ----------------------------------------------------------- presentation
     def decode(self, s: bytes) -> State:
         out: State = {}

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from dataclasses import dataclass, field
+from typing import Literal
 
 Kind = Literal["proved", "refuted", "unknown"]
 # ordered: the worst verdict decides the exit code
@@ -48,9 +48,6 @@ class Trace:
     initial: State
     steps: tuple[Step, ...]
     command: str
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass(frozen=True)

@@ -355,11 +355,10 @@ class Allocator:
             take += self.set_pcppage_migratetype(R, mt)
         return search + [If(R != NONE, tuple(take))]
 
-    def can_steal_fallback(self, o: int, start_mt: ExprLike) -> Expr:
+    def can_steal_fallback(self, o: int, start_mt: int) -> bool:
+        """can_steal_fallback(): may the whole pageblock be stolen (static per order/type)?"""
         pb = self.cfg.pageblock_order
-        if o >= pb or o >= pb // 2:
-            return Lit(1)
-        return Or(lift(start_mt) == RECLAIMABLE, lift(start_mt) == UNMOVABLE)
+        return o >= pb or o >= pb // 2 or start_mt in (RECLAIMABLE, UNMOVABLE)
 
     def find_suitable_fallback(self, o: int, start_mt: int) -> Expr:
         """The first fallback type whose free_list[o] is not empty, or NONE."""
@@ -369,20 +368,29 @@ class Allocator:
         return result
 
     def _rmqueue_fallback(self, o: ExprLike, start_mt: int) -> Block:
-        """Steal from the largest fallback chunk (v5.3 __rmqueue_fallback without
-        ALLOC_NOFRAGMENT), then steal_suitable_fallback()."""
-        fmt, forder = self.fresh("fallback_mt"), self.fresh("fallback_order")
-        out: Block = [Let(fmt, NONE), Let(forder, Lit(0))]
-        for c in reversed(range(self.cfg.max_order)):
-            f = self.find_suitable_fallback(c, start_mt)
-            out.append(If(And(Name(fmt) == NONE, lift(o) <= c, f != NONE),
-                          (Let(fmt, f), Let(forder, Lit(c)))))
+        """v5.3 __rmqueue_fallback() without ALLOC_NOFRAGMENT: steal from the largest
+        fallback chunk; a MOVABLE request that may not steal the whole block takes the
+        smallest one instead (find_smallest); then steal_suitable_fallback()."""
+        fmt, forder, steal = self.fresh("fallback_mt"), self.fresh("fallback_order"), self.fresh("can_steal")
+
+        def search(orders: list[int]) -> Block:
+            return [If(And(Name(fmt) == NONE, lift(o) <= c, self.find_suitable_fallback(c, start_mt) != NONE),
+                       (Let(fmt, self.find_suitable_fallback(c, start_mt)), Let(forder, Lit(c)),
+                        Let(steal, Lit(int(self.can_steal_fallback(c, start_mt))))))
+                    for c in orders]
+
+        out: Block = [Let(fmt, NONE), Let(forder, Lit(0)), Let(steal, Lit(0)),
+                      *search(list(reversed(range(self.cfg.max_order))))]
+        if start_mt == MOVABLE:
+            out.append(If(And(Name(fmt) != NONE, Name(steal) == 0, Name(forder) > o),
+                          (Let(fmt, NONE), *search(list(range(self.cfg.max_order))))))
         page = self.fresh("steal_page")
         out += [Let(page, Ite(Name(fmt) != NONE, self.first_on_free_list(Name(forder), Name(fmt)), NONE)),
-                If(Name(page) != NONE, tuple(self.steal_suitable_fallback(Name(page), Name(forder), start_mt)))]
+                If(Name(page) != NONE,
+                   tuple(self.steal_suitable_fallback(Name(page), Name(forder), start_mt, Name(steal))))]
         return out
 
-    def steal_suitable_fallback(self, page: Expr, o: Expr, start_mt: int) -> Block:
+    def steal_suitable_fallback(self, page: Expr, o: Expr, start_mt: int, whole_block: Expr) -> Block:
         cfg = self.cfg
         old, free = self.fresh("old_block_type"), self.fresh("free_pages")
         blocks_of_chunk = [
@@ -391,7 +399,7 @@ class Allocator:
                (assign(pb_mt[b], start_mt),))
             for b in range(cfg.nblocks)
         ]
-        whole_block = [
+        steal_block = [
             *self.move_freepages_block(self.block_of(page), start_mt, free),
             If(Or(Name(old) == MOVABLE, Name(free) >= (1 << (cfg.pageblock_order - 1))),
                (assign(pb_mt[self.block_of(page)], start_mt),)),
@@ -400,7 +408,7 @@ class Allocator:
             Let(old, self.pfn_mt(page)),
             If(Or(Name(old) == HIGHATOMIC, o >= cfg.pageblock_order),
                (*blocks_of_chunk, *self.move_to_free_list(page, o, start_mt)),
-               tuple(whole_block)),
+               (If(whole_block == 1, tuple(steal_block), tuple(self.move_to_free_list(page, o, start_mt))),)),
         ]
 
     def move_freepages_block(self, block: ExprLike, mt: ExprLike, moved: str) -> Block:
