@@ -395,11 +395,14 @@ class V10(Boundaries):
             Let(page, Find("q", "pfn", And(self.on_free_list(Name("q"), o, mt), pos[Name("q")] == C))),
             If(reported[P] == 1,
                (assign(index[P], idx), assign(index_by[P], BY_SLOT), Let(t, P + SLOT_PAGE0), Let(cur, C - 1)),
-               (*self._isolate_free_page(P, Lit(o)), Let(result, P), Let(done, Lit(1))))))
+               (Let(result, P), Let(done, Lit(1))))))
+        R = Name(result)
         return [Let(t, boundary[idx]),
                 self.boundary_use_check(T, o, mt, "get_unreported_page: get_unreported_tail()"),
                 Let(cur, start), Let(done, Lit(0)), Let(result, NONE),
                 For(self.fresh("i"), Lit(0), Lit(self.cfg.npfn), (walk,)),
+                # the walk ends at the first unreported page: __isolate_free_page() it
+                If(R != NONE, tuple(self._isolate_free_page(R, Lit(o)))),
                 assign(boundary[idx], T)]
 
     def cycle_start(self) -> Block:
