@@ -721,8 +721,9 @@ class Allocator:
         dom = Domain("isolation_range", len(ranges))
         enabled = Lit(int(ISOLATE in self.d.config_mts))
         return Action(
-            "start_isolate_page_range", "set_migratetype_isolate", PAGE_ISOLATION,
-            "Isolate a MAX_ORDER-aligned range of pageblocks (alloc_contig_range, offlining).",
+            "start_isolate_page_range", "start_isolate_page_range", PAGE_ISOLATION,
+            "Isolate a MAX_ORDER-aligned range of pageblocks, set_migratetype_isolate() on each "
+            "(alloc_contig_range, memory offlining).",
             (Param("range", dom),),
             (enabled, Or(*(And(r == k, *(self.isolatable(b) for b in blocks)) for k, blocks in enumerate(ranges)))),
             tuple(If(r == k, tuple(st for b in blocks for st in self.set_migratetype_isolate(b)))
@@ -734,8 +735,8 @@ class Allocator:
         ranges = self.isolation_ranges()
         dom = Domain("isolation_range", len(ranges))
         return Action(
-            "undo_isolate_page_range", "unset_migratetype_isolate", PAGE_ISOLATION,
-            "Undo the isolation of a range: every block gets its type back.",
+            "undo_isolate_page_range", "undo_isolate_page_range", PAGE_ISOLATION,
+            "Undo the isolation of a range: unset_migratetype_isolate() on each block.",
             (Param("range", dom),),
             (Or(*(And(r == k, *(pb_mt[b] == ISOLATE for b in blocks)) for k, blocks in enumerate(ranges))),),
             tuple(If(r == k, tuple(st for b in blocks for st in self.unset_migratetype_isolate(b)))

@@ -64,7 +64,6 @@ from spec.kernel import (
 )
 
 PAGE_REPORTING = "mm/page_reporting.c"
-PAGE_REPORTING_H = "mm/page_reporting.h"
 PAGE_REPORTING_HWM = 1  # 32 in the patches, scaled down with the zone
 
 boundary = StateVarRef("boundary")
