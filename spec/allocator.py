@@ -623,7 +623,7 @@ class Allocator:
             "(CMA and HIGHATOMIC to the MOVABLE list; ISOLATE straight to the buddy lists).",
             (Param("pfn", self.d.pfn), Param("cpu", self.d.cpu)),
             (where[p] == FREEING, order_of[p] == 0),
-            (*read, If(M == ISOLATE, (assign(where[p], TAIL), *to_buddy), tuple(to_pcp))),
+            (*read, If(M == ISOLATE, tuple(to_buddy), tuple(to_pcp))),
         )
 
     def act_free_pcppages_bulk(self) -> Action:
@@ -644,7 +644,7 @@ class Allocator:
             "Drain one page (the list's last) from a pcp list to the buddy lists.",
             (Param("cpu", self.d.cpu), Param("migratetype", self.d.alloc_mt)),
             (n > 0,),
-            (Let(page, last), *read, *self.list_del(P), *self.leave_list(P, TAIL), *stmts),
+            (Let(page, last), *read, *self.list_del(P), *stmts),
         )
 
     def act_free_pages_ok(self) -> Action:
@@ -664,7 +664,7 @@ class Allocator:
             "Under the zone lock, the high-order chunk is merged and linked to a free list.",
             (Param("pfn", self.d.pfn),),
             (where[p] == FREEING, order_of[p] > 0),
-            (Let("freeing_mt", local_mt[p]), assign(local_mt[p], 0), assign(where[p], TAIL),
+            (Let("freeing_mt", local_mt[p]), assign(local_mt[p], 0),
              *self.free_one_page(p, order_of[p], Name("freeing_mt"))),
         )
 

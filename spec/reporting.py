@@ -491,8 +491,7 @@ class Merged(Reporting):
             P = Name(page)
             stmts, _, _ = self._free_one_page(P, Name(o), self.pfn_mt(P), reported_page=False, notify=False)
             out += [Let(page, self.sg_page(slot)),
-                    If(P != NONE, (Let(o, order_of[P]), assign(where[P], TAIL),
-                                   assign(pos[P], 0), *stmts,
+                    If(P != NONE, (Let(o, order_of[P]), *stmts,
                                    If(self.page_order_unchanged(P, Name(o)), (assign(reported[P], 1),))))]
         return out
 
