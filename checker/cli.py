@@ -8,6 +8,7 @@ stderr that names the problem and the valid choices -- never a traceback.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 from collections.abc import Sequence
@@ -16,6 +17,7 @@ from typing import Any, NoReturn
 from checker import render
 from checker.concrete import Interpreter
 from checker.engines import DEFAULT_ENGINE, ENGINES, RunOptions
+from checker.errors import UsageError
 from checker.traces import ReplayMismatch
 from checker.verdict import BAD_INPUT, exit_code
 from spec import CONFIGS, DEFAULT_CONFIG, DEFAULT_DESIGN, DESIGNS, FAULTS, SpecError, build_model
@@ -24,8 +26,10 @@ from spec import CONFIGS, DEFAULT_CONFIG, DEFAULT_DESIGN, DESIGNS, FAULTS, SpecE
 DEFAULT_MAX_STATES = {"small": 400_000}
 
 
-class UsageError(Exception):
-    pass
+# Further subcommands (replay, ci, report, ...): each of these modules has
+# ``add_parser(sub)``, which adds its subparser and sets ``func`` to a function
+# ``(args) -> exit code``; bad input raises checker.errors.UsageError.
+SUBCOMMAND_MODULES: list[str] = []
 
 
 class Parser(argparse.ArgumentParser):
@@ -50,9 +54,25 @@ def build_parser() -> Parser:
     ck.add_argument("--engine", default=DEFAULT_ENGINE, help=f"engine (default {DEFAULT_ENGINE})")
     ck.add_argument("--format", choices=("text", "json"), default="text")
     ck.add_argument("--max-states", type=int, metavar="N",
-                    help="stop exploring after N states (the verdict is then 'unknown'); "
+                    help="explicit: stop exploring after N states (the verdict is then 'unknown'); "
                          "default: unlimited on tiny, 400000 on small")
+    ck.add_argument("--depth", type=int, metavar="K", help="bmc: try every trace length up to K")
+    ck.add_argument("--k", type=int, metavar="K", help="induction: try k = 1 .. K")
+    ck.add_argument("--timeout", type=float, metavar="SECONDS",
+                    help="symbolic engines: give up after this many seconds (the verdict is then 'unknown')")
+    ck.add_argument("--examples", type=int, metavar="N", help="hypothesis: number of random runs")
+    ck.add_argument("--steps", type=int, metavar="N", help="hypothesis: steps per run")
+    ck.add_argument("--seed", type=int, metavar="S", help="hypothesis: seed (same seed, same trace)")
+    ck.set_defaults(func=cmd_check)
+    ls.set_defaults(func=cmd_list)
+    for module in SUBCOMMAND_MODULES:
+        importlib.import_module(module).add_parser(sub)
     return p
+
+
+def positive(name: str, value: float | None) -> None:
+    if value is not None and value <= 0:
+        raise UsageError(f"{name} must be a positive number")
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -92,8 +112,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     design = args.design or (FAULTS[args.fault].design if args.fault in FAULTS else DEFAULT_DESIGN)
     if args.engine not in ENGINES:
         raise UsageError(f"unknown engine {args.engine!r}; choose from: {', '.join(ENGINES)}")
-    if args.max_states is not None and args.max_states < 1:
-        raise UsageError("--max-states must be a positive number")
+    for flag in ("max_states", "depth", "k", "timeout", "examples", "steps"):
+        positive("--" + flag.replace("_", "-"), getattr(args, flag))
     model = build_model(design, args.fault, args.pcp_cache == "on", args.config)
     names = [i.name for i in model.invariants]
     for inv in args.invariant:
@@ -104,7 +124,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     max_states = args.max_states if args.max_states is not None else DEFAULT_MAX_STATES.get(args.config)
     engine = ENGINES[args.engine]
     with render.progress_reporter(enabled=args.format == "text" and sys.stderr.isatty()) as progress:
-        verdicts, stats = engine.run(interp, chosen, RunOptions(max_states, progress))
+        opts = RunOptions(max_states=max_states, progress=progress, depth=args.depth, k=args.k,
+                          timeout=args.timeout, examples=args.examples, steps=args.steps, seed=args.seed)
+        verdicts, stats = engine.run(interp, chosen, opts)
     result = {
         "design": design, "fault": args.fault, "config": args.config, "pcp_cache": args.pcp_cache == "on",
         "engine": engine.name, "spec_digest": model.digest,
@@ -121,9 +143,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
-        if args.command == "list":
-            return cmd_list(args)
-        return cmd_check(args)
+        code: int = args.func(args)
+        return code
     except (UsageError, SpecError) as e:
         print(f"reportcheck: error: {e}", file=sys.stderr)
         return BAD_INPUT

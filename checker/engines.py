@@ -12,8 +12,16 @@ from checker.verdict import Verdict
 
 @dataclass(frozen=True)
 class RunOptions:
-    max_states: int | None
+    """Every engine's knobs; an engine reads the ones it has and ignores the rest."""
+
+    max_states: int | None = None  # explicit: stop after this many states
     progress: explicit.Progress | None = None
+    depth: int | None = None  # bmc: deepest trace length to try
+    k: int | None = None  # induction: the largest k to try
+    timeout: float | None = None  # symbolic engines: seconds for the whole run
+    examples: int | None = None  # hypothesis: how many runs
+    steps: int | None = None  # hypothesis: steps per run
+    seed: int | None = None  # hypothesis: seed for reproducible runs
 
 
 @dataclass(frozen=True)
