@@ -18,6 +18,7 @@ from checker import render
 from checker.concrete import Interpreter
 from checker.engines import DEFAULT_ENGINE, ENGINES, RunOptions
 from checker.errors import UsageError
+from checker.formats import MACHINE_FORMATS, render_run
 from checker.traces import ReplayMismatch
 from checker.verdict import BAD_INPUT, exit_code
 from spec import CONFIGS, DEFAULT_CONFIG, DEFAULT_DESIGN, DESIGNS, FAULTS, SpecError, build_model
@@ -52,7 +53,8 @@ def build_parser() -> Parser:
     ck.add_argument("--invariant", action="append", default=[], metavar="NAME",
                     help="check only this invariant (repeatable; default: all of the design's)")
     ck.add_argument("--engine", default=DEFAULT_ENGINE, help=f"engine (default {DEFAULT_ENGINE})")
-    ck.add_argument("--format", choices=("text", "json"), default="text")
+    ck.add_argument("--format", choices=("text", "json", *MACHINE_FORMATS), default="text",
+                    help="text, json, junit (XML) or sarif (SARIF 2.1.0)")
     ck.add_argument("--max-states", type=int, metavar="N",
                     help="explicit: stop exploring after N states (the verdict is then 'unknown'); "
                          "default: unlimited on tiny, 400000 on small")
@@ -135,6 +137,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     }
     if args.format == "json":
         print(json.dumps(result, indent=2))
+    elif args.format in MACHINE_FORMATS:
+        print(render_run(args.format, model, engine.name, verdicts, stats))
     else:
         render.print_check(model, verdicts, stats)
     return exit_code(verdicts)
