@@ -30,7 +30,7 @@ DEFAULT_MAX_STATES = {"small": 400_000}
 # Further subcommands (replay, ci, report, ...): each of these modules has
 # ``add_parser(sub)``, which adds its subparser and sets ``func`` to a function
 # ``(args) -> exit code``; bad input raises checker.errors.UsageError.
-SUBCOMMAND_MODULES: list[str] = []
+SUBCOMMAND_MODULES: list[str] = ["checker.replay_cli", "checker.catalogue_cli", "checker.ci"]
 
 
 class Parser(argparse.ArgumentParser):
@@ -65,6 +65,10 @@ def build_parser() -> Parser:
     ck.add_argument("--examples", type=int, metavar="N", help="hypothesis: number of random runs")
     ck.add_argument("--steps", type=int, metavar="N", help="hypothesis: steps per run")
     ck.add_argument("--seed", type=int, metavar="S", help="hypothesis: seed (same seed, same trace)")
+    ck.add_argument("--save", nargs="?", const="counterexamples", metavar="DIR",
+                    help="write each counterexample as ITF JSON to DIR/<design>[-<fault>][-pcp-off]"
+                         "[-<config>]/<invariant>.itf.json (default DIR: counterexamples)")
+    ck.add_argument("--force", action="store_true", help="with --save: overwrite existing files")
     ck.set_defaults(func=cmd_check)
     ls.set_defaults(func=cmd_list)
     for module in SUBCOMMAND_MODULES:
@@ -129,6 +133,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         opts = RunOptions(max_states=max_states, progress=progress, depth=args.depth, k=args.k,
                           timeout=args.timeout, examples=args.examples, steps=args.steps, seed=args.seed)
         verdicts, stats = engine.run(interp, chosen, opts)
+    if args.save is not None:
+        from checker.itf import save_verdicts
+
+        for path in save_verdicts(verdicts, Path(args.save), args.force) or ["nothing refuted: nothing saved"]:
+            print(f"reportcheck: saved {path}" if isinstance(path, Path) else f"reportcheck: {path}", file=sys.stderr)
     result = {
         "design": design, "fault": args.fault, "config": args.config, "pcp_cache": args.pcp_cache == "on",
         "engine": engine.name, "spec_digest": model.digest,
