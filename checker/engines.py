@@ -36,9 +36,18 @@ def _explicit(interp: Interpreter, invariants: list[str], opts: RunOptions) -> t
     return verdicts, res.stats()
 
 
+def _hypothesis(interp: Interpreter, invariants: list[str], opts: RunOptions) -> tuple[list[Verdict], dict[str, object]]:
+    from checker import stateful  # imports Hypothesis: only when this engine runs
+
+    return stateful.check(interp, invariants, opts.examples, opts.steps, opts.seed)
+
+
 ENGINES: dict[str, Engine] = {
     "explicit": Engine("explicit", "breadth-first search of every reachable state of a configuration: "
                        "shortest counterexamples, deadlocks, action coverage, state graph (networkx)",
                        _explicit),
+    "hypothesis": Engine("hypothesis", "Hypothesis stateful testing of a machine generated from the spec: random runs "
+                         "(--examples, --steps, --seed), shrunk counterexamples; refutes or says unknown, never proves",
+                         _hypothesis),
 }
 DEFAULT_ENGINE = "explicit"
