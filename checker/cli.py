@@ -133,11 +133,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         opts = RunOptions(max_states=max_states, progress=progress, depth=args.depth, k=args.k,
                           timeout=args.timeout, examples=args.examples, steps=args.steps, seed=args.seed)
         verdicts, stats = engine.run(interp, chosen, opts)
-    if args.save is not None:
-        from checker.itf import save_verdicts
+    if args.save is not None:  # before printing: a refused save (exit 2) prints nothing
+        from checker.itf import save_and_say
 
-        for path in save_verdicts(verdicts, Path(args.save), args.force) or ["nothing refuted: nothing saved"]:
-            print(f"reportcheck: saved {path}" if isinstance(path, Path) else f"reportcheck: {path}", file=sys.stderr)
+        save_and_say(verdicts, args.save, args.force)
     result = {
         "design": design, "fault": args.fault, "config": args.config, "pcp_cache": args.pcp_cache == "on",
         "engine": engine.name, "spec_digest": model.digest,
