@@ -241,13 +241,16 @@ def _fail(path: Path, place: str, problem: str) -> TraceFileError:
     return TraceFileError(f"{path}: {place}: {problem}" if place else f"{path}: {problem}")
 
 
-def _read_json(path: Path) -> Any:
+def _read(path: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except IsADirectoryError:
         raise _fail(path, "", "is a directory, not a trace file") from None
     except OSError as e:
         raise _fail(path, "", f"cannot read: {e.strerror or e}") from None
+
+
+def _json(path: Path, data: bytes) -> Any:
     if not data.strip():
         raise _fail(path, "", "empty file; expected an ITF trace (JSON)")
     try:
@@ -257,7 +260,8 @@ def _read_json(path: Path) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as e:
-        what = "truncated JSON" if e.pos >= len(text.rstrip()) else "not valid JSON"
+        ends = e.pos >= len(text.rstrip()) or e.msg.startswith("Unterminated string")
+        what = "truncated JSON (the file ends too early)" if ends else "not valid JSON"
         raise _fail(path, f"line {e.lineno} column {e.colno}", f"{what} ({e.msg})") from None
     except (RecursionError, ValueError) as e:
         raise _fail(path, "", f"not valid JSON ({e})") from None
@@ -300,7 +304,12 @@ def _states(path: Path, data: Any) -> Iterator[tuple[int, dict[str, Any]]]:
 def load(path: Path) -> LoadedTrace:
     """Read and validate a counterexample file against the current spec of the model it
     records; raise :class:`TraceFileError` for anything that does not fit."""
-    data = _read_json(path)
+    return parse(path, _read(path))
+
+
+def parse(path: Path, text: bytes) -> LoadedTrace:
+    """:func:`load` for the contents ``text`` of the file ``path``."""
+    data = _json(path, text)
     if not isinstance(data, dict):
         raise _fail(path, "", f"not an ITF trace: the top level is {_type_name(data)}, not an object")
     meta = _check_meta(path, data.get("#meta"))
