@@ -90,10 +90,10 @@ def run(cfg: CiConfig, log: Any = None) -> CiResult:
     refuted_by: dict[tuple[str, str], bool] = {}  # (target where, config) -> some engine refuted all
     for k, (t, config, engine) in enumerate(jobs):
         elapsed = time.perf_counter() - t0
-        if cfg.time_budget is not None and elapsed > cfg.time_budget:
+        if k > 0 and cfg.time_budget is not None and elapsed > cfg.time_budget:  # the first run always starts
             left = len(jobs) - k
-            res.failures.append((OVER_BUDGET, f"time budget of {cfg.time_budget:g} s exceeded after {elapsed:.1f} s; "
-                                 f"{left} run(s) not started"))
+            res.failures.append((OVER_BUDGET, (f"time budget of {cfg.time_budget:g} s exceeded after {elapsed:.1f} s; "
+                                 f"{left} run(s) not started")))
             break
         remaining = cfg.time_budget - elapsed if cfg.time_budget is not None else None
         r = run_target(cfg, t, config, engine, remaining)
@@ -113,16 +113,16 @@ def run(cfg: CiConfig, log: Any = None) -> CiResult:
             refuted_by[(t.where, config)] = refuted_by.get((t.where, config), False) or caught
     for (where, config), caught in refuted_by.items():
         if not caught:
-            res.failures.append((CONTRADICTED, f"{where}, config {config}: the fault survives: no engine "
-                                 f"refuted what it is expected to break"))
+            res.failures.append((CONTRADICTED, (f"{where}, config {config}: the fault survives: no engine "
+                                 f"refuted what it is expected to break")))
     if cfg.catalogue is not None:
         replay_catalogue(cfg.catalogue, res, say)
     res.seconds = time.perf_counter() - t0
     if cfg.time_budget is not None:
         over = res.seconds > cfg.time_budget
         if over and not any(c == OVER_BUDGET for c, _ in res.failures):
-            res.failures.append((OVER_BUDGET, f"time budget of {cfg.time_budget:g} s exceeded: "
-                                 f"the run took {res.seconds:.1f} s"))
+            res.failures.append((OVER_BUDGET, (f"time budget of {cfg.time_budget:g} s exceeded: "
+                                 f"the run took {res.seconds:.1f} s")))
         res.cases.append(PlainCase("time budget", f"within {cfg.time_budget:g} s", "failed" if over else "passed",
                                    f"{res.seconds:.1f} s of {cfg.time_budget:g} s", seconds=res.seconds))
     return res

@@ -192,6 +192,7 @@ def parse(data: dict[str, Any], root: Path) -> CiConfig:
         raise UsageError(f"{TABLE}: output must be a table with junit, sarif, json paths, not {_type_name(output)}")
     _keys(f"{TABLE} output", output, OUTPUT_KEYS)
     outputs = {k: root / _string(f"{TABLE} output", k, v) for k, v in output.items()}
+    options = _options(table.get("options", {}))
     targets: list[Target] = []
     for kind in ("designs", "faults"):
         entries = table.get(kind, [])
@@ -202,7 +203,7 @@ def parse(data: dict[str, Any], root: Path) -> CiConfig:
     if not targets:
         raise UsageError(f"{TABLE}: nothing to check; add [[tool.reportcheck.designs]] or [[tool.reportcheck.faults]]")
     return CiConfig(root, tuple(targets), float(budget) if budget is not None else None, catalogue,
-                    fail_on_unknown, outputs, _options(table.get("options", {})))
+                    fail_on_unknown, outputs, options)
 
 
 def load(path: Path) -> CiConfig:

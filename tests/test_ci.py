@@ -1,0 +1,199 @@
+"""``reportcheck ci``: expectations from [tool.reportcheck], outputs, exit codes, bad input."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from test_ci_formats import assert_valid_sarif, junit_root
+
+from checker.cli import main
+from checker.engines import ENGINES
+
+OUTPUT = 'output = { junit = "out/junit.xml", sarif = "out/reportcheck.sarif", json = "out/results.json" }\n'
+FAST_FAULT = """
+[[tool.reportcheck.faults]]
+fault = "v9-unguarded-index-read"
+refuted = ["index_trusted"]
+"""
+
+
+def ci(tmp_path: Path, capsys: pytest.CaptureFixture[str], table: str) -> tuple[int, str, str]:
+    path = tmp_path / "pyproject.toml"
+    path.write_text('[project]\nname = "downstream"\n\n[tool.reportcheck]\n' + textwrap.dedent(table))
+    code = main(["ci", "--pyproject", str(path)])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def outputs(tmp_path: Path) -> tuple[ET.Element, dict[str, object], dict[str, object]]:
+    out = tmp_path / "out"
+    return (junit_root((out / "junit.xml").read_text()), json.loads((out / "reportcheck.sarif").read_text()),
+            json.loads((out / "results.json").read_text()))
+
+
+def test_expectations_met_exit_0_and_every_output_validates(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = ci(tmp_path, capsys, "time_budget = 600\n" + OUTPUT + """
+        [[tool.reportcheck.designs]]
+        design = "v10"
+        invariants = ["index_trusted", "reported_implies_buddy", "boundary_valid"]
+        refuted = ["index_trusted", "boundary_valid"]
+        """ + FAST_FAULT)
+    assert code == 0, err
+    assert "reportcheck ci: 2 runs, 4 verdicts, 0 failures" in out and err == ""
+    junit, sarif, data = outputs(tmp_path)
+    assert junit.get("tests") == "5" and junit.get("failures") == "0"  # 4 verdicts + the time budget
+    assert [s.get("name") for s in junit.iter("testsuite")] == [
+        "v10, pcp cache on, config tiny, engine explicit",
+        "v9, fault v9-unguarded-index-read, pcp cache on, config tiny, engine explicit", "time budget"]
+    assert_valid_sarif(sarif)
+    results = sarif["runs"][0]["results"]  # type: ignore[index]
+    assert sorted((r["ruleId"], r["properties"]["design"], r["level"]) for r in results) == [
+        ("boundary_valid", "v10", "warning"), ("index_trusted", "v10", "warning"), ("index_trusted", "v9", "warning")]
+    assert data["passed"] is True and data["exit_code"] == 0 and data["failures"] == []
+    runs = data["runs"]
+    assert isinstance(runs, list)
+    assert [(r["verdict"], r["expected"], r["status"]) for r in runs[0]["results"]] == [
+        ("refuted", "refuted", "passed"), ("proved", "holds", "passed"), ("refuted", "refuted", "passed")]
+
+
+def test_a_changed_verdict_fails_with_exit_1_and_the_trace(tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = ci(tmp_path, capsys, OUTPUT + """
+        [[tool.reportcheck.designs]]
+        design = "v9"
+        invariants = ["boundary_valid"]
+        refuted = []
+        [[tool.reportcheck.designs]]
+        design = "v10"
+        invariants = ["reported_implies_buddy"]
+        refuted = ["reported_implies_buddy"]
+        """)
+    assert code == 1
+    assert "FAIL v9, pcp cache on, config tiny, engine explicit: boundary_valid: refuted, but it is expected to hold" in err
+    assert "reported_implies_buddy: proved, but it is expected to be refuted" in err
+    assert " 4. start_isolate_page_range(range=0)  mm/page_isolation.c" in out
+    junit, sarif, data = outputs(tmp_path)
+    assert junit.get("failures") == "2" and data["passed"] is False and data["exit_code"] == 1
+    assert_valid_sarif(sarif)
+    (result,) = sarif["runs"][0]["results"]  # type: ignore[index]
+    assert result["ruleId"] == "boundary_valid" and result["level"] == "error"
+    assert sarif["runs"][0]["invocations"][0]["executionSuccessful"] is False  # type: ignore[index]
+
+
+def test_a_fault_no_engine_refutes_survives(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = ci(tmp_path, capsys, "options.explicit = { max_states = 20 }\n" + FAST_FAULT)
+    assert code == 1
+    assert "(v9-unguarded-index-read), config tiny: the fault survives" in err
+
+
+def test_undecided_fails_only_when_asked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    table = """
+        options.explicit = { max_states = 20 }
+        [[tool.reportcheck.designs]]
+        design = "merged"
+        invariants = ["free_counts"]
+        refuted = []
+        """
+    assert ci(tmp_path, capsys, table)[0] == 0
+    code, _, err = ci(tmp_path, capsys, "fail_on_unknown = true\n" + table)
+    assert code == 3 and "free_counts: undecided (expected: holds)" in err
+
+
+def test_the_time_budget_stops_further_runs_with_exit_5(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = ci(tmp_path, capsys, "time_budget = 0.000001\n" + OUTPUT + FAST_FAULT + FAST_FAULT)
+    assert code == 5
+    assert "time budget of 1e-06 s exceeded" in err and "1 run(s) not started" in err
+    assert "reportcheck ci: 1 runs" in out
+    junit, _, data = outputs(tmp_path)
+    (case,) = [c for c in junit.iter("testcase") if c.get("classname") == "reportcheck.time_budget"]
+    assert case.find("failure") is not None and data["exit_code"] == 5
+
+
+def test_a_contradiction_outranks_the_time_budget(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = ci(tmp_path, capsys, "time_budget = 0.000001\noptions.explicit = { max_states = 20 }\n" + FAST_FAULT)
+    assert code == 1 and "the fault survives" in err and "time budget" in err
+
+
+def test_an_empty_catalogue_fails_with_exit_4(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "stored").mkdir()
+    code, _, err = ci(tmp_path, capsys, 'catalogue = "stored"\n' + OUTPUT + FAST_FAULT)
+    assert code == 4
+    assert "no counterexamples" in err or "checker.catalogue not available" in err
+    junit, _, data = outputs(tmp_path)
+    assert any(c.get("classname") == "reportcheck.catalogue" and c.find("failure") is not None
+               for c in junit.iter("testcase"))
+    assert data["catalogue"] and not data["catalogue"][0]["ok"]  # type: ignore[index]
+
+
+@pytest.mark.parametrize("engine", ["bmc", "induction", "proof", "hypothesis"])
+def test_other_engines_run_through_ci_when_registered(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                      engine: str) -> None:
+    if engine not in ENGINES:
+        pytest.skip(f"engine {engine!r} is not registered in checker.engines.ENGINES yet")
+    code, out, err = ci(tmp_path, capsys, f"""
+        engines = ["{engine}"]
+        options.{engine} = {{ timeout = 60, depth = 3, k = 2, examples = 30, steps = 10, seed = 1 }}
+        [[tool.reportcheck.designs]]
+        design = "v9"
+        invariants = ["isolated_pages_stay_isolated"]
+        refuted = ["isolated_pages_stay_isolated"]
+        """)
+    assert code in (0, 1) and f"engine {engine}: 1 invariants" in out, err
+
+
+BAD = [
+    ("", "no [tool.reportcheck] table in"),
+    ("[tool.reportcheck\n", "malformed TOML"),
+    ("[tool.reportcheck]\nconfigz = []\n", "[tool.reportcheck]: unknown key 'configz'; valid keys: configs, engines"),
+    ("[tool.reportcheck]\ntime_budget = \"soon\"\n", "time_budget must be a positive number of seconds, not 'soon'"),
+    ("[tool.reportcheck]\nengines = [\"spin\"]\n", "engines: unknown engine 'spin'; choose from: explicit"),
+    ("[tool.reportcheck]\nengines = \"explicit\"\n", "engines must be an array of strings, not a string"),
+    ("[tool.reportcheck]\noutput = { html = \"x\" }\n", "[tool.reportcheck] output: unknown key 'html'"),
+    ("[tool.reportcheck]\noptions.explicit = { depht = 3 }\n", "options.explicit: unknown key 'depht'; valid keys:"),
+    ("[tool.reportcheck]\noptions.explicit = { max_states = 0 }\n", "max_states must be a positive integer, not 0"),
+    ("[tool.reportcheck]\ndesigns = { design = \"v9\" }\n", "designs must be an array of tables"),
+    ("[tool.reportcheck]\n", "nothing to check"),
+    ("[[tool.reportcheck.designs]]\ndesign = \"v11\"\nrefuted = []\n",
+     "[[tool.reportcheck.designs]] #1: design: unknown design 'v11'; choose from: v9, v10, merged"),
+    ("[[tool.reportcheck.designs]]\ndesign = \"v9\"\n", "#1 (v9): missing key 'refuted'"),
+    ("[[tool.reportcheck.designs]]\ndesign = \"v9\"\nrefuted = [\"bogus\"]\n",
+     "#1 (v9): refuted: unknown invariant for design v9 'bogus'; choose from: index_trusted"),
+    ("[[tool.reportcheck.designs]]\ndesign = \"v9\"\nrefuted = []\npcp_cache = true\n",
+     'pcp_cache must be "on" or "off", not True'),
+    ("[[tool.reportcheck.designs]]\ndesign = \"v9\"\nrefuted = [\"index_trusted\"]\ninvariants = [\"free_counts\"]\n",
+     "refuted names index_trusted, which invariants leaves out"),
+    ("[[tool.reportcheck.faults]]\nfault = \"nope\"\nrefuted = [\"index_trusted\"]\n",
+     "[[tool.reportcheck.faults]] #1: fault: unknown fault 'nope'; choose from: v9-unguarded-index-read"),
+    ("[[tool.reportcheck.faults]]\nfault = \"pcp-index-not-set\"\nrefuted = []\n", "refuted must not be empty"),
+    ("[[tool.reportcheck.faults]]\nfault = \"pcp-index-not-set\"\nrefuted = [\"index_trusted\"]\nconfigs = [\"huge\"]\n",
+     "configs: unknown configuration 'huge'; choose from: tiny"),
+]
+
+
+@pytest.mark.parametrize("text,message", BAD, ids=[m for _, m in BAD])
+def test_bad_input_is_one_line_naming_the_key_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                         text: str, message: str) -> None:
+    path = tmp_path / "pyproject.toml"
+    path.write_text('[project]\nname = "downstream"\n\n' + text)
+    code = main(["ci", "--pyproject", str(path)])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith("reportcheck: error: ") and "Traceback" not in err
+    assert message in err
+
+
+def test_bad_input_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = ci(tmp_path, capsys, OUTPUT + "fail_on_unknown = 1\n" + FAST_FAULT)
+    assert code == 2 and "fail_on_unknown must be true or false, not 1" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_missing_pyproject_is_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["ci", "--pyproject", str(tmp_path / "nope.toml")])
+    err = capsys.readouterr().err
+    assert code == 2 and "nope.toml: no such file" in err and err.count("\n") == 1

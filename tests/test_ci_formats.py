@@ -1,0 +1,143 @@
+"""JUnit and SARIF output: SARIF validated against the official 2.1.0 schema, JUnit checked
+for the structure CI tools read; traces as kernel operations, spec lines, stable fingerprints."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from conftest import explore
+
+from checker.cli import main
+from checker.junit import junit_xml
+from checker.locations import SPEC_ROOT, action_location
+from checker.outcomes import RunReport, report_from
+from checker.sarif import sarif_log
+from spec import DESIGNS, build_model
+
+SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
+V9_REFUTED = {"index_trusted": 9, "free_list_matches_pageblock": 4, "isolated_pages_stay_isolated": 3,
+              "boundary_valid": 4, "boundary_lookup_sound": 13, "reported_index_trusted": 6,
+              "reported_run_at_tail": 7}
+
+
+def assert_valid_sarif(log: dict[str, Any]) -> None:
+    validator = jsonschema.Draft4Validator(SCHEMA, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER)
+    errors = sorted(validator.iter_errors(log), key=lambda e: list(e.path))
+    assert not errors, [f"{list(e.path)}: {e.message}" for e in errors[:5]]
+
+
+def v9_report() -> RunReport:
+    verdicts, res = explore("v9")
+    return report_from(build_model("v9"), "explicit", list(verdicts.values()), res.stats(), res.seconds)
+
+
+def test_the_shipped_schema_is_the_official_sarif_2_1_0_schema() -> None:
+    jsonschema.Draft4Validator.check_schema(SCHEMA)
+    assert SCHEMA["id"].endswith("/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json")
+    # it rejects what SARIF forbids, so a pass below means something
+    bad = {"version": "2.1.0", "runs": [{"tool": {"driver": {}}}]}
+    assert list(jsonschema.Draft4Validator(SCHEMA).iter_errors(bad))
+
+
+def test_sarif_of_v9_validates_with_one_rule_per_invariant_and_one_result_per_refutation() -> None:
+    log = sarif_log([v9_report()])
+    assert_valid_sarif(log)
+    (run,) = log["runs"]
+    rules = run["tool"]["driver"]["rules"]
+    assert [r["id"] for r in rules] == [i.name for i in build_model("v9").invariants]
+    assert {r["ruleId"]: len(r["codeFlows"][0]["threadFlows"][0]["locations"]) for r in run["results"]} == V9_REFUTED
+    for r in run["results"]:
+        assert rules[r["ruleIndex"]]["id"] == r["ruleId"] and r["level"] == "error"
+
+
+def test_sarif_code_flow_steps_carry_state_spec_line_and_kernel_file() -> None:
+    verdicts, _ = explore("v9")
+    trace = verdicts["index_trusted"].trace
+    assert trace is not None
+    (res,) = [r for r in sarif_log([v9_report()])["runs"][0]["results"] if r["ruleId"] == "index_trusted"]
+    steps = res["codeFlows"][0]["threadFlows"][0]["locations"]
+    for k, (tfl, step) in enumerate(zip(steps, trace.steps, strict=True), 1):
+        assert tfl["executionOrder"] == k
+        assert tfl["state"] == {var: {"text": ", ".join(vals)} for var, vals in step.state.items()}
+        phys = tfl["location"]["physicalLocation"]
+        line = (SPEC_ROOT / phys["artifactLocation"]["uri"]).read_text().splitlines()[phys["region"]["startLine"] - 1]
+        assert f'"{step.action}"' in line, line
+        (logical,) = tfl["location"]["logicalLocations"]
+        assert logical["fullyQualifiedName"] == f"{step.kernel_file}:{step.kernel_name}"
+    assert [t["location"]["logicalLocations"][0]["name"] for t in steps][-1] == "undo_isolate_page_range"
+    assert steps[-1]["location"]["logicalLocations"][0]["fullyQualifiedName"].startswith("mm/page_isolation.c:")
+    assert steps[-1]["importance"] == "essential"
+    assert res["locations"][0] == steps[-1]["location"]
+
+
+def test_every_action_of_every_design_has_a_spec_line() -> None:
+    for d in DESIGNS:
+        for a in build_model(d).actions:
+            loc = action_location(d, a.name)
+            assert loc is not None and loc.path.startswith("spec/"), (d, a.name)
+
+
+def test_sarif_fingerprints_are_stable_across_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    """A fresh exploration that checks only boundary_valid (and stops early) yields the
+    same finding and trace fingerprints as the full exploration of v9."""
+    code = main(["check", "--design", "v9", "--invariant", "boundary_valid", "--format", "sarif"])
+    fresh = json.loads(capsys.readouterr().out)
+    assert code == 1
+    assert_valid_sarif(fresh)
+    (res,) = fresh["runs"][0]["results"]
+    (full,) = [r for r in sarif_log([v9_report()])["runs"][0]["results"] if r["ruleId"] == "boundary_valid"]
+    assert res["partialFingerprints"] == full["partialFingerprints"]
+    assert set(res["partialFingerprints"]) == {"reportcheckFinding/v1", "reportcheckTrace/v1"}
+
+
+def junit_root(text: str) -> ET.Element:
+    root = ET.fromstring(text)
+    assert root.tag == "testsuites"
+    for suite in root.iter("testsuite"):
+        assert {"name", "tests", "failures", "errors", "skipped", "time"} <= set(suite.attrib)
+        cases = suite.findall("testcase")
+        assert int(suite.get("tests", "")) == len(cases)
+        assert int(suite.get("failures", "")) == sum(c.find("failure") is not None for c in cases)
+        assert int(suite.get("skipped", "")) == sum(c.find("skipped") is not None for c in cases)
+        for c in cases:
+            assert {"classname", "name", "time"} <= set(c.attrib)
+            float(c.get("time", ""))
+    return root
+
+
+def test_junit_of_v9_has_a_case_per_invariant_with_the_trace_as_failure_text() -> None:
+    root = junit_root(junit_xml([v9_report()]))
+    (suite,) = root.findall("testsuite")
+    assert suite.get("name") == "v9, pcp cache on, config tiny, engine explicit"
+    suite_props = suite.find("properties")
+    assert suite_props is not None
+    props = {p.get("name"): p.get("value") for p in suite_props}
+    assert props["design"] == "v9" and props["engine"] == "explicit"
+    cases = {c.get("name"): c for c in suite.findall("testcase")}
+    assert set(cases) == {f"{i.name} [explicit]" for i in build_model("v9").invariants}
+    assert {n.split(" ")[0] for n, c in cases.items() if c.find("failure") is not None} == set(V9_REFUTED)
+    case = cases["index_trusted [explicit]"]
+    assert case.get("classname") == "reportcheck.v9.cache_on.tiny.explicit"
+    values = {p.get("name"): p.get("value") for p in case.iter("property")}
+    assert values["engine"] == "explicit" and values["verdict"] == "refuted"
+    assert values["scope"].startswith("shortest counterexample: 9 steps") and values["trace_steps"] == "9"
+    text = case.findtext("failure") or ""
+    assert " 1. rmqueue_bulk(cpu=0, migratetype=UNMOVABLE)  mm/page_alloc.c" in text
+    assert " 9. undo_isolate_page_range(range=1)  mm/page_isolation.c" in text
+    assert "read site fails: index_trusted at page_reporting_del_from_boundary" in text
+    assert cases["free_counts [explicit]"].find("failure") is None
+
+
+def test_check_format_junit_exit_code_and_failure(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["check", "--fault", "pcp-index-not-set", "--invariant", "index_trusted", "--format", "junit"])
+    root = junit_root(capsys.readouterr().out)
+    assert code == 1
+    assert root.get("tests") == "1" and root.get("failures") == "1"
+    (case,) = root.iter("testcase")
+    assert case.get("classname") == "reportcheck.merged.pcp-index-not-set.cache_on.tiny.explicit"
+    assert "4. free_unref_page_commit(pfn=0, cpu=0)  mm/page_alloc.c" in (case.findtext("failure") or "")
