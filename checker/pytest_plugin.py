@@ -82,15 +82,16 @@ class ReportCheck:
         return self.check(design, invariant, "refuted", **kwargs)
 
 
-_SESSION = ReportCheck()
+SESSION = pytest.StashKey[ReportCheck]()  # one verdict cache per pytest session
 
 
 @pytest.fixture
-def reportcheck() -> ReportCheck:
-    return _SESSION
+def reportcheck(request: pytest.FixtureRequest) -> ReportCheck:
+    return request.config.stash[SESSION]
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    config.stash[SESSION] = ReportCheck()
     config.addinivalue_line(
         "markers", f"{MARKER}(design, invariant, expect='holds', engine='explicit', fault=None, pcp_cache=True, "
         "config='tiny', **options): check a claim of the reportcheck model before the test runs")
@@ -104,4 +105,4 @@ def pytest_runtest_call(item: pytest.Item) -> None:
         if expect not in ("holds", "refuted") or len(mark.args) != 2:
             pytest.fail("@pytest.mark.reportcheck(design, invariant, expect='holds' or 'refuted', ...)",
                         pytrace=False)
-        _SESSION.check(mark.args[0], mark.args[1], expect, **kwargs)
+        item.config.stash[SESSION].check(mark.args[0], mark.args[1], expect, **kwargs)
