@@ -271,15 +271,14 @@ def check(interp: Interpreter, invariants: list[str], examples: int | None = Non
     seed = seed if seed is not None else random.SystemRandom().randrange(2**32)
     run = explore(interp, invariants, examples, steps, seed)
     where = f"config {interp.model.config.name}"
-    tried = f"{examples:,} random runs of up to {steps} steps, seed {seed}"
+    tried = f"--examples {examples:,}, up to {steps} steps per run, seed {seed}"
     command = reproduce_command(interp, invariants, run)
     verdicts = []
     for inv in invariants:
         if inv in run.counterexamples:
             trace = dataclasses.replace(build_trace(interp, run.counterexamples[inv], inv), command=command)
-            scope = (f"counterexample of {len(trace.steps)} steps found by Hypothesis in run "
-                     f"{run.found_in_run[inv]:,} of at most {tried}, then shrunk (not necessarily "
-                     f"the shortest); {where}")
+            scope = (f"counterexample of {len(trace.steps)} steps, found by Hypothesis in random run "
+                     f"{run.found_in_run[inv]:,} ({tried}) and shrunk, not necessarily the shortest; {where}")
             verdicts.append(Verdict.refuted(ENGINE, inv, scope, trace))
         else:
             scope = (f"no violation in {run.last_round_runs:,} random runs of up to {steps} steps, seed {seed}, "
