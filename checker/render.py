@@ -111,6 +111,11 @@ def print_trace(con: Console, model: Model, v: Verdict) -> None:
 
 
 def print_stats(con: Console, stats: dict[str, Any]) -> None:
+    if "examples" in stats and "action_fired" in stats:  # hypothesis engine: runs, and each rule's firings
+        con.print(f"\n{stats['examples']:,} runs, {stats['steps_taken']:,} steps, {stats['seconds']} s "
+                  f"({stats['examples_per_second']} runs/s), seed {stats['seed']}; rules fired: "
+                  + ", ".join(f"{a} {n:,}" for a, n in stats["action_fired"].items()))
+        return
     if "states" not in stats:
         return
     rate = stats.get("states_per_second")
