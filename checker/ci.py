@@ -144,11 +144,12 @@ def replay_catalogue(directory: Path, res: CiResult, say: Any) -> None:
     checks = catalogue.check_catalogue(directory)
     seconds = time.perf_counter() - t0
     for c in checks:
-        name = str(Path(c.path).relative_to(directory)) if Path(c.path).is_relative_to(directory) else str(c.path)
+        path = Path(c.path)
+        name = str(path.relative_to(directory)) if path.is_relative_to(directory) and path != directory else str(path)
         res.cases.append(PlainCase("catalogue", name, "passed" if c.ok else "failed", c.message,
                                    seconds=seconds / max(len(checks), 1)))
         if not c.ok:
-            res.failures.append((STALE_TRACE, f"stored trace {name} no longer reproduces: {c.message}"))
+            res.failures.append((STALE_TRACE, f"stored trace {name}: {c.message}"))
     say(f"catalogue {directory}: {sum(c.ok for c in checks)} of {len(checks)} stored traces reproduce "
         f"({seconds:.1f} s)")
 
