@@ -197,3 +197,27 @@ def test_a_missing_pyproject_is_bad_input(tmp_path: Path, capsys: pytest.Capture
     code = main(["ci", "--pyproject", str(tmp_path / "nope.toml")])
     err = capsys.readouterr().err
     assert code == 2 and "nope.toml: no such file" in err and err.count("\n") == 1
+
+
+def test_stored_traces_replay_and_a_tampered_one_fails_with_exit_4(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    src = Path(__file__).parent.parent / "counterexamples" / "v9" / "isolated_pages_stay_isolated.itf.json"
+    if not src.exists():
+        pytest.skip(f"no stored counterexample at {src}")
+    dst = tmp_path / "stored" / "v9" / src.name
+    dst.parent.mkdir(parents=True)
+    text = src.read_text()
+    dst.write_text(text)
+    code, out, err = ci(tmp_path, capsys, 'catalogue = "stored"\n' + FAST_FAULT)
+    assert code == 0, err
+    assert "1 of 1 stored traces reproduce" in out
+    assert text.count('"violated_at": 3') == 1
+    dst.write_text(text.replace('"violated_at": 3', '"violated_at": 2'))
+    code, out, err = ci(tmp_path, capsys, 'catalogue = "stored"\n' + OUTPUT + FAST_FAULT)
+    assert code == 4 and "0 of 1 stored traces reproduce" in out
+    assert "FAIL stored trace v9/isolated_pages_stay_isolated.itf.json: " in err
+    junit, _, data = outputs(tmp_path)
+    assert data["exit_code"] == 4 and data["catalogue"] == [  # type: ignore[comparison-overlap]
+        {"path": "v9/isolated_pages_stay_isolated.itf.json", "ok": False, "message": data["catalogue"][0]["message"]}]  # type: ignore[index]
+    (case,) = [c for c in junit.iter("testcase") if c.get("classname") == "reportcheck.catalogue"]
+    assert case.get("name") == "v9/isolated_pages_stay_isolated.itf.json" and case.find("failure") is not None
