@@ -82,6 +82,7 @@ class Tally:
     steps: int = 0
     fired: dict[str, int] = field(default_factory=dict)
     first_broken_in_run: dict[str, int] = field(default_factory=dict)
+    first_broken_at: dict[str, float] = field(default_factory=dict)  # time.perf_counter()
 
 
 def _identifier(text: str) -> str:
@@ -177,6 +178,7 @@ def _invariant_for(interp: Interpreter, name: str, counts: Tally, cls_name: str)
             how = "read site fails: " + ", ".join(interp.checks[c][1] for c in self.failed if c in sites)
         if how:
             counts.first_broken_in_run.setdefault(name, counts.runs)
+            counts.first_broken_at.setdefault(name, time.perf_counter())
             raise violation(list(self.steps), how)
 
     holds.__name__ = name
@@ -210,6 +212,7 @@ class Run:
     steps: int
     counterexamples: dict[str, list[tuple[str, tuple[int, ...]]]]
     found_in_run: dict[str, int]
+    found_after_seconds: dict[str, float]  # from the start of the round that found it
     last_round_runs: int
     rounds: int
     tally: Tally
@@ -226,11 +229,13 @@ def explore(interp: Interpreter, invariants: list[str], examples: int, steps: in
     remaining = list(invariants)
     found: dict[str, list[tuple[str, tuple[int, ...]]]] = {}
     found_in_run: dict[str, int] = {}
+    found_after: dict[str, float] = {}
     rounds, last_round_runs = 0, 0
     while remaining:
         rounds += 1
-        start = tally.runs
+        start, started = tally.runs, time.perf_counter()
         tally.first_broken_in_run.clear()
+        tally.first_broken_at.clear()
         machine = hypothesis_seed(seed)(build_machine(interp, remaining, tally))
         try:
             run_state_machine_as_test(machine, settings=engine_settings(examples, steps))
@@ -242,11 +247,13 @@ def explore(interp: Interpreter, invariants: list[str], examples: int, steps: in
                 if v.invariant not in found:
                     found[v.invariant] = v.steps
                     found_in_run[v.invariant] = tally.first_broken_in_run.get(v.invariant, tally.runs) - start
+                    found_after[v.invariant] = tally.first_broken_at.get(v.invariant, started) - started
             remaining = [i for i in remaining if i not in found]
             continue
         last_round_runs = tally.runs - start
         break
-    return Run(seed, examples, steps, found, found_in_run, last_round_runs, rounds, tally, time.perf_counter() - t0)
+    return Run(seed, examples, steps, found, found_in_run, found_after, last_round_runs, rounds, tally,
+               time.perf_counter() - t0)
 
 
 def reproduce_command(interp: Interpreter, invariants: list[str], run: Run) -> str:
@@ -291,6 +298,8 @@ def check(interp: Interpreter, invariants: list[str], examples: int | None = Non
         "seconds": round(run.seconds, 3),
         "examples_per_second": round(run.tally.runs / run.seconds, 1) if run.seconds else None,
         "action_fired": fired, "actions_never_fired": [a for a, n in fired.items() if n == 0],
+        "first_counterexample": {inv: {"run": run.found_in_run[inv], "seconds": round(run.found_after_seconds[inv], 3)}
+                                 for inv in invariants if inv in run.counterexamples},
     }
     return verdicts, stats
 
