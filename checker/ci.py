@@ -59,7 +59,7 @@ def add_parser(sub: Any) -> None:
 
 def cmd_ci(args: argparse.Namespace) -> int:
     cfg = load(Path(args.pyproject))
-    result = run(cfg, log=print)
+    result = run(cfg, log=lambda line: print(line, flush=True))  # CI logs show each run as it ends
     write_outputs(cfg, result)
     summary(result)
     return result.exit_code
@@ -124,7 +124,7 @@ def run(cfg: CiConfig, log: Any = None) -> CiResult:
             res.failures.append((OVER_BUDGET, (f"time budget of {cfg.time_budget:g} s exceeded: "
                                  f"the run took {res.seconds:.1f} s")))
         res.cases.append(PlainCase("time budget", f"within {cfg.time_budget:g} s", "failed" if over else "passed",
-                                   f"{res.seconds:.1f} s of {cfg.time_budget:g} s", seconds=res.seconds))
+                                   f"{res.seconds:.1f} s of {cfg.time_budget:g} s"))  # its time is the runs' own
     return res
 
 
