@@ -221,3 +221,25 @@ def test_stored_traces_replay_and_a_tampered_one_fails_with_exit_4(tmp_path: Pat
         {"path": "v9/isolated_pages_stay_isolated.itf.json", "ok": False, "message": data["catalogue"][0]["message"]}]  # type: ignore[index]
     (case,) = [c for c in junit.iter("testcase") if c.get("classname") == "reportcheck.catalogue"]
     assert case.get("name") == "v9/isolated_pages_stay_isolated.itf.json" and case.find("failure") is not None
+
+
+def test_the_projects_own_table_pins_every_explicit_verdict() -> None:
+    """The [tool.reportcheck] table that .ci/run uses parses and expects exactly what the
+    explicit engine finds (the explorations are the suite's cached ones)."""
+    from conftest import explore
+
+    from checker.ci_config import load
+    from spec import DESIGNS, FAULTS
+
+    repo = Path(__file__).parent.parent
+    cfg = load(repo / "pyproject.toml")
+    assert cfg.catalogue == repo / "counterexamples" and cfg.time_budget is not None
+    assert set(cfg.outputs) == {"junit", "sarif", "json"}
+    designs = [t for t in cfg.targets if t.fault is None]
+    assert sorted((t.design, t.pcp_cache) for t in designs) == sorted((d, c) for d in DESIGNS for c in (True, False))
+    assert sorted(t.fault for t in cfg.targets if t.fault) == sorted(FAULTS)
+    for t in designs:
+        assert t.configs == ("tiny",) and "explicit" in t.engines
+        verdicts, _ = explore(t.design, t.pcp_cache)
+        assert set(t.invariants) == set(verdicts)
+        assert {n for n, v in verdicts.items() if v.kind == "refuted"} == t.refuted, t.where
