@@ -42,6 +42,18 @@ def _hypothesis(interp: Interpreter, invariants: list[str], opts: RunOptions) ->
     return stateful.check(interp, invariants, opts.examples, opts.steps, opts.seed)
 
 
+def _bmc(interp: Interpreter, invariants: list[str], opts: RunOptions) -> tuple[list[Verdict], dict[str, object]]:
+    from checker import bmc  # imports z3: only when a symbolic engine runs
+
+    return bmc.check(interp, invariants, opts.depth if opts.depth is not None else bmc.DEFAULT_DEPTH, opts.timeout)
+
+
+def _induction(interp: Interpreter, invariants: list[str], opts: RunOptions) -> tuple[list[Verdict], dict[str, object]]:
+    from checker import induction
+
+    return induction.check(interp, invariants, opts.k if opts.k is not None else induction.DEFAULT_K, opts.timeout)
+
+
 ENGINES: dict[str, Engine] = {
     "explicit": Engine("explicit", "breadth-first search of every reachable state of a configuration: "
                        "shortest counterexamples, deadlocks, action coverage, state graph (networkx)",
@@ -49,5 +61,9 @@ ENGINES: dict[str, Engine] = {
     "hypothesis": Engine("hypothesis", "Hypothesis stateful testing of a machine generated from the spec: random runs "
                          "(--examples, --steps, --seed), shrunk counterexamples; refutes or says unknown, never proves",
                          _hypothesis),
+    "bmc": Engine("bmc", "bounded model checking with Z3: every trace of up to --depth steps from the initial "
+                  "state; the shortest counterexample (depths tried in increasing order)", _bmc),
+    "induction": Engine("induction", "k-induction with Z3 (--k): every reachable state of a configuration, "
+                        "strengthened with the design's other claims; or a counterexample to induction", _induction),
 }
 DEFAULT_ENGINE = "explicit"

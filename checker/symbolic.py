@@ -1,0 +1,498 @@
+"""The symbolic interpreter: Z3 terms for the initial state, the transition relation and
+the invariants of a spec Model, derived from the same IR the concrete interpreter compiles.
+
+No transition is written a second time here.  The translation is a symbolic execution
+of each action body over one configuration:
+
+- a state is one bit-vector per element of every state variable (``where[3]`` is one
+  term), constrained to its domain;
+- an action's parameters are fresh constants constrained to their domains, its guard is
+  the conjunction of its guard expressions;
+- statements run in order over an environment of terms; an ``If`` runs both branches
+  and merges every element and local with ``If(cond, then, else)``; ``For`` loops have
+  bounds fixed by the configuration and are unrolled; ``ForEach`` reads every right-hand
+  side before writing; a read at a symbolic index is a chain of ``If`` over the
+  elements, a write updates every element it may hit;
+- quantifiers range over the configuration's sorts and are expanded (``find`` is the
+  first match, as in the compiled Python);
+- a ``Check`` (read site) contributes "the site is reached and its condition is false"
+  to the violation term of its invariant.
+
+Integers are signed bit-vectors (:class:`Bits`) so that the kernel's pfn arithmetic
+(``pfn ^ (1 << order)``, ``pfn & buddy``, shifts) is exact; the width is chosen per
+configuration so that no value the model computes can wrap.  A counterexample read back from a Z3 model is never shown as
+it is: the engines rebuild it with :func:`checker.traces.build_trace`, which replays it
+on the concrete interpreter.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeAlias
+
+import z3
+
+from spec.expr import Cfg, Expr, Get, Lit, Name, Op, Quant
+from spec.ir import Action, Assign, Check, For, ForEach, If, Let, Model, Stmt
+
+# A value while translating: a Python constant (folded as the compiled code would compute
+# it) or a Z3 term.  Folding constants keeps the terms small: most indices are constants.
+# (z3.BitVecRef | z3.BoolRef | int | bool; z3 has no type information, so it is Any to mypy)
+Term: TypeAlias = Any
+
+
+class SymbolicError(Exception):
+    """The IR holds something this interpreter cannot translate (a bug in the spec or here)."""
+
+
+# the IR's binary operators, for Python ints and Z3 bit-vectors alike
+ARITH: dict[str, Callable[[Any, Any], Any]] = {
+    "lt": operator.lt, "le": operator.le, "add": operator.add, "sub": operator.sub, "mul": operator.mul,
+    "xor": operator.xor, "bitand": operator.and_, "shl": operator.lshift, "shr": operator.rshift,
+}
+
+
+def truth(t: Term) -> bool | None:
+    """The truth of a constant, None for a term."""
+    return bool(t) if isinstance(t, int) else None
+
+
+def numeral(t: Term) -> int | None:
+    return int(t) if isinstance(t, int) else None
+
+
+@dataclass(frozen=True)
+class Bits:
+    """Signed bit-vectors of one width: the integers of one configuration."""
+
+    width: int
+
+    @staticmethod
+    def for_config(npfn: int, max_order: int, largest_domain: int) -> Bits:
+        """Wide enough that no value the model computes can wrap: the largest is a sum of
+        chunk sizes over every page and order (at most npfn * 2^max_order), a position
+        sum (at most 2 * npfn), or a domain value; doubled, plus the sign bit."""
+        largest = max(npfn << max_order, 2 * npfn, largest_domain)
+        return Bits((4 * largest).bit_length() + 1)
+
+    def bv(self, value: int) -> z3.BitVecRef:
+        return z3.BitVecVal(value, self.width)
+
+    def as_int(self, t: Term) -> z3.BitVecRef:
+        """The value as a bit-vector term."""
+        if isinstance(t, int):
+            return self.bv(int(t))
+        if isinstance(t, z3.BoolRef):
+            return z3.If(t, self.bv(1), self.bv(0))
+        return t
+
+    @staticmethod
+    def as_bool(t: Term) -> z3.BoolRef:
+        """The value as a Z3 boolean (non-zero is true, as in the compiled Python)."""
+        if isinstance(t, int):
+            return z3.BoolVal(bool(t))
+        if isinstance(t, z3.BoolRef):
+            return t
+        return t != 0
+
+    def merge(self, c: z3.BoolRef, a: Term, b: Term) -> Term:
+        """``If(c, a, b)`` for two values, keeping equal constants constant."""
+        if isinstance(a, int) and isinstance(b, int) and int(a) == int(b):
+            return a
+        if not isinstance(a, int) and not isinstance(b, int) and a.eq(b):
+            return a
+        if isinstance(a, z3.BoolRef) and isinstance(b, z3.BoolRef):
+            return z3.If(c, a, b)
+        return z3.If(c, self.as_int(a), self.as_int(b))
+
+
+@dataclass
+class Layout:
+    """Where each state variable's elements sit in the flat vector of terms."""
+
+    offsets: dict[str, int]
+    strides: dict[str, tuple[int, ...]]
+    sizes: dict[str, tuple[int, ...]]
+    length: int
+
+    @staticmethod
+    def of(model: Model) -> Layout:
+        offsets, strides, sizes, at = {}, {}, {}, 0
+        for v in model.state_vars:
+            dims = tuple(d.size for d in v.dims)
+            st, acc = [], 1
+            for size in reversed(dims):
+                st.append(acc)
+                acc *= size
+            offsets[v.name], strides[v.name], sizes[v.name] = at, tuple(reversed(st)), dims
+            at += v.length
+        return Layout(offsets, strides, sizes, at)
+
+
+State = list[z3.BitVecRef]
+
+
+@dataclass
+class Env:
+    """The symbolic store while a body runs: state elements, locals, path condition."""
+
+    elems: list[Term]
+    names: dict[str, Term]
+    pc: z3.BoolRef
+    violations: dict[str, list[z3.BoolRef]] = field(default_factory=dict)
+
+    def copy(self, pc: z3.BoolRef) -> Env:
+        """The store for one branch of an If: same values, its own path condition, and
+        no violations yet (the branch's own are added to this store after the merge)."""
+        return Env(list(self.elems), dict(self.names), pc)
+
+
+@dataclass(frozen=True)
+class StepTerms:
+    """One symbolic transition s -> t: which action (``choice``), its parameters, the
+    constraint that relates s and t, and per invariant the term "a read site failed"."""
+
+    choice: z3.BitVecRef
+    params: dict[str, tuple[z3.BitVecRef, ...]]  # action name -> its parameter constants
+    relation: z3.BoolRef
+    violations: dict[str, z3.BoolRef]
+
+
+class SymbolicModel:
+    """Z3 terms for one Model: states, ``init``, ``step`` (T), invariants."""
+
+    def __init__(self, model: Model) -> None:
+        self.model = model
+        self.layout = Layout.of(model)
+        cfg = model.config
+        self.b = Bits.for_config(cfg.npfn, cfg.max_order, max(v.domain.size for v in model.state_vars))
+        self.sort_size = {name: d.size for name, d in model.sorts.items()}
+        self.domain_size: list[int] = []
+        for v in model.state_vars:
+            self.domain_size += [v.domain.size] * v.length
+        self.check_invariants = sorted({st.invariant for a in model.actions for st in _checks(a.body)})
+        self.initial_values = self._run_init()
+
+    # ----------------------------------------------------------------- states
+    def state(self, tag: str) -> State:
+        """A fresh state: one constant per element, named ``var[i]@tag``."""
+        out = []
+        for v in self.model.state_vars:
+            for k in range(v.length):
+                out.append(z3.BitVec(f"{v.name}[{k}]@{tag}", self.b.width))
+        return out
+
+    def in_domain(self, s: State) -> z3.BoolRef:
+        """Every element holds a value of its domain (what the byte encoding can hold)."""
+        return z3.And([z3.And(x >= 0, x < size) for x, size in zip(s, self.domain_size)])
+
+    def init(self, s: State) -> z3.BoolRef:
+        return z3.And([x == v for x, v in zip(s, self.initial_values)])
+
+    def _run_init(self) -> list[int]:
+        env = Env([0] * self.layout.length, {}, z3.BoolVal(True))
+        self.stmts(self.model.init, env)
+        out = []
+        for x in env.elems:
+            if not isinstance(x, int):
+                raise SymbolicError("the initial state is not a constant")
+            out.append(int(x))
+        return out
+
+    def values(self, m: z3.ModelRef, s: State) -> bytes:
+        """The concrete state a Z3 model gives ``s``, in the compiled byte encoding."""
+        out = bytearray()
+        for x in s:
+            v = m.eval(x, model_completion=True)
+            out.append(v.as_long() & 0xFF if isinstance(v, z3.BitVecNumRef) else 0)
+        return bytes(out)
+
+    # -------------------------------------------------------------- invariants
+    def state_invariant(self, name: str, s: Sequence[Term]) -> z3.BoolRef | None:
+        """The invariant's state predicate over ``s``, or None if it only has read sites."""
+        inv = next((i for i in self.model.invariants if i.name == name), None)
+        if inv is None:
+            raise SymbolicError(f"unknown invariant {name!r}")
+        if inv.expr is None:
+            return None
+        env = Env(list(s), {}, z3.BoolVal(True))
+        return self.b.as_bool(self.expr(inv.expr, env))
+
+    # ------------------------------------------------------------- transitions
+    def step(self, s: State, t: State, tag: str) -> StepTerms:
+        """T(s, t): the chosen action is enabled in s, and t is what it computes.
+
+        The relation is functional -- each element of t is an If-chain over the choice of
+        action -- so that the solver can substitute t away instead of searching it."""
+        actions = self.model.actions
+        choice = z3.BitVec(f"action@{tag}", self.b.width)
+        params: dict[str, tuple[z3.BitVecRef, ...]] = {}
+        enabled_if_chosen: list[z3.BoolRef] = []
+        nexts: list[list[Term]] = []
+        violations: dict[str, list[z3.BoolRef]] = {}
+        for i, a in enumerate(actions):
+            consts, enabled, env = self.action(a, s, tag)
+            params[a.name] = consts
+            enabled_if_chosen.append(z3.Implies(choice == i, enabled))
+            nexts.append(env.elems)
+            for inv, terms in env.violations.items():
+                violations.setdefault(inv, []).append(z3.And(choice == i, enabled, z3.Or(terms)))
+        equations = []
+        for k, x in enumerate(t):
+            value = self.b.as_int(nexts[-1][k])
+            for i in reversed(range(len(actions) - 1)):
+                value = z3.If(choice == i, self.b.as_int(nexts[i][k]), value)
+            equations.append(x == value)
+        relation = z3.And(z3.ULT(choice, len(actions)), *enabled_if_chosen, *equations)
+        return StepTerms(choice, params, relation, {k: z3.Or(v) for k, v in violations.items()})
+
+    def action(self, a: Action, s: Sequence[Term], tag: str) -> tuple[tuple[z3.BitVecRef, ...], z3.BoolRef, Env]:
+        consts = tuple(z3.BitVec(f"{a.name}.{p.name}@{tag}", self.b.width) for p in a.params)
+        env = Env(list(s), {p.name: c for p, c in zip(a.params, consts)}, z3.BoolVal(True))
+        domain = [z3.And(c >= 0, c < p.domain.size) for p, c in zip(a.params, consts)]
+        enabled = z3.And(*domain, *(self.b.as_bool(self.expr(g, env)) for g in a.guard))
+        env.pc = enabled
+        self.stmts(a.body, env)
+        return consts, enabled, env
+
+    # ------------------------------------------------------------- statements
+    def stmts(self, body: Sequence[Stmt], env: Env) -> None:
+        for st in body:
+            self.stmt(st, env)
+
+    def stmt(self, st: Stmt, env: Env) -> None:
+        if isinstance(st, Assign):
+            self.write(st.var, st.index, self.int_value(self.expr(st.value, env)), env)
+        elif isinstance(st, Let):
+            env.names[st.name] = self.expr(st.value, env)
+        elif isinstance(st, If):
+            self.branch(st, env)
+        elif isinstance(st, For):
+            start, stop = self.bound(st.start, env), self.bound(st.stop, env)
+            for i in range(start, stop):
+                env.names[st.var] = i
+                self.stmts(st.body, env)
+        elif isinstance(st, ForEach):
+            writes: list[tuple[str, tuple[Expr, ...], int, Term]] = []
+            for v in range(self.size_of(st.sort)):
+                env.names[st.var] = v
+                for a in st.body:
+                    writes.append((a.var, a.index, v, self.int_value(self.expr(a.value, env))))
+            for var, index, v, value in writes:
+                env.names[st.var] = v
+                self.write(var, index, value, env)
+        elif isinstance(st, Check):
+            ok = self.expr(st.cond, env)
+            if truth(ok) is not True:
+                bad = z3.And(env.pc, z3.Not(self.b.as_bool(ok)))
+                env.violations.setdefault(st.invariant, []).append(bad)
+        else:
+            raise SymbolicError(f"cannot translate statement {st!r}")
+
+    def int_value(self, t: Term) -> Term:
+        """What an assignment stores: an int (True is 1), never a boolean term."""
+        if isinstance(t, int):
+            return int(t)
+        return self.b.as_int(t)
+
+    def branch(self, st: If, env: Env) -> None:
+        c = self.expr(st.cond, env)
+        known = truth(c)
+        if known is not None:
+            self.stmts(st.then if known else st.orelse, env)
+            return
+        cond = self.b.as_bool(c)
+        then, orelse = env.copy(z3.And(env.pc, cond)), env.copy(z3.And(env.pc, z3.Not(cond)))
+        self.stmts(st.then, then)
+        self.stmts(st.orelse, orelse)
+        env.elems = [self.b.merge(cond, a, b) for a, b in zip(then.elems, orelse.elems)]
+        # a local bound in one branch only is not read after the If
+        env.names = {k: self.b.merge(cond, then.names[k], orelse.names[k])
+                     for k in then.names.keys() & orelse.names.keys()}
+        for side in (then, orelse):
+            for k, terms in side.violations.items():
+                env.violations.setdefault(k, []).extend(terms)
+
+    def bound(self, e: Expr, env: Env) -> int:
+        n = numeral(self.expr(e, env))
+        if n is None:
+            raise SymbolicError(f"loop bound {e!r} is not fixed by the configuration")
+        return n
+
+    def size_of(self, sort: str) -> int:
+        if sort not in self.sort_size:
+            raise SymbolicError(f"unknown sort {sort!r}")
+        return self.sort_size[sort]
+
+    # ------------------------------------------------------------ array access
+    def offset(self, var: str, index: tuple[Expr, ...], env: Env) -> tuple[int, Term, int]:
+        """(base, offset within the variable, number of elements)."""
+        if var not in self.layout.offsets:
+            raise SymbolicError(f"unknown state variable {var!r}")
+        strides, sizes = self.layout.strides[var], self.layout.sizes[var]
+        if len(index) != len(sizes):
+            raise SymbolicError(f"{var} takes {len(sizes)} indices, got {len(index)}")
+        off: Term = 0
+        for i, st in zip(index, strides):
+            off = self.arith("add", off, self.arith("mul", self.expr(i, env), st))
+        n = 1
+        for size in sizes:
+            n *= size
+        return self.layout.offsets[var], off, n
+
+    def read(self, var: str, index: tuple[Expr, ...], env: Env) -> Term:
+        base, off, n = self.offset(var, index, env)
+        k = numeral(off)
+        if k is not None:
+            return env.elems[base + min(max(k, 0), n - 1)]
+        o = self.b.as_int(off)
+        out = self.b.as_int(env.elems[base + n - 1])
+        for j in reversed(range(n - 1)):
+            out = z3.If(o == j, self.b.as_int(env.elems[base + j]), out)
+        return out
+
+    def write(self, var: str, index: tuple[Expr, ...], value: Term, env: Env) -> None:
+        base, off, n = self.offset(var, index, env)
+        k = numeral(off)
+        if k is not None:
+            if 0 <= k < n:
+                env.elems[base + k] = value
+            return
+        o = self.b.as_int(off)
+        for j in range(n):
+            env.elems[base + j] = self.b.merge(o == j, value, env.elems[base + j])
+
+    # ------------------------------------------------------------- expressions
+    def expr(self, e: Expr, env: Env) -> Term:
+        if isinstance(e, Lit):
+            return e.value
+        if isinstance(e, Name):
+            if e.name not in env.names:
+                raise SymbolicError(f"unbound name {e.name!r}")
+            return env.names[e.name]
+        if isinstance(e, Cfg):
+            if e.name not in self.model.constants:
+                raise SymbolicError(f"unknown configuration constant {e.name!r}")
+            return self.model.constants[e.name]
+        if isinstance(e, Get):
+            return self.read(e.var, e.index, env)
+        if isinstance(e, Op):
+            return self.op(e, env)
+        if isinstance(e, Quant):
+            return self.quant(e, env)
+        raise SymbolicError(f"cannot translate {e!r}")
+
+    def op(self, e: Op, env: Env) -> Term:
+        if e.op in ("and", "or"):
+            return self.junction(e, env)
+        args = [self.expr(a, env) for a in e.args]
+        if e.op == "not":
+            t = truth(args[0])
+            return (not t) if t is not None else z3.Not(self.b.as_bool(args[0]))
+        if e.op == "ite":
+            t = truth(args[0])
+            if t is not None:
+                return args[1] if t else args[2]
+            return self.b.merge(self.b.as_bool(args[0]), args[1], args[2])
+        if e.op in ("eq", "ne"):
+            a, b = args
+            if isinstance(a, int) and isinstance(b, int):
+                same: Term = int(a) == int(b)
+            elif isinstance(a, z3.BoolRef) and isinstance(b, z3.BoolRef):
+                same = a == b
+            else:
+                same = self.b.as_int(a) == self.b.as_int(b)
+            if e.op == "eq":
+                return same
+            return (not same) if isinstance(same, bool) else z3.Not(same)
+        return self.arith(e.op, args[0], args[1])
+
+    def junction(self, e: Op, env: Env) -> Term:
+        """and/or, short-circuited on constants as Python's ``and``/``or`` are."""
+        is_and = e.op == "and"
+        terms: list[z3.BoolRef] = []
+        for a in e.args:
+            v = self.expr(a, env)
+            t = truth(v)
+            if t is None:
+                terms.append(self.b.as_bool(v))
+            elif t != is_and:  # a false conjunct or a true disjunct decides
+                return not is_and
+        if not terms:
+            return is_and
+        return z3.And(terms) if is_and else z3.Or(terms)
+
+    def arith(self, op: str, a: Term, b: Term) -> Term:
+        """A binary operator: folded on two constants exactly as the compiled Python
+        computes it, else the same operator on bit-vector terms (``>>`` is arithmetic)."""
+        if op in ("min", "max"):
+            if isinstance(a, int) and isinstance(b, int):
+                return min(int(a), int(b)) if op == "min" else max(int(a), int(b))
+            x, y = self.b.as_int(a), self.b.as_int(b)
+            return z3.If(x <= y, x, y) if op == "min" else z3.If(x >= y, x, y)
+        if op not in ARITH:
+            raise SymbolicError(f"cannot translate operator {op!r}")
+        if isinstance(a, int) and isinstance(b, int):
+            return ARITH[op](int(a), int(b))
+        if op == "add" and isinstance(b, int) and b == 0:
+            return a
+        if op == "add" and isinstance(a, int) and a == 0:
+            return b
+        if op == "mul" and isinstance(b, int) and b == 1:
+            return a
+        return ARITH[op](self.b.as_int(a), self.b.as_int(b))
+
+    def quant(self, e: Quant, env: Env) -> Term:
+        n = self.size_of(e.sort)
+        had = e.var in env.names
+        saved = env.names.get(e.var)
+        bodies = []
+        for v in range(n):
+            env.names[e.var] = v
+            bodies.append(self.expr(e.body, env))
+        if had and saved is not None:
+            env.names[e.var] = saved
+        else:
+            env.names.pop(e.var, None)
+        if e.kind in ("exists", "forall"):
+            want = e.kind == "exists"  # the value that decides
+            terms: list[z3.BoolRef] = []
+            for b in bodies:
+                t = truth(b)
+                if t is None:
+                    terms.append(self.b.as_bool(b))
+                elif t == want:
+                    return want
+            if not terms:
+                return not want
+            return z3.Or(terms) if want else z3.And(terms)
+        if e.kind == "count":
+            total: Term = 0
+            for b in bodies:
+                t = truth(b)
+                total = self.arith("add", total, int(t) if t is not None else self.b.as_int(self.b.as_bool(b)))
+            return total
+        if e.kind == "find":
+            out: Term = -1
+            for v in reversed(range(n)):
+                t = truth(bodies[v])
+                if t is True:
+                    out = v
+                elif t is None:
+                    out = self.b.merge(self.b.as_bool(bodies[v]), v, out)
+            return out
+        raise SymbolicError(f"unknown quantifier {e.kind!r}")
+
+
+def _checks(body: Sequence[Stmt]) -> list[Check]:
+    out: list[Check] = []
+    for st in body:
+        if isinstance(st, Check):
+            out.append(st)
+        elif isinstance(st, If):
+            out += _checks(st.then) + _checks(st.orelse)
+        elif isinstance(st, For):
+            out += _checks(st.body)
+    return out
