@@ -137,7 +137,7 @@ def test_other_engines_run_through_ci_when_registered(tmp_path: Path, capsys: py
         pytest.skip(f"engine {engine!r} is not registered in checker.engines.ENGINES yet")
     code, out, err = ci(tmp_path, capsys, f"""
         engines = ["{engine}"]
-        options.{engine} = {{ timeout = 60, depth = 3, k = 2, examples = 30, steps = 10, seed = 1 }}
+        options.{engine} = {{ timeout = 5, depth = 1, k = 1, examples = 5, steps = 5, seed = 1 }}
         [[tool.reportcheck.designs]]
         design = "v9"
         invariants = ["isolated_pages_stay_isolated"]
