@@ -63,8 +63,8 @@ settings.register_profile(DEEP_PROFILE, max_examples=20_000, stateful_step_count
 class InvariantViolation(AssertionError):
     """Raised inside a run when a checked invariant breaks; carries the steps so far.
 
-    Each invariant gets its own subclass, so Hypothesis counts violations of different
-    invariants as distinct bugs and shrinks each one separately."""
+    Each invariant gets its own subclass: Hypothesis tells failures apart by exception type,
+    so shrinking a violation of one claim never ends in a violation of another."""
 
     invariant = ""
 
@@ -138,6 +138,10 @@ def build_machine(interp: Interpreter, invariants: list[str] | None = None,
         counts.steps += 1
         counts.fired[ca.action.name] += 1
 
+    own = {"state", "steps", "failed", "options", "enabled", "take"}
+    for name in [a.name for a in model.actions] + chosen:
+        if name in own or hasattr(RuleBasedStateMachine, name):
+            raise ValueError(f"{name!r} is taken by the Hypothesis machine; rename the action or claim in spec/")
     namespace: dict[str, Any] = {"__init__": __init__, "enabled": enabled, "take": take,
                                  "__module__": __name__, "__doc__": f"Hypothesis machine for {cls_name}, "
                                  "generated from the spec IR by checker.stateful.build_machine"}

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 
@@ -175,3 +176,11 @@ def test_bad_examples_is_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "--engine", "hypothesis", "--examples", "0"]) == 2
     assert "--examples must be a positive number" in capsys.readouterr().err
 
+
+
+def test_a_name_the_machine_uses_itself_is_rejected_at_definition_time() -> None:
+    model = build_model("merged")
+    renamed = dataclasses.replace(model, actions=(dataclasses.replace(model.actions[0], name="teardown"),
+                                                  *model.actions[1:]))
+    with pytest.raises(ValueError, match="'teardown' is taken by the Hypothesis machine"):
+        stateful.build_machine(Interpreter(renamed))
