@@ -1,0 +1,167 @@
+"""Z3 engine figures (checker/bmc.py, checker/induction.py), pcp cache on.
+
+1. Bounded model checking: seconds per depth for each design on tiny and small, on
+   ``no_page_lost`` (proved on tiny by the explicit engine, so no depth stops early).
+   One ``bmc.check`` call per case with the budget as its timeout and a depth far beyond
+   reach: the depths tried in increasing order until the budget runs out.  Each row is
+   one depth: its seconds (building T for that step plus the query), the cumulative
+   seconds and the cumulative number of Z3 queries.  The depth that was running when the
+   budget ran out is shown as "timed out" with the seconds it had used.
+2. k-induction with k=1 on tiny, per design, for ``reported_implies_buddy`` and
+   ``index_trusted``: the outcome (proved / unknown: not inductive / refuted / timeout),
+   the supporting claims the proof kept, seconds and queries.
+
+Each case runs in its own process (a fresh Z3 context, nothing cached between cases).
+
+    python bench/bench_symbolic.py [--budget S] [--timeout S] [--configs tiny small]
+                                   [--designs v9 v10 merged] [--no-bmc] [--no-induction]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from typing import Any
+
+DESIGNS = ("v9", "v10", "merged")
+BMC_CLAIM = "no_page_lost"
+INDUCTION_CLAIMS = ("reported_implies_buddy", "index_trusted")
+UNREACHABLE_DEPTH = 1000  # bmc.check's max depth: the budget, not the depth, ends a case
+OUTCOMES = {"proved": "proved", "not inductive": "unknown (not inductive)", "refuted": "refuted",
+            "timeout": "unknown (timeout)"}
+
+
+def one_bmc(design: str, config: str, budget: float) -> dict[str, object]:
+    from checker import bmc
+    from checker.concrete import Interpreter
+    from spec import build_model
+
+    interp = Interpreter(build_model(design, None, True, config))
+    verdicts, stats = bmc.check(interp, [BMC_CLAIM], UNREACHABLE_DEPTH, budget)
+    return {"verdict": verdicts[0].kind, "scope": verdicts[0].scope, "stats": stats}
+
+
+def one_induction(design: str, claim: str, k: int, timeout: float) -> dict[str, object]:
+    from checker import induction
+    from checker.concrete import Interpreter
+    from spec import build_model
+
+    interp = Interpreter(build_model(design, None, True, "tiny"))
+    verdicts, stats = induction.check(interp, [claim], k, timeout)
+    return {"verdict": verdicts[0].kind, "scope": verdicts[0].scope, "stats": stats}
+
+
+def run_case(argv: list[str], limit: float) -> dict[str, Any] | str:
+    """The case's JSON, or a one-line reason it has none.  ``limit`` is a safety net for a
+    step whose construction the engine's own timeout cannot interrupt."""
+    try:
+        p = subprocess.run([sys.executable, __file__, *argv], check=False, capture_output=True, text=True, timeout=limit)
+    except subprocess.TimeoutExpired:
+        return f"killed after {limit:.0f} s"
+    if p.returncode != 0:
+        lines = p.stderr.strip().splitlines()
+        return f"exit {p.returncode}: {lines[-1] if lines else 'no output'}"
+    out: dict[str, Any] = json.loads(p.stdout)
+    return out
+
+
+def machine() -> None:
+    import z3
+
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"machine: {os.cpu_count()} CPUs (nproc {len(os.sched_getaffinity(0))}), load average {load}; "
+          f"python {platform.python_version()}, z3 {z3.get_version_string()}; {platform.platform()}")
+
+
+def bmc_table(designs: list[str], configs: list[str], budget: float) -> None:
+    print(f"\nBMC on {BMC_CLAIM}, pcp cache on: depths 0, 1, ... in one bmc.check call with timeout {budget:g} s")
+    print(f"{'design':8} {'config':6} {'depth':>5} {'seconds':>9} {'cumulative':>10} {'queries':>7}")
+    summaries = []
+    for config in configs:
+        for design in designs:
+            t0 = time.perf_counter()
+            r = run_case(["--one-bmc", design, config, str(budget)], budget + 300)
+            if isinstance(r, str):
+                print(f"{design:8} {config:6}  {r}", flush=True)
+                continue
+            st = r["stats"]
+            per_depth: list[float] = st["seconds_per_depth"]
+            cumulative = 0.0
+            for d, s in enumerate(per_depth):
+                cumulative += s
+                # one claim: one query per depth (checked against the engine's count below)
+                print(f"{design:8} {config:6} {d:>5} {s:>9.2f} {cumulative:>10.2f} {d + 1:>7}")
+            timed_out = r["verdict"] == "unknown"
+            if timed_out:
+                partial = st["seconds"] - cumulative  # includes the engine's setup (milliseconds)
+                print(f"{design:8} {config:6} {len(per_depth):>5} {'timed out':>9} {st['seconds']:>10.2f} "
+                      f"{st['queries']:>7}   (ran {partial:.2f} s of the depth)")
+            # one claim: one query per depth, plus the one that ran out of time (if it was sent)
+            allowed = {len(per_depth), len(per_depth) + 1} if timed_out else {len(per_depth)}
+            if st["queries"] not in allowed:
+                print(f"  note: the engine counted {st['queries']} queries, not one per depth")
+            summaries.append(f"{design:8} {config:6} {r['verdict']:8} deepest decided depth {st['depth']:>2}; "
+                             f"build {st['build_seconds']:.2f} s, solver {st['solver_seconds']:.2f} s, "
+                             f"engine {st['seconds']:.2f} s, process {time.perf_counter() - t0:.2f} s")
+            sys.stdout.flush()
+    print("\n" + "\n".join(summaries))
+
+
+def induction_table(designs: list[str], k: int, timeout: float) -> None:
+    print(f"\nk-induction, k={k}, config tiny, pcp cache on, timeout {timeout:g} s per case")
+    print(f"{'design':8} {'claim':23} {'outcome':24} {'seconds':>8} {'solver s':>8} {'queries':>7}  supports kept")
+    for design in designs:
+        for claim in INDUCTION_CLAIMS:
+            r = run_case(["--one-induction", design, claim, str(k), str(timeout)], timeout + 300)
+            if isinstance(r, str):
+                print(f"{design:8} {claim:23} {r}", flush=True)
+                continue
+            st = r["stats"]
+            detail = st["claims"][claim]
+            outcome = OUTCOMES.get(detail["outcome"], detail["outcome"])
+            supports = detail.get("supports")
+            kept = "-" if supports is None else (", ".join(supports) or "none")
+            print(f"{design:8} {claim:23} {outcome:24} {st['seconds']:>8.2f} {st['solver_seconds']:>8.2f} "
+                  f"{st['queries']:>7}  {kept}", flush=True)
+            if "counterexample_to_induction" in detail:
+                cti = detail["counterexample_to_induction"]
+                args = ", ".join(f"{a}={b}" for a, b in cti["args"].items())
+                print(f"{'':8} {'':23} counterexample to induction: {cti['action']}({args})", flush=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    ap.add_argument("--budget", type=float, default=60.0, help="seconds per BMC case (default 60)")
+    ap.add_argument("--timeout", type=float, default=120.0, help="seconds per induction case (default 120)")
+    ap.add_argument("--k", type=int, default=1, help="largest k for induction (default 1)")
+    ap.add_argument("--configs", nargs="+", default=["tiny", "small"], choices=["tiny", "small"],
+                    help="BMC configurations (default tiny small)")
+    ap.add_argument("--designs", nargs="+", default=list(DESIGNS), choices=DESIGNS)
+    ap.add_argument("--no-bmc", action="store_true", help="skip the BMC table")
+    ap.add_argument("--no-induction", action="store_true", help="skip the induction table")
+    ap.add_argument("--one-bmc", nargs=3, metavar=("DESIGN", "CONFIG", "BUDGET"), help=argparse.SUPPRESS)
+    ap.add_argument("--one-induction", nargs=4, metavar=("DESIGN", "CLAIM", "K", "TIMEOUT"), help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.one_bmc:
+        d, c, budget = args.one_bmc
+        print(json.dumps(one_bmc(d, c, float(budget))))
+        return
+    if args.one_induction:
+        d, claim, k, timeout = args.one_induction
+        print(json.dumps(one_induction(d, claim, int(k), float(timeout))))
+        return
+    machine()
+    if not args.no_bmc:
+        bmc_table(args.designs, args.configs, args.budget)
+    if not args.no_induction:
+        induction_table(args.designs, args.k, args.timeout)
+    print(f"\nload average at the end: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
+if __name__ == "__main__":
+    main()
