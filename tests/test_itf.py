@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from checker.cli import main
+from checker.engines import ENGINES
 from checker.itf import TraceFileError, default_path, dump, load, parse
 from checker.verdict import Trace
 
@@ -226,3 +227,16 @@ def test_arbitrary_bytes_and_json_are_the_clear_error(content: bytes) -> None:
     with pytest.raises(TraceFileError) as e:
         parse(path, content)
     assert str(e.value).startswith(f"{path}: ") and "\n" not in str(e.value)
+
+
+@pytest.mark.parametrize("engine", sorted(ENGINES))
+def test_every_engines_counterexample_saves_and_replays(engine: str, tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, _ = run(capsys, *SAVE, "--engine", engine, "--seed", "1", "--depth", "6", "--save", str(tmp_path))
+    assert code == 1
+    path = tmp_path / "merged-pcp-index-not-set" / "index_trusted.itf.json"
+    loaded = load(path)
+    assert loaded.engine == engine
+    assert engine == "explicit" or f"--engine {engine}" in loaded.trace.command
+    code, out, _ = run(capsys, "replay", str(path))
+    assert code == 1 and out.splitlines()[-1].endswith("as recorded")
