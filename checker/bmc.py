@@ -45,20 +45,27 @@ def check(interp: Interpreter, invariants: list[str], depth: int = DEFAULT_DEPTH
             td = time.perf_counter()
             if d > 0:
                 path.extend()
-            for inv in list(pending):
-                bad = path.bad(inv, d)
-                if bad is None:
-                    continue
-                answer = path.check(bad)
-                if answer == z3.sat:
-                    assert path.model is not None
-                    trace = build_trace(interp, path.actions(path.model), inv)
-                    scope = (f"shortest counterexample: {len(trace.steps)} steps; no trace of fewer steps "
-                             f"from the initial state of {where} breaks the claim (Z3, depths 0..{d})")
-                    verdicts[inv] = Verdict.refuted(ENGINE, inv, scope, trace)
-                    pending.remove(inv)
-                elif answer == z3.unknown:
+            # one query for every pending claim at this depth; a model names the claims it
+            # breaks, each gets this path as its trace, and the rest are asked again
+            while pending:
+                bads = {inv: b for inv in pending if (b := path.bad(inv, d)) is not None}
+                if not bads:
+                    break
+                answer = path.check(z3.Or(list(bads.values())))
+                if answer == z3.unknown:
                     raise OutOfTime(f"Z3 answered unknown: {stats.unknown_reasons[-1]}")
+                if answer == z3.unsat:
+                    break
+                m = path.model
+                assert m is not None
+                steps = path.actions(m)
+                for inv, b in bads.items():
+                    if z3.is_true(m.eval(b, model_completion=True)):
+                        trace = build_trace(interp, steps, inv)
+                        scope = (f"shortest counterexample: {len(trace.steps)} steps; no trace of fewer steps "
+                                 f"from the initial state of {where} breaks the claim (Z3, depths 0..{d})")
+                        verdicts[inv] = Verdict.refuted(ENGINE, inv, scope, trace)
+                        pending.remove(inv)
             seconds_per_depth.append(round(time.perf_counter() - td, 3))
             reached = d
             if not pending:
