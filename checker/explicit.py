@@ -95,8 +95,8 @@ class Explorer:
             parent.append(p)
             via.append(lab)
             for name, f in live:
-                if not f(s):
-                    violations[name] = (i, -1)
+                if not f(s):  # keep an earlier (shallower) read-site violation of the same claim
+                    violations.setdefault(name, (i, -1))
                     live = [(n, g) for n, g in live if n != name]
             return i
 
