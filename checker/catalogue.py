@@ -5,9 +5,10 @@ It holds the shortest counterexample (explicit engine, breadth-first) of
 * every invariant that an unmodified design refutes on config tiny, with the pcp cache on
   and off: ``<design>/`` and ``<design>-pcp-off/`` (the two settings are different kernels
   with different spec digests, so both are kept even where the kernel operations agree);
-* every invariant that a fault breaks and its unmodified design proves, on the first
-  configuration where that happens (tiny, else tiny-span), with the pcp cache on:
-  ``<design>-<fault>[-<config>]/``.
+* every invariant that a fault breaks, on the first configuration where it does (tiny,
+  else tiny-span), with the pcp cache on: ``<design>-<fault>[-<config>]/``.  "The fault
+  breaks it" means the unmodified design does not break that invariant on the same
+  kernel operations (so v9's own refutations are not filed again under v9's faults).
 
 Each file is ``<invariant>.itf.json`` (see :mod:`checker.itf`).  :func:`check_catalogue`
 replays every file; :func:`regenerate` rebuilds the whole catalogue after an intended
@@ -17,13 +18,16 @@ spec change (``reportcheck catalogue --regenerate``).
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from checker import explicit
+from checker.concrete import StepError
 from checker.itf import SUFFIX, TraceFileError, default_path, dump, interpreter, load, write_all
 from checker.replay import replay
-from checker.verdict import Verdict
+from checker.traces import replay_labels
+from checker.verdict import Trace, Verdict
 from spec import DESIGNS, FAULTS
 
 CATALOGUE_CONFIG = "tiny"
@@ -70,48 +74,74 @@ def check_catalogue(root: Path) -> list[CatalogueCheck]:
 
 
 Progress = Callable[[str], None]
+Job = tuple[str, str | None, bool]  # design, fault, pcp cache
 
 
-def _run(design: str, fault: str | None, pcp_cache: bool, config: str, invariants: list[str] | None,
-         progress: Progress) -> list[Verdict]:
+def _run(design: str, fault: str | None, pcp_cache: bool, config: str) -> tuple[list[Verdict], str]:
     interp = interpreter(design, fault, pcp_cache, config)
-    chosen = invariants if invariants is not None else [i.name for i in interp.model.invariants]
-    verdicts, res = explicit.check(interp, chosen)
+    verdicts, res = explicit.check(interp, [i.name for i in interp.model.invariants])
     label = design + (f" fault {fault}" if fault else "") + f", pcp cache {'on' if pcp_cache else 'off'}, {config}"
-    progress(f"{label}: {res.states:,} states, {res.seconds:.1f} s, refuted: "
-             f"{', '.join(v.invariant for v in verdicts if v.kind == 'refuted') or 'nothing'}")
-    return verdicts
+    return verdicts, (f"{label}: {res.states:,} states, {res.seconds:.1f} s, refuted: "
+                      f"{', '.join(v.invariant for v in verdicts if v.kind == 'refuted') or 'nothing'}")
 
 
-def catalogue_verdicts(progress: Progress = lambda _: None) -> list[Verdict]:
-    """Every refutation the catalogue holds, found afresh by the explicit engine."""
+def design_breaks_it_too(trace: Trace) -> bool:
+    """Do the same kernel operations break the same invariant without the fault?"""
+    interp = interpreter(trace.design, None, trace.pcp_cache, trace.config)
+    try:
+        steps = [(s.action, interp.parse_args(s.action, dict[str, object](s.args))) for s in trace.steps]
+        return replay_labels(interp, steps, trace.invariant).violated_at is not None
+    except StepError:  # not even possible without the fault
+        return False
+
+
+def run_job(job: Job) -> tuple[list[Verdict], list[str]]:
+    """An unmodified design: every refutation on tiny.  A fault: every refutation that the
+    fault causes -- the unmodified design does not break that invariant on the same
+    kernel operations -- on the first configuration where there is one."""
+    design, fault, pcp_cache = job
+    if fault is None:
+        verdicts, line = _run(design, None, pcp_cache, CATALOGUE_CONFIG)
+        return [v for v in verdicts if v.trace is not None], [line]
+    lines = []
+    for config in FAULT_CONFIGS:
+        verdicts, line = _run(design, fault, pcp_cache, config)
+        lines.append(line)
+        caused = [v for v in verdicts if v.trace is not None and not design_breaks_it_too(v.trace)]
+        if caused:
+            lines.append(f"fault {fault} on {config}: catalogued {', '.join(v.invariant for v in caused)}")
+            return caused, lines
+    return [], [*lines, f"warning: fault {fault} causes no refutation on {', '.join(FAULT_CONFIGS)}"]
+
+
+def catalogue_jobs() -> list[Job]:
+    return ([(d, None, cache) for d in DESIGNS for cache in (True, False)]
+            + [(f.design, name, True) for name, f in FAULTS.items()])
+
+
+def catalogue_verdicts(progress: Progress = lambda _: None, jobs: int = 1) -> list[Verdict]:
+    """Every refutation the catalogue holds, found afresh by the explicit engine
+    (``jobs`` searches in parallel processes)."""
     out: list[Verdict] = []
-    proved: dict[tuple[str, str], list[str]] = {}  # (design, config) -> proved with the pcp cache on
-    for design in DESIGNS:
-        for pcp_cache in (True, False):
-            verdicts = _run(design, None, pcp_cache, CATALOGUE_CONFIG, None, progress)
-            out += [v for v in verdicts if v.trace is not None]
-            if pcp_cache:
-                proved[(design, CATALOGUE_CONFIG)] = [v.invariant for v in verdicts if v.kind == "proved"]
-    for fault, f in FAULTS.items():
-        for config in FAULT_CONFIGS:
-            if (f.design, config) not in proved:
-                proved[(f.design, config)] = [v.invariant for v in _run(f.design, None, True, config, None, progress)
-                                              if v.kind == "proved"]
-            refuted = [v for v in _run(f.design, fault, True, config, proved[(f.design, config)], progress)
-                       if v.trace is not None]
-            if refuted:
-                out += refuted
-                break
-        else:
-            progress(f"warning: fault {fault} breaks nothing on {', '.join(FAULT_CONFIGS)}: not catalogued")
+    if jobs <= 1:
+        results = map(run_job, catalogue_jobs())
+        for verdicts, lines in results:
+            out += verdicts
+            for line in lines:
+                progress(line)
+        return out
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for verdicts, lines in pool.map(run_job, catalogue_jobs()):
+            out += verdicts
+            for line in lines:
+                progress(line)
     return out
 
 
-def regenerate(root: Path, progress: Progress = lambda _: None) -> tuple[list[Path], list[Path]]:
+def regenerate(root: Path, progress: Progress = lambda _: None, jobs: int = 1) -> tuple[list[Path], list[Path]]:
     """Rebuild the catalogue under ``root``: write every file (overwriting) and remove
     stored counterexamples that are no longer found.  Returns (written, removed)."""
-    verdicts = catalogue_verdicts(progress)
+    verdicts = catalogue_verdicts(progress, jobs)
     files = {}
     for v in verdicts:
         assert v.trace is not None

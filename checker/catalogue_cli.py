@@ -7,11 +7,13 @@ Exit codes: 0 every file reproduces what it records (or the catalogue was regene
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
 from checker.catalogue import check_catalogue, regenerate
+from checker.errors import UsageError
 from checker.itf import DEFAULT_DIR
 
 
@@ -24,13 +26,17 @@ def add_parser(sub: Any) -> None:
                     help=f"catalogue directory (default {DEFAULT_DIR})")
     cp.add_argument("--regenerate", action="store_true",
                     help="rewrite the whole catalogue from the current spec (after an intended spec change)")
+    cp.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+                    help="with --regenerate: run N searches in parallel (default: one per CPU)")
     cp.set_defaults(func=cmd_catalogue)
 
 
 def cmd_catalogue(args: argparse.Namespace) -> int:
     root: Path = args.root
     if args.regenerate:
-        written, removed = regenerate(root, lambda line: print(line, file=sys.stderr, flush=True))
+        if args.jobs < 1:
+            raise UsageError("--jobs must be at least 1")
+        written, removed = regenerate(root, lambda line: print(line, file=sys.stderr, flush=True), args.jobs)
         for p in written:
             print(f"wrote {p}")
         for p in removed:
