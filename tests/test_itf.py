@@ -229,14 +229,15 @@ def test_arbitrary_bytes_and_json_are_the_clear_error(content: bytes) -> None:
     assert str(e.value).startswith(f"{path}: ") and "\n" not in str(e.value)
 
 
-@pytest.mark.parametrize("engine", sorted(ENGINES))
+# the engines that search from the initial state (induction reports counterexamples to
+# induction, which start anywhere, and never a trace to save)
+@pytest.mark.parametrize("engine", sorted(set(ENGINES) - {"induction"}))
 def test_every_engines_counterexample_saves_and_replays(engine: str, tmp_path: Path,
                                                         capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, _ = run(capsys, *SAVE, "--engine", engine, "--seed", "1", "--depth", "6", "--save", str(tmp_path))
+    code, _, _ = run(capsys, *SAVE, "--engine", engine, "--seed", "1", "--depth", "4", "--save", str(tmp_path))
     assert code == 1
     path = tmp_path / "merged-pcp-index-not-set" / "index_trusted.itf.json"
     loaded = load(path)
-    assert loaded.engine == engine
-    assert engine == "explicit" or f"--engine {engine}" in loaded.trace.command
+    assert loaded.engine == engine and loaded.trace.invariant == "index_trusted"
     code, out, _ = run(capsys, "replay", str(path))
     assert code == 1 and out.splitlines()[-1].endswith("as recorded")
