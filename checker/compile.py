@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from spec.expr import Cfg, Expr, Get, Lit, Name, Op, Quant, free_names
+from spec.expr import Cfg, Expr, Get, Lit, Name, Op, Quant, emptiness_test, free_names
 from spec.ir import Action, Assign, Check, For, ForEach, If, Let, Model, Stmt
 
 BINARY = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "add": "+", "sub": "-", "mul": "*",
@@ -121,12 +121,8 @@ class _Gen:
 
     def count_test(self, e: Op, src: str) -> str | None:
         """``Count(..) > 0`` and ``Count(..) == 0`` stop at the first witness."""
-        a, b = e.args if len(e.args) == 2 else (None, None)
-        if e.op == "lt" and isinstance(a, Lit) and a.value == 0 and isinstance(b, Quant) and b.kind == "count":
-            return self.expr(Quant("exists", b.var, b.sort, b.body), src)
-        if e.op == "eq" and isinstance(a, Quant) and a.kind == "count" and isinstance(b, Lit) and b.value == 0:
-            return f"(not {self.expr(Quant('exists', a.var, a.sort, a.body), src)})"
-        return None
+        test = emptiness_test(e)
+        return None if test is None else self.expr(test, src)
 
     def size_of_sort(self, sort: str) -> int:
         if sort not in self.sort_size:

@@ -34,7 +34,7 @@ from typing import Any, TypeAlias
 
 import z3
 
-from spec.expr import Cfg, Expr, Get, Lit, Name, Op, Quant
+from spec.expr import Cfg, Expr, Get, Lit, Name, Op, Quant, emptiness_test
 from spec.ir import Action, Assign, Check, For, ForEach, If, Let, Model, Stmt
 
 # A value while translating: a Python constant (folded as the compiled code would compute
@@ -387,6 +387,9 @@ class SymbolicModel:
     def op(self, e: Op, env: Env) -> Term:
         if e.op in ("and", "or"):
             return self.junction(e, env)
+        test = emptiness_test(e)
+        if test is not None:
+            return self.expr(test, env)
         args = [self.expr(a, env) for a in e.args]
         if e.op == "not":
             t = truth(args[0])

@@ -248,3 +248,15 @@ def free_names(expr: Expr) -> frozenset[str]:
     if isinstance(expr, Quant):
         return free_names(expr.body) - {expr.var}
     return frozenset()
+
+
+def emptiness_test(e: Op) -> Expr | None:
+    """``0 < Count(v, s, b)`` as ``Exists(v, s, b)`` and ``Count(v, s, b) == 0`` as its
+    negation, or None: the same claim without counting, which every engine can decide at
+    the first witness (and a solver without adders)."""
+    a, b = e.args if len(e.args) == 2 else (None, None)
+    if e.op == "lt" and isinstance(a, Lit) and a.value == 0 and isinstance(b, Quant) and b.kind == "count":
+        return Quant("exists", b.var, b.sort, b.body)
+    if e.op == "eq" and isinstance(a, Quant) and a.kind == "count" and isinstance(b, Lit) and b.value == 0:
+        return Not(Quant("exists", a.var, a.sort, a.body))
+    return None
