@@ -172,6 +172,9 @@ class SymbolicModel:
         self.domain_size: list[int] = []
         for v in model.state_vars:
             self.domain_size += [v.domain.size] * v.length
+        # each element is stored in as few bits as its domain needs (where: 3, reported:
+        # 1, ...) and widened when read: smaller multiplexers for the solver
+        self.elem_width = [max(1, (size - 1).bit_length()) for size in self.domain_size]
         self.check_invariants = sorted({st.invariant for a in model.actions for st in _checks(a.body)})
         self.initial_values = self._run_init()
 
@@ -181,12 +184,13 @@ class SymbolicModel:
         out = []
         for v in self.model.state_vars:
             for k in range(v.length):
-                out.append(z3.BitVec(f"{v.name}[{k}]@{tag}", self.b.width))
+                out.append(z3.BitVec(f"{v.name}[{k}]@{tag}", self.elem_width[len(out)]))
         return out
 
     def in_domain(self, s: State) -> z3.BoolRef:
         """Every element holds a value of its domain (what the byte encoding can hold)."""
-        return z3.And([z3.And(x >= 0, x < size) for x, size in zip(s, self.domain_size)])
+        return z3.And([z3.ULT(x, size) for x, size, w in zip(s, self.domain_size, self.elem_width)
+                       if size < (1 << w)])
 
     def init(self, s: State) -> z3.BoolRef:
         return z3.And([x == v for x, v in zip(s, self.initial_values)])
@@ -236,14 +240,14 @@ class SymbolicModel:
             consts, enabled, env = self.action(a, s, tag)
             params[a.name] = consts
             enabled_if_chosen.append(z3.Implies(choice == i, enabled))
-            nexts.append(env.elems)
+            nexts.append([self.narrow(k, e) for k, e in enumerate(env.elems)])
             for inv, terms in env.violations.items():
                 violations.setdefault(inv, []).append(z3.And(choice == i, enabled, z3.Or(terms)))
         equations = []
         for k, x in enumerate(t):
-            value = self.b.as_int(nexts[-1][k])
+            value = nexts[-1][k]
             for i in reversed(range(len(actions) - 1)):
-                value = z3.If(choice == i, self.b.as_int(nexts[i][k]), value)
+                value = z3.If(choice == i, nexts[i][k], value)
             equations.append(x == value)
         relation = z3.And(z3.ULT(choice, len(actions)), *enabled_if_chosen, *equations)
         return StepTerms(choice, params, relation, {k: z3.Or(v) for k, v in violations.items()})
@@ -307,7 +311,7 @@ class SymbolicModel:
         then, orelse = env.copy(z3.And(env.pc, cond)), env.copy(z3.And(env.pc, z3.Not(cond)))
         self.stmts(st.then, then)
         self.stmts(st.orelse, orelse)
-        env.elems = [self.b.merge(cond, a, b) for a, b in zip(then.elems, orelse.elems)]
+        env.elems = [self.merge_elem(k, cond, a, b) for k, (a, b) in enumerate(zip(then.elems, orelse.elems))]
         # a local bound in one branch only is not read after the If
         env.names = {k: self.b.merge(cond, then.names[k], orelse.names[k])
                      for k in then.names.keys() & orelse.names.keys()}
@@ -346,23 +350,49 @@ class SymbolicModel:
         base, off, n = self.offset(var, index, env)
         k = numeral(off)
         if k is not None:
-            return env.elems[base + min(max(k, 0), n - 1)]
+            return self.widen(base + min(max(k, 0), n - 1), env.elems[base + min(max(k, 0), n - 1)])
         o = self.b.as_int(off)
-        out = self.b.as_int(env.elems[base + n - 1])
+        out = self.narrow(base + n - 1, env.elems[base + n - 1])
         for j in reversed(range(n - 1)):
-            out = z3.If(o == j, self.b.as_int(env.elems[base + j]), out)
-        return out
+            out = z3.If(o == j, self.narrow(base + j, env.elems[base + j]), out)
+        return self.widen(base, out)
 
     def write(self, var: str, index: tuple[Expr, ...], value: Term, env: Env) -> None:
         base, off, n = self.offset(var, index, env)
         k = numeral(off)
         if k is not None:
             if 0 <= k < n:
-                env.elems[base + k] = value
+                env.elems[base + k] = value if isinstance(value, int) else self.narrow(base + k, value)
             return
         o = self.b.as_int(off)
         for j in range(n):
-            env.elems[base + j] = self.b.merge(o == j, value, env.elems[base + j])
+            env.elems[base + j] = self.merge_elem(base + j, o == j, value, env.elems[base + j])
+
+    # ------------------------------------------------------- narrow elements
+    # An element holds a Python int or a bit-vector of its own width (elem_width); it is
+    # widened when read.  Values written are in their domain -- the concrete interpreter
+    # cannot store anything else, and tests/test_compile.py checks the spec's writes --
+    # so cutting them to the element's width loses nothing.
+    def narrow(self, k: int, t: Term) -> Term:
+        """Element k's value at its own width (constants stay constants)."""
+        w = self.elem_width[k]
+        if isinstance(t, int):
+            return z3.BitVecVal(int(t), w)
+        t = self.b.as_int(t)
+        return t if t.size() == w else z3.Extract(w - 1, 0, t)
+
+    def widen(self, k: int, t: Term) -> Term:
+        if isinstance(t, int):
+            return t
+        return z3.ZeroExt(self.b.width - t.size(), t) if t.size() < self.b.width else t
+
+    def merge_elem(self, k: int, c: z3.BoolRef, a: Term, b: Term) -> Term:
+        if isinstance(a, int) and isinstance(b, int) and int(a) == int(b):
+            return a
+        if not isinstance(a, int) and not isinstance(b, int) and a.eq(b):
+            return a
+        na, nb = self.narrow(k, a), self.narrow(k, b)
+        return na if na.eq(nb) else z3.If(c, na, nb)
 
     # ------------------------------------------------------------- expressions
     def expr(self, e: Expr, env: Env) -> Term:

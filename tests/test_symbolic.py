@@ -51,7 +51,8 @@ def test_symbolic_step_equals_concrete_step(design: str, cache: bool) -> None:
     for before, name, args in sample_transitions(interp, 300, seed=len(design)):
         t = interp.step(before, name, args)
         consts, enabled, env = terms[name]
-        subst = [(v, sym.b.bv(x)) for v, x in zip(s, before)] + [(c, sym.b.bv(x)) for c, x in zip(consts, args)]
+        subst = ([(v, z3.BitVecVal(x, v.size())) for v, x in zip(s, before)]
+                 + [(c, sym.b.bv(x)) for c, x in zip(consts, args)])
         assert z3.is_true(z3.simplify(z3.substitute(enabled, *subst))), name
         after = bytes(z3.simplify(z3.substitute(sym.b.as_int(e), *subst)).as_long() & 0xFF for e in env.elems)
         assert after == t.target, f"{name}{args}: {interp.changes(t.target, after)}"
