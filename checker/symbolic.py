@@ -181,7 +181,7 @@ class SymbolicModel:
     # ----------------------------------------------------------------- states
     def state(self, tag: str) -> State:
         """A fresh state: one constant per element, named ``var[i]@tag``."""
-        out = []
+        out: State = []
         for v in self.model.state_vars:
             for k in range(v.length):
                 out.append(z3.BitVec(f"{v.name}[{k}]@{tag}", self.elem_width[len(out)]))
