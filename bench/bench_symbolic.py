@@ -76,6 +76,20 @@ def machine() -> None:
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"machine: {os.cpu_count()} CPUs (nproc {len(os.sched_getaffinity(0))}), load average {load}; "
           f"python {platform.python_version()}, z3 {z3.get_version_string()}; {platform.platform()}")
+    print(f"code: {code_version()}")
+
+
+def code_version() -> str:
+    """The commit measured, and whether the engine or the spec differ from it."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, check=True, capture_output=True,
+                              text=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "checker", "spec"], cwd=root, check=True,
+                               capture_output=True, text=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "not a git checkout"
+    return f"commit {head}" + (", with uncommitted changes in checker/ or spec/" if dirty else "")
 
 
 def bmc_table(designs: list[str], configs: list[str], budget: float) -> None:
