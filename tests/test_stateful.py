@@ -14,6 +14,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import subprocess
+import sys
 
 import pytest
 from conftest import explore
@@ -184,3 +186,17 @@ def test_a_name_the_machine_uses_itself_is_rejected_at_definition_time() -> None
                                                   *model.actions[1:]))
     with pytest.raises(ValueError, match="'teardown' is taken by the Hypothesis machine"):
         stateful.build_machine(Interpreter(renamed))
+
+
+def test_the_same_seed_gives_the_same_trace_in_another_process() -> None:
+    """No hash-order, database or clock dependence: two processes with different hash seeds
+    print the same trace."""
+    argv = [sys.executable, "-m", "checker", "check", "--engine", "hypothesis", "--fault", "alloc-keeps-reported",
+            "--invariant", "reported_implies_buddy", "--examples", "100", "--seed", "3", "--format", "json"]
+    traces = []
+    for hash_seed in ("1", "2"):
+        proc = subprocess.run(argv, capture_output=True, text=True, check=False,
+                              env={**os.environ, "PYTHONHASHSEED": hash_seed})
+        assert proc.returncode == 1, proc.stderr
+        traces.append(json.loads(proc.stdout)["results"][0]["trace"])
+    assert traces[0] == traces[1] and traces[0]["steps"]
