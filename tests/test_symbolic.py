@@ -13,13 +13,13 @@ import random
 
 import pytest
 import z3
+from conftest import explore, steps_of
 
 from checker import bmc, induction
 from checker.cli import main
 from checker.concrete import Interpreter
 from checker.symbolic import SymbolicModel
 from spec import build_model
-from tests.conftest import explore, steps_of
 
 
 def sample_transitions(interp: Interpreter, n_states: int, seed: int) -> list[tuple[bytes, str, tuple[int, ...]]]:
