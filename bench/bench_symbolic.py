@@ -138,7 +138,7 @@ def induction_table(designs: list[str], k: int, timeout: float) -> None:
             st = r["stats"]
             detail = st["claims"][claim]
             outcome = OUTCOMES.get(detail["outcome"], detail["outcome"])
-            supports = detail.get("supports")
+            supports = detail.get("supports", detail.get("candidate_supports"))
             kept = "-" if supports is None else (", ".join(supports) or "none")
             print(f"{design:8} {claim:23} {outcome:24} {st['seconds']:>8.2f} {st['solver_seconds']:>8.2f} "
                   f"{st['queries']:>7}  {kept}", flush=True)

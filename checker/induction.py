@@ -123,12 +123,14 @@ def _prove(interp: Interpreter, sym: SymbolicModel, inv: str, state_claims: list
             break
     assert cti is not None
     changed = {v: vals for v, vals in cti.after.items() if cti.before.get(v) != vals}
-    scope = (f"not {k_max}-inductive on {where} even with {', '.join(supports) or 'no supporting claims'}; "
+    candidates = (f"the candidate supports {', '.join(supports)} (not known to hold)" if supports
+                  else "no supporting claims")
+    scope = (f"not {k_max}-inductive on {where}, even strengthened with {candidates}; "
              f"no counterexample in any trace of fewer than {k_max} steps. Counterexample to induction: "
              f"{cti.action}({', '.join(f'{a}={b}' for a, b in cti.args.items())}) from a state that satisfies "
-             f"every remaining claim breaks {inv} (the state may be unreachable)")
+             f"the claim and those candidates breaks {inv} (the state may be unreachable)")
     return Verdict.unknown(ENGINE, inv, scope), {
-        "outcome": "not inductive", "k": k_max, "supports": supports,
+        "outcome": "not inductive", "k": k_max, "candidate_supports": supports,
         "counterexample_to_induction": {"action": cti.action, "args": cti.args, "before": cti.before,
                                         "changed": changed}}
 
