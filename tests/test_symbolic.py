@@ -1,9 +1,6 @@
 """The Z3 engines: the symbolic interpreter computes what the compiled Python computes,
-BMC agrees with the explicit engine on shortest counterexamples, k-induction proves and
-shows counterexamples to induction, and a time-out is 'unknown' with exit code 3.
-
-Z3 is slow on this model (see the README's figures), so the agreement tests use the
-claims whose shortest counterexamples are short; the README lists the rest as open.
+k-induction proves and shows counterexamples to induction, and a time-out is 'unknown'
+with exit code 3.  BMC's agreement with the explicit engine: tests/test_bmc_agreement.py.
 """
 
 from __future__ import annotations
@@ -68,34 +65,6 @@ def test_initial_state_is_the_compiled_one() -> None:
         assert bytes(SymbolicModel(model).initial_values) == Interpreter(model).initial()
 
 
-@pytest.mark.parametrize("design,fault,invariant,config", [
-    ("v9", "v9-unguarded-index-read", "index_trusted", "tiny"),
-    ("merged", None, "isolated_pages_stay_isolated", "tiny"),
-])
-def test_bmc_finds_the_explicit_shortest_counterexample(design: str, fault: str | None, invariant: str,
-                                                        config: str) -> None:
-    explicit, _ = explore(design, True, config, fault, (invariant,))
-    want = explicit[invariant]
-    assert want.kind == "refuted" and want.trace is not None
-    shortest = len(want.trace.steps)
-    (v,), stats = bmc.check(Interpreter(build_model(design, fault, True, config)), [invariant], depth=shortest)
-    assert v.kind == "refuted" and v.trace is not None
-    assert len(v.trace.steps) == shortest == 3
-    assert v.trace.invariant == invariant
-    assert stats["depth"] == shortest
-
-
-def test_bmc_finds_nothing_where_the_explicit_engine_proves() -> None:
-    """merged/reported_implies_buddy is proved on tiny by the explicit engine; BMC finds
-    nothing up to depth 2 and says the verdict is bounded."""
-    explicit, _ = explore("merged")
-    assert explicit["reported_implies_buddy"].kind == "proved"
-    (v,), _ = bmc.check(Interpreter(build_model("merged")), ["reported_implies_buddy"], depth=2)
-    assert v.kind == "proved"
-    assert v.scope.startswith("every trace of at most 2 steps from the initial state of config tiny")
-    assert "longer traces are not covered" in v.scope
-
-
 def test_induction_proves_reported_implies_buddy_for_merged() -> None:
     (v,), stats = induction.check(Interpreter(build_model("merged")), ["reported_implies_buddy"], k_max=1)
     assert v.kind == "proved"
@@ -130,6 +99,10 @@ def test_a_timeout_is_unknown_with_exit_code_3(capsys: pytest.CaptureFixture[str
 
 
 def test_bmc_trace_is_the_explicit_trace_shape() -> None:
-    """A BMC trace is the project's trace type: action names, arguments, states."""
-    (v,), _ = bmc.check(Interpreter(build_model("v9", "v9-unguarded-index-read")), ["index_trusted"], depth=3)
+    """A BMC trace is the project's trace type: action names, arguments, states; its
+    scope names the depths searched."""
+    (v,), stats = bmc.check(Interpreter(build_model("v9", "v9-unguarded-index-read")), ["index_trusted"], depth=3)
     assert [a for a, _ in steps_of(v)][-1] == "page_reporting_cycle"
+    assert v.scope == ("shortest counterexample: 3 steps; no trace of fewer steps from the initial state of "
+                       "config tiny breaks the claim (Z3, depths 0..3)")
+    assert stats["depth"] == 3
