@@ -40,12 +40,16 @@ DEFAULT_K = 1
 
 @dataclass(frozen=True)
 class InductionStep:
-    """A counterexample to induction, decoded for the reader."""
+    """A counterexample to induction, decoded for the reader.  ``undefined`` is set when
+    the concrete interpreter, bounds-checked, finds that the action reads or writes
+    outside an array from ``before``: there the model has no defined successor (the
+    symbolic semantics keep indices in range), so only the claim's failure in Z3 is shown."""
 
     action: str
     args: dict[str, str]
     before: dict[str, list[str]]
     after: dict[str, list[str]]
+    undefined: str | None = None
 
 
 def _good(path: Path, claims: list[str], k: int) -> z3.BoolRef:
@@ -125,31 +129,41 @@ def _prove(interp: Interpreter, sym: SymbolicModel, inv: str, state_claims: list
     changed = {v: vals for v, vals in cti.after.items() if cti.before.get(v) != vals}
     candidates = (f"the candidate supports {', '.join(supports)} (not known to hold)" if supports
                   else "no supporting claims")
+    how = (f"in Z3, and in the concrete interpreter it {cti.undefined} (no reachable state does that)"
+           if cti.undefined else "(the state may be unreachable)")
     scope = (f"not {k_max}-inductive on {where}, even strengthened with {candidates}; "
              f"no counterexample in any trace of fewer than {k_max} steps. Counterexample to induction: "
              f"{cti.action}({', '.join(f'{a}={b}' for a, b in cti.args.items())}) from a state that satisfies "
-             f"the claim and those candidates breaks {inv} (the state may be unreachable)")
+             f"the claim and those candidates breaks {inv} {how}")
     return Verdict.unknown(ENGINE, inv, scope), {
         "outcome": "not inductive", "k": k_max, "candidate_supports": supports,
         "counterexample_to_induction": {"action": cti.action, "args": cti.args, "before": cti.before,
-                                        "changed": changed}}
+                                        "changed": changed, "undefined_in_concrete": cti.undefined}}
 
 
 def _decode_cti(interp: Interpreter, sym: SymbolicModel, step: Path, m: z3.ModelRef,
                 inv: str) -> InductionStep:
     """The last transition of the step query's model, as a decoded pair of states,
     replayed on the concrete interpreter: the action must be enabled in the first state,
-    lead to the second, and break ``inv`` there."""
+    lead to the second, and break ``inv`` there -- or, from a state no reachable state
+    looks like, index outside an array (shown by the bounds-checked interpreter)."""
     before = sym.values(m, step.states[-2])
     after = sym.values(m, step.states[-1])
     name, args = step.actions(m)[-1]
+    action = interp.model.action(name)
     try:
         t = interp.step(before, name, args)
     except StepError as e:
         raise ReplayMismatch(f"counterexample to induction for {inv} does not replay: {e}") from None
     broken = any(interp.checks[c][0] == inv for c in t.failed) or (
         inv in interp.state_invariants and not interp.state_invariants[inv](t.target))
+    undefined = None
     if t.target != after or not broken:
-        raise ReplayMismatch(f"counterexample to induction for {inv} does not replay on the concrete interpreter")
-    action = interp.model.action(name)
-    return InductionStep(name, interp.args_dict(action, args), interp.decode(before), interp.decode(after))
+        try:
+            Interpreter(interp.model, checked=True).step(before, name, args)
+        except (IndexError, ValueError) as e:  # the bounds-checked code names the access
+            undefined = str(e)
+        if undefined is None:
+            raise ReplayMismatch(f"counterexample to induction for {inv} does not replay on the concrete interpreter")
+    return InductionStep(name, interp.args_dict(action, args), interp.decode(before), interp.decode(after),
+                         undefined)
