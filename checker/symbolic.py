@@ -34,6 +34,7 @@ from typing import Any, TypeAlias
 
 import z3
 
+from checker.compile import Layout
 from spec.expr import Cfg, Expr, Get, Lit, Name, Op, Quant, emptiness_test
 from spec.ir import Action, Assign, Check, For, ForEach, If, Let, Model, Stmt
 
@@ -106,29 +107,6 @@ class Bits:
         if isinstance(a, z3.BoolRef) and isinstance(b, z3.BoolRef):
             return z3.If(c, a, b)
         return z3.If(c, self.as_int(a), self.as_int(b))
-
-
-@dataclass
-class Layout:
-    """Where each state variable's elements sit in the flat vector of terms."""
-
-    offsets: dict[str, int]
-    strides: dict[str, tuple[int, ...]]
-    sizes: dict[str, tuple[int, ...]]
-    length: int
-
-    @staticmethod
-    def of(model: Model) -> Layout:
-        offsets, strides, sizes, at = {}, {}, {}, 0
-        for v in model.state_vars:
-            dims = tuple(d.size for d in v.dims)
-            st, acc = [], 1
-            for size in reversed(dims):
-                st.append(acc)
-                acc *= size
-            offsets[v.name], strides[v.name], sizes[v.name] = at, tuple(reversed(st)), dims
-            at += v.length
-        return Layout(offsets, strides, sizes, at)
 
 
 State = list[z3.BitVecRef]
