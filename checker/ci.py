@@ -6,7 +6,8 @@ Exit codes (when several apply, the first in this order wins: 1, 4, 5, 3):
 - 1: an invariant expected to hold is refuted, or one expected to be refuted is not
   (a proved verdict, or a fault that no engine refutes);
 - 2: bad input (pyproject.toml, ``[tool.reportcheck]``): one line naming the key;
-- 3: undecided verdicts while ``fail_on_unknown = true``;
+- 3: undecided verdicts while ``fail_on_unknown = true``, or an engine that failed (its
+  error is the failure line; the other runs still go on);
 - 4: a stored counterexample no longer reproduces (or the catalogue cannot be replayed);
 - 5: the time budget was exceeded (runs after it are not started).
 """
@@ -96,7 +97,13 @@ def run(cfg: CiConfig, log: Any = None) -> CiResult:
                                  f"{left} run(s) not started")))
             break
         remaining = cfg.time_budget - elapsed if cfg.time_budget is not None else None
-        r = run_target(cfg, t, config, engine, remaining)
+        try:
+            r = run_target(cfg, t, config, engine, remaining)
+        except Exception as e:  # noqa: BLE001 - an engine bug: one failure line, and the other runs go on
+            where = f"{t.where}, config {config}, engine {engine}"
+            res.failures.append((UNDECIDED, f"{where}: the engine failed: {type(e).__name__}: {e}"))
+            say(f"{where}: the engine failed: {type(e).__name__}: {e}")
+            continue
         res.reports.append(r)
         bad = [o for o in r.outcomes if o.status == "failed"]
         undecided = [o for o in r.outcomes if o.status == "skipped"]

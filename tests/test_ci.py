@@ -243,3 +243,22 @@ def test_the_projects_own_table_pins_every_explicit_verdict() -> None:
         verdicts, _ = explore(t.design, t.pcp_cache)
         assert set(t.invariants) == set(verdicts)
         assert {n for n, v in verdicts.items() if v.kind == "refuted"} == t.refuted, t.where
+
+
+def test_an_engine_that_fails_is_one_failure_line_and_exit_3(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """An engine bug does not end ``ci`` with a traceback: the run says which engine
+    failed and why, the other runs go on, and the exit code is 3."""
+    from checker import engines
+
+    def broken(*_args: object) -> tuple[list[object], dict[str, object]]:
+        raise RuntimeError("solver exploded")
+
+    monkeypatch.setitem(engines.ENGINES, "explicit", engines.Engine("explicit", "broken for the test", broken))
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text('[tool.reportcheck]\nconfigs = ["tiny"]\nengines = ["explicit"]\n\n'
+                         '[[tool.reportcheck.designs]]\ndesign = "merged"\nrefuted = []\n')
+    code = main(["ci", "--pyproject", str(pyproject)])
+    out = capsys.readouterr().out
+    assert code == 3
+    assert "engine explicit: the engine failed: RuntimeError: solver exploded" in out
