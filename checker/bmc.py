@@ -14,6 +14,7 @@ steps" -- and says that longer traces are not covered.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 import z3
@@ -60,6 +61,7 @@ def check(interp: Interpreter, invariants: list[str], depth: int = DEFAULT_DEPTH
                 for inv, b in bads.items():
                     if z3.is_true(m.eval(b, model_completion=True)):
                         trace = build_trace(interp, steps, inv)
+                        trace = dataclasses.replace(trace, command=f"{trace.command} --engine bmc --depth {d}")
                         scope = (f"shortest counterexample: {len(trace.steps)} steps; no trace of fewer steps "
                                  f"from the initial state of {where} breaks the claim (Z3, depths 0..{d})")
                         verdicts[inv] = Verdict.refuted(ENGINE, inv, scope, trace)
