@@ -292,7 +292,7 @@ class SymbolicModel:
         env.elems = [self.merge_elem(k, cond, a, b) for k, (a, b) in enumerate(zip(then.elems, orelse.elems))]
         # a local bound in one branch only is not read after the If
         env.names = {k: self.b.merge(cond, then.names[k], orelse.names[k])
-                     for k in then.names.keys() & orelse.names.keys()}
+                     for k in then.names if k in orelse.names}  # in order: the same terms every run
         for side in (then, orelse):
             for k, terms in side.violations.items():
                 env.violations.setdefault(k, []).extend(terms)

@@ -111,3 +111,20 @@ def test_bmc_trace_is_the_explicit_trace_shape() -> None:
     assert v.scope == ("shortest counterexample: 3 steps; no trace of fewer steps from the initial state of "
                        "config tiny breaks the claim (Z3, depths 0..3)")
     assert stats["depth"] == 3
+
+
+def test_z3_answers_do_not_depend_on_the_hash_seed() -> None:
+    """The terms are built in the same order in every process, so the same query gives
+    the same counterexample to induction whatever PYTHONHASHSEED is."""
+    import os
+    import subprocess
+    import sys
+
+    def cti(seed: str) -> object:
+        out = subprocess.run(
+            [sys.executable, "-m", "checker", "check", "--engine", "induction", "--design", "v9",
+             "--invariant", "index_trusted", "--k", "1", "--format", "json"],
+            capture_output=True, text=True, check=False, env={**os.environ, "PYTHONHASHSEED": seed})
+        return json.loads(out.stdout)["stats"]["claims"]["index_trusted"]["counterexample_to_induction"]
+
+    assert cti("1") == cti("2")
