@@ -7,7 +7,9 @@ For depth d = 0, 1, ..., K the engine asks Z3 whether
 is satisfiable, where Bad is "the state invariant is false in s_d, or a read site of the
 claim failed on the step into s_d".  Depths are tried in increasing order, so the first
 satisfiable depth is the length of a shortest counterexample; the trace is read from the
-Z3 model and replayed on the concrete interpreter before it is reported.  When every
+Z3 model and replayed on the concrete interpreter before it is reported.  Once depth d is
+decided, the claims still standing are asserted at s_d: true on every path already, they
+prune the deeper queries.  When every
 depth up to K is unsatisfiable the verdict is ``proved`` for "every trace of at most K
 steps" -- and says that longer traces are not covered.
 """
@@ -66,6 +68,10 @@ def check(interp: Interpreter, invariants: list[str], depth: int = DEFAULT_DEPTH
                                  f"from the initial state of {where} breaks the claim (Z3, depths 0..{d})")
                         verdicts[inv] = Verdict.refuted(ENGINE, inv, scope, trace)
                         pending.remove(inv)
+            # every claim still pending holds at depth d on every path (the query was
+            # unsat): saying so prunes the deeper queries and changes none of their answers
+            for inv in pending:
+                path.add(path.holds(inv, d))
             seconds_per_depth.append(round(time.perf_counter() - td, 3))
             reached = d
             if not pending:
