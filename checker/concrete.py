@@ -63,6 +63,13 @@ class Interpreter:
             raise StepError(f"{name}({self.format_args(ca.action, args)}) is not enabled in this state")
         return Transition(i, args, result[0], result[1])
 
+    def breaks(self, invariant: str, s: bytes, t: Transition | None = None) -> bool:
+        """``invariant`` is false in state ``s``, or a read site of it failed on ``t``
+        (the transition into ``s``, if any)."""
+        if t is not None and any(self.checks[c][0] == invariant for c in t.failed):
+            return True
+        return invariant in self.state_invariants and not self.state_invariants[invariant](s)
+
     # ----------------------------------------------------------- presentation
     def decode(self, s: bytes) -> State:
         out: State = {}

@@ -155,10 +155,8 @@ def _decode_cti(interp: Interpreter, sym: SymbolicModel, step: Path, m: z3.Model
         t = interp.step(before, name, args)
     except StepError as e:
         raise ReplayMismatch(f"counterexample to induction for {inv} does not replay: {e}") from None
-    broken = any(interp.checks[c][0] == inv for c in t.failed) or (
-        inv in interp.state_invariants and not interp.state_invariants[inv](t.target))
     undefined = None
-    if t.target != after or not broken:
+    if t.target != after or not interp.breaks(inv, t.target, t):
         try:
             Interpreter(interp.model, checked=True).step(before, name, args)
         except (IndexError, ValueError) as e:  # the bounds-checked code names the access

@@ -64,6 +64,13 @@ def numeral(t: Term) -> int | None:
     return int(t) if isinstance(t, int) else None
 
 
+def same(a: Term, b: Term) -> bool:
+    """Two values that are the same constant or the same term."""
+    if isinstance(a, int) or isinstance(b, int):
+        return isinstance(a, int) and isinstance(b, int) and int(a) == int(b)
+    return bool(a.eq(b))
+
+
 @dataclass(frozen=True)
 class Bits:
     """Signed bit-vectors of one width: the integers of one configuration."""
@@ -100,9 +107,7 @@ class Bits:
 
     def merge(self, c: z3.BoolRef, a: Term, b: Term) -> Term:
         """``If(c, a, b)`` for two values, keeping equal constants constant."""
-        if isinstance(a, int) and isinstance(b, int) and int(a) == int(b):
-            return a
-        if not isinstance(a, int) and not isinstance(b, int) and a.eq(b):
+        if same(a, b):
             return a
         if isinstance(a, z3.BoolRef) and isinstance(b, z3.BoolRef):
             return z3.If(c, a, b)
@@ -153,7 +158,6 @@ class SymbolicModel:
         # each element is stored in as few bits as its domain needs (where: 3, reported:
         # 1, ...) and widened when read: smaller multiplexers for the solver
         self.elem_width = [max(1, (size - 1).bit_length()) for size in self.domain_size]
-        self.check_invariants = sorted({st.invariant for a in model.actions for st in _checks(a.body)})
         self.initial_values = self._run_init()
 
     # ----------------------------------------------------------------- states
@@ -328,12 +332,12 @@ class SymbolicModel:
         base, off, n = self.offset(var, index, env)
         k = numeral(off)
         if k is not None:
-            return self.widen(base + min(max(k, 0), n - 1), env.elems[base + min(max(k, 0), n - 1)])
+            return self.widen(env.elems[base + min(max(k, 0), n - 1)])
         o = self.b.as_int(off)
         out = self.narrow(base + n - 1, env.elems[base + n - 1])
         for j in reversed(range(n - 1)):
             out = z3.If(o == j, self.narrow(base + j, env.elems[base + j]), out)
-        return self.widen(base, out)
+        return self.widen(out)
 
     def write(self, var: str, index: tuple[Expr, ...], value: Term, env: Env) -> None:
         base, off, n = self.offset(var, index, env)
@@ -359,15 +363,14 @@ class SymbolicModel:
         t = self.b.as_int(t)
         return t if t.size() == w else z3.Extract(w - 1, 0, t)
 
-    def widen(self, k: int, t: Term) -> Term:
+    def widen(self, t: Term) -> Term:
         if isinstance(t, int):
             return t
         return z3.ZeroExt(self.b.width - t.size(), t) if t.size() < self.b.width else t
 
     def merge_elem(self, k: int, c: z3.BoolRef, a: Term, b: Term) -> Term:
-        if isinstance(a, int) and isinstance(b, int) and int(a) == int(b):
-            return a
-        if not isinstance(a, int) and not isinstance(b, int) and a.eq(b):
+        """``If(c, a, b)`` for element k, at its own width."""
+        if same(a, b):
             return a
         na, nb = self.narrow(k, a), self.narrow(k, b)
         return na if na.eq(nb) else z3.If(c, na, nb)
@@ -496,14 +499,3 @@ class SymbolicModel:
             return out
         raise SymbolicError(f"unknown quantifier {e.kind!r}")
 
-
-def _checks(body: Sequence[Stmt]) -> list[Check]:
-    out: list[Check] = []
-    for st in body:
-        if isinstance(st, Check):
-            out.append(st)
-        elif isinstance(st, If):
-            out += _checks(st.then) + _checks(st.orelse)
-        elif isinstance(st, For):
-            out += _checks(st.body)
-    return out

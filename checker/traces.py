@@ -38,14 +38,12 @@ class ReplayOutcome:
 def replay_labels(interp: Interpreter, steps: list[tuple[str, tuple[int, ...]]], invariant: str) -> ReplayOutcome:
     """Run the steps from the initial state; report where ``invariant`` first breaks."""
     s = interp.initial()
-    if invariant in interp.state_invariants and not interp.state_invariants[invariant](s):
+    if interp.breaks(invariant, s):
         return ReplayOutcome(0, s)
     for k, (name, args) in enumerate(steps, 1):
         t = interp.step(s, name, args)
         s = t.target
-        if any(interp.checks[c][0] == invariant for c in t.failed):
-            return ReplayOutcome(k, s)
-        if invariant in interp.state_invariants and not interp.state_invariants[invariant](s):
+        if interp.breaks(invariant, s, t):
             return ReplayOutcome(k, s)
     return ReplayOutcome(None, s)
 

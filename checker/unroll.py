@@ -9,7 +9,7 @@ names and arguments (which the engines then replay on the concrete interpreter).
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import z3
 
@@ -26,7 +26,6 @@ class SolverStats:
     queries: int = 0
     solver_seconds: float = 0.0
     build_seconds: float = 0.0
-    unknown_reasons: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
         return {"queries": self.queries, "solver_seconds": round(self.solver_seconds, 3),
@@ -98,9 +97,7 @@ class Path:
         try:
             r = solver.check()
             if r == z3.unknown:
-                reason = solver.reason_unknown()
-                self.stats.unknown_reasons.append(reason)
-                raise OutOfTime(f"Z3 gave up: {reason}")
+                raise OutOfTime(f"Z3 gave up: {solver.reason_unknown()}")
             self.model = solver.model() if r == z3.sat else None
         finally:
             self.stats.queries += 1
