@@ -91,22 +91,32 @@ def step_line(k: int, s_action: str, args: dict[str, str], kernel_file: str) -> 
     return f"{k:>2}. {s_action}({', '.join(f'{a}={b}' for a, b in args.items())})  {kernel_file}"
 
 
-def trace_text(trace: Trace, claim: str = "", max_changes: int = 12) -> str:
-    """The counterexample as kernel operations, plain text (JUnit failures, pytest)."""
-    lines = [f"{trace.invariant} is broken after {len(trace.steps)} steps (replayed on the concrete interpreter)"]
+Line = tuple[str, str]  # (kind, text); kind: "header", "claim", "step", "changes", "fails", "reproduce"
+
+
+def trace_lines(trace: Trace, claim: str = "", max_changes: int = 12) -> list[Line]:
+    """The counterexample as kernel operations, one line each with its kind, so that the
+    terminal can style what plain text (JUnit failures, pytest, CI logs) prints as it is."""
+    header = f"{trace.invariant} is broken after {len(trace.steps)} steps (replayed on the concrete interpreter):"
+    lines: list[Line] = [("header", header)]
     if claim:
-        lines.append(f"  claim: {claim}")
+        lines.append(("claim", f"  claim: {claim}"))
     for k, s in enumerate(trace.steps, 1):
-        lines.append("  " + step_line(k, s.action, s.args, s.kernel_file))
+        lines.append(("step", "  " + step_line(k, s.action, s.args, s.kernel_file)))
         changes = [f"{c.field}: {c.old} -> {c.new}" for c in s.changes]
         if len(changes) > max_changes:
             changes = changes[:max_changes] + [f"... {len(changes) - max_changes} more"]
         if changes:
-            lines.append("      " + "; ".join(changes))
+            lines.append(("changes", "      " + "; ".join(changes)))
         for site in s.failed_sites:
             if site.startswith(trace.invariant + " at "):
-                lines.append(f"      read site fails: {site}")
+                lines.append(("fails", f"      read site fails: {site}"))
     if trace.steps and not any(site.startswith(trace.invariant + " at ") for site in trace.steps[-1].failed_sites):
-        lines.append(f"      the state after step {len(trace.steps)} breaks the claim")
-    lines.append(f"  reproduce: {trace.command}")
-    return "\n".join(lines)
+        lines.append(("fails", f"      the state after step {len(trace.steps)} breaks the claim"))
+    lines.append(("reproduce", f"  reproduce: {trace.command}"))
+    return lines
+
+
+def trace_text(trace: Trace, claim: str = "", max_changes: int = 12) -> str:
+    """The counterexample as kernel operations, plain text (JUnit failures, pytest)."""
+    return "\n".join(text for _, text in trace_lines(trace, claim, max_changes))

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from checker.explicit import Progress
+from checker.outcomes import trace_lines
 from checker.verdict import Trace, Verdict
 from spec.ir import Model
 
@@ -91,23 +92,10 @@ def print_trace(con: Console, model: Model, v: Verdict) -> None:
     t = v.trace
     assert t is not None
     claim = next((i.claim for i in model.invariants if i.name == v.invariant), "")
-    con.print(f"\n[bold red]{v.invariant}[/] is broken after {len(t.steps)} steps "
-              f"(replayed on the concrete interpreter):")
-    con.print(f"  claim: {claim}")
-    for k, s in enumerate(t.steps, 1):
-        args = ", ".join(f"{a}={b}" for a, b in s.args.items())
-        con.print(f"  {k:>2}. [bold]{s.action}[/]({args})  [dim]{s.kernel_file}[/]")
-        changes = [f"{c.field}: {c.old} -> {c.new}" for c in s.changes]
-        shown = changes[:MAX_CHANGES_SHOWN] + ([f"... {len(changes) - MAX_CHANGES_SHOWN} more"]
-                                               if len(changes) > MAX_CHANGES_SHOWN else [])
-        if shown:
-            con.print("      " + "; ".join(shown), soft_wrap=False, overflow="fold")
-        for site in s.failed_sites:
-            if site.startswith(v.invariant + " at "):
-                con.print(f"      [red]read site fails:[/] {site}")
-    if not any(site.startswith(v.invariant + " at ") for site in t.steps[-1].failed_sites):
-        con.print(f"      [red]the state after step {len(t.steps)} breaks the claim[/]")
-    con.print(f"  reproduce: {t.command}")
+    style = {"header": "bold red", "fails": "red", "step": "bold"}
+    con.print()
+    for kind, text in trace_lines(t, claim, MAX_CHANGES_SHOWN):
+        con.print(text, style=style.get(kind), markup=False, highlight=False, soft_wrap=False, overflow="fold")
 
 
 def print_stats(con: Console, stats: dict[str, Any]) -> None:
