@@ -12,8 +12,10 @@ from __future__ import annotations
 from itertools import count
 
 from spec.expr import (
+    FALSE,
     NONE,
     And,
+    Cfg,
     Count,
     Expr,
     ExprLike,
@@ -94,9 +96,13 @@ class Allocator:
         # The CMA area is the last MAX_ORDER-aligned range: v5.x aligns CMA areas to
         # max(MAX_ORDER_NR_PAGES, pageblock_nr_pages), so no max-order chunk mixes CMA
         # and other pageblocks.
-        per_range = 1 << (cfg.max_order - 1 - cfg.pageblock_order)
-        self.cma_blocks: tuple[int, ...] = (
-            tuple(range(cfg.nblocks - per_range, cfg.nblocks)) if "CMA" in cfg.migratetypes else ())
+        # The zone's size is a configuration constant in the IR, never a literal: the
+        # same actions then describe a zone of any size (a proof for every size reads
+        # the constants as symbols).  Orders, migratetypes and the capacity are literals.
+        self.npfn = Cfg("npfn")
+        self.nblocks = Cfg("nblocks")
+        self.blocks_per_range = 1 << (cfg.max_order - 1 - cfg.pageblock_order)
+        self.has_cma = "CMA" in cfg.migratetypes
 
     # ----------------------------------------------------------------- helpers
     def fresh(self, stem: str) -> str:
@@ -104,6 +110,18 @@ class Allocator:
 
     def block_of(self, page: ExprLike) -> Expr:
         return lift(page) >> self.cfg.pageblock_order
+
+    def is_cma_block(self, b: ExprLike) -> Expr:
+        """The CMA area is the zone's last MAX_ORDER-aligned range (when CMA is configured)."""
+        return lift(b) >= self.nblocks - self.blocks_per_range if self.has_cma else FALSE
+
+    def chunk_blocks(self, page: ExprLike, o: ExprLike) -> list[tuple[Expr, Expr]]:
+        """The pageblocks a chunk of order ``o`` at ``page`` covers (``o`` >= pageblock_order
+        - 1), as (block, covered) pairs: a max-order chunk covers at most
+        2^(MAX_ORDER-1-pageblock_order) of them, whatever the size of the zone."""
+        first = self.block_of(page)
+        return [(first + j, first + j < self.block_of(lift(page) + (Lit(1) << o)))
+                for j in range(self.blocks_per_range)]
 
     def pfn_mt(self, page: ExprLike) -> Expr:
         """get_pfnblock_migratetype(page, pfn)"""
@@ -218,7 +236,7 @@ class Allocator:
         """counter += delta.  The kernel's counters are machine words that can drift when
         its accounting is off; the model clamps them to 0..npfn so that a drifting
         counter keeps the state space finite (free_counts flags the first wrong value)."""
-        return assign(counter, Min(Max(counter + delta, 0), self.cfg.npfn))
+        return assign(counter, Min(Max(counter + delta, 0), self.npfn))
 
     def nr_free_add(self, o: ExprLike, mt: ExprLike, delta: int) -> Block:
         """area->nr_free += delta.  From v6.10 the free-page counters move with the list
@@ -393,12 +411,8 @@ class Allocator:
     def steal_suitable_fallback(self, page: Expr, o: Expr, start_mt: int, whole_block: Expr) -> Block:
         cfg = self.cfg
         old, free = self.fresh("old_block_type"), self.fresh("free_pages")
-        blocks_of_chunk = [
-            If(And(o >= cfg.pageblock_order, self.block_of(page) <= b,
-                   lift(b) < self.block_of(page + (1 << o))),
-               (assign(pb_mt[b], start_mt),))
-            for b in range(cfg.nblocks)
-        ]
+        blocks_of_chunk = [If(And(o >= cfg.pageblock_order, covered), (assign(pb_mt[b], start_mt),))
+                           for b, covered in self.chunk_blocks(page, o)]
         steal_block = [
             *self.move_freepages_block(self.block_of(page), start_mt, free),
             If(Or(Name(old) == MOVABLE, Name(free) >= (1 << (cfg.pageblock_order - 1))),
@@ -488,29 +502,30 @@ class Allocator:
     def init(self) -> list[Stmt]:
         """The zone after boot: every pageblock MOVABLE (CMA blocks CMA), all memory free
         in max-order chunks; a chunk that holds a CMA block is freed pageblock by
-        pageblock, as init_cma_reserved_pageblock() does."""
+        pageblock, as init_cma_reserved_pageblock() does.  Written for a zone of any size:
+        chunk heads are the aligned pages, ranked by address on their list."""
         cfg = self.cfg
-        out: list[Stmt] = []
-        top = cfg.max_order - 1
-        per_block = 1 << cfg.pageblock_order
-        chunks: list[tuple[int, int, int]] = []  # (head, order, mt)
-        for head in range(0, cfg.npfn, 1 << top):
-            blocks = range(head // per_block, (head + (1 << top)) // per_block)
-            if any(b in self.cma_blocks for b in blocks):
-                chunks += [(b * per_block, cfg.pageblock_order, self.restore_mt(b)) for b in blocks]
-            else:
-                chunks.append((head, top, MOVABLE))
-        for b in range(cfg.nblocks):
-            out.append(assign(pb_mt[b], self.restore_mt(b)))
-        for p in range(cfg.npfn):
-            out += [assign(where[p], TAIL), assign(index_by[p], BY_STALE)]
-        rank: dict[tuple[int, int], int] = {}
-        for head, o, mt in chunks:
-            at = rank.get((o, mt), 0)
-            rank[(o, mt)] = at + 1
-            out += [assign(where[head], BUDDY), assign(order_of[head], o), assign(list_mt[head], mt),
-                    assign(pos[head], at), self.counter_add(nr_free[o], 1),
-                    *self.mod_zone_freepage_state(1 << o, mt)]
+        top, pb = cfg.max_order - 1, cfg.pageblock_order
+        p, b = Name("p"), Name("b")
+        cma = self.is_cma_block(self.block_of(p))
+        head = Ite(cma, (p & ((1 << pb) - 1)) == 0, (p & ((1 << top) - 1)) == 0)
+        first_cma = self.nblocks - self.blocks_per_range
+        cma_blocks = self.blocks_per_range if self.has_cma else 0
+        out: list[Stmt] = [
+            ForEach("b", "block", (Assign("pb_mt", (b,), self.restore_mt(b)),)),
+            ForEach("p", "pfn", (
+                Assign("where", (p,), Ite(head, BUDDY, TAIL)),
+                Assign("order", (p,), Ite(head, Ite(cma, pb, top), 0)),
+                Assign("list_mt", (p,), Ite(head, Ite(cma, CMA, MOVABLE), 0)),
+                Assign("pos", (p,), Ite(head, Ite(cma, self.block_of(p) - first_cma, p >> top), 0)),
+                Assign("index_by", (p,), Lit(BY_STALE)),
+            )),
+            self.counter_add(nr_free[top], (self.npfn >> top) - int(self.has_cma)),
+            *self.mod_zone_freepage_state(self.npfn - (cma_blocks << pb), MOVABLE),
+        ]
+        if self.has_cma:
+            out += [self.counter_add(nr_free[pb], cma_blocks),
+                    *self.mod_zone_freepage_state(cma_blocks << pb, CMA)]
         return out
 
     # ------------------------------------------------------------------ actions
@@ -547,12 +562,12 @@ class Allocator:
             body = self._rmqueue(0, m, page)
             P = Name(page)
             acct_mt = self.get_pcppage_migratetype(P) if self.pcp_cache else self.pfn_mt(P)
-            body += [
+            body.append(If(P != NONE, (  # if (unlikely(page == NULL)) break;
                 *([self.pcp_read_site(P, "rmqueue_bulk: is_migrate_cma(get_pcppage_migratetype(page))")]
                   if self.pcp_cache else []),
                 *self.list_insert(P, Count("q", "pfn", self.on_pcp_list(Name("q"), cpu, m)), PCP, 0, m, cpu),
                 *self.explicit_accounting(-1, acct_mt),
-            ]
+            )))
             per_mt.append(If(mt == m, tuple(body)))
         empty = Count("q", "pfn", self.on_pcp_list(Name("q"), cpu, mt)) == 0
         return Action(
@@ -574,12 +589,12 @@ class Allocator:
             P = Name(page)
             body = self._rmqueue(o, m, page)
             acct_mt = self.get_pcppage_migratetype(P) if self.pcp_cache else self.pfn_mt(P)
-            body += [
+            body.append(If(P != NONE, (  # if (!page) goto failed;
                 *([self.pcp_read_site(P, "rmqueue: __mod_zone_freepage_state(.., get_pcppage_migratetype(page))")]
                   if self.pcp_cache else []),
                 *self.explicit_accounting(-(1 << o), acct_mt),
                 *self.owner_takes(P, o),
-            ]
+            )))
             per_mt.append(If(mt == m, tuple(body)))
         return Action(
             "rmqueue_buddy", "rmqueue", PAGE_ALLOC,
@@ -643,7 +658,7 @@ class Allocator:
             "free_pcppages_bulk", "free_pcppages_bulk", PAGE_ALLOC,
             "Drain one page (the list's last) from a pcp list to the buddy lists.",
             (Param("cpu", self.d.cpu), Param("migratetype", self.d.alloc_mt)),
-            (n > 0,),
+            (n > 0, last != NONE),  # list_last_entry() of a list that is not empty
             (Let(page, last), *read, *self.list_del(P), *stmts),
         )
 
@@ -672,14 +687,17 @@ class Allocator:
         """Callers isolate MOVABLE blocks (memory offline) and CMA blocks (cma_alloc)."""
         return Or(pb_mt[b] == MOVABLE, pb_mt[b] == CMA)
 
-    def isolation_ranges(self) -> list[list[int]]:
-        """The pageblocks of each MAX_ORDER-aligned range: alloc_contig_range() and
-        memory offlining isolate whole aligned ranges, block by block in ascending order
-        (the model takes a range in one step)."""
-        per = 1 << (self.cfg.max_order - 1 - self.cfg.pageblock_order)
-        return [list(range(r, r + per)) for r in range(0, self.cfg.nblocks, per)]
+    def isolation_range(self) -> Param:
+        """alloc_contig_range() and memory offlining isolate whole MAX_ORDER-aligned
+        ranges, block by block in ascending order (the model takes a range in one step)."""
+        per = self.blocks_per_range
+        dom = Domain("isolation_range", self.cfg.nblocks // per, size_name="nranges")
+        return Param("range", dom)
 
-    def set_migratetype_isolate(self, b: int) -> Block:
+    def range_blocks(self, r: Expr) -> list[Expr]:
+        return [r * self.blocks_per_range + j for j in range(self.blocks_per_range)]
+
+    def set_migratetype_isolate(self, b: Expr) -> Block:
         """set_migratetype_isolate(): retype the block, move its free chunks to the
         ISOLATE lists and take them out of the free counts."""
         old, moved = self.fresh("mt"), self.fresh("nr_pages")
@@ -687,10 +705,10 @@ class Allocator:
                 *self.move_freepages_block(b, ISOLATE, moved),
                 *self.explicit_accounting(-Name(moved), Name(old))]
 
-    def restore_mt(self, b: int) -> int:
-        return CMA if b in self.cma_blocks else MOVABLE
+    def restore_mt(self, b: ExprLike) -> Expr:
+        return Ite(self.is_cma_block(b), CMA, MOVABLE)
 
-    def unset_migratetype_isolate(self, b: int) -> Block:
+    def unset_migratetype_isolate(self, b: Expr) -> Block:
         """unset_migratetype_isolate(): a free chunk larger than a pageblock whose buddy
         is not isolated is taken off the list and freed again (so that it can merge);
         otherwise the block's free chunks move back.  Then the type is restored."""
@@ -700,7 +718,7 @@ class Allocator:
         # v5.x: any order >= pageblock_order whose buddy pfn is valid; v5.11+ (so the
         # v6.10 model) also requires order < MAX_ORDER - 1 ("the max order page has no
         # buddy page and never merge to other order")
-        in_range = buddy < self.cfg.npfn if self.pcp_cache else order_of[head] < self.cfg.max_order - 1
+        in_range = buddy < self.npfn if self.pcp_cache else order_of[head] < self.cfg.max_order - 1
         big = And(where[head] == BUDDY, order_of[head] >= self.cfg.pageblock_order, in_range,
                   pb_mt[self.block_of(buddy)] != ISOLATE)
         isolate_and_free = [  # __free_pages() after the unlock: the next step frees it
@@ -709,38 +727,32 @@ class Allocator:
             assign(where[head], FREEING), assign(order_of[head], Name(saved)),
             assign(local_mt[head], Name(mt)),
         ]
-        return [Let(mt, Lit(self.restore_mt(b))),
+        return [Let(mt, self.restore_mt(b)),
                 If(big, tuple(isolate_and_free),
                    (*self.move_freepages_block(b, Name(mt), moved),
                     *self.explicit_accounting(Name(moved), Name(mt)))),
                 assign(pb_mt[b], Name(mt))]
 
     def act_start_isolate_page_range(self) -> Action:
-        r = Name("range")
-        ranges = self.isolation_ranges()
-        dom = Domain("isolation_range", len(ranges))
+        r = self.isolation_range()
+        blocks = self.range_blocks(Name(r.name))
         enabled = Lit(int(ISOLATE in self.d.config_mts))
         return Action(
             "start_isolate_page_range", "start_isolate_page_range", PAGE_ISOLATION,
             "Isolate a MAX_ORDER-aligned range of pageblocks, set_migratetype_isolate() on each "
             "(alloc_contig_range, memory offlining).",
-            (Param("range", dom),),
-            (enabled, Or(*(And(r == k, *(self.isolatable(b) for b in blocks)) for k, blocks in enumerate(ranges)))),
-            tuple(If(r == k, tuple(st for b in blocks for st in self.set_migratetype_isolate(b)))
-                  for k, blocks in enumerate(ranges)),
+            (r,), (enabled, *(self.isolatable(b) for b in blocks)),
+            tuple(st for b in blocks for st in self.set_migratetype_isolate(b)),
         )
 
     def act_undo_isolate_page_range(self) -> Action:
-        r = Name("range")
-        ranges = self.isolation_ranges()
-        dom = Domain("isolation_range", len(ranges))
+        r = self.isolation_range()
+        blocks = self.range_blocks(Name(r.name))
         return Action(
             "undo_isolate_page_range", "undo_isolate_page_range", PAGE_ISOLATION,
             "Undo the isolation of a range: unset_migratetype_isolate() on each block.",
-            (Param("range", dom),),
-            (Or(*(And(r == k, *(pb_mt[b] == ISOLATE for b in blocks)) for k, blocks in enumerate(ranges))),),
-            tuple(If(r == k, tuple(st for b in blocks for st in self.unset_migratetype_isolate(b)))
-                  for k, blocks in enumerate(ranges)),
+            (r,), tuple(pb_mt[b] == ISOLATE for b in blocks),
+            tuple(st for b in blocks for st in self.unset_migratetype_isolate(b)),
         )
 
     def _isolate_free_page(self, page: ExprLike, o: ExprLike) -> Block:
@@ -754,16 +766,14 @@ class Allocator:
             Let("isolated_order", O),
             *self.del_page_from_free_list(page, O),
         ]
-        for b in range(self.cfg.nblocks):
+        for b, covered in self.chunk_blocks(page, Name("isolated_order")):
             if self.pcp_cache:  # v5.x: set_pageblock_migratetype(page, MIGRATE_MOVABLE) only
                 normal = Not(Or(pb_mt[b] == ISOLATE, pb_mt[b] == CMA, pb_mt[b] == HIGHATOMIC))
                 retype: Block = [assign(pb_mt[b], MOVABLE)]
             else:  # v6.10: move_freepages_block(zone, page, mt, MIGRATE_MOVABLE) if mergeable
                 normal = pb_mt[b] < MIGRATE_PCPTYPES
                 retype = [*self.move_freepages_block(b, MOVABLE, self.fresh("moved")), assign(pb_mt[b], MOVABLE)]
-            out.append(If(And(Name("isolated_order") >= self.cfg.pageblock_order - 1,
-                              self.block_of(page) <= b,
-                              lift(b) < self.block_of(lift(page) + (1 << Name("isolated_order"))), normal),
+            out.append(If(And(Name("isolated_order") >= self.cfg.pageblock_order - 1, covered, normal),
                           tuple(retype)))
         return out
 

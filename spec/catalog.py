@@ -87,7 +87,7 @@ def build_model(design: str = DEFAULT_DESIGN, fault: str | None = None, pcp_cach
     spec = DESIGNS[design].builder(cfg, pcp_cache, fault)
     constants = {
         "npfn": cfg.npfn, "pageblock_order": cfg.pageblock_order, "max_order": cfg.max_order,
-        "ncpu": cfg.ncpu, "capacity": cfg.capacity, "page_reporting_min_order": spec.MIN,
+        "nblocks": cfg.nblocks, "nranges": cfg.nblocks // spec.blocks_per_range, "ncpu": cfg.ncpu, "capacity": cfg.capacity, "page_reporting_min_order": spec.MIN,
         "nslots": spec.d.nslots if isinstance(spec, Boundaries) else 0,
     }
     return Model(

@@ -27,12 +27,16 @@ from spec.ir import Invariant
 from spec.kernel import (
     ALLOC,
     BUDDY,
+    BY_PCP,
     BY_REPORTED_MT,
     BY_SLOT,
     BY_SLOT_PENDING,
     CMA,
     FREEING,
+    HIGHATOMIC,
     ISOLATE,
+    MIGRATE_TYPES,
+    MOVABLE,
     PCP,
     REPORTING,
     SLOT_HEAD,
@@ -123,6 +127,24 @@ def invariants(m: Allocator) -> list[Invariant]:
                 Count("q", "pfn", And(m.same_list(q, p), pos[q] == pos[p])) == 1))),
         ),
     ]
+    if m.pcp_cache:
+        # What get_pcppage_migratetype() relies on, stated page by page: the lemmas that
+        # make index_trusted provable by induction (a read-site claim alone is not).
+        out.append(Invariant(
+            "pcp_page_index_is_list_type",
+            "a page on a pcp list has ->index written by set_pcppage_migratetype(): the "
+            "list's migratetype (CMA and HIGHATOMIC pages ride on the MOVABLE list)",
+            Forall("p", "pfn", Implies(where[p] == PCP, And(
+                index_by[p] == BY_PCP,
+                Or(index[p] == list_mt[p], And(list_mt[p] == MOVABLE, Or(index[p] == CMA, index[p] == HIGHATOMIC)))))),
+        ))
+        out.append(Invariant(
+            "freeing_page_index_is_set",
+            "an order-0 page between free_unref_page_prepare() and _commit() has ->index "
+            "written by set_pcppage_migratetype() with a migratetype",
+            Forall("p", "pfn", Implies(And(where[p] == FREEING, order_of[p] == 0),
+                                       And(index_by[p] == BY_PCP, index[p] < MIGRATE_TYPES))),
+        ))
     if isinstance(m, Boundaries):
         out.append(Invariant(
             "boundary_valid",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from spec.expr import Expr
+from spec.expr import Cfg, Expr, Lit
 
 
 @dataclass(frozen=True)
@@ -20,13 +20,23 @@ class Domain:
     """A finite set of values 0..size-1, optionally with a label per value.
 
     ``sort`` marks the domains that stand for "how many there are" (pages, pageblocks,
-    CPUs): a proof for every size treats them as uninterpreted sorts.
+    CPUs): a proof for every size treats them as uninterpreted sorts.  ``size_name``
+    names the configuration constant that the size grows with (``size`` is then
+    ``constants[size_name] + size_offset``): a proof for every size reads the constant
+    as a symbol instead of the number.
     """
 
     name: str
     size: int
     labels: tuple[str, ...] = ()
     sort: bool = False
+    size_name: str = ""
+    size_offset: int = 0
+
+    @property
+    def size_expr(self) -> Expr:
+        """The size as an expression: a configuration constant for a zone-sized domain."""
+        return Cfg(self.size_name) + self.size_offset if self.size_name else Lit(self.size)
 
     def label(self, value: int) -> str:
         if self.labels and 0 <= value < len(self.labels):

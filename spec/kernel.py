@@ -45,15 +45,15 @@ class Domains:
 
     def __init__(self, cfg: Config) -> None:
         self.cfg = cfg
-        self.pfn = Domain("pfn", cfg.npfn, sort=True)
-        self.block = Domain("block", cfg.nblocks, sort=True)
-        self.cpu = Domain("cpu", cfg.ncpu, sort=True)
+        self.pfn = Domain("pfn", cfg.npfn, sort=True, size_name="npfn")
+        self.block = Domain("block", cfg.nblocks, sort=True, size_name="nblocks")
+        self.cpu = Domain("cpu", cfg.ncpu, sort=True, size_name="ncpu")
         self.order = Domain("order", cfg.max_order)
         self.mt = Domain("migratetype", MIGRATE_TYPES, MIGRATETYPES)
         self.where = Domain("where", len(WHERE), WHERE)
         self.bool = Domain("bool", 2, ("false", "true"))
-        self.pos = Domain("position", cfg.npfn)
-        self.count = Domain("count", cfg.npfn + 1)
+        self.pos = Domain("position", cfg.npfn, size_name="npfn")
+        self.count = Domain("count", cfg.npfn + 1, size_name="npfn", size_offset=1)
         self.nslots = (cfg.max_order - cfg.pageblock_order) * MIGRATE_TYPES
         self.slot = Domain("slot", max(self.nslots, 1))
         # ->index holds a migratetype, a boundary slot, or what the page's owner put there
@@ -64,7 +64,8 @@ class Domains:
         )
         self.index_by = Domain("index_by", len(INDEX_BY), INDEX_BY)
         self.boundary = Domain(
-            "boundary", cfg.npfn + 2, ("NULL", "list-head") + tuple(f"pfn {p}" for p in range(cfg.npfn))
+            "boundary", cfg.npfn + 2, ("NULL", "list-head") + tuple(f"pfn {p}" for p in range(cfg.npfn)),
+            size_name="npfn", size_offset=2,
         )
         self.reporting_state = Domain("reporting_state", len(REPORTING_STATE), REPORTING_STATE)
         self.worker = Domain("worker", len(WORKER), WORKER)

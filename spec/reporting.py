@@ -399,7 +399,7 @@ class V10(Boundaries):
         return [Let(t, boundary[idx]),
                 self.boundary_use_check(T, o, mt, "get_unreported_page: get_unreported_tail()"),
                 Let(cur, start), Let(done, Lit(0)), Let(result, NONE),
-                For(self.fresh("i"), Lit(0), Lit(self.cfg.npfn), (walk,)),
+                For(self.fresh("i"), Lit(0), self.npfn, (walk,)),
                 # the walk ends at the first unreported page: __isolate_free_page() it
                 If(R != NONE, tuple(self._isolate_free_page(R, Lit(o)))),
                 assign(boundary[idx], T)]
@@ -465,7 +465,7 @@ class Merged(Reporting):
         end_of_list = (assign(worker_list, k + 1),) if k < last else (
             If(self.sg_count() > 0, (assign(worker, W_LEFTOVER),), tuple(self.process_end())),)
         return [Let(cur, Lit(0)), Let(stop, Lit(0)),
-                For(self.fresh("i"), Lit(0), Lit(self.cfg.npfn + 1), (step,)),
+                For(self.fresh("i"), Lit(0), self.npfn + 1, (step,)),
                 If(S == 1, (assign(worker, W_IN_REPORT),), end_of_list)]
 
     def process_end(self) -> Block:
