@@ -27,48 +27,15 @@ on the concrete interpreter.
 
 from __future__ import annotations
 
-import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeAlias
 
 import z3
 
 from checker.compile import Layout
-from spec.expr import Cfg, Expr, Get, Lit, Name, Op, Quant, emptiness_test
+from checker.terms import Operators, SymbolicError, Term, numeral, same, truth
+from spec.expr import Expr, Quant
 from spec.ir import Action, Assign, Check, For, ForEach, If, Let, Model, Stmt
-
-# A value while translating: a Python constant (folded as the compiled code would compute
-# it) or a Z3 term.  Folding constants keeps the terms small: most indices are constants.
-# (z3.BitVecRef | z3.BoolRef | int | bool; z3 has no type information, so it is Any to mypy)
-Term: TypeAlias = Any
-
-
-class SymbolicError(Exception):
-    """The IR holds something this interpreter cannot translate (a bug in the spec or here)."""
-
-
-# the IR's binary operators, for Python ints and Z3 bit-vectors alike
-ARITH: dict[str, Callable[[Any, Any], Any]] = {
-    "lt": operator.lt, "le": operator.le, "add": operator.add, "sub": operator.sub, "mul": operator.mul,
-    "xor": operator.xor, "bitand": operator.and_, "shl": operator.lshift, "shr": operator.rshift,
-}
-
-
-def truth(t: Term) -> bool | None:
-    """The truth of a constant, None for a term."""
-    return bool(t) if isinstance(t, int) else None
-
-
-def numeral(t: Term) -> int | None:
-    return int(t) if isinstance(t, int) else None
-
-
-def same(a: Term, b: Term) -> bool:
-    """Two values that are the same constant or the same term."""
-    if isinstance(a, int) or isinstance(b, int):
-        return isinstance(a, int) and isinstance(b, int) and int(a) == int(b)
-    return bool(a.eq(b))
 
 
 @dataclass(frozen=True)
@@ -143,7 +110,7 @@ class StepTerms:
     violations: dict[str, z3.BoolRef]
 
 
-class SymbolicModel:
+class SymbolicModel(Operators):
     """Z3 terms for one Model: states, ``init``, ``step`` (T), invariants."""
 
     def __init__(self, model: Model) -> None:
@@ -376,87 +343,20 @@ class SymbolicModel:
         return na if na.eq(nb) else z3.If(c, na, nb)
 
     # ------------------------------------------------------------- expressions
-    def expr(self, e: Expr, env: Env) -> Term:
-        if isinstance(e, Lit):
-            return e.value
-        if isinstance(e, Name):
-            if e.name not in env.names:
-                raise SymbolicError(f"unbound name {e.name!r}")
-            return env.names[e.name]
-        if isinstance(e, Cfg):
-            if e.name not in self.model.constants:
-                raise SymbolicError(f"unknown configuration constant {e.name!r}")
-            return self.model.constants[e.name]
-        if isinstance(e, Get):
-            return self.read(e.var, e.index, env)
-        if isinstance(e, Op):
-            return self.op(e, env)
-        if isinstance(e, Quant):
-            return self.quant(e, env)
-        raise SymbolicError(f"cannot translate {e!r}")
+    def constant(self, name: str) -> Term:
+        if name not in self.model.constants:
+            raise SymbolicError(f"unknown configuration constant {name!r}")
+        return self.model.constants[name]
 
-    def op(self, e: Op, env: Env) -> Term:
-        if e.op in ("and", "or"):
-            return self.junction(e, env)
-        test = emptiness_test(e)
-        if test is not None:
-            return self.expr(test, env)
-        args = [self.expr(a, env) for a in e.args]
-        if e.op == "not":
-            t = truth(args[0])
-            return (not t) if t is not None else z3.Not(self.b.as_bool(args[0]))
-        if e.op == "ite":
-            t = truth(args[0])
-            if t is not None:
-                return args[1] if t else args[2]
-            return self.b.merge(self.b.as_bool(args[0]), args[1], args[2])
-        if e.op in ("eq", "ne"):
-            a, b = args
-            if isinstance(a, int) and isinstance(b, int):
-                same: Term = int(a) == int(b)
-            elif isinstance(a, z3.BoolRef) and isinstance(b, z3.BoolRef):
-                same = a == b
-            else:
-                same = self.b.as_int(a) == self.b.as_int(b)
-            if e.op == "eq":
-                return same
-            return (not same) if isinstance(same, bool) else z3.Not(same)
-        return self.arith(e.op, args[0], args[1])
+    # the conversions checker.terms.Operators builds its operators with
+    def int_term(self, t: Term) -> z3.BitVecRef:
+        return self.b.as_int(t)
 
-    def junction(self, e: Op, env: Env) -> Term:
-        """and/or, short-circuited on constants as Python's ``and``/``or`` are."""
-        is_and = e.op == "and"
-        terms: list[z3.BoolRef] = []
-        for a in e.args:
-            v = self.expr(a, env)
-            t = truth(v)
-            if t is None:
-                terms.append(self.b.as_bool(v))
-            elif t != is_and:  # a false conjunct or a true disjunct decides
-                return not is_and
-        if not terms:
-            return is_and
-        return z3.And(terms) if is_and else z3.Or(terms)
+    def bool_term(self, t: Term) -> z3.BoolRef:
+        return self.b.as_bool(t)
 
-    def arith(self, op: str, a: Term, b: Term) -> Term:
-        """A binary operator: folded on two constants exactly as the compiled Python
-        computes it, else the same operator on bit-vector terms (``>>`` is arithmetic)."""
-        if op in ("min", "max"):
-            if isinstance(a, int) and isinstance(b, int):
-                return min(int(a), int(b)) if op == "min" else max(int(a), int(b))
-            x, y = self.b.as_int(a), self.b.as_int(b)
-            return z3.If(x <= y, x, y) if op == "min" else z3.If(x >= y, x, y)
-        if op not in ARITH:
-            raise SymbolicError(f"cannot translate operator {op!r}")
-        if isinstance(a, int) and isinstance(b, int):
-            return ARITH[op](int(a), int(b))
-        if op == "add" and isinstance(b, int) and b == 0:
-            return a
-        if op == "add" and isinstance(a, int) and a == 0:
-            return b
-        if op == "mul" and isinstance(b, int) and b == 1:
-            return a
-        return ARITH[op](self.b.as_int(a), self.b.as_int(b))
+    def choose(self, c: z3.BoolRef, a: Term, b: Term) -> Term:
+        return self.b.merge(c, a, b)
 
     def quant(self, e: Quant, env: Env) -> Term:
         n = self.size_of(e.sort)
