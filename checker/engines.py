@@ -54,6 +54,12 @@ def _induction(interp: Interpreter, invariants: list[str], opts: RunOptions) -> 
     return induction.check(interp, invariants, opts.k if opts.k is not None else induction.DEFAULT_K, opts.timeout)
 
 
+def _proof(interp: Interpreter, invariants: list[str], opts: RunOptions) -> tuple[list[Verdict], dict[str, object]]:
+    from checker import proof
+
+    return proof.check(interp, invariants, opts.timeout)
+
+
 ENGINES: dict[str, Engine] = {
     "explicit": Engine("explicit", "breadth-first search of every reachable state of a configuration: "
                        "shortest counterexamples, deadlocks, action coverage, state graph (networkx)",
@@ -65,5 +71,8 @@ ENGINES: dict[str, Engine] = {
                   "state; the shortest counterexample (depths tried in increasing order)", _bmc),
     "induction": Engine("induction", "k-induction with Z3 (--k): every reachable state of a configuration, "
                         "strengthened with the design's other claims; or a counterexample to induction", _induction),
+    "proof": Engine("proof", "induction with Z3 over a zone of every size (pages, pageblocks, CPUs symbolic; orders, "
+                    "migratetypes and capacity from --config): per-page claims and read sites, with the supporting "
+                    "claims found Houdini-style; or a counterexample to induction", _proof),
 }
 DEFAULT_ENGINE = "explicit"

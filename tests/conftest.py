@@ -28,3 +28,33 @@ def _explore(design: str, pcp_cache: bool, config: str, fault: str | None,
 def steps_of(v: Verdict) -> list[tuple[str, dict[str, str]]]:
     assert v.trace is not None
     return [(s.action, s.args) for s in v.trace.steps]
+
+
+PROOF_TRUST = ("index_trusted", "boundary_lookup_sound", "reported_index_trusted", "reported_implies_buddy",
+               "reported_only_at_min_order", "pcp_page_index_is_list_type", "freeing_page_index_is_set")
+
+
+def proof_agrees_with_explicit(design: str, fault: str | None, config: str) -> dict[str, object]:
+    """The trust claims the explicit engine refutes on ``config`` (pcp cache on) are given to
+    the proof engine, with ``reported_implies_buddy`` where it holds: the refuted ones must
+    come back ``unknown`` -- never ``proved`` -- each with its reason, and
+    ``reported_implies_buddy`` must be proved for every size.  Returns the proof's stats."""
+    from checker import proof
+
+    model = build_model(design, fault, True, config)
+    claims = tuple(i.name for i in model.invariants if i.name in PROOF_TRUST)
+    verdicts, _ = explore(design, True, config, fault, claims)
+    refuted = [name for name in claims if verdicts[name].kind == "refuted"]
+    if fault is not None:
+        assert refuted, "a fault the explicit engine does not refute says nothing here"
+    asked = refuted + ([] if "reported_implies_buddy" in refuted else ["reported_implies_buddy"])
+    got, stats = proof.check(Interpreter(model), asked)
+    kinds = {v.invariant: v.kind for v in got}
+    assert all(kinds[name] == "unknown" for name in refuted), kinds
+    detail = stats["claims"]
+    assert isinstance(detail, dict)
+    for name in refuted:  # each one says why: a counterexample to induction, or not per-page
+        assert detail[name]["outcome"] in ("not inductive", "unsupported"), detail[name]
+    if "reported_implies_buddy" not in refuted:
+        assert kinds["reported_implies_buddy"] == "proved", detail["reported_implies_buddy"]
+    return stats

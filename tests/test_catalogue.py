@@ -34,7 +34,7 @@ CATALOGUE = {
                                     "reported_index_trusted": 5, "reported_run_at_tail": 6},
     "merged-merge-keeps-reported-tiny-span": {"reported_implies_buddy": 10, "reported_only_at_min_order": 10},
     "merged-alloc-keeps-reported": {"reported_implies_buddy": 7, "reported_only_at_min_order": 7},
-    "merged-pcp-index-not-set": {"index_trusted": 4},
+    "merged-pcp-index-not-set": {"index_trusted": 4, "pcp_page_index_is_list_type": 4, "freeing_page_index_is_set": 3},
 }
 
 

@@ -229,9 +229,9 @@ def test_arbitrary_bytes_and_json_are_the_clear_error(content: bytes) -> None:
     assert str(e.value).startswith(f"{path}: ") and "\n" not in str(e.value)
 
 
-# the engines that search from the initial state (induction reports counterexamples to
-# induction, which start anywhere, and never a trace to save)
-@pytest.mark.parametrize("engine", sorted(set(ENGINES) - {"induction"}))
+# the engines that search from the initial state (induction and proof report counterexamples
+# to induction, which start anywhere, and never a trace to save)
+@pytest.mark.parametrize("engine", sorted(set(ENGINES) - {"induction", "proof"}))
 def test_every_engines_counterexample_saves_and_replays(engine: str, tmp_path: Path,
                                                         capsys: pytest.CaptureFixture[str]) -> None:
     code, _, _ = run(capsys, *SAVE, "--engine", engine, "--seed", "1", "--depth", "4", "--save", str(tmp_path))
@@ -240,4 +240,4 @@ def test_every_engines_counterexample_saves_and_replays(engine: str, tmp_path: P
     loaded = load(path)
     assert loaded.engine == engine and loaded.trace.invariant == "index_trusted"
     code, out, _ = run(capsys, "replay", str(path))
-    assert code == 1 and out.splitlines()[-1].endswith("as recorded")
+    assert code == 1 and "as recorded" in out.splitlines()[-1]

@@ -1,0 +1,19 @@
+"""``proof`` never proves a trust claim the explicit engine refutes on tiny, in any design,
+and proves ``reported_implies_buddy`` for every size in each (see conftest)."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import proof_agrees_with_explicit
+
+from checker import proof
+from spec import DESIGNS
+
+
+@pytest.mark.parametrize("design", list(DESIGNS))
+def test_proof_agrees_with_explicit_on_the_designs(design: str) -> None:
+    stats = proof_agrees_with_explicit(design, None, "tiny")
+    if design == "v9":  # the headline refutation: shown as a step of a small zone
+        cti = stats["claims"]["index_trusted"]["counterexample_to_induction"]  # type: ignore[index]
+        assert cti["sizes"]["npfn"] <= proof.SMALL_ZONE
+        assert set(cti["before"]) >= {"where", "reported", "index", "index_by"}

@@ -1,0 +1,15 @@
+"""``proof`` never proves what a fault breaks: for every fault, on the configuration where
+the explicit engine refutes it, the refuted trust claims stay ``unknown`` (see conftest)."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import proof_agrees_with_explicit
+
+from spec import FAULTS
+
+
+@pytest.mark.parametrize("fault", list(FAULTS))
+def test_proof_does_not_prove_what_a_fault_breaks(fault: str) -> None:
+    config = "tiny-span" if fault == "merge-keeps-reported" else "tiny"
+    proof_agrees_with_explicit(FAULTS[fault].design, fault, config)
