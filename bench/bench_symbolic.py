@@ -10,11 +10,15 @@
 2. k-induction with k=1 on tiny, per design, for ``reported_implies_buddy`` and
    ``index_trusted``: the outcome (proved / unknown: not inductive / refuted / timeout),
    the supporting claims the proof kept, seconds and queries.
+3. ``proof`` (every zone size) per design and config, for ``index_trusted`` and
+   ``reported_implies_buddy`` asked together: each claim's outcome, what it rests on, and
+   the seconds and queries of the whole run (one Houdini search shared by both claims).
 
 Each case runs in its own process (a fresh Z3 context, nothing cached between cases).
 
     python bench/bench_symbolic.py [--budget S] [--timeout S] [--configs tiny small]
-                                   [--designs v9 v10 merged] [--no-bmc] [--no-induction]
+                                   [--designs v9 v10 merged] [--no-bmc] [--no-induction] [--no-proof]
+                                   [--proof-configs tiny small]
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from typing import Any
 DESIGNS = ("v9", "v10", "merged")
 BMC_CLAIM = "no_page_lost"
 INDUCTION_CLAIMS = ("reported_implies_buddy", "index_trusted")
+PROOF_CLAIMS = ("index_trusted", "reported_implies_buddy")
 UNREACHABLE_DEPTH = 1000  # bmc.check's max depth: the budget, not the depth, ends a case
 OUTCOMES = {"proved": "proved", "not inductive": "unknown (not inductive)", "refuted": "refuted",
             "timeout": "unknown (timeout)"}
@@ -54,6 +59,16 @@ def one_induction(design: str, claim: str, k: int, timeout: float) -> dict[str, 
     interp = Interpreter(build_model(design, None, True, "tiny"))
     verdicts, stats = induction.check(interp, [claim], k, timeout)
     return {"verdict": verdicts[0].kind, "scope": verdicts[0].scope, "stats": stats}
+
+
+def one_proof(design: str, config: str, timeout: float) -> dict[str, object]:
+    from checker import proof
+    from checker.concrete import Interpreter
+    from spec import build_model
+
+    interp = Interpreter(build_model(design, None, True, config))
+    verdicts, stats = proof.check(interp, list(PROOF_CLAIMS), timeout)
+    return {"verdicts": {v.invariant: v.kind for v in verdicts}, "stats": stats}
 
 
 def run_case(argv: list[str], limit: float) -> dict[str, Any] | str:
@@ -148,6 +163,26 @@ def induction_table(designs: list[str], k: int, timeout: float) -> None:
                 print(f"{'':8} {'':23} counterexample to induction: {cti['action']}({args})", flush=True)
 
 
+def proof_table(designs: list[str], configs: list[str], timeout: float) -> None:
+    print(f"\nproof for every zone size, pcp cache on, orders as in the config, timeout {timeout:g} s per case")
+    print(f"{'design':8} {'config':9} {'seconds':>8} {'solver s':>8} {'queries':>7}  claim: outcome (rests on)")
+    for design in designs:
+        for config in configs:
+            r = run_case(["--one-proof", design, config, str(timeout)], timeout + 300)
+            if isinstance(r, str):
+                print(f"{design:8} {config:9} {r}", flush=True)
+                continue
+            st = r["stats"]
+            parts = []
+            for claim, kind in r["verdicts"].items():
+                needed = st["claims"][claim].get("needed")
+                spec_claims = [n for n in needed or [] if " is a " not in n]
+                parts.append(f"{claim}: {kind}" + (f" ({', '.join(spec_claims) or 'domain bounds only'})"
+                                                    if needed is not None else ""))
+            print(f"{design:8} {config:9} {st['seconds']:>8.1f} {st['solver_seconds']:>8.1f} {st['queries']:>7}  "
+                  + "; ".join(parts), flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     ap.add_argument("--budget", type=float, default=60.0, help="seconds per BMC case (default 60)")
@@ -158,6 +193,11 @@ def main() -> None:
     ap.add_argument("--designs", nargs="+", default=list(DESIGNS), choices=DESIGNS)
     ap.add_argument("--no-bmc", action="store_true", help="skip the BMC table")
     ap.add_argument("--no-induction", action="store_true", help="skip the induction table")
+    ap.add_argument("--no-proof", action="store_true", help="skip the proof table")
+    ap.add_argument("--proof-configs", nargs="+", default=["tiny", "small"], choices=["tiny", "tiny-span", "small"],
+                    help="configurations whose orders the proof uses (default tiny small)")
+    ap.add_argument("--proof-timeout", type=float, default=600.0, help="seconds per proof case (default 600)")
+    ap.add_argument("--one-proof", nargs=3, metavar=("DESIGN", "CONFIG", "TIMEOUT"), help=argparse.SUPPRESS)
     ap.add_argument("--one-bmc", nargs=3, metavar=("DESIGN", "CONFIG", "BUDGET"), help=argparse.SUPPRESS)
     ap.add_argument("--one-induction", nargs=4, metavar=("DESIGN", "CLAIM", "K", "TIMEOUT"), help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -169,11 +209,17 @@ def main() -> None:
         d, claim, k, timeout = args.one_induction
         print(json.dumps(one_induction(d, claim, int(k), float(timeout))))
         return
+    if args.one_proof:
+        d, c, timeout = args.one_proof
+        print(json.dumps(one_proof(d, c, float(timeout))))
+        return
     machine()
     if not args.no_bmc:
         bmc_table(args.designs, args.configs, args.budget)
     if not args.no_induction:
         induction_table(args.designs, args.k, args.timeout)
+    if not args.no_proof:
+        proof_table(args.designs, args.proof_configs, args.proof_timeout)
     print(f"\nload average at the end: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
