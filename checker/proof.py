@@ -36,25 +36,13 @@ import z3
 from checker.concrete import Interpreter
 from checker.terms import SymbolicError, Term
 from checker.universal import UNIT, WIDTH, Claim, Mem, Step, Universal, as_int
+from checker.unroll import OutOfTime, SolverStats
 from checker.verdict import Verdict
 from spec.expr import And, Expr, Get, Name, Op, Quant
 from spec.ir import Check, For, If, Model, Stmt
 
 ENGINE = "proof"
 SMALL_ZONE = 64  # a counterexample to induction is looked for in a zone of at most this many pages first
-
-
-class OutOfTime(Exception):
-    pass
-
-
-@dataclass
-class Stats:
-    queries: int = 0
-    solver_seconds: float = 0.0
-
-    def as_dict(self) -> dict[str, object]:
-        return {"queries": self.queries, "solver_seconds": round(self.solver_seconds, 3)}
 
 
 def candidates(model: Model) -> list[Claim]:
@@ -127,12 +115,14 @@ def scope_of(model: Model) -> str:
 
 
 class Prover:
-    def __init__(self, model: Model, deadline: float | None, stats: Stats, claims: Sequence[Claim]) -> None:
+    def __init__(self, model: Model, deadline: float | None, stats: SolverStats, claims: Sequence[Claim]) -> None:
         self.model = model
         self.u = Universal(model, sliced(model, claims))
         self.deadline = deadline
         self.stats = stats
+        t0 = time.perf_counter()
         self.steps: list[Step] = [self.u.init_step(), *(s for a in model.actions for s in self.u.action_steps(a))]
+        stats.build_seconds += time.perf_counter() - t0
         self.skolems: dict[str, z3.BitVecRef] = {}
         self._uses: dict[tuple[str, tuple[str, ...]], set[str]] = {}
 
@@ -310,7 +300,7 @@ class Counter:
 def check(interp: Interpreter, invariants: list[str], timeout: float | None = None) -> tuple[list[Verdict], dict[str, object]]:
     t0 = time.perf_counter()
     model = interp.model
-    stats = Stats()
+    stats = SolverStats()
     deadline = None if timeout is None else t0 + timeout
     cands = candidates(model)
     by_name = {i.name: i for i in model.invariants}

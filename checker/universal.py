@@ -33,7 +33,8 @@ from dataclasses import dataclass, field
 
 import z3
 
-from checker.terms import Operators, SymbolicError, Term, numeral, same, truth
+from checker.symbolic import Bits
+from checker.terms import Operators, SymbolicError, Term, numeral, truth
 from spec.expr import NONE, Expr, Name, Quant, free_names
 from spec.ir import Action, Assign, Check, For, ForEach, If, Let, Model, Stmt
 
@@ -45,32 +46,8 @@ SIZE_LIMIT = 1 << 40
 BV = z3.BitVecSort(WIDTH)
 
 
-def bv(value: int) -> z3.BitVecRef:
-    return z3.BitVecVal(value, WIDTH)
-
-
-def as_int(t: Term) -> z3.BitVecRef:
-    if isinstance(t, (int, bool)):
-        return bv(int(t))
-    if z3.is_bool(t):
-        return z3.If(t, bv(1), bv(0))
-    return t
-
-
-def as_bool(t: Term) -> z3.BoolRef:
-    if isinstance(t, (int, bool)):
-        return z3.BoolVal(bool(t))
-    if z3.is_bool(t):
-        return t
-    return t != 0
-
-
-def merge(c: z3.BoolRef, a: Term, b: Term) -> Term:
-    if same(a, b):
-        return a
-    if z3.is_expr(a) and z3.is_expr(b) and (z3.is_array(a) or (z3.is_bool(a) and z3.is_bool(b))):
-        return z3.If(c, a, b)
-    return z3.If(c, as_int(a), as_int(b))
+BITS = Bits(WIDTH)  # the values of checker.symbolic, at the kernel's pfn width
+bv, as_int, as_bool, merge = BITS.bv, BITS.as_int, BITS.as_bool, BITS.merge
 
 
 @dataclass(frozen=True)
@@ -158,7 +135,6 @@ class Universal(Operators):
         self.size_names = sorted({d.size_name for d in model.sorts.values() if d.size_name}
                                  | {p.domain.size_name for a in model.actions for p in a.params if p.domain.size_name})
         self.sizes = {n: z3.BitVec(n, WIDTH) for n in self.size_names}
-        self.sort_of_var = {v.name: v.dims[0].name for v in model.state_vars if v.dims}
         self.sort_size: dict[str, Term] = {}
         for d in [*model.sorts.values(), *(p.domain for a in model.actions for p in a.params)]:
             self.sort_size[d.name] = self.sizes[d.size_name] + d.size_offset if d.size_name else d.size
