@@ -117,6 +117,7 @@ def scope_of(model: Model) -> str:
 class Prover:
     def __init__(self, model: Model, deadline: float | None, stats: SolverStats, claims: Sequence[Claim]) -> None:
         self.model = model
+        self.claims = list(claims)
         self.u = Universal(model, sliced(model, claims))
         self.deadline = deadline
         self.stats = stats
@@ -124,6 +125,7 @@ class Prover:
         self.steps: list[Step] = [self.u.init_step(), *(s for a in model.actions for s in self.u.action_steps(a))]
         stats.build_seconds += time.perf_counter() - t0
         self.skolems: dict[str, z3.BitVecRef] = {}
+        self.sessions: dict[int, Session] = {}
         self._uses: dict[tuple[str, tuple[str, ...]], set[str]] = {}
 
     def skolem(self, sort: str) -> Term:
@@ -152,34 +154,24 @@ class Prover:
                 fails.append((target, bad, site))
         return fails
 
-    def ask(self, step: Step, assumed: Sequence[Claim], goals: list[tuple[str, z3.BoolRef, str]],
-            track: bool = False) -> tuple[z3.CheckSatResult, z3.ModelRef | None, set[str]]:
-        """Can one of ``goals`` happen in ``step`` from a state where ``assumed`` hold?
-        With ``track``, an unsat answer also says which assumed claims it used."""
-        by_claim, quantifiers = self.u.instances(step, assumed)
-        base = [*self.u.size_constraints(), *step.constraints, *quantifiers, z3.Or([f for _, f, _ in goals])]
-        lits = {c.name: z3.Bool(f"assume {c.name}") for c in assumed} if track else {}
-        for name, inst in by_claim.items():
-            base.append(z3.Implies(lits[name], z3.And(inst)) if track else z3.And(inst))
-        r, m, core = self.solve(base, list(lits.values()))
-        return r, m, {str(x)[len("assume "):] for x in core}
+    def session(self, step: Step) -> Session:
+        if id(step) not in self.sessions:
+            self.sessions[id(step)] = Session(self, step)
+        return self.sessions[id(step)]
 
-    def solve(self, constraints: Sequence[z3.BoolRef], lits: Sequence[z3.BoolRef] = ()
-              ) -> tuple[z3.CheckSatResult, z3.ModelRef | None, list[z3.BoolRef]]:
+    def solve(self, s: z3.Solver, lits: Sequence[z3.BoolRef]) -> z3.CheckSatResult:
+        """One query on ``s``; raises OutOfTime when the budget is spent or Z3 gave up."""
         remaining = None if self.deadline is None else self.deadline - time.perf_counter()
         if remaining is not None and remaining <= 0:
             raise OutOfTime("the time budget ran out")
-        s = z3.Solver()
-        if remaining is not None:
-            s.set("timeout", max(1, int(remaining * 1000)))
-        s.add(*constraints)
+        s.set("timeout", max(1, int(remaining * 1000)) if remaining is not None else 4294967295)
         t0 = time.perf_counter()
         r = s.check(*lits)
         self.stats.queries += 1
         self.stats.solver_seconds += time.perf_counter() - t0
         if r == z3.unknown:
             raise OutOfTime(f"Z3 answered unknown ({s.reason_unknown()})")
-        return r, (s.model() if r == z3.sat else None), (list(s.unsat_core()) if r == z3.unsat and lits else [])
+        return r
 
     def houdini(self, claims: Sequence[Claim]) -> list[Claim]:
         """The largest subset of ``claims`` that is inductive (every query unsat)."""
@@ -188,13 +180,12 @@ class Prover:
         while changed:
             changed = False
             for step in self.steps:
+                session = self.session(step)
                 while current:
-                    goals = self.goals(step, current, None)
-                    r, m, _ = self.ask(step, current, goals)
+                    names = [c.name for c in current]
+                    r, failing, _ = session.ask(names, [("claim", n) for n in names])
                     if r == z3.unsat:
                         break
-                    assert m is not None
-                    failing = {name for name, f, _ in goals if z3.is_true(m.eval(f, model_completion=True))}
                     current = [c for c in current if c.name not in failing]
                     changed = True
         return current
@@ -203,21 +194,27 @@ class Prover:
                     ) -> tuple[Counter | None, set[str]]:
         """Does every step keep ``claim`` (a per-element claim) or every read site of
         ``target`` from a state where ``assumed`` hold?  A counterexample to induction if
-        not, else the assumed claims the unsat answers used."""
+        not, else a minimal set of assumed claims that the proof needs: each one's removal
+        makes some step's query satisfiable (unsat cores, then deletion)."""
         used: set[str] = set()
-        for step in self.steps:
-            goals = self.goals(step, [claim] if claim is not None else [], None if claim else target)
-            if not goals:
-                continue
-            r, _, core = self.ask(step, assumed, goals, track=True)
+        goal = ("claim", claim.name) if claim is not None else ("sites", target)
+        names = [c.name for c in assumed]
+        sessions = [s for s in map(self.session, self.steps) if goal in s.want]
+        for session in sessions:
+            r, _, core = session.ask(names, [goal])
             if r == z3.sat:
-                return self.counter(step, assumed, goals, target), set()
+                return session.counter(names, goal, target), set()
             used |= core
-        return None, used
+        keep = [n for n in names if n in used]
+        for n in reversed(list(keep)):
+            trial = [k for k in keep if k != n]
+            if all(s.ask(trial, [goal])[0] == z3.unsat for s in sessions):
+                keep = trial
+        return None, set(keep)
 
     def needed(self, target: str, inductive: Sequence[Claim], claim: Claim | None) -> list[str]:
-        """The claims the proof of ``target`` rests on: the ones its own queries used,
-        and, in turn, the ones theirs used (from unsat cores)."""
+        """The claims the proof of ``target`` rests on: the ones its own queries need,
+        and, in turn, the ones theirs need."""
         by_name = {c.name: c for c in inductive}
         todo = set(self.uses(target, inductive, claim))
         seen: set[str] = set()
@@ -236,18 +233,77 @@ class Prover:
             _, self._uses[key] = self.obligations(name, inductive, claim)
         return self._uses[key]
 
-    def counter(self, step: Step, assumed: Sequence[Claim], goals: list[tuple[str, z3.BoolRef, str]],
-                target: str) -> Counter:
-        """The failure, in a zone of at most SMALL_ZONE pages if there is one."""
-        m = None
-        if "npfn" in self.u.sizes:
-            small = (target, z3.And(z3.Or([f for _, f, _ in goals]), z3.ULE(self.u.sizes["npfn"], SMALL_ZONE)), "")
-            _, m, _ = self.ask(step, assumed, [small])
-        if m is None:
-            _, m, _ = self.ask(step, assumed, goals)
+
+class Session:
+    """Every query about one step, on one incremental solver.
+
+    The step, the instances of every candidate claim and every goal (a claim failing
+    after the step, or a read site of a claim failing on the way) are added once, each
+    guarded by a literal; a query names the claims it assumes and the goals it asks
+    about by those literals.  Houdini and the "rests on" search ask the same step many
+    times with different sets, and the solver keeps what it learnt in between (measured:
+    several times faster than a fresh solver per query).  Instances of a claim that a
+    query does not assume are inert, and extra instances of the step's quantifiers are
+    true facts, so each answer is the one the query alone would get."""
+
+    def __init__(self, prover: Prover, step: Step) -> None:
+        self.prover = prover
+        self.step = step
+        u = prover.u
+        claims = prover.claims
+        fails: dict[tuple[str, str], list[tuple[z3.BoolRef, str]]] = {}
+        for name, f, where in prover.goals(step, claims, None):
+            fails.setdefault(("claim", name), []).append((f, where))
+        for target, sites in step.violations.items():
+            for bad, site in sites:
+                fails.setdefault(("sites", target), []).append((bad, site))
+        self.fails = fails
+        by_claim, quantifiers = u.instances(step, claims)
+        self.assume = {c.name: z3.Bool(f"assume {c.name}") for c in claims}
+        self.want = {g: z3.Bool(f"goal {g[0]} {g[1]}") for g in fails}
+        self.small = z3.Bool("a zone of at most 64 pages")
+        s = z3.Solver()
+        s.set("unsat_core", True)
+        s.add(*u.size_constraints(), *step.constraints, *quantifiers)
+        for name, inst in by_claim.items():
+            s.add(z3.Implies(self.assume[name], z3.And(inst)))
+        if fails:
+            s.add(z3.Or([z3.And(self.want[g], z3.Or([f for f, _ in fs])) for g, fs in fails.items()]))
+        if "npfn" in u.sizes:
+            s.add(z3.Implies(self.small, z3.ULE(u.sizes["npfn"], SMALL_ZONE)))
+        self.solver = s
+        self.model: z3.ModelRef | None = None  # of the last sat answer
+
+    def ask(self, assumed: Sequence[str], goals: Sequence[tuple[str, str]], small: bool = False
+            ) -> tuple[z3.CheckSatResult, set[str], set[str]]:
+        """Can one of ``goals`` happen in this step from a state where ``assumed`` hold?
+        Sat: the claims whose goals fail in the model.  Unsat: the assumed claims the
+        answer used (an unsat core)."""
+        picked = set(goals)
+        lits = [self.assume[n] for n in assumed]
+        lits += [w if g in picked else z3.Not(w) for g, w in self.want.items()]
+        if small:
+            lits.append(self.small)
+        r = self.prover.solve(self.solver, lits)
+        if r == z3.sat:
+            m = self.solver.model()
+            self.model = m
+            failing = {g[1] for g in picked
+                       if any(z3.is_true(m.eval(f, model_completion=True)) for f, _ in self.fails[g])}
+            return r, failing, set()
+        by_lit = {self.assume[n].get_id(): n for n in assumed}
+        core = {by_lit[x.get_id()] for x in self.solver.unsat_core() if x.get_id() in by_lit}
+        return r, set(), core
+
+    def counter(self, assumed: Sequence[str], goal: tuple[str, str], target: str) -> Counter:
+        """The failure of ``goal``, in a zone of at most SMALL_ZONE pages if there is one."""
+        r, _, _ = self.ask(assumed, [goal], small=True)
+        if r != z3.sat:
+            self.ask(assumed, [goal])
+        m = self.model
         assert m is not None
-        where = next(w for _, f, w in goals if z3.is_true(m.eval(f, model_completion=True)))
-        return Counter.decode(self, step, m, target, where)
+        where = next(w for f, w in self.fails[goal] if z3.is_true(m.eval(f, model_completion=True)))
+        return Counter.decode(self.prover, self.step, m, target, where)
 
 
 @dataclass(frozen=True)

@@ -141,6 +141,7 @@ class Universal(Operators):
         self.sort_size[UNIT] = 1  # the "sort" of a scalar's claim: one element
         self._fresh = itertools.count()
         self.step: Step | None = None  # the step being translated
+        self._selected: dict[tuple[int, object], tuple[Mem, Term, Term]] = {}
 
     # ------------------------------------------------------------------ sizes
     def size_constraints(self) -> list[z3.BoolRef]:
@@ -369,7 +370,19 @@ class Universal(Operators):
         return self.select(store.vars[var], self.index_of(var, index, store))
 
     def select(self, mem: Mem, t: Term) -> Term:
-        """``mem[t]``: the last write that hits ``t``, else the value before the step."""
+        """``mem[t]``: the last write that hits ``t``, else the value before the step.
+        Memoised: the instances of every claim and quantifier read the same elements of
+        the same stores over and over (the entry keeps ``mem`` and ``t`` alive, so that
+        their ids stay theirs)."""
+        key = (id(mem), _key(t))
+        hit = self._selected.get(key)
+        if hit is not None:
+            return hit[2]
+        out = self._select(mem, t)
+        self._selected[key] = (mem, t, out)
+        return out
+
+    def _select(self, mem: Mem, t: Term) -> Term:
         out: Term = 0 if mem.base is None else mem.base(as_int(t))
         for w in mem.writes:
             if w.index is None:  # a ForEach (or, without a sort, a choice of two whole states)
