@@ -177,7 +177,8 @@ def proof_table(designs: list[str], configs: list[str], timeout: float) -> None:
             for claim, kind in r["verdicts"].items():
                 needed = st["claims"][claim].get("needed")
                 spec_claims = [n for n in needed or [] if " is a " not in n]
-                parts.append(f"{claim}: {kind}" + (f" ({', '.join(spec_claims) or 'domain bounds only'})"
+                rests = ", ".join(spec_claims) or ("domain bounds only" if needed else "no other claim")
+                parts.append(f"{claim}: {kind}" + (f" ({rests})"
                                                     if needed is not None else ""))
             print(f"{design:8} {config:9} {st['seconds']:>8.1f} {st['solver_seconds']:>8.1f} {st['queries']:>7}  "
                   + "; ".join(parts), flush=True)
