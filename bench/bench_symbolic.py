@@ -195,8 +195,10 @@ def main() -> None:
     ap.add_argument("--no-bmc", action="store_true", help="skip the BMC table")
     ap.add_argument("--no-induction", action="store_true", help="skip the induction table")
     ap.add_argument("--no-proof", action="store_true", help="skip the proof table")
-    ap.add_argument("--proof-configs", nargs="+", default=["tiny", "small"], choices=["tiny", "tiny-span", "small"],
-                    help="configurations whose orders the proof uses (default tiny small)")
+    ap.add_argument("--proof-configs", nargs="+", default=["tiny", "small"],
+                    choices=["tiny", "tiny-span", "small", "x86-64", "arm64-64k"],
+                    help="configurations whose orders the proof uses (default tiny small; x86-64 and arm64-64k "
+                    "are a real kernel's)")
     ap.add_argument("--proof-timeout", type=float, default=600.0, help="seconds per proof case (default 600)")
     ap.add_argument("--one-proof", nargs=3, metavar=("DESIGN", "CONFIG", "TIMEOUT"), help=argparse.SUPPRESS)
     ap.add_argument("--one-bmc", nargs=3, metavar=("DESIGN", "CONFIG", "BUDGET"), help=argparse.SUPPRESS)

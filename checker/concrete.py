@@ -7,11 +7,12 @@ goes through this class; the code it runs is compiled from the spec IR by
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import ClassVar
 
-from checker.compile import CompiledAction, CompiledModel, compile_model
+from checker.compile import CompiledAction, CompiledModel, Layout, compile_model
 from checker.verdict import Change, State, Step
 from spec.ir import Action, Model
 
@@ -31,11 +32,32 @@ class StepError(ValueError):
 class Interpreter:
     def __init__(self, model: Model, checked: bool = False) -> None:
         self.model = model
-        self.compiled: CompiledModel = compile_model(model, checked=checked)
-        self.layout = self.compiled.layout
-        self._by_name = {ca.action.name: (i, ca) for i, ca in enumerate(self.compiled.actions)}
-        self.state_invariants = self.compiled.invariants
-        self.checks = self.compiled.checks
+        self._checked = checked
+        if model.config.concrete:
+            _ = self.compiled  # compile now: a spec that does not compile fails here
+
+    @cached_property
+    def compiled(self) -> CompiledModel:
+        """The compiled model.  A configuration with a real kernel's orders (not concrete)
+        is never compiled: its zone does not fit the byte encoding, and the one engine
+        that takes it (proof) reads only the model."""
+        return compile_model(self.model, checked=self._checked)
+
+    @property
+    def layout(self) -> Layout:
+        return self.compiled.layout
+
+    @cached_property
+    def _by_name(self) -> dict[str, tuple[int, CompiledAction]]:
+        return {ca.action.name: (i, ca) for i, ca in enumerate(self.compiled.actions)}
+
+    @property
+    def state_invariants(self) -> dict[str, Callable[[bytes], bool]]:
+        return self.compiled.invariants
+
+    @property
+    def checks(self) -> list[tuple[str, str]]:
+        return self.compiled.checks
 
     # ---------------------------------------------------------------- running
     def initial(self) -> bytes:

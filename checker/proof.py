@@ -22,7 +22,9 @@ time-out or a Z3 ``unknown`` is ``unknown``, never ``proved``.
 
 What is *not* symbolic: MAX_ORDER, pageblock_order, the migratetypes and the reporting
 capacity come from the configuration named (the spec unrolls its loops over orders and
-over the capacity); the scope says which.
+over the capacity); the scope says which.  Since the zone's size is a symbol, that
+configuration may have a real kernel's orders (spec.configs: x86-64, arm64-64k): the loop
+over a pageblock's pages is then cut like a walk over the zone (universal.UNROLL_LIMIT).
 """
 
 from __future__ import annotations

@@ -39,10 +39,10 @@ from spec.expr import NONE, Expr, Name, Quant, free_names
 from spec.ir import Action, Assign, Check, For, ForEach, If, Let, Model, Stmt
 
 WIDTH = 64  # the kernel's unsigned long pfn
-UNIT = "unit"
-NEGATIVE = __import__("os").environ.get("RC_NEG", "1") == "1"  # the sort of a claim about scalars: instantiated once
+UNIT = "unit"  # the sort of a claim about scalars: instantiated once
 # Sizes stay far below 2^63 so that no sum of pfns, chunk sizes or positions wraps.
 SIZE_LIMIT = 1 << 40
+UNROLL_LIMIT = 16  # a longer loop with fixed bounds is cut like a loop over the zone
 BV = z3.BitVecSort(WIDTH)
 
 
@@ -290,12 +290,13 @@ class Universal(Operators):
     def loop(self, st: For, store: Store) -> None:
         start, stop = self.expr(st.start, store), self.expr(st.stop, store)
         lo, hi = numeral(start), numeral(stop)
-        if lo is not None and hi is not None:
+        if lo is not None and hi is not None and hi - lo <= UNROLL_LIMIT:
             for i in range(lo, hi):
                 store.names[st.var] = i
                 self.stmts(st.body, store)
             return
-        # a loop as long as the zone: cut it (the claims are its loop invariant)
+        # a loop as long as the zone, or longer than UNROLL_LIMIT (the pages of a
+        # pageblock): cut it (the claims are its loop invariant)
         assert self.step is not None
         step = self.step
         step.demanded.append((store.pc, dict(store.vars), f"on entering a loop of {step.action}"))

@@ -428,15 +428,17 @@ class Allocator:
     def move_freepages_block(self, block: ExprLike, mt: ExprLike, moved: str) -> Block:
         """Move every free chunk whose head lies in the block to free_list[.][mt];
         ``moved`` counts the pages."""
-        size = 1 << self.cfg.pageblock_order
-        out: Block = [Let(moved, Lit(0))]
-        for i in range(size):
-            p = (lift(block) << self.cfg.pageblock_order) + i
-            for o in range(self.cfg.max_order):
-                out.append(If(And(where[p] == BUDDY, order_of[p] == o),
-                              (*self.move_to_free_list(p, Lit(o), mt),
-                               Let(moved, Name(moved) + (1 << o)))))
-        return out
+        pb = Cfg("pageblock_order")
+        i, p, o = self.fresh("i"), self.fresh("pfn"), self.fresh("order")
+        P, O = Name(p), Name(o)
+        return [Let(moved, Lit(0)),
+                For(i, Lit(0), Lit(1) << pb, (
+                    Let(p, (lift(block) << pb) + Name(i)),
+                    If(where[P] == BUDDY, (
+                        Let(o, order_of[P]),
+                        *self.move_to_free_list(P, O, mt),
+                        Let(moved, Name(moved) + (Lit(1) << O)))),
+                ))]
 
     def _rmqueue(self, o: ExprLike, mt: int, result: str) -> Block:
         """__rmqueue(): smallest, then CMA for MOVABLE, then steal and retry."""

@@ -170,6 +170,9 @@ class Config:
     migratetypes: tuple[str, ...]
     capacity: int  # PAGE_REPORTING_CAPACITY
     doc: str = ""
+    # False: a real kernel's orders, for --engine proof only, which reads the zone's size
+    # as a symbol; npfn is then nominal (one max-order chunk) and no engine enumerates it
+    concrete: bool = True
 
     @property
     def nblocks(self) -> int:

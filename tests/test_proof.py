@@ -26,6 +26,23 @@ def test_merged_keeps_index_trusted_in_a_zone_of_every_size() -> None:
     assert stats["queries"] and stats["solver_seconds"] is not None
 
 
+@pytest.mark.slow
+def test_merged_trust_claims_hold_with_x86_64_orders_in_a_zone_of_every_size(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The kernel's own orders (MAX_ORDER 11, pageblock_order 9), through the CLI: the
+    loop over a pageblock's 512 pages is cut with the claims as its invariant, the loops
+    over orders are unrolled to 11.  A few minutes."""
+    code = main(["check", "--design", "merged", "--engine", "proof", "--config", "x86-64", "--format", "json",
+                 "--invariant", "index_trusted", "--invariant", "reported_implies_buddy"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0, out["results"]
+    for r in out["results"]:
+        assert r["verdict"] == "proved"
+        assert "MAX_ORDER 11, pageblock_order 9" in r["scope"]
+    assert {"pcp_page_index_is_list_type", "freeing_page_index_is_set"} <= set(
+        out["stats"]["claims"]["index_trusted"]["needed"])
+
+
 def test_a_tiny_timeout_is_unknown_with_exit_code_3(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["check", "--design", "merged", "--engine", "proof", "--invariant", "index_trusted",
                  "--timeout", "0.001", "--format", "json"])
