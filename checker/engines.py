@@ -9,7 +9,7 @@ from checker import explicit
 from checker.concrete import Interpreter
 from checker.errors import UsageError
 from checker.verdict import Verdict
-from spec.configs import CONFIGS, PROOF_ENGINES
+from spec.configs import CONCRETE_CONFIGS, CONFIGS, PROOF_ENGINES
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,6 @@ def check_engine_takes(engine: str, config: str) -> None:
     enumerate or encode: only the engines of spec.configs.PROOF_ENGINES take it."""
     cfg = CONFIGS.get(config)
     if cfg is not None and not cfg.concrete and engine not in PROOF_ENGINES:
-        concrete = ", ".join(c.name for c in CONFIGS.values() if c.concrete)
         raise UsageError(f"config {config} has a real kernel's orders and a zone of any size: only "
                          f"--engine {' or '.join(PROOF_ENGINES)} takes it; for --engine {engine} use --config "
-                         f"one of {concrete}")
+                         f"one of {', '.join(CONCRETE_CONFIGS)}")

@@ -41,7 +41,8 @@ import itf_py  # type: ignore[import-untyped]
 from checker.concrete import Interpreter, StepError
 from checker.errors import UsageError
 from checker.verdict import State, Step, Trace, Verdict
-from spec import CONFIGS, SpecError, build_model
+from spec import SpecError, build_model
+from spec.configs import CONCRETE_CONFIGS
 from spec.ir import Domain, Model, StateVar
 
 FORMAT_VERSION = 1
@@ -76,7 +77,7 @@ def interpreter(design: str, fault: str | None, pcp_cache: bool, config: str) ->
     model = build_model(design, fault, pcp_cache, config)
     if not model.config.concrete:
         raise SpecError(f"config {config} has a real kernel's orders, for --engine proof only: a trace runs on "
-                        f"a concrete configuration ({', '.join(c.name for c in CONFIGS.values() if c.concrete)})")
+                        f"a concrete configuration ({', '.join(CONCRETE_CONFIGS)})")
     return Interpreter(model)
 
 

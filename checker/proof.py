@@ -137,9 +137,9 @@ class Prover:
             self.skolems[sort] = z3.BitVec(f"some_{sort}", WIDTH)
         return self.skolems[sort]
 
-    def goals(self, step: Step, claims: Sequence[Claim], target: str | None) -> list[tuple[str, z3.BoolRef, str]]:
-        """How ``step`` can fail: (claim, term, where) for every demanded claim and every
-        read site of ``target``."""
+    def goals(self, step: Step, claims: Sequence[Claim]) -> list[tuple[str, z3.BoolRef, str]]:
+        """How ``step`` can break a claim: (claim, term, where) for every claim at every
+        state the step demands it (read sites are in ``step.violations``)."""
         self.u.step = step
         fails: list[tuple[str, z3.BoolRef, str]] = []
         for c in claims:
@@ -151,9 +151,6 @@ class Prover:
                 if key not in step.made:
                     step.made[key] = z3.And(pc, self.u.in_sort(c.sort, t), z3.Not(self.u.claim_at(c, state, t)))
                 fails.append((c.name, step.made[key], where))
-        if target is not None:
-            for bad, site in step.violations.get(target, []):
-                fails.append((target, bad, site))
         return fails
 
     def session(self, step: Step) -> Session:
@@ -166,7 +163,8 @@ class Prover:
         remaining = None if self.deadline is None else self.deadline - time.perf_counter()
         if remaining is not None and remaining <= 0:
             raise OutOfTime("the time budget ran out")
-        s.set("timeout", max(1, int(remaining * 1000)) if remaining is not None else 4294967295)
+        if remaining is not None:
+            s.set("timeout", max(1, int(remaining * 1000)))
         t0 = time.perf_counter()
         r = s.check(*lits)
         self.stats.queries += 1
@@ -229,7 +227,7 @@ class Prover:
         return [c.name for c in inductive if c.name in seen]
 
     def uses(self, name: str, inductive: Sequence[Claim], claim: Claim | None) -> set[str]:
-        """The claims the unsat answers for ``name`` used (computed once per claim)."""
+        """The claims the proof of ``name`` needs, from :meth:`obligations` (once per claim)."""
         key = (name, tuple(c.name for c in inductive))
         if key not in self._uses:
             _, self._uses[key] = self.obligations(name, inductive, claim)
@@ -254,7 +252,7 @@ class Session:
         u = prover.u
         claims = prover.claims
         fails: dict[tuple[str, str], list[tuple[z3.BoolRef, str]]] = {}
-        for name, f, where in prover.goals(step, claims, None):
+        for name, f, where in prover.goals(step, claims):
             fails.setdefault(("claim", name), []).append((f, where))
         for target, sites in step.violations.items():
             for bad, site in sites:

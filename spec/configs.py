@@ -43,6 +43,7 @@ CONFIGS: dict[str, Config] = {
     )
 }
 DEFAULT_CONFIG = "tiny"
+CONCRETE_CONFIGS = tuple(name for name, c in CONFIGS.items() if c.concrete)  # every engine takes these
 PROOF_ENGINES = ("proof",)  # the engines that take a configuration that is not concrete
 
 
