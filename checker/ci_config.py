@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from checker.engines import ENGINES, RunOptions, check_engine_takes
+from checker.engines import ENGINES, RunOptions
 from checker.errors import UsageError
 from spec import CONFIGS, DESIGNS, FAULTS, build_model
 
@@ -165,16 +165,9 @@ def _target(kind: str, index: int, entry: object, configs: tuple[str, ...], engi
                              f"add it to invariants or drop it from refuted")
     else:
         invariants = refuted
-    target = Target(where, design, fault, pcp_cache, invariants, frozenset(refuted),
-                    _strings(where, "configs", entry.get("configs", list(configs)), CONFIGS, "configuration"),
-                    _strings(where, "engines", entry.get("engines", list(engines)), ENGINES, "engine"))
-    for config in target.configs:
-        for engine in target.engines:
-            try:
-                check_engine_takes(engine, config)
-            except UsageError as e:
-                raise UsageError(f"{where}: {e}") from None
-    return target
+    return Target(where, design, fault, pcp_cache, invariants, frozenset(refuted),
+                  _strings(where, "configs", entry.get("configs", list(configs)), CONFIGS, "configuration"),
+                  _strings(where, "engines", entry.get("engines", list(engines)), ENGINES, "engine"))
 
 
 def parse(data: dict[str, Any], root: Path) -> CiConfig:

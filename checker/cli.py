@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 
 from checker import render
 from checker.concrete import Interpreter
-from checker.engines import DEFAULT_ENGINE, ENGINES, RunOptions, check_engine_takes
+from checker.engines import DEFAULT_ENGINE, ENGINES, RunOptions
 from checker.errors import UsageError
 from checker.formats import MACHINE_FORMATS, render_run
 from checker.traces import ReplayMismatch
@@ -120,7 +120,6 @@ def cmd_check(args: argparse.Namespace) -> int:
         raise UsageError(f"unknown engine {args.engine!r}; choose from: {', '.join(ENGINES)}")
     for flag in ("max_states", "depth", "k", "timeout", "examples", "steps"):
         positive("--" + flag.replace("_", "-"), getattr(args, flag))
-    check_engine_takes(args.engine, args.config)
     model = build_model(design, args.fault, args.pcp_cache == "on", args.config)
     names = [i.name for i in model.invariants]
     for inv in args.invariant:

@@ -33,14 +33,10 @@ class Interpreter:
     def __init__(self, model: Model, checked: bool = False) -> None:
         self.model = model
         self._checked = checked
-        if model.config.concrete:
-            _ = self.compiled  # compile now: a spec that does not compile fails here
+        _ = self.compiled  # compile now: a spec that does not compile fails here
 
     @cached_property
     def compiled(self) -> CompiledModel:
-        """The compiled model.  A configuration with a real kernel's orders (not concrete)
-        is never compiled: its zone does not fit the byte encoding, and the one engine
-        that takes it (proof) reads only the model."""
         return compile_model(self.model, checked=self._checked)
 
     @property

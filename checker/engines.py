@@ -7,9 +7,7 @@ from dataclasses import dataclass
 
 from checker import explicit
 from checker.concrete import Interpreter
-from checker.errors import UsageError
 from checker.verdict import Verdict
-from spec.configs import CONCRETE_CONFIGS, CONFIGS, PROOF_ENGINES
 
 
 @dataclass(frozen=True)
@@ -73,18 +71,9 @@ ENGINES: dict[str, Engine] = {
                   "state; the shortest counterexample (depths tried in increasing order)", _bmc),
     "induction": Engine("induction", "k-induction with Z3 (--k): every reachable state of a configuration, "
                         "strengthened with the design's other claims; or a counterexample to induction", _induction),
-    "proof": Engine("proof", "induction with Z3 over a zone of every size (pages, pageblocks, CPUs symbolic; orders, "
-                    "migratetypes and capacity from --config, which may have a real kernel's orders: x86-64, arm64-64k): per-page claims and read sites, with the supporting "
-                    "claims found Houdini-style; or a counterexample to induction", _proof),
+    "proof": Engine("proof", "induction with Z3 over a zone of every size and every MAX_ORDER (pages, pageblocks, "
+                    "CPUs, MAX_ORDER and pageblock_order symbolic; migratetypes and capacity from --config): "
+                    "per-page claims and read sites, with the supporting claims found Houdini-style; or a "
+                    "counterexample to induction", _proof),
 }
 DEFAULT_ENGINE = "explicit"
-
-
-def check_engine_takes(engine: str, config: str) -> None:
-    """A configuration with a real kernel's orders (not concrete) has a zone too large to
-    enumerate or encode: only the engines of spec.configs.PROOF_ENGINES take it."""
-    cfg = CONFIGS.get(config)
-    if cfg is not None and not cfg.concrete and engine not in PROOF_ENGINES:
-        raise UsageError(f"config {config} has a real kernel's orders and a zone of any size: only "
-                         f"--engine {' or '.join(PROOF_ENGINES)} takes it; for --engine {engine} use --config "
-                         f"one of {', '.join(CONCRETE_CONFIGS)}")

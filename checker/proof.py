@@ -20,11 +20,10 @@ the zone, the action and its arguments, and the element that breaks the claim be
 after (the state before satisfies every remaining candidate but may be unreachable).  A
 time-out or a Z3 ``unknown`` is ``unknown``, never ``proved``.
 
-What is *not* symbolic: MAX_ORDER, pageblock_order, the migratetypes and the reporting
-capacity come from the configuration named (the spec unrolls its loops over orders and
-over the capacity); the scope says which.  Since the zone's size is a symbol, that
-configuration may have a real kernel's orders (spec.configs: x86-64, arm64-64k): the loop
-over a pageblock's pages is then cut like a walk over the zone (universal.UNROLL_LIMIT).
+MAX_ORDER and pageblock_order are symbols too (any 0 < pageblock_order < MAX_ORDER, with
+PAGE_REPORTING_MIN_ORDER = pageblock_order): the spec's loops over orders are cut like
+its walks over the zone.  What is *not* symbolic: the migratetypes and the reporting
+capacity come from the configuration named; the scope says which.
 """
 
 from __future__ import annotations
@@ -111,8 +110,8 @@ def sliced(model: Model, claims: Sequence[Claim]) -> frozenset[str]:
 
 def scope_of(model: Model) -> str:
     cfg = model.config
-    return (f"every zone size: any number of pages (below 2^40), pageblocks and CPUs, with MAX_ORDER {cfg.max_order}, "
-            f"pageblock_order {cfg.pageblock_order}, migratetypes {'/'.join(cfg.migratetypes)} and reporting "
+    return (f"every zone size and every MAX_ORDER: any number of pages (below 2^40), pageblocks and CPUs, any "
+            f"0 < pageblock_order < MAX_ORDER, with migratetypes {'/'.join(cfg.migratetypes)} and reporting "
             f"capacity {cfg.capacity} as in config {cfg.name}")
 
 

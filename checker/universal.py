@@ -1,9 +1,11 @@
 """The spec's IR as Z3 terms for a zone of *any* size: the translation behind ``proof``.
 
-The spec writes the size of the zone as configuration constants (``Cfg("npfn")``,
-``Cfg("nblocks")``, ``Cfg("ncpu")``, ``Cfg("nranges")``), never as literals, and walks
-pages, pageblocks and CPUs with quantifiers, ``ForEach`` and loops bounded by those
-constants.  Here the constants are symbols, so one query speaks about every zone at once:
+The spec writes the size of the zone and its orders as configuration constants
+(``Cfg("npfn")``, ``Cfg("max_order")``, ...), never as literals, and walks pages,
+pageblocks, CPUs and orders with quantifiers, ``ForEach`` and loops bounded by those
+constants.  Here the model's parameters (the number of max-order ranges and CPUs,
+MAX_ORDER and pageblock_order) are symbols and the other constants their definitions, so
+one query speaks about every zone and every MAX_ORDER at once:
 
 - a page, pageblock or CPU is a 64-bit number (the kernel's ``unsigned long`` pfn) below
   its symbolic count; pfn arithmetic (``pfn ^ (1 << order)``, shifts) is exact;
@@ -15,8 +17,8 @@ constants.  Here the constants are symbols, so one query speaks about every zone
   exactly when the ``exists`` is false; ``find`` is a fresh page that matches, or NONE
   when no page the query mentions matches.  The translation thus allows *more*
   behaviours than the spec has, never fewer, so an unsat answer is a proof;
-- a ``For`` whose bound is fixed (orders, the reporting capacity, the pageblocks of one
-  chunk) is unrolled; a loop bounded by the size of the zone (a list walk) is cut: the
+- a ``For`` with numeric bounds (the reporting capacity) is unrolled; a loop bounded by a
+  symbol (a list walk, the orders up to MAX_ORDER, the pageblocks of a chunk) is cut: the
   claims must hold when it is entered and after one iteration from any state that
   satisfies them, and the state after the loop is any state that satisfies them.
 
@@ -132,30 +134,31 @@ class Universal(Operators):
         for v in model.state_vars:
             if len(v.dims) > 1:
                 raise SymbolicError(f"{v.name}: a proof for every size handles arrays of one dimension")
-        self.size_names = sorted({d.size_name for d in model.sorts.values() if d.size_name}
-                                 | {p.domain.size_name for a in model.actions for p in a.params if p.domain.size_name})
-        self.sizes = {n: z3.BitVec(n, WIDTH) for n in self.size_names}
+        # the zone's size and its orders: the model's parameters are symbols, the other
+        # constants are their definitions (npfn = nblocks << pageblock_order, ...)
+        self.parameters = {n: z3.BitVec(n, WIDTH) for n in model.parameters}
+        self.defined: dict[str, Term] = {}
         self.sort_size: dict[str, Term] = {}
         for d in [*model.sorts.values(), *(p.domain for a in model.actions for p in a.params)]:
-            self.sort_size[d.name] = self.sizes[d.size_name] + d.size_offset if d.size_name else d.size
+            self.sort_size[d.name] = self.constant(d.size_name) + d.size_offset if d.size_name else d.size
         self.sort_size[UNIT] = 1  # the "sort" of a scalar's claim: one element
+        # what a counterexample to induction reports of the zone
+        self.sizes: dict[str, z3.BitVecRef] = {n: as_int(self.constant(n)) for n in ("npfn", "nblocks", "ncpu", "max_order", "pageblock_order")
+                      if n in self.parameters or n in model.definitions}
         self._fresh = itertools.count()
         self.step: Step | None = None  # the step being translated
         self._selected: dict[tuple[int, object], tuple[Mem, Term, Term]] = {}
 
     # ------------------------------------------------------------------ sizes
     def size_constraints(self) -> list[z3.BoolRef]:
-        """What every zone the proof covers satisfies (spec.configs.validate, any size):
-        npfn = nblocks << pageblock_order, whole MAX_ORDER ranges, at least one CPU."""
-        c = self.model.constants
-        out: list[z3.BoolRef] = []
-        for size in self.sizes.values():
-            out += [size > 0, size < SIZE_LIMIT]
-        if "npfn" in self.sizes and "nblocks" in self.sizes:
-            out.append(self.sizes["npfn"] == self.sizes["nblocks"] << c["pageblock_order"])
-        if "nranges" in self.sizes and "nblocks" in self.sizes:
-            per = c["nblocks"] // c["nranges"]
-            out.append(self.sizes["nblocks"] == self.sizes["nranges"] * per)
+        """What every zone the proof covers satisfies: the model's assumptions (whole
+        max-order chunks, 0 < pageblock_order < MAX_ORDER, a CPU at least), and sorts
+        below SIZE_LIMIT elements."""
+        store = Store({}, {}, z3.BoolVal(True))
+        out = [as_bool(self.expr(a, store)) for a in self.model.assumptions]
+        for size in self.sort_size.values():
+            if not isinstance(size, int):
+                out += [z3.ULT(size, SIZE_LIMIT)]
         return out
 
     def fresh(self, stem: str) -> z3.BitVecRef:
@@ -415,9 +418,14 @@ class Universal(Operators):
 
     # ------------------------------------------------------------- expressions
     def constant(self, name: str) -> Term:
-        """A size of the zone is a symbol; the other constants are the configuration's."""
-        if name in self.sizes:
-            return self.sizes[name]
+        """A parameter of the model is a symbol, a defined constant its definition; the
+        other constants (the reporting capacity) are the configuration's."""
+        if name in self.parameters:
+            return self.parameters[name]
+        if name in self.model.definitions:
+            if name not in self.defined:
+                self.defined[name] = self.expr(self.model.definitions[name], Store({}, {}, z3.BoolVal(True)))
+            return self.defined[name]
         if name not in self.model.constants:
             raise SymbolicError(f"unknown configuration constant {name!r}")
         return self.model.constants[name]

@@ -9,6 +9,7 @@ cached in ``page->index``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import count
 
 from spec.expr import (
@@ -20,6 +21,8 @@ from spec.expr import (
     Expr,
     ExprLike,
     Find,
+    Forall,
+    Implies,
     Ite,
     Lit,
     Max,
@@ -91,17 +94,21 @@ class Allocator:
         self.d = Domains(cfg)
         self.pcp_cache = pcp_cache
         self.fault = fault
-        self.MIN = cfg.pageblock_order  # PAGE_REPORTING_MIN_ORDER = pageblock_order
         self._fresh = count()
         # The CMA area is the last MAX_ORDER-aligned range: v5.x aligns CMA areas to
         # max(MAX_ORDER_NR_PAGES, pageblock_nr_pages), so no max-order chunk mixes CMA
         # and other pageblocks.
-        # The zone's size is a configuration constant in the IR, never a literal: the
-        # same actions then describe a zone of any size (a proof for every size reads
-        # the constants as symbols).  Orders, migratetypes and the capacity are literals.
+        # The zone's size and its orders are configuration constants in the IR, never
+        # literals: the same actions then describe a zone of any size with any MAX_ORDER
+        # (a proof for every size reads the constants as symbols, spec.catalog says which).
+        # Loops over orders are the kernel's `for (order = ..; order < MAX_ORDER; ..)`.
+        # Migratetypes and the reporting capacity are literals.
         self.npfn = Cfg("npfn")
         self.nblocks = Cfg("nblocks")
-        self.blocks_per_range = 1 << (cfg.max_order - 1 - cfg.pageblock_order)
+        self.max_order = Cfg("max_order")
+        self.pageblock_order = Cfg("pageblock_order")
+        self.MIN = Cfg("page_reporting_min_order")  # = pageblock_order
+        self.blocks_per_range = Cfg("blocks_per_range")  # pageblocks in a max-order chunk
         self.has_cma = "CMA" in cfg.migratetypes
 
     # ----------------------------------------------------------------- helpers
@@ -109,19 +116,28 @@ class Allocator:
         return f"{stem}_{next(self._fresh)}"
 
     def block_of(self, page: ExprLike) -> Expr:
-        return lift(page) >> self.cfg.pageblock_order
+        return lift(page) >> self.pageblock_order
 
     def is_cma_block(self, b: ExprLike) -> Expr:
         """The CMA area is the zone's last MAX_ORDER-aligned range (when CMA is configured)."""
         return lift(b) >= self.nblocks - self.blocks_per_range if self.has_cma else FALSE
 
-    def chunk_blocks(self, page: ExprLike, o: ExprLike) -> list[tuple[Expr, Expr]]:
-        """The pageblocks a chunk of order ``o`` at ``page`` covers (``o`` >= pageblock_order
-        - 1), as (block, covered) pairs: a max-order chunk covers at most
-        2^(MAX_ORDER-1-pageblock_order) of them, whatever the size of the zone."""
-        first = self.block_of(page)
-        return [(first + j, first + j < self.block_of(lift(page) + (Lit(1) << o)))
-                for j in range(self.blocks_per_range)]
+    def for_each_order(self, start: ExprLike, stop: ExprLike, body: Callable[[Expr], Block],
+                       descending: bool = False) -> For:
+        """``for (order = start; order < stop; order++)`` (``descending``: from stop - 1
+        down to start), ``body`` given the order.  The IR's loop runs over every order
+        below MAX_ORDER (its bounds are the configuration's) and skips the others."""
+        i, o = self.fresh("i"), self.fresh("order")
+        at = self.max_order - 1 - Name(i) if descending else Name(i)
+        return For(i, Lit(0), self.max_order, (
+            Let(o, at), If(And(lift(start) <= Name(o), Name(o) < stop), tuple(body(Name(o))))))
+
+    def for_each_block_of_chunk(self, page: ExprLike, n: ExprLike, body: Callable[[Expr], Block]) -> For:
+        """``n`` pageblocks (at most those of a max-order chunk) from the one that holds
+        ``page`` on, ``body`` given the block."""
+        j = self.fresh("j")
+        return For(j, Lit(0), self.blocks_per_range, (
+            If(Name(j) < n, tuple(body(self.block_of(page) + Name(j)))),))
 
     def pfn_mt(self, page: ExprLike) -> Expr:
         """get_pfnblock_migratetype(page, pfn)"""
@@ -278,7 +294,7 @@ class Allocator:
         the line puts the sub-blocks on the right freelists." (not in v5.x)"""
         if self.pcp_cache:
             return []
-        return [If(And(o >= self.cfg.pageblock_order, self.pfn_mt(buddy) != mt),
+        return [If(And(o >= self.pageblock_order, self.pfn_mt(buddy) != mt),
                    (assign(pb_mt[self.block_of(buddy)], mt),))]
 
     @staticmethod
@@ -290,7 +306,7 @@ class Allocator:
                         notify: bool, to_tail: bool = False) -> tuple[Block, Expr, Expr]:
         """Merge with free buddies, then link the chunk to a free list.  Returns the
         statements and the head pfn and order of the resulting chunk."""
-        cfg = self.cfg
+        pb, top = self.pageblock_order, self.max_order - 1
         p, o_, m, mt_, b = (self.fresh(s) for s in ("pfn", "order", "merging", "mt", "buddy"))
         P, O, M, MT, B = Name(p), Name(o_), Name(m), Name(mt_), Name(b)
         body: Block = [Let(p, lift(page)), Let(o_, lift(o)), Let(m, Lit(1)), Let(mt_, lift(mt)),
@@ -299,10 +315,10 @@ class Allocator:
                        *([If(MT != ISOLATE, tuple(self.explicit_accounting(1 << O, MT)))])]
         step: Block = [
             Let(b, P ^ (1 << O)),
-            If(And(O >= cfg.pageblock_order, Not(self.merge_allowed(MT, self.pfn_mt(B)))),
+            If(And(O >= pb, Not(self.merge_allowed(MT, self.pfn_mt(B)))),
                (Let(m, Lit(0)),)),
             If(And(M == 1, self.page_is_buddy(B, O)),
-               (If(O >= cfg.pageblock_order, (Check(
+               (If(O >= pb, (Check(
                    "no_mixed_merge", "__free_one_page: merging buddies of two pageblocks",
                    self.mergeable(self.pfn_mt(P), self.pfn_mt(B))),)),
                 *self.match_buddy_type(B, O, MT),
@@ -310,17 +326,17 @@ class Allocator:
                 Let(p, P & B), Let(o_, O + 1)),
                (Let(m, Lit(0)),)),
         ]
-        body.append(For(self.fresh("i"), Lit(0), Lit(cfg.max_order - 1),
-                        (If(And(M == 1, O < cfg.max_order - 1), tuple(step)),)))
+        # while (order < MAX_ORDER - 1)
+        body.append(For(self.fresh("i"), Lit(0), top, (If(And(M == 1, O < top), tuple(step)),)))
         # done_merging: set_page_order; tail if a higher-order merge is likely
         # (buddy_merge_likely, v5.2+), or if the caller forces it
         cp = self.fresh("combined")
         hb = self.fresh("higher_buddy")
-        likely = And(O < cfg.max_order - 2, self.page_is_buddy(Name(hb), O + 1))
+        likely = And(O < top - 1, self.page_is_buddy(Name(hb), O + 1))
         tail_cond: Expr = Lit(1) if (reported_page or to_tail) else likely
         body += [
             Let(cp, (P ^ (1 << O)) & P),
-            Let(hb, Ite(O < cfg.max_order - 1, Name(cp) ^ (1 << (O + 1)), Lit(0))),
+            Let(hb, Ite(O < top, Name(cp) ^ (1 << (O + 1)), Lit(0))),
             If(tail_cond, tuple(self.add_to_free_list_tail(P, O, MT)),
                tuple(self.add_to_free_list(P, O, MT))),
         ]
@@ -346,13 +362,9 @@ class Allocator:
 
     # ------------------------------------------------------- allocating pages
     def expand(self, page: ExprLike, low: ExprLike, high: ExprLike, mt: ExprLike) -> Block:
-        """expand(): hand the upper halves back to the head of the free lists."""
-        out: Block = []
-        for h in range(self.cfg.max_order - 1):
-            half = lift(page) + (1 << h)
-            out.append(If(And(lift(low) <= h, lift(high) > h),
-                          tuple(self.add_to_free_list(half, Lit(h), mt))))
-        return out
+        """expand(): hand the upper halves back to the head of the free lists
+        (the halves of orders low .. high - 1, each on its own list)."""
+        return [self.for_each_order(low, high, lambda h: self.add_to_free_list(lift(page) + (Lit(1) << h), h, mt))]
 
     def set_pcppage_migratetype(self, page: ExprLike, mt: ExprLike) -> Block:
         return [assign(index[page], mt), assign(index_by[page], BY_PCP)]
@@ -361,11 +373,10 @@ class Allocator:
         """First page of the smallest non-empty free_list[>= order][mt]; sets ``result``
         to the page or NONE."""
         cur, cand = self.fresh("current_order"), self.fresh("candidate")
-        search: Block = [Let(result, NONE), Let(cur, Lit(0))]
-        for c in range(self.cfg.max_order):
-            search.append(If(And(Name(result) == NONE, lift(o) <= c), (
+        search: Block = [Let(result, NONE), Let(cur, Lit(0)), self.for_each_order(o, self.max_order, lambda c: [
+            If(Name(result) == NONE, (
                 Let(cand, self.first_on_free_list(c, mt)),
-                If(Name(cand) != NONE, (Let(result, Name(cand)), Let(cur, Lit(c)))))))
+                If(Name(cand) != NONE, (Let(result, Name(cand)), Let(cur, c)))))])]
         R = Name(result)
         take: Block = [*self.del_page_from_free_list(R, Name(cur), why="alloc"),
                        *self.expand(R, o, Name(cur), mt)]
@@ -373,12 +384,14 @@ class Allocator:
             take += self.set_pcppage_migratetype(R, mt)
         return search + [If(R != NONE, tuple(take))]
 
-    def can_steal_fallback(self, o: int, start_mt: int) -> bool:
-        """can_steal_fallback(): may the whole pageblock be stolen (static per order/type)?"""
-        pb = self.cfg.pageblock_order
-        return o >= pb or o >= pb // 2 or start_mt in (RECLAIMABLE, UNMOVABLE)
+    def can_steal_fallback(self, o: Expr, start_mt: int) -> Expr:
+        """can_steal_fallback(): may the whole pageblock be stolen?"""
+        if start_mt in (RECLAIMABLE, UNMOVABLE):
+            return Lit(1)
+        pb = self.pageblock_order
+        return Or(o >= pb, o >= pb >> 1)
 
-    def find_suitable_fallback(self, o: int, start_mt: int) -> Expr:
+    def find_suitable_fallback(self, o: Expr, start_mt: int) -> Expr:
         """The first fallback type whose free_list[o] is not empty, or NONE."""
         result: Expr = NONE
         for fb in reversed(FALLBACKS[start_mt]):
@@ -391,17 +404,17 @@ class Allocator:
         smallest one instead (find_smallest); then steal_suitable_fallback()."""
         fmt, forder, steal = self.fresh("fallback_mt"), self.fresh("fallback_order"), self.fresh("can_steal")
 
-        def search(orders: list[int]) -> Block:
-            return [If(And(Name(fmt) == NONE, lift(o) <= c, self.find_suitable_fallback(c, start_mt) != NONE),
-                       (Let(fmt, self.find_suitable_fallback(c, start_mt)), Let(forder, Lit(c)),
-                        Let(steal, Lit(int(self.can_steal_fallback(c, start_mt))))))
-                    for c in orders]
+        def search(descending: bool) -> For:
+            return self.for_each_order(o, self.max_order, lambda c: [
+                If(And(Name(fmt) == NONE, self.find_suitable_fallback(c, start_mt) != NONE),
+                   (Let(fmt, self.find_suitable_fallback(c, start_mt)), Let(forder, c),
+                    Let(steal, self.can_steal_fallback(c, start_mt))))], descending)
 
-        out: Block = [Let(fmt, NONE), Let(forder, Lit(0)), Let(steal, Lit(0)),
-                      *search(list(reversed(range(self.cfg.max_order))))]
-        if start_mt == MOVABLE:
+        # for (current_order = MAX_ORDER - 1; current_order >= order; --current_order)
+        out: Block = [Let(fmt, NONE), Let(forder, Lit(0)), Let(steal, Lit(0)), search(descending=True)]
+        if start_mt == MOVABLE:  # find_smallest: for (current_order = order; .. < MAX_ORDER; ..++)
             out.append(If(And(Name(fmt) != NONE, Name(steal) == 0, Name(forder) > o),
-                          (Let(fmt, NONE), *search(list(range(self.cfg.max_order))))))
+                          (Let(fmt, NONE), search(descending=False))))
         page = self.fresh("steal_page")
         out += [Let(page, Ite(Name(fmt) != NONE, self.first_on_free_list(Name(forder), Name(fmt)), NONE)),
                 If(Name(page) != NONE,
@@ -409,26 +422,27 @@ class Allocator:
         return out
 
     def steal_suitable_fallback(self, page: Expr, o: Expr, start_mt: int, whole_block: Expr) -> Block:
-        cfg = self.cfg
+        pb = self.pageblock_order
         old, free = self.fresh("old_block_type"), self.fresh("free_pages")
-        blocks_of_chunk = [If(And(o >= cfg.pageblock_order, covered), (assign(pb_mt[b], start_mt),))
-                           for b, covered in self.chunk_blocks(page, o)]
+        # change_pageblock_range(): the 1 << (order - pageblock_order) pageblocks of the chunk
+        blocks_of_chunk = If(o >= pb, (self.for_each_block_of_chunk(
+            page, Lit(1) << (o - pb), lambda b: [assign(pb_mt[b], start_mt)]),))
         steal_block = [
             *self.move_freepages_block(self.block_of(page), start_mt, free),
-            If(Or(Name(old) == MOVABLE, Name(free) >= (1 << (cfg.pageblock_order - 1))),
+            If(Or(Name(old) == MOVABLE, Name(free) >= (Lit(1) << (pb - 1))),
                (assign(pb_mt[self.block_of(page)], start_mt),)),
         ]
         return [
             Let(old, self.pfn_mt(page)),
-            If(Or(Name(old) == HIGHATOMIC, o >= cfg.pageblock_order),
-               (*blocks_of_chunk, *self.move_to_free_list(page, o, start_mt)),
+            If(Or(Name(old) == HIGHATOMIC, o >= pb),
+               (blocks_of_chunk, *self.move_to_free_list(page, o, start_mt)),
                (If(whole_block == 1, tuple(steal_block), tuple(self.move_to_free_list(page, o, start_mt))),)),
         ]
 
     def move_freepages_block(self, block: ExprLike, mt: ExprLike, moved: str) -> Block:
         """Move every free chunk whose head lies in the block to free_list[.][mt];
         ``moved`` counts the pages."""
-        pb = Cfg("pageblock_order")
+        pb = self.pageblock_order
         i, p, o = self.fresh("i"), self.fresh("pfn"), self.fresh("order")
         P, O = Name(p), Name(o)
         return [Let(moved, Lit(0)),
@@ -463,7 +477,7 @@ class Allocator:
         return [Check("isolated_pages_stay_isolated", "prep_new_page: page of an isolated pageblock",
                       self.pfn_mt(page) != ISOLATE),
                 *self.leave_list(page, ALLOC, o),
-                assign(index[page], self.d.owner_index), assign(index_by[page], BY_OWNER)]
+                assign(index[page], Cfg("owner_index")), assign(index_by[page], BY_OWNER)]
 
     def get_pcppage_migratetype(self, page: ExprLike) -> Expr:
         """page->index as a migratetype.  After a failed read the value may be anything
@@ -506,13 +520,12 @@ class Allocator:
         in max-order chunks; a chunk that holds a CMA block is freed pageblock by
         pageblock, as init_cma_reserved_pageblock() does.  Written for a zone of any size:
         chunk heads are the aligned pages, ranked by address on their list."""
-        cfg = self.cfg
-        top, pb = cfg.max_order - 1, cfg.pageblock_order
+        top, pb = self.max_order - 1, self.pageblock_order
         p, b = Name("p"), Name("b")
         cma = self.is_cma_block(self.block_of(p))
-        head = Ite(cma, (p & ((1 << pb) - 1)) == 0, (p & ((1 << top) - 1)) == 0)
+        head = Ite(cma, (p & ((Lit(1) << pb) - 1)) == 0, (p & ((Lit(1) << top) - 1)) == 0)
         first_cma = self.nblocks - self.blocks_per_range
-        cma_blocks = self.blocks_per_range if self.has_cma else 0
+        cma_blocks = self.blocks_per_range if self.has_cma else Lit(0)
         out: list[Stmt] = [
             ForEach("b", "block", (Assign("pb_mt", (b,), self.restore_mt(b)),)),
             ForEach("p", "pfn", (
@@ -692,12 +705,16 @@ class Allocator:
     def isolation_range(self) -> Param:
         """alloc_contig_range() and memory offlining isolate whole MAX_ORDER-aligned
         ranges, block by block in ascending order (the model takes a range in one step)."""
-        per = self.blocks_per_range
-        dom = Domain("isolation_range", self.cfg.nblocks // per, size_name="nranges")
-        return Param("range", dom)
+        nranges = self.cfg.npfn >> (self.cfg.max_order - 1)
+        return Param("range", Domain("isolation_range", nranges, size_name="nranges"))
 
-    def range_blocks(self, r: Expr) -> list[Expr]:
-        return [r * self.blocks_per_range + j for j in range(self.blocks_per_range)]
+    def in_range(self, b: Expr, r: Expr) -> Expr:
+        """Pageblock ``b`` lies in isolation range ``r``."""
+        first = r * self.blocks_per_range
+        return And(first <= b, b < first + self.blocks_per_range)
+
+    def for_each_block_of_range(self, r: Expr, body: Callable[[Expr], Block]) -> For:
+        return self.for_each_block_of_chunk(r << (self.max_order - 1), self.blocks_per_range, body)
 
     def set_migratetype_isolate(self, b: Expr) -> Block:
         """set_migratetype_isolate(): retype the block, move its free chunks to the
@@ -715,13 +732,13 @@ class Allocator:
         is not isolated is taken off the list and freed again (so that it can merge);
         otherwise the block's free chunks move back.  Then the type is restored."""
         mt, moved, saved = self.fresh("migratetype"), self.fresh("nr_pages"), self.fresh("order")
-        head = b << self.cfg.pageblock_order
+        head = b << self.pageblock_order
         buddy = head ^ (Lit(1) << order_of[head])
         # v5.x: any order >= pageblock_order whose buddy pfn is valid; v5.11+ (so the
         # v6.10 model) also requires order < MAX_ORDER - 1 ("the max order page has no
         # buddy page and never merge to other order")
-        in_range = buddy < self.npfn if self.pcp_cache else order_of[head] < self.cfg.max_order - 1
-        big = And(where[head] == BUDDY, order_of[head] >= self.cfg.pageblock_order, in_range,
+        in_range = buddy < self.npfn if self.pcp_cache else order_of[head] < self.max_order - 1
+        big = And(where[head] == BUDDY, order_of[head] >= self.pageblock_order, in_range,
                   pb_mt[self.block_of(buddy)] != ISOLATE)
         isolate_and_free = [  # __free_pages() after the unlock: the next step frees it
             Let(saved, order_of[head]),
@@ -737,24 +754,24 @@ class Allocator:
 
     def act_start_isolate_page_range(self) -> Action:
         r = self.isolation_range()
-        blocks = self.range_blocks(Name(r.name))
+        R, b = Name(r.name), Name("b")
         enabled = Lit(int(ISOLATE in self.d.config_mts))
         return Action(
             "start_isolate_page_range", "start_isolate_page_range", PAGE_ISOLATION,
             "Isolate a MAX_ORDER-aligned range of pageblocks, set_migratetype_isolate() on each "
             "(alloc_contig_range, memory offlining).",
-            (r,), (enabled, *(self.isolatable(b) for b in blocks)),
-            tuple(st for b in blocks for st in self.set_migratetype_isolate(b)),
+            (r,), (enabled, Forall("b", "block", Implies(self.in_range(b, R), self.isolatable(b)))),
+            (self.for_each_block_of_range(R, self.set_migratetype_isolate),),
         )
 
     def act_undo_isolate_page_range(self) -> Action:
         r = self.isolation_range()
-        blocks = self.range_blocks(Name(r.name))
+        R, b = Name(r.name), Name("b")
         return Action(
             "undo_isolate_page_range", "undo_isolate_page_range", PAGE_ISOLATION,
             "Undo the isolation of a range: unset_migratetype_isolate() on each block.",
-            (r,), tuple(pb_mt[b] == ISOLATE for b in blocks),
-            tuple(st for b in blocks for st in self.unset_migratetype_isolate(b)),
+            (r,), (Forall("b", "block", Implies(self.in_range(b, R), pb_mt[b] == ISOLATE)),),
+            (self.for_each_block_of_range(R, self.unset_migratetype_isolate),),
         )
 
     def _isolate_free_page(self, page: ExprLike, o: ExprLike) -> Block:
@@ -768,14 +785,21 @@ class Allocator:
             Let("isolated_order", O),
             *self.del_page_from_free_list(page, O),
         ]
-        for b, covered in self.chunk_blocks(page, Name("isolated_order")):
+
+        def set_movable(b: Expr) -> Block:
             if self.pcp_cache:  # v5.x: set_pageblock_migratetype(page, MIGRATE_MOVABLE) only
                 normal = Not(Or(pb_mt[b] == ISOLATE, pb_mt[b] == CMA, pb_mt[b] == HIGHATOMIC))
                 retype: Block = [assign(pb_mt[b], MOVABLE)]
             else:  # v6.10: move_freepages_block(zone, page, mt, MIGRATE_MOVABLE) if mergeable
                 normal = pb_mt[b] < MIGRATE_PCPTYPES
                 retype = [*self.move_freepages_block(b, MOVABLE, self.fresh("moved")), assign(pb_mt[b], MOVABLE)]
-            out.append(If(And(Name("isolated_order") >= self.cfg.pageblock_order - 1, covered, normal),
-                          tuple(retype)))
+            return [If(normal, tuple(retype))]
+
+        # if (order >= pageblock_order - 1): for (; page < endpage; page += pageblock_nr_pages),
+        # endpage = page + (1 << order) - 1: the pageblocks the chunk touches
+        pb = self.pageblock_order
+        touched = ((Lit(1) << Name("isolated_order")) - 1 + (Lit(1) << pb) - 1) >> pb
+        out.append(If(Name("isolated_order") >= pb - 1,
+                      (self.for_each_block_of_chunk(page, touched, set_movable),)))
         return out
 

@@ -7,11 +7,31 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from spec.configs import CONFIGS, ConfigError, validate
+from spec.expr import Cfg, Expr, Lit, Max
 from spec.invariants import invariants
 from spec.ir import Config, Model
-from spec.reporting import V9, V10, Boundaries, Merged, Reporting
+from spec.kernel import MIGRATE_TYPES
+from spec.reporting import V9, V10, Merged, Reporting
 
 SPEC_VERSION = "1"
+
+# The constants a proof for every size leaves open, the rest defined from them
+# (spec.configs.validate checks the same of each named configuration).
+PARAMETERS = ("nranges", "ncpu", "max_order", "pageblock_order")
+DEFINITIONS: dict[str, Expr] = {
+    "blocks_per_range": Lit(1) << (Cfg("max_order") - 1 - Cfg("pageblock_order")),
+    "nblocks": Cfg("nranges") * Cfg("blocks_per_range"),
+    "npfn": Cfg("nblocks") << Cfg("pageblock_order"),
+    "page_reporting_min_order": Cfg("pageblock_order"),  # PAGE_REPORTING_MIN_ORDER
+    "nslots": (Cfg("max_order") - Cfg("pageblock_order")) * MIGRATE_TYPES,
+    "owner_index": Max(MIGRATE_TYPES, Cfg("nslots")),
+}
+ASSUMPTIONS: tuple[Expr, ...] = (
+    Cfg("nranges") > 0, Cfg("ncpu") > 0,
+    Cfg("pageblock_order") > 0, Cfg("pageblock_order") < Cfg("max_order"),
+    # the zone is whole max-order chunks, and no shift wraps
+    (Cfg("npfn") >> (Cfg("max_order") - 1)) == Cfg("nranges"),
+)
 
 
 @dataclass(frozen=True)
@@ -87,11 +107,13 @@ def build_model(design: str = DEFAULT_DESIGN, fault: str | None = None, pcp_cach
     spec = DESIGNS[design].builder(cfg, pcp_cache, fault)
     constants = {
         "npfn": cfg.npfn, "pageblock_order": cfg.pageblock_order, "max_order": cfg.max_order,
-        "nblocks": cfg.nblocks, "nranges": cfg.nblocks // spec.blocks_per_range, "ncpu": cfg.ncpu, "capacity": cfg.capacity, "page_reporting_min_order": spec.MIN,
-        "nslots": spec.d.nslots if isinstance(spec, Boundaries) else 0,
+        "nblocks": cfg.nblocks, "nranges": cfg.npfn >> (cfg.max_order - 1), "ncpu": cfg.ncpu,
+        "blocks_per_range": 1 << (cfg.max_order - 1 - cfg.pageblock_order), "capacity": cfg.capacity,
+        "page_reporting_min_order": cfg.pageblock_order, "nslots": spec.d.nslots, "owner_index": spec.d.owner_index,
     }
     return Model(
         design=design, fault=fault, pcp_cache=pcp_cache, config=cfg, constants=constants,
         sorts=spec.d.sorts, state_vars=tuple(spec.state_vars()), init=tuple(spec.init()),
         actions=tuple(spec.actions()), invariants=tuple(invariants(spec)), spec_version=SPEC_VERSION,
+        parameters=PARAMETERS, definitions=DEFINITIONS, assumptions=ASSUMPTIONS,
     )

@@ -26,25 +26,9 @@ CONFIGS: dict[str, Config] = {
             doc="8 pages, 4 pageblocks (the last two, one MAX_ORDER-aligned range, are CMA), "
                 "orders 0-2 (chunks span two pageblocks), 2 CPUs, reporting capacity 2",
         ),
-        # The orders of real kernels (v5.7), for --engine proof: the zone's size is a
-        # symbol there, so only the orders, migratetypes and capacity matter.
-        Config(
-            name="x86-64", npfn=1 << 10, pageblock_order=9, max_order=11, ncpu=1,
-            migratetypes=("UNMOVABLE", "MOVABLE", "ISOLATE"), capacity=1, concrete=False,
-            doc="x86-64 with 4K pages: MAX_ORDER 11, pageblock_order 9 (2M huge pages); for --engine proof "
-                "only (any number of pages, pageblocks and CPUs); migratetypes and capacity as in tiny",
-        ),
-        Config(
-            name="arm64-64k", npfn=1 << 13, pageblock_order=13, max_order=14, ncpu=1,
-            migratetypes=("UNMOVABLE", "MOVABLE", "ISOLATE"), capacity=1, concrete=False,
-            doc="arm64 with 64K pages: MAX_ORDER 14, pageblock_order 13 (512M huge pages); for --engine proof "
-                "only (any number of pages, pageblocks and CPUs); migratetypes and capacity as in tiny",
-        ),
     )
 }
 DEFAULT_CONFIG = "tiny"
-CONCRETE_CONFIGS = tuple(name for name, c in CONFIGS.items() if c.concrete)  # every engine takes these
-PROOF_ENGINES = ("proof",)  # the engines that take a configuration that is not concrete
 
 
 class ConfigError(ValueError):
@@ -52,7 +36,7 @@ class ConfigError(ValueError):
 
 
 def validate(cfg: Config) -> None:
-    if cfg.npfn < 2 or cfg.npfn & (cfg.npfn - 1) or (cfg.concrete and cfg.npfn > 64):
+    if cfg.npfn < 2 or cfg.npfn & (cfg.npfn - 1) or cfg.npfn > 64:
         raise ConfigError(f"config {cfg.name}: npfn must be a power of two from 2 to 64")
     if not 0 < cfg.pageblock_order < cfg.max_order:
         raise ConfigError(f"config {cfg.name}: need 0 < pageblock_order < max_order")

@@ -74,7 +74,7 @@ def invariants(m: Allocator) -> list[Invariant]:
         ),
         Invariant(
             "reported_only_at_min_order",
-            f"a Reported page has order >= PAGE_REPORTING_MIN_ORDER ({m.MIN})",
+            f"a Reported page has order >= PAGE_REPORTING_MIN_ORDER ({cfg.pageblock_order})",
             Forall("p", "pfn", Implies(reported[p] == 1, order_of[p] >= m.MIN)),
         ),
         Invariant(
@@ -100,7 +100,7 @@ def invariants(m: Allocator) -> list[Invariant]:
                 nr_free_cma == pages_of_order_sum(m, lambda x: list_mt[x] == CMA),
                 *((reported_pages[o] == Count("p", "pfn", And(where[p] == BUDDY, order_of[p] == o,
                                                               reported[p] == 1))
-                   for o in range(m.MIN, cfg.max_order)) if isinstance(m, Boundaries) else ()),
+                   for o in range(cfg.pageblock_order, cfg.max_order)) if isinstance(m, Boundaries) else ()),
             ),
         ),
         Invariant(

@@ -170,9 +170,6 @@ class Config:
     migratetypes: tuple[str, ...]
     capacity: int  # PAGE_REPORTING_CAPACITY
     doc: str = ""
-    # False: a real kernel's orders, for --engine proof only, which reads the zone's size
-    # as a symbol; npfn is then nominal (one max-order chunk) and no engine enumerates it
-    concrete: bool = True
 
     @property
     def nblocks(self) -> int:
@@ -192,6 +189,14 @@ class Model:
     actions: tuple[Action, ...]
     invariants: tuple[Invariant, ...]
     spec_version: str = field(default="1")
+    # What a proof for every size reads as symbols: ``parameters`` are free (the number
+    # of MAX_ORDER ranges and CPUs, MAX_ORDER, pageblock_order), ``definitions`` give the
+    # other constants in terms of them (``npfn`` = ``nblocks << pageblock_order``, ...),
+    # and ``assumptions`` are what every configuration satisfies.  The concrete engines
+    # read ``constants``, which agree with the definitions.
+    parameters: tuple[str, ...] = ()
+    definitions: dict[str, Expr] = field(default_factory=dict)
+    assumptions: tuple[Expr, ...] = ()
 
     def var(self, name: str) -> StateVar:
         for v in self.state_vars:
@@ -210,5 +215,6 @@ class Model:
         """A fingerprint of everything that decides behaviour (dataclass reprs are
         structural), so a stored trace can tell which spec it was made by."""
         text = repr((self.design, self.fault, self.pcp_cache, self.config, self.constants,
-                     self.state_vars, self.init, self.actions, self.invariants))
+                     self.state_vars, self.init, self.actions, self.invariants,
+                     self.parameters, self.definitions, self.assumptions))
         return hashlib.sha256(text.encode()).hexdigest()[:16]

@@ -48,19 +48,21 @@ class Domains:
         self.pfn = Domain("pfn", cfg.npfn, sort=True, size_name="npfn")
         self.block = Domain("block", cfg.nblocks, sort=True, size_name="nblocks")
         self.cpu = Domain("cpu", cfg.ncpu, sort=True, size_name="ncpu")
-        self.order = Domain("order", cfg.max_order)
+        self.order = Domain("order", cfg.max_order, size_name="max_order")
         self.mt = Domain("migratetype", MIGRATE_TYPES, MIGRATETYPES)
         self.where = Domain("where", len(WHERE), WHERE)
         self.bool = Domain("bool", 2, ("false", "true"))
         self.pos = Domain("position", cfg.npfn, size_name="npfn")
         self.count = Domain("count", cfg.npfn + 1, size_name="npfn", size_offset=1)
+        # v9/v10 boundary[(order - MIN) * MIGRATE_TYPES + mt]: MIN = pageblock_order
         self.nslots = (cfg.max_order - cfg.pageblock_order) * MIGRATE_TYPES
-        self.slot = Domain("slot", max(self.nslots, 1))
+        self.slot = Domain("slot", self.nslots, sort=True, size_name="nslots")
         # ->index holds a migratetype, a boundary slot, or what the page's owner put there
-        index_size = max(MIGRATE_TYPES, self.nslots) + 1
-        self.owner_index = index_size - 1
+        # (owner_index, one above both)
+        self.owner_index = max(MIGRATE_TYPES, self.nslots)
         self.index = Domain(
-            "index", index_size, tuple(str(i) for i in range(index_size - 1)) + ("owner-data",)
+            "index", self.owner_index + 1, tuple(str(i) for i in range(self.owner_index)) + ("owner-data",),
+            size_name="owner_index", size_offset=1,
         )
         self.index_by = Domain("index_by", len(INDEX_BY), INDEX_BY)
         self.boundary = Domain(

@@ -28,6 +28,7 @@ from spec.allocator import (
 from spec.expr import (
     NONE,
     And,
+    Cfg,
     Count,
     Exists,
     Expr,
@@ -41,7 +42,7 @@ from spec.expr import (
     StateVarRef,
     lift,
 )
-from spec.ir import Action, Check, Domain, For, If, Let, StateVar
+from spec.ir import Action, Check, For, If, Let, StateVar
 from spec.kernel import (
     BUDDY,
     BY_REPORTED_MT,
@@ -71,21 +72,31 @@ reported_pages = StateVarRef("reported_pages")
 requested = StateVarRef("zone_requested").value
 active = StateVarRef("zone_active").value
 worker = StateVarRef("worker").value
-worker_list = StateVarRef("worker_list").value
+worker_order = StateVarRef("worker_order").value
+worker_mt = StateVarRef("worker_mt").value
 reporting_state = StateVarRef("reporting_state").value
 
 
 class Reporting(Allocator):
     """What every reporting design shares: the worker and the scatterlist."""
 
-    def reporting_lists(self, descending: bool) -> list[tuple[int, int]]:
-        """(order, migratetype) of the lists reporting walks, ISOLATE skipped.  Types the
+    def reporting_mts(self, descending: bool) -> list[int]:
+        """The migratetypes of the lists reporting walks, ISOLATE skipped.  Types the
         configuration never uses have empty lists and are left out."""
-        orders = range(self.MIN, self.cfg.max_order)
-        mts = [m for m in self.d.config_mts if m != ISOLATE]
-        if descending:  # for_each_reporting_migratetype_order (v9/v10)
-            return [(o, m) for o in reversed(orders) for m in sorted(mts, reverse=True)]
-        return [(o, m) for o in orders for m in sorted(mts)]  # v5.7 process_zone
+        return sorted((m for m in self.d.config_mts if m != ISOLATE), reverse=descending)
+
+    def for_each_reporting_list(self, descending: bool, body: Callable[[Expr, int], Block]) -> Block:
+        """v9/v10 for_each_reporting_migratetype_order (``descending``: orders from
+        MAX_ORDER - 1 down to MIN, types from the last down), v5.7 process_zone (both up)."""
+        return [self.for_each_order(self.MIN, self.max_order, lambda o: [
+            st for m in self.reporting_mts(descending) for st in body(o, m)], descending)]
+
+    def reporting_lists(self, descending: bool) -> list[tuple[int, int]]:
+        """(order, migratetype) of the lists of this configuration, in the order of
+        :meth:`for_each_reporting_list`: for the claims that range over every list (the
+        actions loop over the orders)."""
+        orders = range(self.cfg.pageblock_order, self.cfg.max_order)
+        return [(o, m) for o in (reversed(orders) if descending else orders) for m in self.reporting_mts(descending)]
 
     def sg_count(self) -> Expr:
         return Count("q", "pfn", where[Name("q")] == REPORTING)
@@ -116,7 +127,7 @@ class Boundaries(Reporting):
         return (lift(o) - self.MIN) * MIGRATE_TYPES + mt
 
     def slot_in_range(self, s: ExprLike) -> Expr:
-        return And(lift(s) >= 0, lift(s) < self.d.nslots)
+        return And(lift(s) >= 0, lift(s) < Cfg("nslots"))
 
     def boundary_page(self, value: ExprLike) -> Expr:
         return lift(value) - SLOT_PAGE0
@@ -176,13 +187,13 @@ class Boundaries(Reporting):
     def reset_all_boundaries(self) -> Block:
         """page_reporting_populate_metadata / reset_all_boundaries: every
         for_each_reporting_migratetype_order slot := its list head (ISOLATE skipped)."""
-        return [assign(boundary[self.slot(o, m)], SLOT_HEAD) for o, m in self.reporting_lists(True)]
+        return self.for_each_reporting_list(True, lambda o, m: [assign(boundary[self.slot(o, m)], SLOT_HEAD)])
 
     def forget_boundaries(self) -> Block:
         """ACTIVE is cleared: no boundary of a reporting list is read again before
         reset_all_boundaries() rewrites it, so the model forgets them (NULL) -- a sound
         reduction of the state space.  The ISOLATE slots, never reset, are kept."""
-        return [assign(boundary[self.slot(o, m)], SLOT_NULL) for o, m in self.reporting_lists(True)]
+        return self.for_each_reporting_list(True, lambda o, m: [assign(boundary[self.slot(o, m)], SLOT_NULL)])
 
     def page_reporting_notify_free(self, o: ExprLike) -> Block:
         """Request reporting once a list has PAGE_REPORTING_HWM more free than reported."""
@@ -194,7 +205,7 @@ class Boundaries(Reporting):
         return [self.counter_add(reported_pages[o], -1)]
 
     # ------------------------------------------------------- the worker cycle
-    def get_unreported_page(self, o: int, mt: int, result: str) -> Block:
+    def get_unreported_page(self, o: Expr, mt: int, result: str) -> Block:
         raise NotImplementedError
 
     def page_reporting_fill(self) -> Block:
@@ -202,19 +213,19 @@ class Boundaries(Reporting):
         pass that does not fill it clears REQUESTED (and v10 cancels)."""
         cap = self.cfg.capacity
         full, page = self.fresh("full"), self.fresh("page")
-        out: Block = [Let(full, Lit(0))]
-        for o, m in self.reporting_lists(True):
-            for _ in range(cap):
-                out.append(If(Name(full) == 0, (
-                    *self.get_unreported_page(o, m, page),
-                    If(Name(page) == NONE, (Let(full, Lit(2)),), (
-                        Let("sg_slot", self.sg_count()),
-                        *self.to_scatterlist(Name(page), o, Name("sg_slot")),
-                        If(self.sg_count() == cap, (Let(full, Lit(1)),)))),
-                )))
-            out.append(If(Name(full) == 2, (Let(full, Lit(0)),)))
-        out.append(If(Name(full) == 0, tuple(self.fill_ran_out())))
-        return out
+
+        def fill_from(o: Expr, m: int) -> Block:
+            out: Block = [If(Name(full) == 0, (
+                *self.get_unreported_page(o, m, page),
+                If(Name(page) == NONE, (Let(full, Lit(2)),), (
+                    Let("sg_slot", self.sg_count()),
+                    *self.to_scatterlist(Name(page), o, Name("sg_slot")),
+                    If(self.sg_count() == cap, (Let(full, Lit(1)),)))),
+            )) for _ in range(cap)]
+            return [*out, If(Name(full) == 2, (Let(full, Lit(0)),))]
+
+        return [Let(full, Lit(0)), *self.for_each_reporting_list(True, fill_from),
+                If(Name(full) == 0, tuple(self.fill_ran_out()))]
 
     def fill_ran_out(self) -> Block:
         return [assign(requested, 0)]
@@ -319,7 +330,7 @@ class V9(Boundaries):
                 *self.leave_list(page, TAIL),
                 *self.insert_before(page, Name(t), o, mt)]
 
-    def get_unreported_page(self, o: int, mt: int, result: str) -> Block:
+    def get_unreported_page(self, o: Expr, mt: int, result: str) -> Block:
         """v9 get_unreported_page(): look at the entry just in front of the boundary; if
         it is Reported try the list's first entry; if that is Reported too, move the
         boundary onto it and give up on the list."""
@@ -339,8 +350,8 @@ class V9(Boundaries):
                 If(reported[Name(first)] == 1,
                    (*self.page_reporting_add_to_boundary(Name(first), mt), Let(result, NONE)),
                    (Let(result, Name(first)),)))),
-            If(R != NONE, (*self.del_page_from_free_list(R, Lit(o)),
-                           *self.explicit_accounting(-(1 << o), mt))),
+            If(R != NONE, (*self.del_page_from_free_list(R, o),
+                           *self.explicit_accounting(-(Lit(1) << o), mt))),
         ]
 
     def cycle_start(self) -> Block:
@@ -380,7 +391,7 @@ class V10(Boundaries):
                 If(And(reported[page] == 1, active == 1), tuple(self.page_reporting_pull_boundary(page))),
                 *self.list_del(page), *self.list_insert(page, 0, BUDDY, o, mt)]
 
-    def get_unreported_page(self, o: int, mt: int, result: str) -> Block:
+    def get_unreported_page(self, o: Expr, mt: int, result: str) -> Block:
         """v10: walk backwards from the boundary over Reported pages, writing their slot
         into ->index; isolate the first unreported page; the boundary moves down to
         the lowest Reported page passed."""
@@ -401,7 +412,7 @@ class V10(Boundaries):
                 Let(cur, start), Let(done, Lit(0)), Let(result, NONE),
                 For(self.fresh("i"), Lit(0), self.npfn, (walk,)),
                 # the walk ends at the first unreported page: __isolate_free_page() it
-                If(R != NONE, tuple(self._isolate_free_page(R, Lit(o)))),
+                If(R != NONE, tuple(self._isolate_free_page(R, o))),
                 assign(boundary[idx], T)]
 
     def cycle_start(self) -> Block:
@@ -430,11 +441,11 @@ class Merged(Reporting):
 
     def state_vars(self) -> list[StateVar]:
         d = self.d
-        lists = Domain("reporting_list", len(self.reporting_lists(False)))
         return super().state_vars() + [
             StateVar("reporting_state", (), d.reporting_state, "prdev->state"),
             StateVar("worker", (), d.worker, "where page_reporting_process() is"),
-            StateVar("worker_list", (), lists, "the (order, migratetype) list page_reporting_cycle() is on"),
+            StateVar("worker_order", (), d.order, "the order of the list page_reporting_cycle() is on"),
+            StateVar("worker_mt", (), d.mt, "the migratetype of the list page_reporting_cycle() is on"),
         ]
 
     def del_page_from_reported_list(self, page: ExprLike, o: ExprLike) -> Block:
@@ -444,11 +455,10 @@ class Merged(Reporting):
         """__page_reporting_request(): state := REQUESTED (the work is scheduled if it was IDLE)."""
         return [If(lift(o) >= self.MIN, (assign(reporting_state, R_REQUESTED),))]
 
-    def scan_list(self, k: int) -> Block:
+    def scan_list(self, o: Expr, mt: int) -> Block:
         """page_reporting_cycle() under the lock: skip Reported pages, isolate into the
         scatterlist while it has room; when it is full at an unreported page, rotate
         that page to the front and drop the lock for report()."""
-        o, mt = self.reporting_lists(False)[k]
         cap = self.cfg.capacity
         cur, stop, page = self.fresh("cur"), self.fresh("stop"), self.fresh("page")
         C, S, P = Name(cur), Name(stop), Name(page)
@@ -458,28 +468,36 @@ class Merged(Reporting):
                (If(reported[P] == 1, (Let(cur, C + 1),),
                    (If(self.sg_count() < cap,
                        (Let("sg_slot", cap - 1 - self.sg_count()),
-                        *self._isolate_free_page(P, Lit(o)),
+                        *self._isolate_free_page(P, o),
                         *self.to_scatterlist(P, o, Name("sg_slot"))),
                        (*self.list_rotate_to_front(P, self.free_list_len(o, mt)), Let(stop, Lit(1)))),)),))))
-        last = len(self.reporting_lists(False)) - 1
-        end_of_list = (assign(worker_list, k + 1),) if k < last else (
-            If(self.sg_count() > 0, (assign(worker, W_LEFTOVER),), tuple(self.process_end())),)
         return [Let(cur, Lit(0)), Let(stop, Lit(0)),
                 For(self.fresh("i"), Lit(0), self.npfn + 1, (step,)),
-                If(S == 1, (assign(worker, W_IN_REPORT),), end_of_list)]
+                If(S == 1, (assign(worker, W_IN_REPORT),), tuple(self.next_list(mt)))]
+
+    def next_list(self, mt: int) -> Block:
+        """The next list of process_zone's `for (order..) for (mt..)`: the next type of the
+        same order, else the first type of the next order, else the pass is over."""
+        mts = self.reporting_mts(False)
+        if mt != mts[-1]:
+            return [assign(worker_mt, mts[mts.index(mt) + 1])]
+        last_order = If(self.sg_count() > 0, (assign(worker, W_LEFTOVER),), tuple(self.process_end()))
+        return [If(worker_order + 1 < self.max_order,
+                   (assign(worker_order, worker_order + 1), assign(worker_mt, mts[0])), (last_order,))]
 
     def process_end(self) -> Block:
         """atomic_cmpxchg(&prdev->state, ACTIVE, IDLE): a request that came meanwhile
         leaves REQUESTED set and the work rescheduled."""
-        return [assign(worker, W_IDLE), assign(worker_list, 0),
+        return [assign(worker, W_IDLE), assign(worker_order, 0), assign(worker_mt, 0),
                 If(reporting_state == R_ACTIVE, (assign(reporting_state, R_IDLE),))]
 
-    def on_current_list(self, then: Callable[[int], Block]) -> Block:
-        """switch (worker_list): one branch per reporting list (an if/else chain, so a
-        branch that advances worker_list does not fall into the next one)."""
+    def on_current_list(self, then: Callable[[Expr, int], Block]) -> Block:
+        """page_reporting_cycle(prdev, zone, order, mt, ..) on the worker's list: one branch
+        per type (an if/else chain, so a branch that advances worker_mt does not fall into
+        the next one)."""
         chain: Block = []
-        for k in reversed(range(len(self.reporting_lists(False)))):
-            chain = [If(worker_list == k, tuple(then(k)), tuple(chain))]
+        for m in reversed(self.reporting_mts(False)):
+            chain = [If(worker_mt == m, tuple(then(worker_order, m)), tuple(chain))]
         return chain
 
     def drain(self) -> Block:
@@ -500,7 +518,8 @@ class Merged(Reporting):
             Action("page_reporting_process", "page_reporting_process", PAGE_REPORTING,
                    "The reporting work starts: state := ACTIVE, begin at the lowest reportable list.",
                    (), (reporting_state == R_REQUESTED, worker == W_IDLE),
-                   (assign(reporting_state, R_ACTIVE), assign(worker, W_SCANNING), assign(worker_list, 0))),
+                   (assign(reporting_state, R_ACTIVE), assign(worker, W_SCANNING),
+                    assign(worker_order, self.MIN), assign(worker_mt, self.reporting_mts(False)[0]))),
             Action("page_reporting_cycle", "page_reporting_cycle", PAGE_REPORTING,
                    "One locked pass over the current free list.",
                    (), (worker == W_SCANNING,), tuple(self.on_current_list(self.scan_list))),

@@ -170,9 +170,6 @@ BAD = [
     ("[[tool.reportcheck.faults]]\nfault = \"pcp-index-not-set\"\nrefuted = []\n", "refuted must not be empty"),
     ("[[tool.reportcheck.faults]]\nfault = \"pcp-index-not-set\"\nrefuted = [\"index_trusted\"]\nconfigs = [\"huge\"]\n",
      "configs: unknown configuration 'huge'; choose from: tiny"),
-    ("[[tool.reportcheck.designs]]\ndesign = \"merged\"\nrefuted = []\nconfigs = [\"x86-64\"]\n",
-     ("[[tool.reportcheck.designs]] #1 (merged): config x86-64 has a real kernel's orders and a zone of any size: "
-      "only --engine proof takes it")),
 ]
 
 

@@ -84,10 +84,6 @@ BAD = [
     (["check", "--pcp-cache", "maybe"], "argument --pcp-cache: invalid choice"),
     (["check", "--max-states", "0"], "--max-states must be a positive number"),
     (["frobnicate"], "invalid choice"),
-    (["check", "--config", "x86-64"], ("config x86-64 has a real kernel's orders and a zone of any size: only "
-                                       "--engine proof takes it; for --engine explicit use --config one of tiny, "
-                                       "tiny-span, small")),
-    (["check", "--config", "arm64-64k", "--engine", "bmc"], "only --engine proof takes it"),
 ]
 
 
