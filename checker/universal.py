@@ -312,14 +312,19 @@ class Universal(Operators):
         self.havoc(store, written_vars, written_names | {st.var}, "after_loop")
 
     def havoc(self, store: Store, vars_: set[str], names: set[str], tag: str) -> None:
+        """Any values of the locals ``names``; with state variables in ``vars_``, any
+        state in which the claims hold (assumed)."""
         assert self.step is not None
-        fresh = self.fresh_state(f"{tag}{next(self._fresh)}")
-        for v in vars_ - self.sliced:
-            store.vars[v] = fresh[v]
+        cut = vars_ - self.sliced
+        if cut:
+            fresh = self.fresh_state(f"{tag}{next(self._fresh)}")
+            for v in cut:
+                store.vars[v] = fresh[v]
         for n in names:
             store.names[n] = self.fresh(n)
         store.version = self.version()
-        self.step.assumed.append(dict(store.vars))
+        if cut:
+            self.step.assumed.append(dict(store.vars))
 
     def merge_var(self, c: z3.BoolRef, a: Term, b: Term) -> Term:
         if not isinstance(a, Mem):

@@ -39,7 +39,9 @@ def proof_agrees_with_explicit(design: str, fault: str | None, config: str,
     """The trust claims the explicit engine refutes on ``config`` (pcp cache on) are given to
     the proof engine, with ``reported_implies_buddy`` where it holds (if asked): the refuted
     ones must come back ``unknown`` -- never ``proved`` -- each with its reason, and
-    ``reported_implies_buddy`` must be proved for every size.  Returns the proof's stats."""
+    ``reported_implies_buddy`` must be proved for every size.  Whatever is proved must hold
+    on the configurations that differ only in their orders too (explicit engine, every
+    reachable state).  Returns the proof's stats."""
     from checker import proof
 
     model = build_model(design, fault, True, config)
@@ -59,4 +61,19 @@ def proof_agrees_with_explicit(design: str, fault: str | None, config: str,
         assert detail[name]["outcome"] in ("not inductive", "unsupported"), detail[name]
     if check_rib:
         assert kinds["reported_implies_buddy"] == "proved", detail["reported_implies_buddy"]
+    # a proof covers every MAX_ORDER and pageblock_order: what it proves holds on every
+    # configuration with these migratetypes and this capacity, whatever its orders
+    proved = tuple(name for name, kind in kinds.items() if kind == "proved")
+    for other in same_types_other_orders(config):
+        there, res = explore(design, True, other, fault, proved)
+        assert res.complete
+        assert all(there[name].kind == "proved" for name in proved), (other, {n: there[n].kind for n in proved})
     return stats
+
+
+def same_types_other_orders(config: str) -> list[str]:
+    from spec.configs import CONFIGS
+
+    c = CONFIGS[config]
+    return [o.name for o in CONFIGS.values() if o.name != config and (o.migratetypes, o.capacity) ==
+            (c.migratetypes, c.capacity) and (o.max_order, o.pageblock_order) != (c.max_order, c.pageblock_order)]

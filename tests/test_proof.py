@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import explore, same_types_other_orders
 
 from checker import proof
 from checker.cli import main
@@ -26,6 +27,8 @@ def test_merged_keeps_index_trusted_in_a_zone_of_every_size() -> None:
     needed = stats["claims"]["index_trusted"]["needed"]  # type: ignore[index]
     assert {"pcp_page_index_is_list_type", "freeing_page_index_is_set"} <= set(needed)
     assert stats["queries"] and stats["solver_seconds"] is not None
+    for config in same_types_other_orders("tiny"):  # other orders, every reachable state
+        assert explore("merged", True, config, None, ("index_trusted",))[0]["index_trusted"].kind == "proved"
 
 
 def test_the_orders_are_symbols_not_the_configuration_s() -> None:
