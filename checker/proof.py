@@ -199,17 +199,30 @@ class Prover:
         goal = ("claim", claim.name) if claim is not None else ("sites", target)
         names = [c.name for c in assumed]
         sessions = [s for s in map(self.session, self.steps) if goal in s.want]
+        cores: dict[int, set[str]] = {}  # per session: claims enough for unsat
         for session in sessions:
             r, _, core = session.ask(names, [goal])
             if r == z3.sat:
                 return session.counter(names, goal, target), set()
             used |= core
+            cores[id(session)] = core
         keep = [n for n in names if n in used]
         for n in reversed(list(keep)):
             trial = [k for k in keep if k != n]
-            if all(s.ask(trial, [goal])[0] == z3.unsat for s in sessions):
+            if all(self.still_unsat(s, trial, goal, cores) for s in sessions):
                 keep = trial
         return None, set(keep)
+
+    def still_unsat(self, session: Session, assumed: list[str], goal: tuple[str, str],
+                    cores: dict[int, set[str]]) -> bool:
+        """Is ``goal`` still unsat at ``session`` assuming only ``assumed``?  Without asking
+        when an earlier unsat core of the session lies within ``assumed``."""
+        if cores[id(session)] <= set(assumed):
+            return True
+        r, _, core = session.ask(assumed, [goal])
+        if r == z3.unsat:
+            cores[id(session)] = core
+        return bool(r == z3.unsat)
 
     def needed(self, target: str, inductive: Sequence[Claim], claim: Claim | None) -> list[str]:
         """The claims the proof of ``target`` rests on: the ones its own queries need,
