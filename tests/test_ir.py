@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from spec import build_model
+from spec import DESIGNS, build_model
+from spec.configs import CONFIGS
 from spec.expr import And, Lit, Name, Op, free_names
 from spec.ir import Domain
 
@@ -38,3 +39,24 @@ def test_digest_is_stable_and_tells_designs_and_switches_apart() -> None:
     assert build_model("v9").digest == build_model("v9").digest
     digests = {build_model(d, pcp_cache=c).digest for d in ("v9", "v10", "merged") for c in (True, False)}
     assert len(digests) == 6
+
+
+@pytest.mark.parametrize("config", sorted(CONFIGS))
+def test_constants_agree_with_the_definitions_a_proof_reads(config: str) -> None:
+    """The concrete engines read ``constants``, the proof for every size reads the
+    parameters as symbols and the other constants through ``definitions``: with the
+    parameters set to a configuration's values, both readings give the same numbers,
+    and the configuration satisfies the model's assumptions."""
+    import z3
+
+    from checker.universal import Universal, as_bool, as_int
+
+    for design in DESIGNS:
+        model = build_model(design, None, True, config)
+        u = Universal(model)
+        values = [(sym, z3.BitVecVal(model.constants[name], 64)) for name, sym in u.parameters.items()]
+        for name in model.definitions:
+            got = z3.simplify(z3.substitute(as_int(u.constant(name)), *values))
+            assert got.as_long() == model.constants[name], (design, name)
+        for claim in u.size_constraints():
+            assert z3.is_true(z3.simplify(z3.substitute(as_bool(claim), *values))), (design, claim)
