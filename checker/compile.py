@@ -67,13 +67,18 @@ class CompiledModel:
     checks: list[tuple[str, str]]  # check id -> (invariant, site)
     hits: list[int]  # check id -> how many times the read site was reached
     source: str
+    # with ``probe``: one (check id, page, state at the read, claim held) per ->index read
+    # site reached;
+    # the caller empties it
+    probes: list[tuple[int, int, bytes, bool]]
 
 
 class _Gen:
-    def __init__(self, model: Model, checked: bool) -> None:
+    def __init__(self, model: Model, checked: bool, probe: bool = False) -> None:
         self.model = model
         self.layout = Layout.of(model)
         self.checked = checked
+        self.probe = probe
         self.sort_size = {name: d.size for name, d in model.sorts.items()}
         self.var_domain = {v.name: v.domain.size for v in model.state_vars}
         self.checks: list[tuple[str, str]] = []
@@ -188,6 +193,11 @@ class _Gen:
         if isinstance(st, Check):
             self.checks.append((st.invariant, st.site))
             k = len(self.checks) - 1
+            page = index_read_page(st.cond)
+            if self.probe and page is not None:
+                return [f"{ind}_hits[{k}] += 1", f"{ind}_ok = {self.expr(st.cond, 'n')}",
+                        f"{ind}if not _ok: bad.append({k})",
+                        f"{ind}_probes.append(({k}, {self.expr(page, 'n')}, bytes(n), bool(_ok)))"]
             return [f"{ind}_hits[{k}] += 1", f"{ind}if not {self.expr(st.cond, 'n')}: bad.append({k})"]
         raise SpecCompileError(f"cannot compile statement {st!r}")
 
@@ -239,10 +249,22 @@ def _val(var: str, value: int, size: int) -> int:
     return value
 
 
-def compile_model(model: Model, checked: bool = False) -> CompiledModel:
+def index_read_page(cond: Expr) -> Expr | None:
+    """The page whose ``->index`` a read-site condition reads, if it reads one."""
+    if isinstance(cond, Get) and cond.var == "index":
+        return cond.index[0]
+    for sub in (cond.args if isinstance(cond, Op) else ()):
+        found = index_read_page(sub)
+        if found is not None:
+            return found
+    return None
+
+
+def compile_model(model: Model, checked: bool = False, probe: bool = False) -> CompiledModel:
     """``checked``: bounds-check every dynamic index and every written value (slower;
-    the tests use it to catch spec bugs that would otherwise read a neighbour)."""
-    g = _Gen(model, checked)
+    the tests use it to catch spec bugs that would otherwise read a neighbour).
+    ``probe``: record the state at every ``->index`` read site reached (``probes``)."""
+    g = _Gen(model, checked, probe)
     lines = ["def init():", f"    n = [0] * {g.layout.length}", "    bad = []"]
     lines += ["    " + x for x in g.stmts(model.init, "")]
     lines += ["    return bytes(n)", ""]
@@ -255,8 +277,19 @@ def compile_model(model: Model, checked: bool = False) -> CompiledModel:
             inv_names.append((k, inv.name))
     source = "\n".join(lines)
     hits = [0] * len(g.checks)
-    namespace: dict[str, Any] = {"_ix": _ix, "_val": _val, "_hits": hits}
+    probes: list[tuple[int, int, bytes, bool]] = []
+    namespace: dict[str, Any] = {"_ix": _ix, "_val": _val, "_hits": hits, "_probes": probes}
     exec(compile(source, f"<reportcheck model {model.design}>", "exec"), namespace)  # noqa: S102 - our own generated code
     actions = [CompiledAction(a, namespace[f"succ_{i}"], namespace[f"step_{i}"]) for i, a in enumerate(model.actions)]
     invs = {name: namespace[f"inv_{k}"] for k, name in inv_names}
-    return CompiledModel(model, g.layout, namespace["init"], actions, invs, g.checks, hits, source)
+    return CompiledModel(model, g.layout, namespace["init"], actions, invs, g.checks, hits, source, probes)
+
+
+def compile_predicate(model: Model, expr: Expr, name: str) -> Callable[[bytes, int], bool]:
+    """``expr`` as a function of the state and the value of its one free name ``name``."""
+    g = _Gen(model, checked=False)
+    source = f"def pred(n, v_{name}):\n    return bool({g.expr(expr, 'n')})\n"
+    namespace: dict[str, Any] = {}
+    exec(compile(source, "<reportcheck predicate>", "exec"), namespace)  # noqa: S102 - our own generated code
+    fn: Callable[[bytes, int], bool] = namespace["pred"]
+    return fn

@@ -30,14 +30,15 @@ class StepError(ValueError):
 
 
 class Interpreter:
-    def __init__(self, model: Model, checked: bool = False) -> None:
+    def __init__(self, model: Model, checked: bool = False, probe: bool = False) -> None:
         self.model = model
         self._checked = checked
+        self._probe = probe  # record the state at each ->index read (compiled.probes)
         _ = self.compiled  # compile now: a spec that does not compile fails here
 
     @cached_property
     def compiled(self) -> CompiledModel:
-        return compile_model(self.model, checked=self._checked)
+        return compile_model(self.model, checked=self._checked, probe=self._probe)
 
     @property
     def layout(self) -> Layout:
