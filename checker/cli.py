@@ -30,7 +30,7 @@ DEFAULT_MAX_STATES = {"small": 400_000}
 # Further subcommands (replay, ci, report, ...): each of these modules has
 # ``add_parser(sub)``, which adds its subparser and sets ``func`` to a function
 # ``(args) -> exit code``; bad input raises checker.errors.UsageError.
-SUBCOMMAND_MODULES: list[str] = ["checker.replay_cli", "checker.catalogue_cli", "checker.ci"]
+SUBCOMMAND_MODULES: list[str] = ["checker.replay_cli", "checker.catalogue_cli", "checker.ci", "checker.report_cli"]
 
 
 class Parser(argparse.ArgumentParser):

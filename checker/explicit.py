@@ -21,6 +21,7 @@ from checker.verdict import Verdict
 
 ENGINE = "explicit"
 Progress = Callable[[int, int, float], None]  # states, depth, seconds
+Observer = Callable[[bytes, int, bytes], None]  # source, action index, target: every transition
 
 
 @dataclass
@@ -53,8 +54,10 @@ class Exploration:
 class Explorer:
     def __init__(self, interp: Interpreter, invariants: list[str], max_states: int | None = None,
                  graph_limit: int = 150_000, progress: Progress | None = None,
-                 measure_memory: bool = False, stop_when_refuted: bool = True) -> None:
+                 measure_memory: bool = False, stop_when_refuted: bool = True,
+                 observe: Observer | None = None) -> None:
         self.interp = interp
+        self.observe = observe
         self.stop_when_refuted = stop_when_refuted  # nothing left to decide
         self.invariants = invariants
         self.max_states = max_states
@@ -86,6 +89,7 @@ class Explorer:
         limit = self.max_states if self.max_states is not None else -1
         violations = self.violations
         live = list(state_invs)  # state invariants not yet refuted: only these are evaluated
+        observe = self.observe
 
         def add(s: bytes, p: int, lab: int) -> int:
             nonlocal live
@@ -113,6 +117,8 @@ class Explorer:
                     for args, target, failed in ca.succ(s):
                         any_succ = True
                         fired[ai] += 1
+                        if observe is not None:
+                            observe(s, ai, target)
                         lab = labs.get(args)
                         if lab is None:
                             lab = labs[args] = len(labels)
@@ -200,7 +206,12 @@ def graph_summary(n: int, edges: array[int]) -> dict[str, int]:
 def check(interp: Interpreter, invariants: list[str], max_states: int | None = None,
           progress: Progress | None = None, measure_memory: bool = False,
           graph_limit: int = 150_000) -> tuple[list[Verdict], Exploration]:
-    ex = Explorer(interp, invariants, max_states, graph_limit, progress, measure_memory)
+    return verdicts_of(Explorer(interp, invariants, max_states, graph_limit, progress, measure_memory))
+
+
+def verdicts_of(ex: Explorer) -> tuple[list[Verdict], Exploration]:
+    """Run the exploration and turn what it found into verdicts."""
+    interp, invariants = ex.interp, ex.invariants
     res = ex.run()
     m = interp.model
     where = f"config {m.config.name}"

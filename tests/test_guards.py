@@ -1,0 +1,111 @@
+"""The VM_BUG_ON_PAGE() guards, compiled with gcc and run on replayed traces.
+
+Every stored counterexample and a set of seeded correct runs (which never fail an
+->index read) are replayed in probe mode; at every read of ->index the gcc-compiled guard
+must fire exactly when the spec's read-site claim fails.  Per trace: a guard fires on the
+traces that break index_trusted at its read site, and on no other trace.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from checker import guard_harness, guards
+from checker.catalogue import catalogue_files
+from checker.concrete import Interpreter
+from checker.itf import load
+from checker.review import correct_walks
+from spec import DESIGNS, build_model
+
+CATALOGUE = Path(__file__).resolve().parent.parent / "counterexamples"
+Steps = list[tuple[str, tuple[int, ...]]]
+
+pytestmark = pytest.mark.skipif(shutil.which("gcc") is None and not os.environ.get("REPORTCHECK_REQUIRE_TOOLS"),
+                                reason="gcc is not installed (.ci/run installs it)")
+
+
+def _traces() -> list[tuple[str, Interpreter, Steps]]:
+    out = []
+    for path in catalogue_files(CATALOGUE):
+        t = load(path).trace
+        interp = Interpreter(build_model(t.design, t.fault, t.pcp_cache, t.config), probe=True)
+        out.append((str(path), interp, [(s.action, interp.parse_args(s.action, dict[str, object](s.args)))
+                                        for s in t.steps]))
+    for d in DESIGNS:
+        for pcp_cache in (True, False):
+            interp = Interpreter(build_model(d, None, pcp_cache), probe=True)
+            out += [(f"{d} pcp {pcp_cache} correct run {k}", interp, w)
+                    for k, w in enumerate(correct_walks(interp), 1)]
+    return out
+
+
+TRACES = _traces()
+
+
+def test_the_compiled_guards_fire_exactly_where_the_read_site_claim_fails() -> None:
+    fired_traces: dict[str, set[str]] = {}
+    broken_traces: dict[str, set[str]] = {}
+    reached: dict[str, int] = {}
+    total = 0
+    for label, interp, steps in TRACES:
+        gs = guards.guards(interp.model, interp)
+        reads = [r for per_step in guards.reads_of(interp, steps) for r in per_step]
+        if not reads:
+            continue
+        fired = guard_harness.run(interp.model, gs, [guard_harness.record_of(interp, gs, r) for r in reads])
+        for r, f in zip(reads, fired):
+            ident = f"{interp.model.design}:{r.site}"
+            reached[ident] = reached.get(ident, 0) + 1
+            assert f == r.claim_failed, (label, r.site, f, r.claim_failed)
+            assert f == r.guard_fires  # the C and its IR projection agree
+            if f:
+                fired_traces.setdefault(ident, set()).add(label)
+            if r.claim_failed:
+                broken_traces.setdefault(ident, set()).add(label)
+        total += len(reads)
+    assert fired_traces == broken_traces
+    # every guard of every design was compiled and reached
+    for d in DESIGNS:
+        for pcp_cache in (True, False):
+            for g in guards.guards(build_model(d, None, pcp_cache)):
+                assert reached.get(f"{d}:{g.site}", 0) > 0, (d, pcp_cache, g.site)
+    assert total > 500
+
+
+def test_the_stored_index_trusted_counterexamples_are_caught() -> None:
+    """The traces that break index_trusted at a read: each is caught by its guard, at its last step."""
+    caught = set()
+    for label, interp, steps in TRACES:
+        if not label.endswith("index_trusted.itf.json") or "reported_index_trusted" in label:
+            continue
+        gs = guards.guards(interp.model, interp)
+        per_step = guards.reads_of(interp, steps)
+        last = per_step[-1]
+        fired = guard_harness.run(interp.model, gs, [guard_harness.record_of(interp, gs, r) for r in last])
+        assert any(fired), label
+        caught.add(Path(label).parent.name)
+    assert {"v9", "v9-pcp-off", "v10", "v10-pcp-off", "merged-pcp-index-not-set"} <= caught
+
+
+def test_the_v9_guard_is_the_authors_claim_made_checkable() -> None:
+    g = next(g for g in guards.guards(build_model("v9")) if g.function == "page_reporting_del_from_boundary")
+    assert g.c == ("VM_BUG_ON_PAGE(!PageReported(page) || !PageBuddy(page) || "
+                   "page->index != free_list_mt(page), page);")
+    assert g.needs_free_list_mt
+    merged = {g.function: g.c for g in guards.guards(build_model("merged"))}
+    assert merged["free_unref_page_commit"] == "VM_BUG_ON_PAGE(page->index >= MIGRATE_TYPES, page);"
+    assert set(merged) == {"rmqueue_bulk", "rmqueue", "free_unref_page_commit", "free_pcppages_bulk"}
+    assert guards.guards(build_model("merged", pcp_cache=False)) == []  # 6.10+: nothing reads ->index
+
+
+def test_a_guard_that_does_not_compile_is_an_error() -> None:
+    model = build_model("merged")
+    g = guards.guards(model)[0]
+    broken = guards.Guard(g.design, g.site, g.function, g.placement, g.page, g.claim,
+                          "VM_BUG_ON_PAGE(page->nonsense, page);", False, g.check_ids)
+    with pytest.raises(guard_harness.HarnessError, match="do not compile"):
+        guard_harness.run(model, [broken], [guard_harness.Record(0, 0, 0, 0, 0, -1)])

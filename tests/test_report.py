@@ -1,0 +1,227 @@
+"""``reportcheck report``: the files it writes, their content, and a real browser on them.
+
+One report (explicit engine, every design, one fault) is made once for the module; the
+proof and other engines' sections are exercised by a report of one design with the proof
+engine, which is cheap for merged.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from checker import lifecycle
+from checker.catalogue import catalogue_files
+from checker.cli import main
+from checker.concrete import Interpreter
+from spec import DESIGNS, build_model
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOGUE = ROOT / "counterexamples"
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("report")
+    code = main(["report", "--out", str(out), "--engine", "explicit", "--fault", "pcp-index-not-set",
+                 "--catalogue", str(CATALOGUE), "--jobs", "1"])
+    assert code == 0
+    return out
+
+
+VOID = {"meta", "br", "hr", "img", "input", "link", "col", "area", "base", "embed", "source", "track", "wbr"}
+
+
+class Strict(HTMLParser):
+    """Every element closed, in order (void elements and self-closing SVG tags excepted)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.errors: list[str] = []
+        self.refs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.refs += [v or "" for k, v in attrs if k in ("src", "href", "xlink:href", "action", "srcset")]
+        if tag in ("script", "link", "iframe", "object"):
+            self.errors.append(f"<{tag}> in a self-contained report")
+        if tag not in VOID:
+            self.stack.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.refs += [v or "" for k, v in attrs if k in ("src", "href", "xlink:href")]
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"</{tag}> closes <{self.stack[-1] if self.stack else 'nothing'}>")
+            return
+        self.stack.pop()
+
+
+def test_html_is_well_formed_and_self_contained(report: Path) -> None:
+    text = (report / "index.html").read_text()
+    assert text.startswith("<!DOCTYPE html>")
+    p = Strict()
+    p.feed(text)
+    p.close()
+    assert p.errors == [] and p.stack == []
+    # the only references are in-page anchors and the marker ids of the pictures
+    assert all(r.startswith("#") for r in p.refs), p.refs
+    assert "url(http" not in text and "@import" not in text
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", text)
+
+
+def test_every_design_invariant_and_stored_counterexample_appears(report: Path) -> None:
+    html, md = (report / "index.html").read_text(), (report / "report.md").read_text()
+    for d in DESIGNS:
+        model = build_model(d)
+        for text in (html, md):
+            assert f"{d}: " in text
+            for inv in model.invariants:
+                assert inv.name in text, (d, inv.name)
+    files = catalogue_files(CATALOGUE)
+    assert len(files) >= 38
+    for path in files:
+        for text in (html, md):
+            assert f"reportcheck replay {path}" in text, path
+    # six sections, in both files
+    for title in ("1. The question and the answer", "2. The page lifecycle", "3. Counterexamples",
+                  "4. Proof evidence", "5. Coverage", "6. Guards for the kernel"):
+        assert title in html and f"## {title}" in md
+
+
+def test_a_counterexample_says_what_the_other_designs_do(report: Path) -> None:
+    md = (report / "report.md").read_text()
+    v9 = md.split("v9, tiny: index_trusted broken in 9 steps", 1)[1].split("\n### ", 1)[0]
+    # v9's 9-step index_trusted trace, replayed on v10 and merged
+    assert "- v10: " in v9 and "- merged: " in v9
+    assert "reportcheck replay " in v9 and "index_trusted" in v9
+    assert "**`" in v9  # changed fields are highlighted
+
+
+def test_guards_section_has_paste_ready_c_for_every_read_site(report: Path) -> None:
+    md = (report / "report.md").read_text()
+    guards = md.split("## 6. Guards for the kernel", 1)[1]
+    assert "static int free_list_mt(struct page *page)" in guards
+    for d, n in (("v9", 5), ("v10", 5), ("merged", 4)):
+        assert guards.count(f"### {d}: ") == n, d
+    assert guards.count("VM_BUG_ON_PAGE(") >= 14
+    assert "VM_BUG_ON_PAGE(!PageReported(page) || !PageBuddy(page) || page->index != free_list_mt(page), page);" \
+        in guards
+
+
+def _md_lifecycle(md: str, design: str) -> set[tuple[str, str, str]]:
+    part = md.split("## 2. The page lifecycle", 1)[1].split("## 3.", 1)[0]
+    part = part.split(f"### {design}\n", 1)[1].split("\n### ", 1)[0]
+    edges = set()
+    for line in part.splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) == 5 and cells[0].isdigit() and not cells[4]:  # the design's own arrows
+            for fn in cells[3].strip("`").split(", "):
+                edges.add((cells[1], cells[2], fn))
+    return edges
+
+
+def _projection_of_the_state_graph(design: str) -> set[tuple[str, str, str]]:
+    """Independently of checker.lifecycle: the full state graph in networkx, every edge
+    labelled with its kernel function, each projected onto every page by decoding."""
+    import networkx as nx  # type: ignore[import-untyped]
+
+    interp = Interpreter(build_model(design))
+    g = nx.MultiDiGraph()
+    start = interp.initial()
+    seen, todo = {start}, [start]
+    while todo:
+        s = todo.pop()
+        for tr in interp.successors(s):
+            g.add_edge(s, tr.target, fn=interp.model.actions[tr.action].kernel_name)
+            if tr.target not in seen:
+                seen.add(tr.target)
+                todo.append(tr.target)
+
+    def label(state: dict[str, list[str]], p: int) -> str:
+        w = state["where"][p]
+        return w + ("+Reported" if state["reported"][p] == "true" else "") + \
+            (" (ISOLATE)" if w == "BUDDY" and state["list_mt"][p] == "ISOLATE" else "")
+
+    decoded = {s: interp.decode(s) for s in g.nodes}
+    out = set()
+    for s, t, data in g.edges(data=True):
+        for p in range(interp.model.constants["npfn"]):
+            a, b = label(decoded[s], p), label(decoded[t], p)
+            if a != b:
+                out.add((a, b, data["fn"]))
+    return out
+
+
+@pytest.mark.slow
+def test_lifecycle_edges_are_the_projection_of_the_explicit_state_graph(report: Path) -> None:
+    md = (report / "report.md").read_text()
+    expected = _projection_of_the_state_graph("v10")
+    assert _md_lifecycle(md, "v10") == expected
+    assert ("BUDDY+Reported", "BUDDY+Reported (ISOLATE)", "start_isolate_page_range") in expected
+
+
+def test_fault_only_arrows_are_shown_apart() -> None:
+    life = lifecycle.Lifecycle("merged", {("ALLOC", "FREEING", "f")})
+    lifecycle.merge_fault(life, "some-fault", [("ALLOC", "FREEING", "f"), ("ALLOC", "BUDDY+Reported", "g")])
+    assert life.fault_edges == {("ALLOC", "BUDDY+Reported", "g"): ["some-fault"]}
+    assert life.grouped()[-1] == ("ALLOC", "BUDDY+Reported", ["g"], ["some-fault"])
+    assert 'stroke-dasharray' in lifecycle.svg(life)
+
+
+def test_proof_evidence_names_what_each_proof_rests_on(tmp_path: Path) -> None:
+    assert main(["report", "--out", str(tmp_path), "--design", "merged", "--engine", "proof", "--no-faults",
+                 "--catalogue", str(CATALOGUE), "--jobs", "1"]) == 0
+    md = (tmp_path / "report.md").read_text()
+    proofs = md.split("## 4. Proof evidence", 1)[1].split("## 5.", 1)[0]
+    assert "### proof: merged" in proofs and "Solver time" in proofs
+    row = next(line for line in proofs.splitlines() if line.startswith("| `index_trusted`"))
+    assert "| proved |" in row and "pcp_page_index_is_list_type" in row
+    assert "**refuted**" not in md.split("## 3.", 1)[0]  # merged: nothing refuted by the proof engine
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--design", "v11"], "unknown design 'v11'"),
+    (["--engine", "magic"], "unknown engine 'magic'"),
+    (["--config", "huge"], "unknown configuration 'huge'"),
+    (["--fault", "nope"], "unknown fault 'nope'"),
+    (["--design", "v10", "--fault", "pcp-index-not-set"], "add --design merged"),
+    (["--jobs", "0"], "--jobs must be at least 1"),
+])
+def test_bad_input_is_one_line_exit_2_and_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                         argv: list[str], message: str) -> None:
+    out = tmp_path / "out"
+    assert main(["report", "--out", str(out), *argv]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1 and "Traceback" not in err
+    assert not out.exists()
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.mark.skipif(CHROMIUM is None and not os.environ.get("REPORTCHECK_REQUIRE_TOOLS"),
+                    reason="chromium is not installed (.ci/run installs Debian's chromium)")
+def test_a_real_browser_renders_the_report(report: Path, tmp_path: Path) -> None:
+    assert CHROMIUM is not None, "REPORTCHECK_REQUIRE_TOOLS is set but chromium is not installed"
+    page = (report / "index.html").resolve().as_uri()
+    shot = tmp_path / "report.png"
+    common = [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}"]
+    run = subprocess.run([*common, f"--screenshot={shot}", "--window-size=1280,2400", page],
+                         capture_output=True, text=True, timeout=180, check=False)
+    assert run.returncode == 0, run.stderr[-2000:]
+    data = shot.read_bytes()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 20_000
+    dom = subprocess.run([*common, "--dump-dom", page], capture_output=True, text=True, timeout=180, check=False)
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    # the browser parsed the whole page: the last section and an inline picture are in its DOM
+    assert "6. Guards for the kernel" in dom.stdout and "<svg" in dom.stdout
