@@ -16,7 +16,7 @@ fires on exactly the same reads.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from checker.compile import compile_predicate, index_read_page
 from checker.concrete import Interpreter
@@ -277,3 +277,52 @@ def reads_of(interp: Interpreter, steps: list[tuple[str, tuple[int, ...]]]) -> l
         out.append(reads)
         s = t.target
     return out
+
+
+@dataclass
+class SiteTally:
+    """How one guard did on every read of its site that an exploration reached."""
+
+    reads: int = 0
+    caught: int = 0  # claim fails, guard fires
+    quiet: int = 0  # claim holds, guard silent
+    missed: int = 0  # claim fails, guard silent: the value is right, its writer is not
+    false_alarms: int = 0  # claim holds, guard fires
+    missed_writers: dict[str, int] = field(default_factory=dict)  # who wrote ->index last, on the missed reads
+
+
+class ReadTally:
+    """An explicit-engine observer (the interpreter must probe): every ``->index`` read on
+    every explored transition, the guard against the spec's claim."""
+
+    def __init__(self, interp: Interpreter) -> None:
+        self.interp = interp
+        model = interp.model
+        self.sites = {g.site: g for g in guards(model, interp)}
+        self.preds = {s: compile_predicate(model, g.claim, g.page) for s, g in self.sites.items()}
+        self.tally = {s: SiteTally() for s in self.sites}
+        self._site_of = {k: s for k, (inv, s) in enumerate(interp.checks) if inv == INVARIANT}
+        self._by_at, self._by = interp.layout.offsets["index_by"], model.var("index_by").domain
+
+    def __call__(self, source: bytes, action: int, target: bytes) -> None:
+        probes = self.interp.compiled.probes
+        if not probes:
+            return
+        for k, page, state, held in probes:
+            site = self._site_of.get(k)
+            if site is None:
+                continue
+            t = self.tally[site]
+            t.reads += 1
+            fires = not self.preds[site](state, page)
+            if fires and not held:
+                t.caught += 1
+            elif not held:
+                t.missed += 1
+                who = self._by.label(state[self._by_at + page])
+                t.missed_writers[who] = t.missed_writers.get(who, 0) + 1
+            elif fires:
+                t.false_alarms += 1
+            else:
+                t.quiet += 1
+        probes.clear()

@@ -109,13 +109,20 @@ class Collector:
 
 
 def explore(interp: Interpreter, invariants: list[str], max_states: int | None = None,
-            progress: explicit.Progress | None = None
+            progress: explicit.Progress | None = None, also: explicit.Observer | None = None
             ) -> tuple[list[Verdict], explicit.Exploration, set[Edge]]:
     """The explicit engine's verdicts and exploration, and the projection of every
-    transition it explored (the search runs to the end: no early stop)."""
+    transition it explored (the search runs to the end: no early stop).  ``also``
+    observes every transition too."""
     collect = Collector(interp)
+
+    def observe(source: bytes, action: int, target: bytes) -> None:
+        collect(source, action, target)
+        if also is not None:
+            also(source, action, target)
+
     ex = explicit.Explorer(interp, invariants, max_states, progress=progress, stop_when_refuted=False,
-                           observe=collect)
+                           observe=observe)
     verdicts, res = explicit.verdicts_of(ex)
     return verdicts, res, collect.edges
 

@@ -31,7 +31,9 @@ REPORT_OPTIONS = RunOptions(depth=3, k=1, examples=100, steps=40, seed=0)
 # induction (k-induction on the configuration) is left out by default: 2-3 minutes a design
 # for what the explicit engine and the proof already say; --engine induction adds it
 DEFAULT_ENGINES = ("explicit", "bmc", "proof", "hypothesis")
-CORRECT_WALKS, WALK_STEPS, WALK_SEED = 12, 40, 2019  # the guards' correct traces, per design
+# the guards' correct traces, per design: seeded random runs, and the shortest runs to each read site
+CORRECT_WALKS, WALK_STEPS, WALK_SEED = 40, 60, 2019
+WITNESSES_PER_SITE = 5
 
 
 @dataclass(frozen=True)
@@ -53,18 +55,22 @@ class JobResult:
     stats: dict[str, object]
     seconds: float
     edges: set[lifecycle.Edge] = field(default_factory=set)  # explicit: the lifecycle projection
+    reads: dict[str, guards.SiteTally] = field(default_factory=dict)  # explicit: every ->index read, per site
     complete: bool = True
     error: str = ""
 
 
 def run_job(job: Job) -> JobResult:
     t0 = time.perf_counter()
-    interp = Interpreter(build_model(job.design, job.fault, True, job.config))
+    explore = job.engine == "explicit"
+    interp = Interpreter(build_model(job.design, job.fault, True, job.config), probe=explore)
     names = [i.name for i in interp.model.invariants]
     try:
-        if job.engine == "explicit":
-            verdicts, res, edges = lifecycle.explore(interp, names)
-            return JobResult(job, verdicts, res.stats(), time.perf_counter() - t0, edges, res.complete)
+        if explore:
+            tally = guards.ReadTally(interp)
+            verdicts, res, edges = lifecycle.explore(interp, names, also=tally)
+            return JobResult(job, verdicts, res.stats(), time.perf_counter() - t0, edges, tally.tally,
+                             res.complete)
         verdicts, stats = ENGINES[job.engine].run(interp, names, REPORT_OPTIONS)
     except Exception as e:  # noqa: BLE001 - an engine failure is shown in the report, not hidden
         return JobResult(job, [], {}, time.perf_counter() - t0, error=f"{type(e).__name__}: {e}")
@@ -175,6 +181,8 @@ class GuardEvidence:
     reads: int = 0
     silent_correct_reads: int = 0
     gcc: str = ""  # what the compiled harness said
+    everywhere: guards.SiteTally | None = None  # every read on every transition the explicit engine explored
+    explored: str = ""  # what that exploration covered
 
 
 def correct_walks(interp: Interpreter, walks: int = CORRECT_WALKS, length: int = WALK_STEPS,
@@ -197,6 +205,48 @@ def correct_walks(interp: Interpreter, walks: int = CORRECT_WALKS, length: int =
     return out
 
 
+def site_witnesses(interp: Interpreter, per_site: int = WITNESSES_PER_SITE, max_states: int = 20_000
+                   ) -> list[list[tuple[str, tuple[int, ...]]]]:
+    """Shortest correct runs to each ->index read site: breadth-first over the transitions
+    that fail no ->index read, the first ``per_site`` transitions that reach each site
+    (random runs seldom reach the Reported-page reads).  ``interp`` must probe."""
+    names = [a.name for a in interp.model.actions]
+    trusted = {k for k, (inv, _) in enumerate(interp.checks) if inv == guards.INVARIANT}
+    sites = {interp.checks[k][1] for k in trusted}
+    found: dict[str, int] = dict.fromkeys(sites, 0)
+    start = interp.initial()
+    parent: dict[bytes, tuple[bytes, tuple[str, tuple[int, ...]]] | None] = {start: None}
+    queue, out = [start], []
+    probes = interp.compiled.probes
+
+    def path_to(s: bytes) -> list[tuple[str, tuple[int, ...]]]:
+        steps = []
+        while (link := parent[s]) is not None:
+            s, step = link
+            steps.append(step)
+        return steps[::-1]
+
+    for s in queue:
+        if len(parent) >= max_states or all(n >= per_site for n in found.values()):
+            break
+        for tr in interp.successors(s):
+            if trusted & set(tr.failed):
+                continue
+            step = (names[tr.action], tr.args)
+            probes.clear()
+            interp.step(s, *step)
+            reached = {interp.checks[k][1] for k, *_ in probes if k in trusted}
+            new = [site for site in reached if found[site] < per_site]
+            for site in new:
+                found[site] += 1
+            if new:
+                out.append([*path_to(s), step])
+            if tr.target not in parent:
+                parent[tr.target] = (s, step)
+                queue.append(tr.target)
+    return out
+
+
 def guard_evidence(designs: list[str], config: str, stored: list[Counterexample]) -> list[GuardEvidence]:
     """Each design's guards, evaluated on every read of ->index in the stored traces of the
     design (and its faults) and in seeded correct runs; compiled with gcc when there is one."""
@@ -211,10 +261,11 @@ def guard_evidence(designs: list[str], config: str, stored: list[Counterexample]
                 continue
             interp = Interpreter(build_model(d, t.fault, True, t.config), probe=True)
             steps = [(s.action, interp.parse_args(s.action, dict[str, object](s.args))) for s in t.steps]
-            label = f"{d}{'-' + t.fault if t.fault else ''}/{t.invariant}"
+            label = f"{t.fault or d}{'' if t.pcp_cache else '-pcp-off'}/{t.invariant}"
             runs.append((label, interp, steps, False))
         probe = Interpreter(build_model(d, None, True, config), probe=True)
-        runs += [(f"{d} correct run {k}", probe, w, True) for k, w in enumerate(correct_walks(probe), 1)]
+        runs += [(f"{d} correct run {k}", probe, w, True)
+                 for k, w in enumerate(correct_walks(probe) + site_witnesses(probe), 1)]
         records: dict[int, tuple[Interpreter, list[guard_harness.Record], list[bool]]] = {}
         for label, interp, steps, correct in runs:
             try:
@@ -318,6 +369,12 @@ def gather(designs: list[str], config: str, engines: list[str], root: Path, work
     found = run_counterexamples(results, stored, designs)
     announce("evaluating the guards")
     evidence = guard_evidence(designs, config, stored)
+    for ev in evidence:
+        own = next((r for r in results if r.job == Job("explicit", ev.guard.design, None, config)), None)
+        if own is not None and ev.guard.site in own.reads:
+            ev.everywhere = own.reads[ev.guard.site]
+            ev.explored = (f"every transition of the {own.stats.get('states', 0):,} reachable states of {config}"
+                           if own.complete else f"the transitions explored before the state limit on {config}")
     problems += [f"{r.job.label}: the engine failed: {r.error}" for r in results if r.error]
     digests = {d: build_model(d, None, True, config).digest for d in designs}
     return Review(designs, config, engines, results, lifecycles, stored + found, problems, evidence,

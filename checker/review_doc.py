@@ -5,7 +5,7 @@ from __future__ import annotations
 from checker import guards as guards_mod
 from checker.document import BR, Block, Bullets, Code, Heading, Inline, Para, Picture, Span, Table, t, ticks
 from checker.lifecycle import Lifecycle, svg
-from checker.review import Counterexample, JobResult, Review, design_title
+from checker.review import Counterexample, GuardEvidence, JobResult, Review, design_title
 from checker.verdict import Verdict
 from spec import CONFIGS, FAULTS, build_model
 
@@ -258,6 +258,26 @@ def _coverage(r: Review) -> list[Block]:
 
 
 # ------------------------------------------------------------------- 6. guards
+def _everywhere(ev: GuardEvidence) -> list[Inline]:
+    a = ev.everywhere
+    if a is None:
+        return []
+    where = f"on all {a.reads:,} reads of this site on {ev.explored}"
+    if a.caught or a.missed:
+        out = [t(f"{where}: fires on the {a.caught:,} where {guards_mod.INVARIANT} fails, silent on the "
+                 f"{a.quiet:,} where it holds")]
+    else:
+        out = [t(f"{where}: {guards_mod.INVARIANT} never fails, and the guard is silent on all {a.quiet:,}")]
+    if a.missed:
+        who = ", ".join(f"{n:,} last written as {w}" for w, n in sorted(a.missed_writers.items()))
+        out.append(t(f"silent on {a.missed:,} reads where the claim fails but the value is the one expected, "
+                     f"by accident ({who}): no check of the page can tell these apart", "warn"))
+    if a.false_alarms:
+        out.append(t(f"fires on {a.false_alarms:,} reads where the claim holds", "warn"))
+    return out
+
+
+
 def _guards(r: Review) -> list[Block]:
     out: list[Block] = [
         Heading(2, "6. Guards for the kernel", "guards"),
@@ -276,6 +296,7 @@ def _guards(r: Review) -> list[Block]:
         items: list[Inline] = [t(f"fires where {guards_mod.INVARIANT} fails: " + ("; ".join(ev.fires_on) or "nowhere "
                                                                                 "in these traces"))]
         items.append(t(f"silent on all {ev.silent_correct_reads} reads of the correct runs"))
+        items += _everywhere(ev)
         items += [t(f"silent where the claim fails (the kernel cannot see why): {m}", "warn") for m in ev.missed]
         items += [t(f"fires where the claim holds: {m}", "warn") for m in ev.false_alarms]
         items.append(t(ev.gcc, "" if "agrees" in ev.gcc else "warn"))
