@@ -81,7 +81,7 @@ def _md_inline(spans: Inline, in_table: bool = False) -> str:
             tick = "``" if "`" in text else "`"
             body = f"{tick}{text}{tick}"
             out.append(f"**{body}**" if s.style == "mark" else body)
-        elif s.style in ("bold", "refuted"):
+        elif s.style in ("bold", "refuted", "proved"):
             out.append(f"**{text}**")
         elif s.style == "warn":
             out.append(f"⚠ {text}")
