@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from checker.compile import compile_predicate, index_read_page
 from checker.concrete import Interpreter
 from spec.expr import Cfg, Expr, Get, Lit, Name, Op, Quant
-from spec.ir import Action, Check, For, ForEach, If, Model, Stmt
+from spec.ir import Check, For, If, Model, Stmt
 from spec.kernel import BUDDY, MIGRATE_TYPES, MIGRATETYPES, PCP
 
 INVARIANT = "index_trusted"  # the claim every read of ->index makes
@@ -93,10 +93,6 @@ class Guard:
     needs_free_list_mt: bool
     check_ids: tuple[int, ...]  # the compiled checks of this site (one per action that reads)
 
-    @property
-    def ident(self) -> str:
-        return f"{self.design}:{self.function}"
-
 
 def _checks(body: Iterable[Stmt]) -> Iterable[Check]:
     for st in body:
@@ -107,8 +103,6 @@ def _checks(body: Iterable[Stmt]) -> Iterable[Check]:
             yield from _checks(st.orelse)
         elif isinstance(st, For):
             yield from _checks(st.body)
-        elif isinstance(st, ForEach):
-            continue
 
 
 def read_sites(model: Model) -> dict[str, Check]:
@@ -236,10 +230,6 @@ def guards(model: Model, interp: Interpreter | None = None) -> list[Guard]:
         out.append(Guard(model.design, site, function, placement.where, page.name, claim,
                          f"VM_BUG_ON_PAGE({cond}, page);", cx.free_list_mt, ids))
     return out
-
-
-def action_of_site(model: Model, site: str) -> list[Action]:
-    return [a for a in model.actions if any(c.site == site for c in _checks(a.body))]
 
 
 @dataclass(frozen=True)

@@ -41,12 +41,6 @@ def page_states(interp: Interpreter, s: bytes) -> tuple[str, ...]:
     return tuple(out)
 
 
-def project(interp: Interpreter, source: bytes, action: int, target: bytes) -> set[Edge]:
-    """The edges one transition contributes: one per page whose state it changes."""
-    fn = interp.model.actions[action].kernel_name
-    return {(a, b, fn) for a, b in zip(page_states(interp, source), page_states(interp, target)) if a != b}
-
-
 @dataclass
 class Lifecycle:
     design: str
