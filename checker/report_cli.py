@@ -69,7 +69,8 @@ def cmd_report(args: argparse.Namespace) -> int:
             raise UsageError(f"fault {f!r} is a fault of design {FAULTS[f].design}, which is not reviewed; "
                              f"add --design {FAULTS[f].design}")
     if not args.catalogue.is_dir():
-        raise UsageError(f"--catalogue {args.catalogue} is not a directory of stored counterexamples")
+        raise UsageError(f"--catalogue {args.catalogue} is not a directory of stored counterexamples; run from the "
+                         "project root or pass --catalogue DIR")
     out: Path = args.out
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out} is a file; name a directory")

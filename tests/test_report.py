@@ -194,6 +194,7 @@ def test_proof_evidence_names_what_each_proof_rests_on(tmp_path: Path) -> None:
     (["--fault", "nope"], "unknown fault 'nope'"),
     (["--design", "v10", "--fault", "pcp-index-not-set"], "add --design merged"),
     (["--jobs", "0"], "--jobs must be at least 1"),
+    (["--catalogue", "no-such-dir"], "pass --catalogue DIR"),
 ])
 def test_bad_input_is_one_line_exit_2_and_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                          argv: list[str], message: str) -> None:
@@ -202,6 +203,14 @@ def test_bad_input_is_one_line_exit_2_and_writes_nothing(tmp_path: Path, capsys:
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1 and "Traceback" not in err
     assert not out.exists()
+
+
+def test_an_out_path_that_is_a_file_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "report"
+    out.write_text("keep me")
+    assert main(["report", "--out", str(out)]) == 2
+    assert "is a file; name a directory" in capsys.readouterr().err
+    assert out.read_text() == "keep me"
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
