@@ -183,7 +183,7 @@ def test_proof_evidence_names_what_each_proof_rests_on(tmp_path: Path) -> None:
     proofs = md.split("## 4. Proof evidence", 1)[1].split("## 5.", 1)[0]
     assert "### proof: merged" in proofs and "Solver time" in proofs
     row = next(line for line in proofs.splitlines() if line.startswith("| `index_trusted`"))
-    assert "| proved |" in row and "pcp_page_index_is_list_type" in row
+    assert "| **proved** |" in row and "pcp_page_index_is_list_type" in row
     assert "**refuted**" not in md.split("## 3.", 1)[0]  # merged: nothing refuted by the proof engine
 
 
