@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from checker import guard_harness, guards, lifecycle
-from checker.catalogue import catalogue_files
+from checker.catalogue import catalogue_files, design_breaks_it_too
 from checker.concrete import Interpreter, StepError
 from checker.engines import ENGINES, RunOptions
 from checker.itf import LoadedTrace, TraceFileError, load
@@ -312,6 +312,30 @@ def _compile(base: dict[str, GuardEvidence], records: dict[int, tuple[Interprete
         ev.gcc = note
 
 
+# ------------------------------------------------------------------------- faults
+@dataclass(frozen=True)
+class FaultFinding:
+    """A claim a fault's exploration refutes, and whether the fault is the cause: the
+    unmodified design keeps the claim on the same kernel operations."""
+
+    fault: str
+    invariant: str
+    steps: int
+    caused: bool
+
+
+def fault_findings(results: list[JobResult]) -> list[FaultFinding]:
+    out = []
+    for r in results:
+        if r.job.engine != "explicit" or r.job.fault is None:
+            continue
+        for v in r.verdicts:
+            if v.trace is not None:
+                out.append(FaultFinding(r.job.fault, v.invariant, len(v.trace.steps),
+                                        not design_breaks_it_too(v.trace)))
+    return out
+
+
 # --------------------------------------------------------------------------- the lot
 @dataclass
 class Review:
@@ -323,6 +347,7 @@ class Review:
     counterexamples: list[Counterexample]
     problems: list[str]
     guards: list[GuardEvidence]
+    faults: list[FaultFinding]
     seconds: float
     spec_digests: dict[str, str]
 
@@ -378,7 +403,7 @@ def gather(designs: list[str], config: str, engines: list[str], root: Path, work
     problems += [f"{r.job.label}: the engine failed: {r.error}" for r in results if r.error]
     digests = {d: build_model(d, None, True, config).digest for d in designs}
     return Review(designs, config, engines, results, lifecycles, stored + found, problems, evidence,
-                  time.perf_counter() - t0, digests)
+                  fault_findings(results), time.perf_counter() - t0, digests)
 
 
 def _done(r: JobResult) -> str:

@@ -234,27 +234,36 @@ def _coverage(r: Review) -> list[Block]:
         if not never and not unreached:
             items.append(t("every action fired and every read site was reached"))
         out += [Heading(3, d), Bullets(items)]
+    jobs = [(res.job.fault, res.job.design) for res in r.results
+            if res.job.engine == "explicit" and res.job.fault is not None]
+    if not jobs:
+        return out
     rows: list[list[Inline]] = []
-    broken_by: dict[str, list[str]] = {}
-    for res in r.results:
-        if res.job.engine != "explicit" or res.job.fault is None:
-            continue
-        own = r.result("explicit", res.job.design)
-        base = {v.invariant for v in (own.verdicts if own else []) if v.kind == "refuted"}
-        refuted = [v.invariant for v in res.verdicts if v.kind == "refuted" and v.invariant not in base]
-        for inv in refuted:
-            broken_by.setdefault(inv, []).append(res.job.fault)
-        rows.append([[Span(res.job.fault, "code")], t(res.job.design), t(FAULTS[res.job.fault].description),
-                     t(", ".join(refuted)) if refuted else t(f"nothing on {r.config}", "warn")])
-    if rows:
-        out += [Heading(3, "Faults"),
-                Para(t(f"Each fault on {r.config}, and the claims it breaks that its design does not break "
-                       "already:")),
-                Table(["fault", "design", "what it does", "claims it breaks"], rows)]
-        unbroken = [n for n, _ in _invariant_rows(r) if n not in broken_by]
-        out.append(Bullets([t(f"no fault breaks {n}: the faults, or the claim, may be too weak", "warn")
-                            for n in unbroken] or [t("every claim is broken by some fault")]))
-    return out
+    for fault, design in jobs:
+        found = [f for f in r.faults if f.fault == fault]
+        cell: Inline = []
+        for f in found:
+            note = "" if f.caused else f"; {design} itself breaks it on the same operations"
+            cell += [*([BR] if cell else []), Span(f.invariant, "code"), Span(f" ({f.steps} steps{note})")]
+        elsewhere = sorted({c.trace.config for c in r.counterexamples
+                            if c.trace.fault == fault and c.trace.config != r.config})
+        if not found:
+            cell = t(f"nothing on {r.config}" + (f" (its stored traces are on {', '.join(elsewhere)})"
+                                                  if elsewhere else ""), "warn")
+        rows.append([[Span(fault, "code")], t(design), t(FAULTS[fault].description), cell])
+    out += [Heading(3, "Faults"),
+            Para(t(f"Each fault explored on {r.config}, and the claims it refutes (shortest counterexamples):")),
+            Table(["fault", "design", "what it does", "claims it breaks"], rows)]
+    caused = {f.invariant for f in r.faults if f.caused}
+    refuted_anyway = {v.invariant for res in r.results if res.job.fault is None for v in res.verdicts
+                      if v.kind == "refuted"}
+    weak = [n for n, _ in _invariant_rows(r) if n not in caused and n not in refuted_anyway]
+    items = [t(f"no fault breaks {n}, and no design does: the faults, or the claim, may be too weak", "warn")
+             for n in weak]
+    if refuted_anyway - caused:
+        items.append(t("broken by the designs themselves, so no fault is needed to show they can fail: "
+                       + ", ".join(sorted(refuted_anyway - caused))))
+    return [*out, Bullets(items or [t("every claim is broken by some fault or design")])]
 
 
 # ------------------------------------------------------------------- 6. guards
