@@ -91,7 +91,6 @@ class Guard:
     claim: Expr  # the read-site condition without its ghost part
     c: str  # VM_BUG_ON_PAGE(<claim negated>, page);
     needs_free_list_mt: bool
-    check_ids: tuple[int, ...]  # the compiled checks of this site (one per action that reads)
 
 
 def _checks(body: Iterable[Stmt]) -> Iterable[Check]:
@@ -209,11 +208,10 @@ class _C:
         return f"({text})" if f" {other} " in text else text
 
 
-def guards(model: Model, interp: Interpreter | None = None) -> list[Guard]:
+def guards(model: Model) -> list[Guard]:
     """One guard per ``->index`` read site of the model (its design's pcp cache and
     reporting code decide which sites exist)."""
     ghosts = _ghosts(model)
-    checks = interp.checks if interp is not None else []
     out = []
     for site, check in read_sites(model).items():
         function = site.split(":", 1)[0].strip()
@@ -226,9 +224,8 @@ def guards(model: Model, interp: Interpreter | None = None) -> list[Guard]:
         claim = visible(check.cond, ghosts)
         cx = _C(page, placement)
         cond = cx.violated(claim)
-        ids = tuple(k for k, (inv, s) in enumerate(checks) if inv == INVARIANT and s == site)
         out.append(Guard(model.design, site, function, placement.where, page.name, claim,
-                         f"VM_BUG_ON_PAGE({cond}, page);", cx.free_list_mt, ids))
+                         f"VM_BUG_ON_PAGE({cond}, page);", cx.free_list_mt))
     return out
 
 
@@ -250,7 +247,7 @@ def reads_of(interp: Interpreter, steps: list[tuple[str, tuple[int, ...]]]) -> l
     """Replay ``steps`` (the interpreter must probe: ``Interpreter(model, probe=True)``)
     and return, per step, every ``->index`` read it reached."""
     model = interp.model
-    by_site = {g.site: g for g in guards(model, interp)}
+    by_site = {g.site: g for g in guards(model)}
     preds = {site: compile_predicate(model, g.claim, g.page) for site, g in by_site.items()}
     probes = interp.compiled.probes
     out: list[list[Read]] = []
@@ -288,7 +285,7 @@ class ReadTally:
     def __init__(self, interp: Interpreter) -> None:
         self.interp = interp
         model = interp.model
-        self.sites = {g.site: g for g in guards(model, interp)}
+        self.sites = {g.site: g for g in guards(model)}
         self.preds = {s: compile_predicate(model, g.claim, g.page) for s, g in self.sites.items()}
         self.tally = {s: SiteTally() for s in self.sites}
         self._site_of = {k: s for k, (inv, s) in enumerate(interp.checks) if inv == INVARIANT}

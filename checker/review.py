@@ -19,7 +19,7 @@ from pathlib import Path
 
 from checker import guard_harness, guards, lifecycle
 from checker.catalogue import catalogue_files, design_breaks_it_too
-from checker.concrete import Interpreter, StepError
+from checker.concrete import Interpreter
 from checker.engines import ENGINES, RunOptions
 from checker.itf import LoadedTrace, TraceFileError, load
 from checker.replay import ReplayResult, Target, replay
@@ -178,7 +178,6 @@ class GuardEvidence:
     fires_on: list[str] = field(default_factory=list)  # traces (design/fault/invariant, step) it catches
     missed: list[str] = field(default_factory=list)  # claim failed, guard silent (a limit of the guard)
     false_alarms: list[str] = field(default_factory=list)  # guard fired, claim held
-    reads: int = 0
     silent_correct_reads: int = 0
     gcc: str = ""  # what the compiled harness said
     everywhere: guards.SiteTally | None = None  # every read on every transition the explicit engine explored
@@ -253,7 +252,7 @@ def guard_evidence(designs: list[str], config: str, stored: list[Counterexample]
     out: list[GuardEvidence] = []
     for d in designs:
         model = build_model(d, None, True, config)
-        base = {g.site: GuardEvidence(g) for g in guards.guards(model, Interpreter(model))}
+        base = {g.site: GuardEvidence(g) for g in guards.guards(model)}
         runs: list[tuple[str, Interpreter, list[tuple[str, tuple[int, ...]]], bool]] = []
         for c in stored:
             t = c.trace
@@ -261,22 +260,18 @@ def guard_evidence(designs: list[str], config: str, stored: list[Counterexample]
                 continue
             interp = Interpreter(build_model(d, t.fault, True, t.config), probe=True)
             steps = [(s.action, interp.parse_args(s.action, dict[str, object](s.args))) for s in t.steps]
-            label = f"{t.fault or d}{'' if t.pcp_cache else '-pcp-off'}/{t.invariant}"
+            label = f"{t.fault or d}/{t.invariant}"
             runs.append((label, interp, steps, False))
         probe = Interpreter(build_model(d, None, True, config), probe=True)
         runs += [(f"{d} correct run {k}", probe, w, True)
                  for k, w in enumerate(correct_walks(probe) + site_witnesses(probe), 1)]
         records: dict[int, tuple[Interpreter, list[guard_harness.Record], list[bool]]] = {}
         for label, interp, steps, correct in runs:
-            try:
-                per_step = guards.reads_of(interp, steps)
-            except StepError:
-                continue
-            gs = guards.guards(interp.model, interp)
+            per_step = guards.reads_of(interp, steps)
+            gs = guards.guards(interp.model)
             for k, reads in enumerate(per_step, 1):
                 for r in reads:
                     ev = base.setdefault(r.site, GuardEvidence(next(g for g in gs if g.site == r.site)))
-                    ev.reads += 1
                     if r.guard_fires and r.claim_failed:
                         ev.fires_on.append(f"{label}, step {k}")
                     elif r.claim_failed:
@@ -299,7 +294,7 @@ def _compile(base: dict[str, GuardEvidence], records: dict[int, tuple[Interprete
     total = agree = 0
     try:
         for interp, recs, expected in records.values():
-            fired = guard_harness.run(interp.model, guards.guards(interp.model, interp), recs)
+            fired = guard_harness.run(interp.model, guards.guards(interp.model), recs)
             total += len(recs)
             agree += sum(a == b for a, b in zip(fired, expected))
     except guard_harness.HarnessError as e:

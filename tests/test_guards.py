@@ -52,7 +52,7 @@ def test_the_compiled_guards_fire_exactly_where_the_read_site_claim_fails() -> N
     reached: dict[str, int] = {}
     total = 0
     for label, interp, steps in TRACES:
-        gs = guards.guards(interp.model, interp)
+        gs = guards.guards(interp.model)
         reads = [r for per_step in guards.reads_of(interp, steps) for r in per_step]
         if not reads:
             continue
@@ -82,7 +82,7 @@ def test_the_stored_index_trusted_counterexamples_are_caught() -> None:
     for label, interp, steps in TRACES:
         if not label.endswith("index_trusted.itf.json") or "reported_index_trusted" in label:
             continue
-        gs = guards.guards(interp.model, interp)
+        gs = guards.guards(interp.model)
         per_step = guards.reads_of(interp, steps)
         last = per_step[-1]
         fired = guard_harness.run(interp.model, gs, [guard_harness.record_of(interp, gs, r) for r in last])
@@ -106,7 +106,7 @@ def test_a_guard_that_does_not_compile_is_an_error() -> None:
     model = build_model("merged")
     g = guards.guards(model)[0]
     broken = guards.Guard(g.design, g.site, g.function, g.placement, g.page, g.claim,
-                          "VM_BUG_ON_PAGE(page->nonsense, page);", False, g.check_ids)
+                          "VM_BUG_ON_PAGE(page->nonsense, page);", False)
     with pytest.raises(guard_harness.HarnessError, match="do not compile"):
         guard_harness.run(model, [broken], [guard_harness.Record(0, 0, 0, 0, 0, -1)])
 
