@@ -247,9 +247,10 @@ def _coverage(r: Review) -> list[Block]:
             cell += [*([BR] if cell else []), Span(f.invariant, "code"), Span(f" ({f.steps} steps{note})")]
         elsewhere = sorted({c.trace.config for c in r.counterexamples
                             if c.trace.fault == fault and c.trace.config != r.config})
-        if not found:
-            cell = t(f"nothing on {r.config}" + (f" (its stored traces are on {', '.join(elsewhere)})"
-                                                  if elsewhere else ""), "warn")
+        if not any(f.caused for f in found):
+            cell += [*([BR] if cell else []),
+                     *t(f"the fault itself breaks nothing on {r.config}"
+                        + (f" (its stored traces are on {', '.join(elsewhere)})" if elsewhere else ""), "warn")]
         rows.append([[Span(fault, "code")], t(design), t(FAULTS[fault].description), cell])
     out += [Heading(3, "Faults"),
             Para(t(f"Each fault explored on {r.config}, and the claims it refutes (shortest counterexamples):")),
