@@ -19,8 +19,8 @@ import time
 
 
 def one(design: str, config: str, cache: bool, limit: int | None) -> dict[str, object]:
-    from checker import explicit
-    from checker.concrete import Interpreter
+    from checker.engines import explicit
+    from checker.interp.concrete import Interpreter
     from spec import build_model
 
     model = build_model(design, None, cache, config)

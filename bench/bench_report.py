@@ -14,7 +14,9 @@ import os
 import time
 from pathlib import Path
 
-from checker import document, review, review_doc
+from checker.outputs import document
+from checker.review import run as review
+from checker.review import sections as review_doc
 from spec import DEFAULT_CONFIG, DESIGNS
 
 

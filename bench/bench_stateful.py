@@ -16,8 +16,8 @@ from __future__ import annotations
 import argparse
 import statistics
 
-from checker import stateful
-from checker.concrete import Interpreter
+from checker.engines import stateful
+from checker.interp.concrete import Interpreter
 from spec import FAULTS, build_model
 
 # the claims every design satisfies on tiny (README), so throughput runs never stop early

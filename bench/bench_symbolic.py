@@ -1,4 +1,4 @@
-"""Z3 engine figures (checker/bmc.py, checker/induction.py), pcp cache on.
+"""Z3 engine figures (checker/engines/bmc.py, checker/engines/induction.py), pcp cache on.
 
 1. Bounded model checking: seconds per depth for each design on tiny and small, on
    ``no_page_lost`` (proved on tiny by the explicit engine, so no depth stops early).
@@ -43,8 +43,8 @@ OUTCOMES = {"proved": "proved", "not inductive": "unknown (not inductive)", "ref
 
 
 def one_bmc(design: str, config: str, budget: float) -> dict[str, object]:
-    from checker import bmc
-    from checker.concrete import Interpreter
+    from checker.engines import bmc
+    from checker.interp.concrete import Interpreter
     from spec import build_model
 
     interp = Interpreter(build_model(design, None, True, config))
@@ -53,8 +53,8 @@ def one_bmc(design: str, config: str, budget: float) -> dict[str, object]:
 
 
 def one_induction(design: str, claim: str, k: int, timeout: float) -> dict[str, object]:
-    from checker import induction
-    from checker.concrete import Interpreter
+    from checker.engines import induction
+    from checker.interp.concrete import Interpreter
     from spec import build_model
 
     interp = Interpreter(build_model(design, None, True, "tiny"))
@@ -63,8 +63,8 @@ def one_induction(design: str, claim: str, k: int, timeout: float) -> dict[str, 
 
 
 def one_proof(design: str, config: str, timeout: float) -> dict[str, object]:
-    from checker import proof
-    from checker.concrete import Interpreter
+    from checker.engines import proof
+    from checker.interp.concrete import Interpreter
     from spec import build_model
 
     interp = Interpreter(build_model(design, None, True, config))

@@ -1,3 +1,3 @@
-from checker.cli import run
+from checker.cli.main import run
 
 run()

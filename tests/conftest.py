@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import functools
 
-from checker import explicit
-from checker.concrete import Interpreter
-from checker.verdict import Verdict
+from checker.engines import explicit
+from checker.interp.concrete import Interpreter
+from checker.results.verdict import Verdict
 from spec import build_model
 
 
@@ -42,7 +42,7 @@ def proof_agrees_with_explicit(design: str, fault: str | None, config: str,
     ``reported_implies_buddy`` must be proved for every size.  Whatever is proved must hold
     on the configurations that differ only in their orders too (explicit engine, every
     reachable state).  Returns the proof's stats."""
-    from checker import proof
+    from checker.engines import proof
 
     model = build_model(design, fault, True, config)
     claims = tuple(i.name for i in model.invariants if i.name in PROOF_TRUST)

@@ -14,8 +14,8 @@ from __future__ import annotations
 import pytest
 from conftest import explore
 
-from checker import bmc
-from checker.concrete import Interpreter
+from checker.engines import bmc
+from checker.interp.concrete import Interpreter
 from spec import build_model
 
 # (design, pcp cache, fault, depth): every claim of the model through BMC to that depth

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from conftest import explore
 
-from checker.catalogue import CatalogueCheck, check_catalogue
-from checker.cli import main
-from checker.itf import load
+from checker.cli.main import main
+from checker.io.catalogue import CatalogueCheck, check_catalogue
+from checker.io.itf import load
 
 ROOT = Path(__file__).resolve().parent.parent / "counterexamples"
 

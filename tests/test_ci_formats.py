@@ -12,11 +12,11 @@ import jsonschema
 import pytest
 from conftest import explore
 
-from checker.cli import main
-from checker.junit import junit_xml
-from checker.locations import SPEC_ROOT, action_location
-from checker.outcomes import RunReport, report_from
-from checker.sarif import sarif_log
+from checker.cli.main import main
+from checker.outputs.junit import junit_xml
+from checker.outputs.locations import SPEC_ROOT, action_location
+from checker.outputs.outcomes import RunReport, report_from
+from checker.outputs.sarif import sarif_log
 from spec import DESIGNS, build_model
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())

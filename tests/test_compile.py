@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from checker.concrete import Interpreter
+from checker.interp.concrete import Interpreter
 from spec import DESIGNS, FAULTS, build_model
 
 

@@ -138,8 +138,8 @@ def test_state_graph_is_built_with_networkx_where_it_fits() -> None:
 
 
 def test_small_is_explored_up_to_a_state_limit_and_says_so() -> None:
-    from checker import explicit
-    from checker.concrete import Interpreter
+    from checker.engines import explicit
+    from checker.interp.concrete import Interpreter
 
     model = build_model("merged", None, True, "small")
     verdicts, res = explicit.check(Interpreter(model), ["reported_implies_buddy"], max_states=3000)

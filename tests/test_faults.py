@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from conftest import explore, steps_of
 
-from checker.concrete import Interpreter
-from checker.traces import replay_labels
+from checker.interp.concrete import Interpreter
+from checker.trace.build import replay_labels
 from spec import FAULTS, build_model
 
 U, M = "UNMOVABLE", "MOVABLE"

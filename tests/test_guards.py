@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from checker import guard_harness, guards
-from checker.catalogue import catalogue_files
-from checker.concrete import Interpreter
-from checker.itf import load
-from checker.review import correct_walks, site_witnesses
+from checker.interp.concrete import Interpreter
+from checker.io.catalogue import catalogue_files
+from checker.io.itf import load
+from checker.review import guards
+from checker.review import harness as guard_harness
+from checker.review.run import correct_walks, site_witnesses
 from spec import DESIGNS, build_model
 
 CATALOGUE = Path(__file__).resolve().parent.parent / "counterexamples"
@@ -117,7 +118,7 @@ def test_on_every_reachable_read_the_reported_page_guard_misses_only_what_no_che
     """Every read on every transition of tiny: v9's guard catches every failing read; v10's
     misses the 8 reads of the placeholder 0 that add_page_to_reported_list() wrote, which
     happens to be the right slot (order MIN, UNMOVABLE)."""
-    from checker import lifecycle
+    from checker.review import lifecycle
 
     interp = Interpreter(build_model(design), probe=True)
     tally = guards.ReadTally(interp)

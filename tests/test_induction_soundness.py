@@ -13,8 +13,8 @@ from __future__ import annotations
 import pytest
 from conftest import explore
 
-from checker import induction
-from checker.concrete import Interpreter
+from checker.engines import induction
+from checker.interp.concrete import Interpreter
 from spec import DESIGNS, FAULTS, build_model
 
 TRUST = ("index_trusted", "boundary_lookup_sound", "reported_index_trusted", "reported_implies_buddy",

@@ -49,7 +49,7 @@ def test_constants_agree_with_the_definitions_a_proof_reads(config: str) -> None
     and the configuration satisfies the model's assumptions."""
     import z3
 
-    from checker.universal import Universal, as_bool, as_int
+    from checker.interp.universal import Universal, as_bool, as_int
 
     for design in DESIGNS:
         model = build_model(design, None, True, config)

@@ -13,10 +13,10 @@ from conftest import explore
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checker.cli import main
-from checker.engines import ENGINES
-from checker.itf import TraceFileError, default_path, dump, load, parse
-from checker.verdict import Trace
+from checker.cli.main import main
+from checker.engines.registry import ENGINES
+from checker.io.itf import TraceFileError, default_path, dump, load, parse
+from checker.results.verdict import Trace
 
 FAULT, INV = "v9-unguarded-index-read", "index_trusted"
 

@@ -9,9 +9,9 @@ import json
 import pytest
 from conftest import explore, same_types_other_orders
 
-from checker import proof
-from checker.cli import main
-from checker.concrete import Interpreter
+from checker.cli.main import main
+from checker.engines import proof
+from checker.interp.concrete import Interpreter
 from spec import build_model
 
 
@@ -35,7 +35,7 @@ def test_the_orders_are_symbols_not_the_configuration_s() -> None:
     """MAX_ORDER and pageblock_order are parameters of the proof: the query reads the
     configuration's orders nowhere, so a configuration that differs only in its orders
     gives the very same proof obligations."""
-    from checker.universal import Universal
+    from checker.interp.universal import Universal
 
     for config in ("tiny", "tiny-span"):
         u = Universal(build_model("merged", None, True, config))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from conftest import proof_agrees_with_explicit
 
-from checker import proof
+from checker.engines import proof
 from spec import DESIGNS
 
 

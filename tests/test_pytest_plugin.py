@@ -35,7 +35,7 @@ def test_marker_expecting_boundary_valid_to_hold():
 
 def test_the_plugin_is_registered_as_a_pytest11_entry_point() -> None:
     (ep,) = [e for e in entry_points(group="pytest11") if e.name == "reportcheck"]
-    assert ep.value == "checker.pytest_plugin"
+    assert ep.value == "checker.ci.pytest_plugin"
 
 
 def test_downstream_suite_uses_fixture_and_marker(pytester: pytest.Pytester) -> None:
@@ -57,7 +57,7 @@ def test_downstream_suite_uses_fixture_and_marker(pytester: pytest.Pytester) -> 
         "*boundary_valid: refuted, but it is expected to hold*",
         "*4. start_isolate_page_range(range=0)  mm/page_isolation.c",
     ])
-    assert "checker/pytest_plugin.py" not in out
+    assert "checker/ci/pytest_plugin.py" not in out
     assert "FAILED test_downstream.py::test_v9_index_trusted_with_the_unguarded_read" in out
     assert "FAILED test_downstream.py::test_marker_expecting_boundary_valid_to_hold" in out
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from checker.cli import main
-from checker.itf import load
-from checker.replay import DIVERGES, Target, replay
+from checker.cli.main import main
+from checker.io.itf import load
+from checker.trace.replay import DIVERGES, Target, replay
 from spec import FAULTS
 
 ROOT = Path(__file__).resolve().parent.parent / "counterexamples"
@@ -63,7 +63,7 @@ def test_every_fault_trace_is_harmless_on_the_unmodified_design(path: Path) -> N
     loaded = load(path)
     t = loaded.trace
     assert t.fault is not None
-    res = replay(loaded, Target(t.design, None, t.pcp_cache, t.config))
+    res = replay(t, Target(t.design, None, t.pcp_cache, t.config))
     assert res.outcome != "diverges" and t.invariant not in res.first_broken, res.sentence()
 
 

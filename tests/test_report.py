@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from checker import lifecycle
-from checker.catalogue import catalogue_files
-from checker.cli import main
-from checker.concrete import Interpreter
+from checker.cli.main import main
+from checker.interp.concrete import Interpreter
+from checker.io.catalogue import catalogue_files
+from checker.review import lifecycle
 from spec import DESIGNS, build_model
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -141,7 +141,7 @@ def _md_lifecycle(md: str, design: str) -> set[tuple[str, str, str]]:
 
 
 def _projection_of_the_state_graph(design: str) -> set[tuple[str, str, str]]:
-    """Independently of checker.lifecycle: the full state graph in networkx, every edge
+    """Independently of checker.review.lifecycle: the full state graph in networkx, every edge
     labelled with its kernel function, each projected onto every page by decoding."""
     import networkx as nx  # type: ignore[import-untyped]
 

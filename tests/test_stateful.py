@@ -24,10 +24,10 @@ from hypothesis.stateful import run_state_machine_as_test
 from test_explicit import REFUTED
 from test_faults import EXPECTED
 
-from checker import stateful
-from checker.cli import main
-from checker.concrete import Interpreter
-from checker.traces import replay_labels
+from checker.cli.main import main
+from checker.engines import stateful
+from checker.interp.concrete import Interpreter
+from checker.trace.build import replay_labels
 from spec import DESIGNS, FAULTS, build_model
 
 PROFILE = os.environ.get("REPORTCHECK_HYPOTHESIS_PROFILE", stateful.CI_PROFILE)

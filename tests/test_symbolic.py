@@ -12,10 +12,10 @@ import pytest
 import z3
 from conftest import explore, steps_of
 
-from checker import bmc, induction
-from checker.cli import main
-from checker.concrete import Interpreter
-from checker.symbolic import SymbolicModel
+from checker.cli.main import main
+from checker.engines import bmc, induction
+from checker.interp.concrete import Interpreter
+from checker.interp.symbolic import SymbolicModel
 from spec import build_model
 
 

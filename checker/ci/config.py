@@ -1,0 +1,220 @@
+"""``[tool.reportcheck]`` in pyproject.toml: what ``reportcheck ci`` runs and expects.
+
+The file is parsed with :mod:`tomllib`, never executed.  Every problem (no table, an
+unknown key, a wrong type, an unknown design, fault, invariant, configuration or engine)
+is a :class:`~checker.errors.UsageError` whose one line names the key and the fix.
+
+::
+
+    [tool.reportcheck]
+    configs = ["tiny"]                  # default configurations of every entry
+    engines = ["explicit"]              # default engines of every entry
+    time_budget = 180                   # seconds for the whole run
+    catalogue = "counterexamples"       # replay the stored counterexamples (optional)
+    fail_on_unknown = false             # is an undecided verdict a failure?
+    output = { junit = "reportcheck-results/junit.xml", sarif = "...", json = "..." }
+    options.bmc = { depth = 6 }         # engine knobs: max_states depth k timeout examples steps seed
+
+    [[tool.reportcheck.designs]]        # every invariant not listed in refuted must hold
+    design = "v9"
+    pcp_cache = "on"
+    refuted = ["index_trusted", "boundary_valid"]
+    # invariants = [...], configs = [...], engines = [...]   (optional overrides)
+
+    [[tool.reportcheck.faults]]         # each listed invariant must be refuted
+    fault = "merge-keeps-reported"
+    refuted = ["reported_implies_buddy"]
+    configs = ["tiny-span"]
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from checker.engines.registry import ENGINES, RunOptions
+from checker.errors import UsageError
+from spec import CONFIGS, DESIGNS, FAULTS, build_model
+
+TABLE = "[tool.reportcheck]"
+TOP_KEYS = ("configs", "engines", "time_budget", "catalogue", "fail_on_unknown", "output", "options",
+            "designs", "faults")
+OUTPUT_KEYS = ("junit", "sarif", "json")
+OPTION_KEYS = ("max_states", "depth", "k", "timeout", "examples", "steps", "seed")
+DESIGN_KEYS = ("design", "pcp_cache", "refuted", "invariants", "configs", "engines")
+FAULT_KEYS = ("fault", "pcp_cache", "refuted", "configs", "engines")
+
+
+@dataclass(frozen=True)
+class Target:
+    """One entry: a design (or a fault of one) under one pcp-cache setting."""
+
+    where: str  # e.g. "[[tool.reportcheck.designs]] #2 (v9)", for messages
+    design: str
+    fault: str | None
+    pcp_cache: bool
+    invariants: tuple[str, ...]  # what to check
+    refuted: frozenset[str]  # expected refuted; the rest of ``invariants`` must hold
+    configs: tuple[str, ...]
+    engines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CiConfig:
+    root: Path  # the directory of pyproject.toml: relative paths start here
+    targets: tuple[Target, ...]
+    time_budget: float | None = None
+    catalogue: Path | None = None
+    fail_on_unknown: bool = False
+    outputs: dict[str, Path] = field(default_factory=dict)
+    options: dict[str, RunOptions] = field(default_factory=dict)
+
+
+def _keys(where: str, table: dict[str, Any], allowed: tuple[str, ...]) -> None:
+    for k in table:
+        if k not in allowed:
+            raise UsageError(f"{where}: unknown key {k!r}; valid keys: {', '.join(allowed)}")
+
+
+def _type_name(value: object) -> str:
+    return {str: "a string", bool: "a boolean", int: "an integer", float: "a number", list: "an array",
+            dict: "a table"}.get(type(value), type(value).__name__)
+
+
+def _strings(where: str, key: str, value: object, choices: dict[str, Any] | tuple[str, ...] | list[str],
+             kind: str, allow_empty: bool = False) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise UsageError(f"{where}: {key} must be an array of strings, not {_type_name(value)}")
+    if not value and not allow_empty:
+        raise UsageError(f"{where}: {key} must not be empty")
+    for v in value:
+        if v not in choices:
+            raise UsageError(f"{where}: {key}: unknown {kind} {v!r}; choose from: {', '.join(choices)}")
+    return tuple(dict.fromkeys(value))
+
+
+def _string(where: str, key: str, value: object) -> str:
+    if not isinstance(value, str) or not value:
+        raise UsageError(f"{where}: {key} must be a non-empty string, not {_type_name(value)}")
+    return value
+
+
+def _cache(where: str, value: object) -> bool:
+    if value not in ("on", "off"):
+        raise UsageError(f'{where}: pcp_cache must be "on" or "off", not {value!r}')
+    return value == "on"
+
+
+def _options(table: object) -> dict[str, RunOptions]:
+    where = f"{TABLE} options"
+    if not isinstance(table, dict):
+        raise UsageError(f"{where} must be a table of engine names, not {_type_name(table)}")
+    out = {}
+    for engine, knobs in table.items():
+        if engine not in ENGINES:
+            raise UsageError(f"{where}: unknown engine {engine!r}; choose from: {', '.join(ENGINES)}")
+        if not isinstance(knobs, dict):
+            raise UsageError(f"{where}.{engine} must be a table, not {_type_name(knobs)}")
+        _keys(f"{where}.{engine}", knobs, OPTION_KEYS)
+        values: dict[str, Any] = {}
+        for k, v in knobs.items():
+            ok = isinstance(v, (int, float)) if k == "timeout" else isinstance(v, int)
+            if isinstance(v, bool) or not ok or v < 0 or (v == 0 and k != "seed"):
+                kind = "a positive number" if k == "timeout" else "a non-negative integer" if k == "seed" \
+                    else "a positive integer"
+                raise UsageError(f"{where}.{engine}: {k} must be {kind}, not {v!r}")
+            values[k] = v
+        out[engine] = RunOptions(**values)
+    return out
+
+
+def _target(kind: str, index: int, entry: object, configs: tuple[str, ...], engines: tuple[str, ...]) -> Target:
+    where = f"[[tool.reportcheck.{kind}]] #{index + 1}"
+    if not isinstance(entry, dict):
+        raise UsageError(f"{where} must be a table, not {_type_name(entry)}")
+    name_key = "design" if kind == "designs" else "fault"
+    _keys(where, entry, DESIGN_KEYS if kind == "designs" else FAULT_KEYS)
+    if name_key not in entry:
+        raise UsageError(f"{where}: missing key {name_key!r}")
+    name = _string(where, name_key, entry[name_key])
+    fault: str | None = None
+    if kind == "designs":
+        if name not in DESIGNS:
+            raise UsageError(f"{where}: design: unknown design {name!r}; choose from: {', '.join(DESIGNS)}")
+        design = name
+    else:
+        if name not in FAULTS:
+            raise UsageError(f"{where}: fault: unknown fault {name!r}; choose from: {', '.join(FAULTS)}")
+        design, fault = FAULTS[name].design, name
+    where = f"{where} ({name})"
+    pcp_cache = _cache(where, entry.get("pcp_cache", "on"))
+    known = [i.name for i in build_model(design, fault, pcp_cache).invariants]
+    if "refuted" not in entry:
+        raise UsageError(f"{where}: missing key 'refuted' (the invariants expected to be refuted"
+                         f"{'; use [] if every one must hold' if kind == 'designs' else ''})")
+    refuted = _strings(where, "refuted", entry["refuted"], known, f"invariant for design {design}",
+                       allow_empty=kind == "designs")
+    if kind == "designs":
+        invariants = _strings(where, "invariants", entry.get("invariants", known), known,
+                              f"invariant for design {design}")
+        missing = [r for r in refuted if r not in invariants]
+        if missing:
+            raise UsageError(f"{where}: refuted names {', '.join(missing)}, which invariants leaves out; "
+                             f"add it to invariants or drop it from refuted")
+    else:
+        invariants = refuted
+    return Target(where, design, fault, pcp_cache, invariants, frozenset(refuted),
+                  _strings(where, "configs", entry.get("configs", list(configs)), CONFIGS, "configuration"),
+                  _strings(where, "engines", entry.get("engines", list(engines)), ENGINES, "engine"))
+
+
+def parse(data: dict[str, Any], root: Path) -> CiConfig:
+    tool = data.get("tool")
+    if not isinstance(tool, dict) or "reportcheck" not in tool:
+        raise UsageError(f"no {TABLE} table in {root / 'pyproject.toml'}; add one (see the README's CI section)")
+    table = tool["reportcheck"]
+    if not isinstance(table, dict):
+        raise UsageError(f"{TABLE} must be a table, not {_type_name(table)}")
+    _keys(TABLE, table, TOP_KEYS)
+    configs = _strings(TABLE, "configs", table.get("configs", ["tiny"]), CONFIGS, "configuration")
+    engines = _strings(TABLE, "engines", table.get("engines", ["explicit"]), ENGINES, "engine")
+    budget = table.get("time_budget")
+    if budget is not None and (isinstance(budget, bool) or not isinstance(budget, (int, float)) or budget <= 0):
+        raise UsageError(f"{TABLE}: time_budget must be a positive number of seconds, not {budget!r}")
+    fail_on_unknown = table.get("fail_on_unknown", False)
+    if not isinstance(fail_on_unknown, bool):
+        raise UsageError(f"{TABLE}: fail_on_unknown must be true or false, not {fail_on_unknown!r}")
+    catalogue = root / _string(TABLE, "catalogue", table["catalogue"]) if "catalogue" in table else None
+    output = table.get("output", {})
+    if not isinstance(output, dict):
+        raise UsageError(f"{TABLE}: output must be a table with junit, sarif, json paths, not {_type_name(output)}")
+    _keys(f"{TABLE} output", output, OUTPUT_KEYS)
+    outputs = {k: root / _string(f"{TABLE} output", k, v) for k, v in output.items()}
+    options = _options(table.get("options", {}))
+    targets: list[Target] = []
+    for kind in ("designs", "faults"):
+        entries = table.get(kind, [])
+        if not isinstance(entries, list):
+            raise UsageError(f"{TABLE}: {kind} must be an array of tables ([[tool.reportcheck.{kind}]]), "
+                             f"not {_type_name(entries)}")
+        targets += [_target(kind, i, e, configs, engines) for i, e in enumerate(entries)]
+    if not targets:
+        raise UsageError(f"{TABLE}: nothing to check; add [[tool.reportcheck.designs]] or [[tool.reportcheck.faults]]")
+    return CiConfig(root, tuple(targets), float(budget) if budget is not None else None, catalogue,
+                    fail_on_unknown, outputs, options)
+
+
+def load(path: Path) -> CiConfig:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file; run reportcheck ci in the project's directory or pass --pyproject") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise UsageError(f"{path}: cannot read it: {e}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise UsageError(f"{path}: malformed TOML: {e}") from None
+    return parse(data, path.resolve().parent)

@@ -1,0 +1,108 @@
+"""A pytest plugin (entry point ``pytest11``: ``reportcheck``) for downstream suites.
+
+Fixture::
+
+    def test_v9(reportcheck):
+        reportcheck.assert_holds("v9", "index_trusted", engine="explicit")
+        reportcheck.assert_refuted("v9", "boundary_valid")
+
+Marker (the check runs before the test body)::
+
+    @pytest.mark.reportcheck("v10", "reported_implies_buddy")              # must hold
+    @pytest.mark.reportcheck("v9", "index_trusted", expect="refuted")
+    def test_claims(): ...
+
+Keyword arguments of both: ``engine`` (default explicit), ``fault``, ``pcp_cache`` (bool),
+``config`` (default tiny) and the engine knobs of ``reportcheck check`` (``max_states``,
+``depth``, ``k``, ``timeout``, ``examples``, ``steps``, ``seed``).  A failure is shown as
+the counterexample's kernel operations, not as a Python traceback.  Verdicts are cached
+for the session, so several tests on one model explore it once per invariant.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from checker.engines.registry import ENGINES, RunOptions
+from checker.interp.concrete import Interpreter
+from checker.outputs.outcomes import Expectation, claims_of, judge, trace_text
+from checker.results.verdict import Verdict
+from spec import SpecError, build_model
+
+MARKER = "reportcheck"
+OPTION_KEYS = ("max_states", "depth", "k", "timeout", "examples", "steps", "seed")
+
+
+class ReportCheck:
+    """What the ``reportcheck`` fixture returns: check one invariant of one model."""
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[Any, ...], tuple[Verdict, str]] = {}
+
+    def verdict(self, design: str, invariant: str, *, engine: str = "explicit", fault: str | None = None,
+                pcp_cache: bool = True, config: str = "tiny", **options: Any) -> tuple[Verdict, str]:
+        """The verdict on ``invariant`` and the claim it makes (bad names fail the test)."""
+        unknown = [k for k in options if k not in OPTION_KEYS]
+        if unknown:
+            pytest.fail(f"reportcheck: unknown option {unknown[0]!r}; valid: {', '.join(OPTION_KEYS)}", pytrace=False)
+        if engine not in ENGINES:
+            pytest.fail(f"reportcheck: unknown engine {engine!r}; choose from: {', '.join(ENGINES)}", pytrace=False)
+        key = (design, invariant, engine, fault, pcp_cache, config, tuple(sorted(options.items())))
+        if key not in self._cache:
+            try:
+                model = build_model(design, fault, pcp_cache, config)
+            except SpecError as e:
+                pytest.fail(f"reportcheck: {e}", pytrace=False)
+            claims = claims_of(model)
+            if invariant not in claims:
+                pytest.fail(f"reportcheck: unknown invariant {invariant!r} for design {design}; "
+                            f"choose from: {', '.join(claims)}", pytrace=False)
+            (v,), _ = ENGINES[engine].run(Interpreter(model), [invariant], RunOptions(**options))
+            self._cache[key] = (v, claims[invariant])
+        return self._cache[key]
+
+    def check(self, design: str, invariant: str, expect: Expectation, **kwargs: Any) -> Verdict:
+        v, claim = self.verdict(design, invariant, **kwargs)
+        outcome = judge(v, claim, expect)
+        if outcome.status != "passed":
+            text = outcome.message
+            if v.trace is not None:
+                text += "\n" + trace_text(v.trace, claim)
+            pytest.fail(text, pytrace=False)
+        return v
+
+    def assert_holds(self, design: str, invariant: str, **kwargs: Any) -> Verdict:
+        """Fail unless ``invariant`` is proved (an undecided verdict fails too)."""
+        return self.check(design, invariant, "holds", **kwargs)
+
+    def assert_refuted(self, design: str, invariant: str, **kwargs: Any) -> Verdict:
+        """Fail unless the engine refutes ``invariant`` (the trace is replayed)."""
+        return self.check(design, invariant, "refuted", **kwargs)
+
+
+SESSION = pytest.StashKey[ReportCheck]()  # one verdict cache per pytest session
+
+
+@pytest.fixture
+def reportcheck(request: pytest.FixtureRequest) -> ReportCheck:
+    return request.config.stash[SESSION]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[SESSION] = ReportCheck()
+    config.addinivalue_line(
+        "markers", f"{MARKER}(design, invariant, expect='holds', engine='explicit', fault=None, pcp_cache=True, "
+        "config='tiny', **options): check a claim of the reportcheck model before the test runs")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_call(item: pytest.Item) -> None:
+    for mark in item.iter_markers(name=MARKER):
+        kwargs = dict(mark.kwargs)
+        expect = kwargs.pop("expect", "holds")
+        if expect not in ("holds", "refuted") or len(mark.args) != 2:
+            pytest.fail("@pytest.mark.reportcheck(design, invariant, expect='holds' or 'refuted', ...)",
+                        pytrace=False)
+        item.config.stash[SESSION].check(mark.args[0], mark.args[1], expect, **kwargs)

@@ -1,0 +1,186 @@
+"""``reportcheck ci``: run what ``[tool.reportcheck]`` lists and fail on any surprise.
+
+Exit codes (when several apply, the first in this order wins: 1, 4, 5, 3):
+
+- 0: every verdict matches its expectation, every stored trace reproduces, in time;
+- 1: an invariant expected to hold is refuted, or one expected to be refuted is not
+  (a proved verdict, or a fault that no engine refutes);
+- 2: bad input (pyproject.toml, ``[tool.reportcheck]``): one line naming the key;
+- 3: undecided verdicts while ``fail_on_unknown = true``, or an engine that failed (its
+  error is the failure line; the other runs still go on);
+- 4: a stored counterexample no longer reproduces (or the catalogue cannot be replayed);
+- 5: the time budget was exceeded (runs after it are not started).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from checker.ci.config import CiConfig, Target, load
+from checker.engines.registry import ENGINES, RunOptions
+from checker.interp.concrete import Interpreter
+from checker.io.catalogue import check_catalogue
+from checker.outputs.junit import PlainCase, junit_xml
+from checker.outputs.outcomes import Expectation, RunReport, report_from, trace_text
+from checker.outputs.render import verdict_json
+from checker.outputs.sarif import sarif_log
+from spec import build_model
+
+OK, CONTRADICTED, UNDECIDED, STALE_TRACE, OVER_BUDGET = 0, 1, 3, 4, 5
+PRIORITY = (CONTRADICTED, STALE_TRACE, OVER_BUDGET, UNDECIDED)
+
+
+@dataclass
+class CiResult:
+    reports: list[RunReport] = field(default_factory=list)
+    cases: list[PlainCase] = field(default_factory=list)  # catalogue replay, time budget
+    failures: list[tuple[int, str]] = field(default_factory=list)  # (exit code, one line)
+    seconds: float = 0.0
+
+    @property
+    def exit_code(self) -> int:
+        codes = {c for c, _ in self.failures}
+        return next((c for c in PRIORITY if c in codes), OK)
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser("ci", help="run the checks listed in [tool.reportcheck] of pyproject.toml, "
+                       "replay the stored counterexamples, write JUnit/SARIF/JSON")
+    p.add_argument("--pyproject", default="pyproject.toml", metavar="PATH",
+                   help="the pyproject.toml with the [tool.reportcheck] table (default ./pyproject.toml)")
+    p.set_defaults(func=cmd_ci)
+
+
+def cmd_ci(args: argparse.Namespace) -> int:
+    cfg = load(Path(args.pyproject))
+    result = run(cfg, log=lambda line: print(line, flush=True))  # CI logs show each run as it ends
+    write_outputs(cfg, result)
+    summary(result)
+    return result.exit_code
+
+
+def options_for(cfg: CiConfig, engine: str, remaining: float | None) -> RunOptions:
+    opts = cfg.options.get(engine, RunOptions())
+    if remaining is not None and (opts.timeout is None or opts.timeout > remaining):
+        opts = dataclasses.replace(opts, timeout=max(remaining, 1.0))  # symbolic engines stop in time
+    return opts
+
+
+def run_target(cfg: CiConfig, t: Target, config: str, engine: str, remaining: float | None) -> RunReport:
+    model = build_model(t.design, t.fault, t.pcp_cache, config)
+    expected: dict[str, Expectation] = {i: "refuted" if i in t.refuted else "holds" for i in t.invariants}
+    t0 = time.perf_counter()
+    verdicts, stats = ENGINES[engine].run(Interpreter(model), list(t.invariants), options_for(cfg, engine, remaining))
+    return report_from(model, engine, verdicts, stats, time.perf_counter() - t0, expected)
+
+
+def run(cfg: CiConfig, log: Any = None) -> CiResult:
+    """Every target x configuration x engine, then the catalogue; stop starting runs once
+    the time budget is spent."""
+    say = log or (lambda _s: None)
+    res = CiResult()
+    t0 = time.perf_counter()
+    jobs = [(t, c, e) for t in cfg.targets for c in t.configs for e in t.engines]
+    refuted_by: dict[tuple[str, str], bool] = {}  # (target where, config) -> some engine refuted all
+    for k, (t, config, engine) in enumerate(jobs):
+        elapsed = time.perf_counter() - t0
+        if k > 0 and cfg.time_budget is not None and elapsed > cfg.time_budget:  # the first run always starts
+            left = len(jobs) - k
+            res.failures.append((OVER_BUDGET, (f"time budget of {cfg.time_budget:g} s exceeded after {elapsed:.1f} s; "
+                                 f"{left} run(s) not started")))
+            break
+        remaining = cfg.time_budget - elapsed if cfg.time_budget is not None else None
+        try:
+            r = run_target(cfg, t, config, engine, remaining)
+        except Exception as e:  # noqa: BLE001 - an engine bug: one failure line, and the other runs go on
+            where = f"{t.where}, config {config}, engine {engine}"
+            res.failures.append((UNDECIDED, f"{where}: the engine failed: {type(e).__name__}: {e}"))
+            say(f"{where}: the engine failed: {type(e).__name__}: {e}")
+            continue
+        res.reports.append(r)
+        bad = [o for o in r.outcomes if o.status == "failed"]
+        undecided = [o for o in r.outcomes if o.status == "skipped"]
+        say(f"{r.title}: {len(r.outcomes)} invariants, {len(bad)} contradict the expectation, "
+            f"{len(undecided)} undecided ({r.seconds:.1f} s)")
+        for o in bad:
+            res.failures.append((CONTRADICTED, f"{r.title}: {o.message}"))
+            if o.verdict.trace is not None:
+                say(trace_text(o.verdict.trace, o.claim))
+        if cfg.fail_on_unknown:
+            res.failures += [(UNDECIDED, f"{r.title}: {o.message}") for o in undecided]
+        if t.fault is not None:
+            caught = all(o.verdict.kind == "refuted" for o in r.outcomes)
+            refuted_by[(t.where, config)] = refuted_by.get((t.where, config), False) or caught
+    for (where, config), caught in refuted_by.items():
+        if not caught:
+            res.failures.append((CONTRADICTED, (f"{where}, config {config}: the fault survives: no engine "
+                                 f"refuted what it is expected to break")))
+    if cfg.catalogue is not None:
+        replay_catalogue(cfg.catalogue, res, say)
+    res.seconds = time.perf_counter() - t0
+    if cfg.time_budget is not None:
+        over = res.seconds > cfg.time_budget
+        if over and not any(c == OVER_BUDGET for c, _ in res.failures):
+            res.failures.append((OVER_BUDGET, (f"time budget of {cfg.time_budget:g} s exceeded: "
+                                 f"the run took {res.seconds:.1f} s")))
+        res.cases.append(PlainCase("time budget", f"within {cfg.time_budget:g} s", "failed" if over else "passed",
+                                   f"{res.seconds:.1f} s of {cfg.time_budget:g} s"))  # its time is the runs' own
+    return res
+
+
+def replay_catalogue(directory: Path, res: CiResult, say: Any) -> None:
+    """Replay every stored counterexample of the catalogue."""
+    t0 = time.perf_counter()
+    checks = check_catalogue(directory)
+    seconds = time.perf_counter() - t0
+    for c in checks:
+        path = Path(c.path)
+        name = str(path.relative_to(directory)) if path.is_relative_to(directory) and path != directory else str(path)
+        res.cases.append(PlainCase("catalogue", name, "passed" if c.ok else "failed", c.message,
+                                   seconds=seconds / max(len(checks), 1)))
+        if not c.ok:
+            res.failures.append((STALE_TRACE, f"stored trace {name}: {c.message}"))
+    say(f"catalogue {directory}: {sum(c.ok for c in checks)} of {len(checks)} stored traces reproduce "
+        f"({seconds:.1f} s)")
+
+
+def result_json(res: CiResult, cfg: CiConfig) -> dict[str, Any]:
+    return {
+        "passed": res.exit_code == OK, "exit_code": res.exit_code, "seconds": round(res.seconds, 3),
+        "time_budget": cfg.time_budget,
+        "failures": [msg for _, msg in res.failures],
+        "runs": [{"design": r.design, "fault": r.fault, "pcp_cache": r.pcp_cache, "config": r.config,
+                  "engine": r.engine, "spec_digest": r.spec_digest, "seconds": round(r.seconds, 3),
+                  "results": [{**verdict_json(o.verdict), "expected": o.expected, "status": o.status}
+                              for o in r.outcomes]}
+                 for r in res.reports],
+        "catalogue": [{"path": c.name, "ok": c.status == "passed", "message": c.message}
+                      for c in res.cases if c.suite == "catalogue"],
+    }
+
+
+def write_outputs(cfg: CiConfig, res: CiResult) -> None:
+    texts = {
+        "junit": lambda: junit_xml(res.reports, res.cases),
+        "sarif": lambda: json.dumps(sarif_log(res.reports, [m for _, m in res.failures], res.exit_code == OK),
+                                    indent=2) + "\n",
+        "json": lambda: json.dumps(result_json(res, cfg), indent=2) + "\n",
+    }
+    for kind, path in cfg.outputs.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(texts[kind](), encoding="utf-8")
+
+
+def summary(res: CiResult) -> None:
+    for _, msg in res.failures:
+        print(f"FAIL {msg}", file=sys.stderr)
+    n = sum(len(r.outcomes) for r in res.reports)
+    print(f"reportcheck ci: {len(res.reports)} runs, {n} verdicts, {len(res.failures)} failures, "
+          f"{res.seconds:.1f} s; exit code {res.exit_code}")

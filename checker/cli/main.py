@@ -1,0 +1,172 @@
+"""The ``reportcheck`` command: ``list`` and ``check``.
+
+Exit codes: 0 every checked invariant proved in its scope; 1 at least one refuted; 2 bad
+input; 3 undecided (unknown, time-out) with nothing refuted.  Bad input is one line on
+stderr that names the problem and the valid choices -- never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+from checker.engines.registry import DEFAULT_ENGINE, ENGINES, RunOptions
+from checker.errors import UsageError
+from checker.interp.concrete import Interpreter
+from checker.outputs import render
+from checker.outputs.formats import MACHINE_FORMATS, render_run
+from checker.results.verdict import BAD_INPUT, exit_code
+from checker.trace.build import ReplayMismatch
+from spec import CONFIGS, DEFAULT_CONFIG, DEFAULT_DESIGN, DESIGNS, FAULTS, SpecError, build_model
+
+# per configuration: how many states the explicit engine explores unless told otherwise
+DEFAULT_MAX_STATES = {"small": 400_000}
+
+
+# Further subcommands (replay, ci, report, ...): each of these modules has
+# ``add_parser(sub)``, which adds its subparser and sets ``func`` to a function
+# ``(args) -> exit code``; bad input raises checker.errors.UsageError.
+SUBCOMMAND_MODULES: list[str] = ["checker.cli.replay", "checker.cli.catalogue", "checker.ci.run", "checker.cli.report"]
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def build_parser() -> Parser:
+    p = Parser(prog="reportcheck", description="Model checker for the free-page lifecycle of the "
+               "Linux buddy allocator: is page->index trusted when it is read?")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
+    ls = sub.add_parser("list", help="designs, faults, configurations, invariants, engines, actions")
+    ls.add_argument("--json", action="store_true", help="machine-readable output")
+    ck = sub.add_parser("check", help="check a design's invariants")
+    ck.add_argument("--design", help=f"design to check (default {DEFAULT_DESIGN}, or the fault's design)")
+    ck.add_argument("--fault", help="a faulty variant of the design (see 'reportcheck list')")
+    ck.add_argument("--pcp-cache", choices=("on", "off"), default="on",
+                    help="on: kernels up to 6.9 cache the migratetype in page->index; off: 6.10 and later")
+    ck.add_argument("--config", default=DEFAULT_CONFIG, help=f"configuration (default {DEFAULT_CONFIG})")
+    ck.add_argument("--invariant", action="append", default=[], metavar="NAME",
+                    help="check only this invariant (repeatable; default: all of the design's)")
+    ck.add_argument("--engine", default=DEFAULT_ENGINE, help=f"engine (default {DEFAULT_ENGINE})")
+    ck.add_argument("--format", choices=("text", "json", *MACHINE_FORMATS), default="text",
+                    help="text, json, junit (XML) or sarif (SARIF 2.1.0)")
+    ck.add_argument("--max-states", type=int, metavar="N",
+                    help="explicit: stop exploring after N states (the verdict is then 'unknown'); "
+                         "default: unlimited on tiny, 400000 on small")
+    ck.add_argument("--depth", type=int, metavar="K", help="bmc: try every trace length up to K")
+    ck.add_argument("--k", type=int, metavar="K", help="induction: try k = 1 .. K")
+    ck.add_argument("--timeout", type=float, metavar="SECONDS",
+                    help="symbolic engines: give up after this many seconds (the verdict is then 'unknown')")
+    ck.add_argument("--examples", type=int, metavar="N", help="hypothesis: number of random runs")
+    ck.add_argument("--steps", type=int, metavar="N", help="hypothesis: steps per run")
+    ck.add_argument("--seed", type=int, metavar="S", help="hypothesis: seed (same seed, same trace)")
+    ck.add_argument("--save", nargs="?", const="counterexamples", metavar="DIR",
+                    help="write each counterexample as ITF JSON to DIR/<design>[-<fault>][-pcp-off]"
+                         "[-<config>]/<invariant>.itf.json (default DIR: counterexamples)")
+    ck.add_argument("--force", action="store_true", help="with --save: overwrite existing files")
+    ck.set_defaults(func=cmd_check)
+    ls.set_defaults(func=cmd_list)
+    for module in SUBCOMMAND_MODULES:
+        importlib.import_module(module).add_parser(sub)
+    return p
+
+
+def positive(name: str, value: float | None) -> None:
+    if value is not None and value <= 0:
+        raise UsageError(f"{name} must be a positive number")
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    data = catalogue()
+    if args.json:
+        print(json.dumps(data, indent=2))
+    else:
+        render.print_catalogue(data)
+    return 0
+
+
+def catalogue() -> dict[str, Any]:
+    invariants: dict[str, dict[str, Any]] = {}
+    actions: dict[str, dict[str, Any]] = {}
+    for d in DESIGNS:
+        m = build_model(d)
+        for inv in m.invariants:
+            invariants.setdefault(inv.name, {"name": inv.name, "claim": inv.claim, "designs": []})["designs"].append(d)
+        for a in m.actions:
+            entry = actions.setdefault(a.name, {
+                "name": a.name, "kernel_name": a.kernel_name, "kernel_file": a.kernel_file, "doc": a.doc,
+                "params": [p.name for p in a.params], "environment": a.environment, "designs": []})
+            entry["designs"].append(d)
+    return {
+        "designs": [{"name": d.name, "title": d.title, "default": d.name == DEFAULT_DESIGN} for d in DESIGNS.values()],
+        "faults": [{"name": f.name, "design": f.design, "description": f.description} for f in FAULTS.values()],
+        "configs": [{"name": c.name, "description": c.doc, "npfn": c.npfn, "pageblock_order": c.pageblock_order,
+                     "max_order": c.max_order, "ncpu": c.ncpu, "migratetypes": list(c.migratetypes),
+                     "capacity": c.capacity, "default": c.name == DEFAULT_CONFIG} for c in CONFIGS.values()],
+        "invariants": list(invariants.values()),
+        "engines": [{"name": e.name, "description": e.description} for e in ENGINES.values()],
+        "actions": list(actions.values()),
+    }
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    design = args.design or (FAULTS[args.fault].design if args.fault in FAULTS else DEFAULT_DESIGN)
+    if args.engine not in ENGINES:
+        raise UsageError(f"unknown engine {args.engine!r}; choose from: {', '.join(ENGINES)}")
+    for flag in ("max_states", "depth", "k", "timeout", "examples", "steps"):
+        positive("--" + flag.replace("_", "-"), getattr(args, flag))
+    model = build_model(design, args.fault, args.pcp_cache == "on", args.config)
+    names = [i.name for i in model.invariants]
+    for inv in args.invariant:
+        if inv not in names:
+            raise UsageError(f"unknown invariant {inv!r} for design {design}; choose from: {', '.join(names)}")
+    chosen = list(dict.fromkeys(args.invariant)) or names
+    interp = Interpreter(model)
+    max_states = args.max_states if args.max_states is not None else DEFAULT_MAX_STATES.get(args.config)
+    engine = ENGINES[args.engine]
+    with render.progress_reporter(enabled=args.format == "text" and sys.stderr.isatty()) as progress:
+        opts = RunOptions(max_states=max_states, progress=progress, depth=args.depth, k=args.k,
+                          timeout=args.timeout, examples=args.examples, steps=args.steps, seed=args.seed)
+        verdicts, stats = engine.run(interp, chosen, opts)
+    if args.save is not None:  # before printing: a refused save (exit 2) prints nothing
+        from checker.io.itf import save_and_say
+
+        save_and_say(verdicts, args.save, args.force)
+    result = {
+        "design": design, "fault": args.fault, "config": args.config, "pcp_cache": args.pcp_cache == "on",
+        "engine": engine.name, "spec_digest": model.digest,
+        "results": [render.verdict_json(v) for v in verdicts],
+        "stats": stats,
+    }
+    if args.format == "json":
+        print(json.dumps(result, indent=2))
+    elif args.format in MACHINE_FORMATS:
+        print(render_run(args.format, model, engine.name, verdicts, stats))
+    else:
+        render.print_check(model, verdicts, stats)
+    return exit_code(verdicts)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        code: int = args.func(args)
+        return code
+    except (UsageError, SpecError) as e:
+        print(f"reportcheck: error: {e}", file=sys.stderr)
+        return BAD_INPUT
+    except ReplayMismatch as e:  # an engine bug: never show an unreplayed trace
+        print(f"reportcheck: internal error: {e}", file=sys.stderr)
+        return 3
+    except KeyboardInterrupt:
+        print("reportcheck: interrupted", file=sys.stderr)
+        return 3
+
+
+def run() -> NoReturn:
+    sys.exit(main())

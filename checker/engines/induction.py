@@ -1,0 +1,168 @@
+"""k-induction for one configuration, strengthened with the design's other claims.
+
+A claim P is proved for every reachable state of the configuration when, for some k,
+
+- base:  no trace of fewer than k steps from the initial state breaks P or a support
+         (bounded model checking), and
+- step:  in_domain(s0..sk) and T(s0,s1) ... T(s_{k-1},s_k) and Good(s0) ... Good(s_{k-1})
+         and not Good(s_k) is unsatisfiable,
+
+where Good is the conjunction of P and the supporting claims S, each with its read sites
+on the incoming transition.  The supports are found Houdini-style: start from every
+state claim of the design, drop each one that the base case or a step query shows
+false, repeat until the step query is unsatisfiable or only P is left.  The supports
+that remain are proved together with P (the conjunction is what is k-inductive), and
+the verdict lists them.
+
+When the step query stays satisfiable up to the largest k, the answer is either a real
+counterexample (found by the base case, replayed like any trace) or a counterexample to
+induction: a pair of states, the first satisfying every remaining claim, which one
+transition takes to a state that breaks P.  The latter is not a refutation -- the first
+state may be unreachable -- so the verdict is ``unknown`` and shows the pair.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import z3
+
+from checker.engines.solver import OutOfTime, SolverStats, deadline_of
+from checker.engines.unroll import Path
+from checker.interp.concrete import Interpreter, StepError
+from checker.interp.symbolic import SymbolicModel
+from checker.results.verdict import Verdict
+from checker.trace.build import ReplayMismatch, build_trace
+
+ENGINE = "induction"
+DEFAULT_K = 1
+
+
+@dataclass(frozen=True)
+class InductionStep:
+    """A counterexample to induction, decoded for the reader.  ``undefined`` is set when
+    the concrete interpreter, bounds-checked, finds that the action reads or writes
+    outside an array from ``before``: there the model has no defined successor (the
+    symbolic semantics keep indices in range), so only the claim's failure in Z3 is shown."""
+
+    action: str
+    args: dict[str, str]
+    before: dict[str, list[str]]
+    after: dict[str, list[str]]
+    undefined: str | None = None
+
+
+def _good(path: Path, claims: list[str], k: int) -> z3.BoolRef:
+    return z3.And([path.holds(c, k) for c in claims])
+
+
+def check(interp: Interpreter, invariants: list[str], k_max: int = DEFAULT_K,
+          timeout: float | None = None) -> tuple[list[Verdict], dict[str, object]]:
+    t0 = time.perf_counter()
+    stats = SolverStats()
+    sym = SymbolicModel(interp.model)
+    deadline = deadline_of(timeout)
+    where = f"config {interp.model.config.name}"
+    state_claims = [i.name for i in interp.model.invariants if i.expr is not None]
+    verdicts: dict[str, Verdict] = {}
+    detail: dict[str, object] = {}
+    for inv in invariants:
+        try:
+            verdicts[inv], detail[inv] = _prove(interp, sym, inv, state_claims, k_max, deadline, stats, where)
+        except OutOfTime as e:
+            verdicts[inv] = Verdict.unknown(ENGINE, inv, f"k-induction on {where} did not finish: {e}")
+            detail[inv] = {"outcome": "timeout"}
+    out: dict[str, object] = {"seconds": round(time.perf_counter() - t0, 3), "k_max": k_max,
+                              "claims": detail, **stats.as_dict()}
+    return [verdicts[i] for i in invariants], out
+
+
+def _prove(interp: Interpreter, sym: SymbolicModel, inv: str, state_claims: list[str], k_max: int,
+           deadline: float | None, stats: SolverStats, where: str) -> tuple[Verdict, dict[str, object]]:
+    supports = [c for c in state_claims if c != inv]
+    base = Path(sym, "b", deadline, stats)
+    base.add(sym.init(base.states[0]))
+    cti: InductionStep | None = None
+    for k in range(1, k_max + 1):
+        # base case: depths 0 .. k-1 (the ones not yet covered)
+        while base.length < k:
+            d = base.length
+            for claim in [inv, *supports]:
+                bad = base.bad(claim, d)
+                if bad is None or base.check(bad) != z3.sat:
+                    continue
+                assert base.model is not None
+                if claim == inv:
+                    trace = build_trace(interp, base.actions(base.model), inv)
+                    return Verdict.refuted(ENGINE, inv, f"counterexample of {len(trace.steps)} steps from the "
+                                           f"initial state of {where} (base case of k-induction)", trace), {
+                        "outcome": "refuted", "k": k}
+                supports.remove(claim)
+            base.extend()
+        # inductive step with Houdini over the supports
+        step = Path(sym, f"k{k}_", deadline, stats)
+        for _ in range(k):
+            step.extend()
+        for s in step.states:
+            step.add(sym.in_domain(s))
+        alone = [_good(step, [inv], j) for j in range(k)]
+        if step.check(*alone, z3.Not(_good(step, [inv], k))) == z3.unsat:
+            return Verdict.proved(ENGINE, inv, f"every reachable state of {where}: {k}-induction (Z3 unsat), "
+                                  f"no supporting claims needed"), {"outcome": "proved", "k": k, "supports": []}
+        while True:
+            claims = [inv, *supports]
+            hyps = [_good(step, claims, j) for j in range(k)]
+            if step.check(*hyps, z3.Not(_good(step, claims, k))) == z3.unsat:
+                scope = (f"every reachable state of {where}: {k}-induction (Z3 unsat), "
+                         + (f"strengthened with {', '.join(supports)}, proved with it" if supports
+                            else "no supporting claims needed"))
+                return Verdict.proved(ENGINE, inv, scope), {"outcome": "proved", "k": k, "supports": supports}
+            m = step.model
+            assert m is not None
+            failing = [c for c in supports if z3.is_false(m.eval(step.holds(c, k), model_completion=True))]
+            if failing:
+                supports = [c for c in supports if c not in failing]
+                continue
+            cti = _decode_cti(interp, sym, step, m, inv)
+            break
+    assert cti is not None
+    changed = {v: vals for v, vals in cti.after.items() if cti.before.get(v) != vals}
+    candidates = (f"the candidate supports {', '.join(supports)} (not known to hold)" if supports
+                  else "no supporting claims")
+    how = (f"in Z3, and in the concrete interpreter it {cti.undefined} (no reachable state does that)"
+           if cti.undefined else "(the state may be unreachable)")
+    scope = (f"not {k_max}-inductive on {where}, even strengthened with {candidates}; "
+             f"no counterexample in any trace of fewer than {k_max} steps. Counterexample to induction: "
+             f"{cti.action}({', '.join(f'{a}={b}' for a, b in cti.args.items())}) from a state that satisfies "
+             f"the claim and those candidates breaks {inv} {how}")
+    return Verdict.unknown(ENGINE, inv, scope), {
+        "outcome": "not inductive", "k": k_max, "candidate_supports": supports,
+        "counterexample_to_induction": {"action": cti.action, "args": cti.args, "before": cti.before,
+                                        "changed": changed, "undefined_in_concrete": cti.undefined}}
+
+
+def _decode_cti(interp: Interpreter, sym: SymbolicModel, step: Path, m: z3.ModelRef,
+                inv: str) -> InductionStep:
+    """The last transition of the step query's model, as a decoded pair of states,
+    replayed on the concrete interpreter: the action must be enabled in the first state,
+    lead to the second, and break ``inv`` there -- or, from a state no reachable state
+    looks like, index outside an array (shown by the bounds-checked interpreter)."""
+    before = sym.values(m, step.states[-2])
+    after = sym.values(m, step.states[-1])
+    name, args = step.actions(m)[-1]
+    action = interp.model.action(name)
+    try:
+        t = interp.step(before, name, args)
+    except StepError as e:
+        raise ReplayMismatch(f"counterexample to induction for {inv} does not replay: {e}") from None
+    undefined = None
+    if t.target != after or not interp.breaks(inv, t.target, t):
+        try:
+            Interpreter(interp.model, checked=True).step(before, name, args)
+        except (IndexError, ValueError) as e:  # the bounds-checked code names the access
+            undefined = str(e)
+        if undefined is None:
+            raise ReplayMismatch(f"counterexample to induction for {inv} does not replay on the concrete interpreter")
+    return InductionStep(name, interp.args_dict(action, args), interp.decode(before), interp.decode(after),
+                         undefined)

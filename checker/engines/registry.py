@@ -1,0 +1,80 @@
+"""The engines ``reportcheck check --engine`` can run, behind one signature."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from checker.engines import explicit
+from checker.interp.concrete import Interpreter
+from checker.results.stats import Progress
+from checker.results.verdict import Verdict
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """Every engine's knobs; an engine reads the ones it has and ignores the rest."""
+
+    max_states: int | None = None  # explicit: stop after this many states
+    progress: Progress | None = None
+    depth: int | None = None  # bmc: deepest trace length to try
+    k: int | None = None  # induction: the largest k to try
+    timeout: float | None = None  # symbolic engines: seconds for the whole run
+    examples: int | None = None  # hypothesis: how many runs
+    steps: int | None = None  # hypothesis: steps per run
+    seed: int | None = None  # hypothesis: seed for reproducible runs
+
+
+@dataclass(frozen=True)
+class Engine:
+    name: str
+    description: str
+    run: Callable[[Interpreter, list[str], RunOptions], tuple[list[Verdict], dict[str, object]]]
+
+
+def _explicit(interp: Interpreter, invariants: list[str], opts: RunOptions) -> tuple[list[Verdict], dict[str, object]]:
+    verdicts, res = explicit.check(interp, invariants, opts.max_states, opts.progress)
+    return verdicts, res.stats()
+
+
+def _hypothesis(interp: Interpreter, invariants: list[str], opts: RunOptions) -> tuple[list[Verdict], dict[str, object]]:
+    from checker.engines import stateful  # imports Hypothesis: only when this engine runs
+
+    return stateful.check(interp, invariants, opts.examples, opts.steps, opts.seed)
+
+
+def _bmc(interp: Interpreter, invariants: list[str], opts: RunOptions) -> tuple[list[Verdict], dict[str, object]]:
+    from checker.engines import bmc  # imports z3: only when a symbolic engine runs
+
+    return bmc.check(interp, invariants, opts.depth if opts.depth is not None else bmc.DEFAULT_DEPTH, opts.timeout)
+
+
+def _induction(interp: Interpreter, invariants: list[str], opts: RunOptions) -> tuple[list[Verdict], dict[str, object]]:
+    from checker.engines import induction
+
+    return induction.check(interp, invariants, opts.k if opts.k is not None else induction.DEFAULT_K, opts.timeout)
+
+
+def _proof(interp: Interpreter, invariants: list[str], opts: RunOptions) -> tuple[list[Verdict], dict[str, object]]:
+    from checker.engines import proof
+
+    return proof.check(interp, invariants, opts.timeout)
+
+
+ENGINES: dict[str, Engine] = {
+    "explicit": Engine("explicit", "breadth-first search of every reachable state of a configuration: "
+                       "shortest counterexamples, deadlocks, action coverage, state graph (networkx)",
+                       _explicit),
+    "hypothesis": Engine("hypothesis", "Hypothesis stateful testing of a machine generated from the spec: random runs "
+                         "(--examples, --steps, --seed), shrunk counterexamples; refutes or says unknown, never proves",
+                         _hypothesis),
+    "bmc": Engine("bmc", "bounded model checking with Z3: every trace of up to --depth steps from the initial "
+                  "state; the shortest counterexample (depths tried in increasing order)", _bmc),
+    "induction": Engine("induction", "k-induction with Z3 (--k): every reachable state of a configuration, "
+                        "strengthened with the design's other claims; or a counterexample to induction", _induction),
+    "proof": Engine("proof", "induction with Z3 over a zone of every size and every MAX_ORDER (pages, pageblocks, "
+                    "CPUs, MAX_ORDER and pageblock_order symbolic; migratetypes and capacity from --config): "
+                    "per-page claims and read sites, with the supporting claims found Houdini-style; or a "
+                    "counterexample to induction", _proof),
+}
+DEFAULT_ENGINE = "explicit"

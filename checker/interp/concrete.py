@@ -1,0 +1,182 @@
+"""The concrete interpreter: initial state, successors, one step, invariants, decoding.
+
+Every engine that runs the model on values -- explicit search, replay, Hypothesis --
+goes through this class; the code it runs is compiled from the spec IR by
+:mod:`checker.interp.compile`.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from typing import ClassVar
+
+from checker.interp.compile import CompiledAction, CompiledModel, compile_model
+from checker.interp.layout import Layout
+from checker.results.verdict import Change, State, Step
+from spec import build_model
+from spec.ir import Action, Model
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: int  # index into model.actions
+    args: tuple[int, ...]
+    target: bytes
+    failed: tuple[int, ...]  # ids of the read-site checks that failed
+
+
+class StepError(ValueError):
+    """An action that cannot be taken: unknown, wrong arguments, or not enabled."""
+
+
+class Interpreter:
+    def __init__(self, model: Model, checked: bool = False, probe: bool = False) -> None:
+        self.model = model
+        self._checked = checked
+        self._probe = probe  # record the state at each ->index read (compiled.probes)
+        _ = self.compiled  # compile now: a spec that does not compile fails here
+
+    @cached_property
+    def compiled(self) -> CompiledModel:
+        return compile_model(self.model, checked=self._checked, probe=self._probe)
+
+    @property
+    def layout(self) -> Layout:
+        return self.compiled.layout
+
+    @cached_property
+    def _by_name(self) -> dict[str, tuple[int, CompiledAction]]:
+        return {ca.action.name: (i, ca) for i, ca in enumerate(self.compiled.actions)}
+
+    @property
+    def state_invariants(self) -> dict[str, Callable[[bytes], bool]]:
+        return self.compiled.invariants
+
+    @property
+    def checks(self) -> list[tuple[str, str]]:
+        return self.compiled.checks
+
+    # ---------------------------------------------------------------- running
+    def initial(self) -> bytes:
+        return self.compiled.init()
+
+    def successors(self, s: bytes) -> Iterator[Transition]:
+        for i, ca in enumerate(self.compiled.actions):
+            for args, target, failed in ca.succ(s):
+                yield Transition(i, args, target, failed)
+
+    def action(self, name: str) -> tuple[int, CompiledAction]:
+        if name not in self._by_name:
+            raise StepError(f"unknown action {name!r}; actions: {', '.join(self._by_name)}")
+        return self._by_name[name]
+
+    def step(self, s: bytes, name: str, args: tuple[int, ...]) -> Transition:
+        i, ca = self.action(name)
+        if len(args) != len(ca.action.params):
+            raise StepError(f"{name} takes {len(ca.action.params)} arguments, got {len(args)}")
+        for value, p in zip(args, ca.action.params):
+            if not 0 <= value < p.domain.size:
+                raise StepError(f"{name}: {p.name}={value} is outside {p.domain.name} 0..{p.domain.size - 1}")
+        result = ca.step(s, *args)
+        if result is None:
+            raise StepError(f"{name}({self.format_args(ca.action, args)}) is not enabled in this state")
+        return Transition(i, args, result[0], result[1])
+
+    def breaks(self, invariant: str, s: bytes, t: Transition | None = None) -> bool:
+        """``invariant`` is false in state ``s``, or a read site of it failed on ``t``
+        (the transition into ``s``, if any)."""
+        if t is not None and any(self.checks[c][0] == invariant for c in t.failed):
+            return True
+        return invariant in self.state_invariants and not self.state_invariants[invariant](s)
+
+    # ----------------------------------------------------------- presentation
+    def decode(self, s: bytes) -> State:
+        out: State = {}
+        for v in self.model.state_vars:
+            at = self.layout.offsets[v.name]
+            out[v.name] = [v.domain.label(x) for x in s[at:at + v.length]]
+        return out
+
+    def encode(self, state: State) -> bytes:
+        """Inverse of decode (for replaying stored states); raises ValueError naming the
+        field that does not fit."""
+        data = bytearray(self.layout.length)
+        for v in self.model.state_vars:
+            if v.name not in state:
+                raise ValueError(f"state has no field {v.name!r}")
+            values = state[v.name]
+            if not isinstance(values, list) or len(values) != v.length:
+                raise ValueError(f"field {v.name!r} must be a list of {v.length} values")
+            at = self.layout.offsets[v.name]
+            for k, label in enumerate(values):
+                data[at + k] = v.domain.value_of(str(label))
+        return bytes(data)
+
+    def element_name(self, var: str, k: int) -> str:
+        v = self.model.var(var)
+        if not v.dims:
+            return var
+        idx = []
+        for size in reversed([d.size for d in v.dims]):
+            idx.append(k % size)
+            k //= size
+        return f"{var}[{']['.join(str(i) for i in reversed(idx))}]"
+
+    # per-page fields that mean nothing while the page is not where they apply: the
+    # model keeps them at 0 there, and a trace does not show them changing
+    _RELEVANT: ClassVar[dict[str, tuple[str, ...]]] = {"list_mt": ("BUDDY", "PCP"), "cpu": ("PCP",), "pos": ("BUDDY", "PCP", "REPORTING"),
+                 "order": ("BUDDY", "PCP", "ALLOC", "FREEING", "REPORTING"), "local_mt": ("FREEING",)}
+
+    def changes(self, before: bytes, after: bytes) -> tuple[Change, ...]:
+        out = []
+        where_at = self.layout.offsets["where"]
+        where_dom = self.model.var("where").domain
+        for v in self.model.state_vars:
+            at = self.layout.offsets[v.name]
+            relevant = self._RELEVANT.get(v.name)
+            for k in range(v.length):
+                a, b = before[at + k], after[at + k]
+                if a == b:
+                    continue
+                if relevant and where_dom.label(after[where_at + k]) not in relevant:
+                    continue
+                out.append(Change(self.element_name(v.name, k), v.domain.label(a), v.domain.label(b)))
+        return tuple(out)
+
+    @staticmethod
+    def format_args(action: Action, args: tuple[int, ...]) -> str:
+        return ", ".join(f"{p.name}={p.domain.label(a)}" for p, a in zip(action.params, args))
+
+    def args_dict(self, action: Action, args: tuple[int, ...]) -> dict[str, str]:
+        return {p.name: p.domain.label(a) for p, a in zip(action.params, args)}
+
+    def parse_args(self, name: str, args: dict[str, object]) -> tuple[int, ...]:
+        _, ca = self.action(name)
+        params = ca.action.params
+        extra = set(args) - {p.name for p in params}
+        if extra:
+            raise StepError(f"{name} has no parameter {', '.join(sorted(extra))}")
+        out = []
+        for p in params:
+            if p.name not in args:
+                raise StepError(f"{name} needs argument {p.name!r}")
+            try:
+                out.append(p.domain.value_of(str(args[p.name])))
+            except ValueError as e:
+                raise StepError(f"{name}: {e}") from None
+        return tuple(out)
+
+    def make_step(self, before: bytes, t: Transition) -> Step:
+        a = self.model.actions[t.action]
+        return Step(a.name, a.kernel_name, a.kernel_file, self.args_dict(a, t.args),
+                    self.changes(before, t.target), self.decode(t.target),
+                    tuple(f"{self.checks[c][0]} at {self.checks[c][1]}" for c in t.failed))
+
+
+@functools.cache
+def interpreter(design: str, fault: str | None, pcp_cache: bool, config: str) -> Interpreter:
+    """The compiled model for a choice (compiling takes a few tenths of a second)."""
+    return Interpreter(build_model(design, fault, pcp_cache, config))

@@ -1,0 +1,192 @@
+"""The IR's operators over Z3 terms, shared by the two symbolic translations
+(checker/interp/symbolic.py for one configuration, checker/interp/universal.py for every size).
+
+A value is a Python constant, folded exactly as the compiled Python computes it, or a Z3
+term; a subclass says how to turn a value into a bit-vector or a boolean term and how to
+choose between two values, and translates the leaves (names, state, quantifiers)."""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeAlias
+
+import z3
+
+from spec.expr import Cfg, Expr, Get, Lit, Name, Op, Quant, emptiness_test
+
+Term: TypeAlias = Any  # an int or bool (a folded constant) or a Z3 term; z3 has no types for mypy
+
+
+class SymbolicError(Exception):
+    """The IR holds something this interpreter cannot translate (a bug in the spec or here)."""
+
+
+# the IR's binary operators, for Python ints and Z3 bit-vectors alike
+ARITH: dict[str, Callable[[Any, Any], Any]] = {
+    "lt": operator.lt, "le": operator.le, "add": operator.add, "sub": operator.sub, "mul": operator.mul,
+    "xor": operator.xor, "bitand": operator.and_, "shl": operator.lshift, "shr": operator.rshift,
+}
+
+
+def truth(t: Term) -> bool | None:
+    """The truth of a constant, None for a term."""
+    return bool(t) if isinstance(t, int) else None
+
+
+def numeral(t: Term) -> int | None:
+    return int(t) if isinstance(t, int) else None
+
+
+def same(a: Term, b: Term) -> bool:
+    """Two values that are the same constant or the same term."""
+    if isinstance(a, int) or isinstance(b, int):
+        return isinstance(a, int) and isinstance(b, int) and int(a) == int(b)
+    return bool(a.eq(b))
+
+
+class Operators:
+    """``op`` for every operator of the IR; ``expr`` and the conversions are the subclass's."""
+
+    def expr(self, e: Expr, env: Any) -> Term:
+        """``env`` has ``names`` (parameters and locals); the leaves are the subclass's."""
+        if isinstance(e, Lit):
+            return e.value
+        if isinstance(e, Name):
+            if e.name not in env.names:
+                raise SymbolicError(f"unbound name {e.name!r}")
+            return env.names[e.name]
+        if isinstance(e, Cfg):
+            return self.constant(e.name)
+        if isinstance(e, Get):
+            return self.read(e.var, e.index, env)
+        if isinstance(e, Op):
+            return self.op(e, env)
+        if isinstance(e, Quant):
+            return self.quant(e, env)
+        raise SymbolicError(f"cannot translate {e!r}")
+
+    def constant(self, name: str) -> Term:
+        raise NotImplementedError
+
+    def read(self, var: str, index: tuple[Expr, ...], env: Any) -> Term:
+        raise NotImplementedError
+
+    def quant(self, e: Quant, env: Any) -> Term:
+        raise NotImplementedError
+
+    def int_term(self, t: Term) -> z3.BitVecRef:
+        raise NotImplementedError
+
+    def bool_term(self, t: Term) -> z3.BoolRef:
+        raise NotImplementedError
+
+    def choose(self, c: z3.BoolRef, a: Term, b: Term) -> Term:
+        raise NotImplementedError
+
+    def op(self, e: Op, env: Any) -> Term:
+        if e.op in ("and", "or"):
+            return self.junction(e, env)
+        test = emptiness_test(e)
+        if test is not None:
+            return self.expr(test, env)
+        args = [self.expr(a, env) for a in e.args]
+        if e.op == "not":
+            t = truth(args[0])
+            return (not t) if t is not None else z3.Not(self.bool_term(args[0]))
+        if e.op == "ite":
+            t = truth(args[0])
+            if t is not None:
+                return args[1] if t else args[2]
+            return self.choose(self.bool_term(args[0]), args[1], args[2])
+        if e.op in ("eq", "ne"):
+            a, b = args
+            if isinstance(a, int) and isinstance(b, int):
+                eq: Term = int(a) == int(b)
+            elif z3.is_expr(a) and z3.is_expr(b) and z3.is_bool(a) and z3.is_bool(b):
+                eq = a == b
+            else:
+                eq = self.int_term(a) == self.int_term(b)
+            if e.op == "eq":
+                return eq
+            return (not eq) if isinstance(eq, bool) else z3.Not(eq)
+        return self.arith(e.op, args[0], args[1])
+
+    def junction(self, e: Op, env: Any) -> Term:
+        """and/or, short-circuited on constants as Python's ``and``/``or`` are."""
+        is_and = e.op == "and"
+        terms: list[z3.BoolRef] = []
+        for a in e.args:
+            v = self.expr(a, env)
+            t = truth(v)
+            if t is None:
+                terms.append(self.bool_term(v))
+            elif t != is_and:  # a false conjunct or a true disjunct decides
+                return not is_and
+        if not terms:
+            return is_and
+        return z3.And(terms) if is_and else z3.Or(terms)
+
+    def arith(self, op: str, a: Term, b: Term) -> Term:
+        """A binary operator: folded on two constants exactly as the compiled Python
+        computes it, else the same operator on bit-vector terms (``>>`` is arithmetic)."""
+        if op in ("min", "max"):
+            if isinstance(a, int) and isinstance(b, int):
+                return min(int(a), int(b)) if op == "min" else max(int(a), int(b))
+            x, y = self.int_term(a), self.int_term(b)
+            return z3.If(x <= y, x, y) if op == "min" else z3.If(x >= y, x, y)
+        if op not in ARITH:
+            raise SymbolicError(f"cannot translate operator {op!r}")
+        if isinstance(a, int) and isinstance(b, int):
+            return ARITH[op](int(a), int(b))
+        if op == "add" and isinstance(b, int) and b == 0:
+            return a
+        if op == "add" and isinstance(a, int) and a == 0:
+            return b
+        if op == "mul" and isinstance(b, int) and b == 1:
+            return a
+        return ARITH[op](self.int_term(a), self.int_term(b))
+
+
+@dataclass(frozen=True)
+class Bits:
+    """Signed bit-vectors of one width: the integers of one configuration."""
+
+    width: int
+
+    @staticmethod
+    def for_config(npfn: int, max_order: int, largest_domain: int) -> Bits:
+        """Wide enough that no value the model computes can wrap: the largest is a sum of
+        chunk sizes over every page and order (at most npfn * 2^max_order), a position
+        sum (at most 2 * npfn), or a domain value; doubled, plus the sign bit."""
+        largest = max(npfn << max_order, 2 * npfn, largest_domain)
+        return Bits((4 * largest).bit_length() + 1)
+
+    def bv(self, value: int) -> z3.BitVecRef:
+        return z3.BitVecVal(value, self.width)
+
+    def as_int(self, t: Term) -> z3.BitVecRef:
+        """The value as a bit-vector term."""
+        if isinstance(t, int):
+            return self.bv(int(t))
+        if isinstance(t, z3.BoolRef):
+            return z3.If(t, self.bv(1), self.bv(0))
+        return t
+
+    @staticmethod
+    def as_bool(t: Term) -> z3.BoolRef:
+        """The value as a Z3 boolean (non-zero is true, as in the compiled Python)."""
+        if isinstance(t, int):
+            return z3.BoolVal(bool(t))
+        if isinstance(t, z3.BoolRef):
+            return t
+        return t != 0
+
+    def merge(self, c: z3.BoolRef, a: Term, b: Term) -> Term:
+        """``If(c, a, b)`` for two values, keeping equal constants constant."""
+        if same(a, b):
+            return a
+        if isinstance(a, z3.BoolRef) and isinstance(b, z3.BoolRef):
+            return z3.If(c, a, b)
+        return z3.If(c, self.as_int(a), self.as_int(b))

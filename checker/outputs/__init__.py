@@ -1,0 +1,1 @@
+"""Layer 6 -- what users and CI read: terminal and JSON rendering, JUnit, SARIF, documents."""

@@ -1,0 +1,22 @@
+"""``reportcheck check --format junit|sarif``: one run judged on its own."""
+
+from __future__ import annotations
+
+import json
+
+from checker.outputs.junit import junit_xml
+from checker.outputs.outcomes import report_from
+from checker.outputs.sarif import sarif_log
+from checker.results.verdict import Verdict
+from spec.ir import Model
+
+MACHINE_FORMATS = ("junit", "sarif")
+
+
+def render_run(fmt: str, model: Model, engine: str, verdicts: list[Verdict], stats: dict[str, object]) -> str:
+    """A refutation is a failed test case (JUnit) and an error-level result (SARIF)."""
+    seconds = stats.get("seconds")
+    report = report_from(model, engine, verdicts, stats, float(seconds) if isinstance(seconds, (int, float)) else 0.0)
+    if fmt == "junit":
+        return junit_xml([report])
+    return json.dumps(sarif_log([report]), indent=2)

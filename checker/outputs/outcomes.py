@@ -1,0 +1,122 @@
+"""Verdicts judged against what was expected, for machine-readable reports.
+
+``reportcheck check --format junit|sarif`` judges every verdict on its own (refuted is a
+failure, unknown is skipped); ``reportcheck ci`` judges it against the expectation in
+``[tool.reportcheck]`` (an invariant expected to be refuted passes when it is refuted).
+Both hand :class:`RunReport` values to :mod:`checker.outputs.junit` and :mod:`checker.outputs.sarif`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from checker.results.verdict import Trace, Verdict
+from spec.ir import Model
+
+Status = Literal["passed", "failed", "skipped"]
+Expectation = Literal["holds", "refuted"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    verdict: Verdict
+    claim: str
+    status: Status
+    message: str  # one line: what was found against what was expected
+    expected: Expectation | None = None
+
+
+@dataclass(frozen=True)
+class RunReport:
+    """One engine run on one model (design, fault, pcp cache, configuration)."""
+
+    design: str
+    fault: str | None
+    pcp_cache: bool
+    config: str
+    engine: str
+    spec_digest: str
+    seconds: float
+    outcomes: tuple[Outcome, ...]
+    stats: dict[str, object]
+
+    @property
+    def title(self) -> str:
+        fault = f", fault {self.fault}" if self.fault else ""
+        return (f"{self.design}{fault}, pcp cache {'on' if self.pcp_cache else 'off'}, "
+                f"config {self.config}, engine {self.engine}")
+
+    @property
+    def ident(self) -> str:
+        """A dotted name for JUnit classnames: reportcheck.v9.cache_on.tiny.explicit."""
+        parts = ["reportcheck", self.design] + ([self.fault] if self.fault else [])
+        parts += [f"cache_{'on' if self.pcp_cache else 'off'}", self.config, self.engine]
+        return ".".join(parts)
+
+
+def claims_of(model: Model) -> dict[str, str]:
+    return {i.name: i.claim for i in model.invariants}
+
+
+def judge(v: Verdict, claim: str, expected: Expectation | None = None) -> Outcome:
+    """Pass/fail of one verdict.  Without an expectation a refutation fails; with one, a
+    verdict that contradicts it fails.  ``unknown`` is skipped (the caller decides whether
+    undecided verdicts fail a CI run)."""
+    if v.kind == "unknown":
+        want = f" (expected: {'holds' if expected == 'holds' else 'refuted'})" if expected else ""
+        return Outcome(v, claim, "skipped", f"{v.invariant}: undecided{want}: {v.scope}", expected)
+    if expected is None:
+        status: Status = "failed" if v.kind == "refuted" else "passed"
+        return Outcome(v, claim, status, f"{v.invariant}: {v.kind}: {v.scope}")
+    ok = (v.kind == "refuted") == (expected == "refuted")
+    if ok:
+        return Outcome(v, claim, "passed", f"{v.invariant}: {v.kind}, as expected: {v.scope}", expected)
+    if expected == "holds":
+        text = f"{v.invariant}: refuted, but it is expected to hold: {v.scope}"
+    else:
+        text = f"{v.invariant}: {v.kind}, but it is expected to be refuted: {v.scope}"
+    return Outcome(v, claim, "failed", text, expected)
+
+
+def report_from(model: Model, engine: str, verdicts: list[Verdict], stats: dict[str, object],
+                seconds: float, expected: dict[str, Expectation] | None = None) -> RunReport:
+    claims = claims_of(model)
+    outcomes = tuple(judge(v, claims.get(v.invariant, ""), (expected or {}).get(v.invariant)) for v in verdicts)
+    return RunReport(model.design, model.fault, model.pcp_cache, model.config.name, engine, model.digest,
+                     seconds, outcomes, stats)
+
+
+def step_line(k: int, s_action: str, args: dict[str, str], kernel_file: str) -> str:
+    return f"{k:>2}. {s_action}({', '.join(f'{a}={b}' for a, b in args.items())})  {kernel_file}"
+
+
+Line = tuple[str, str]  # (kind, text); kind: "header", "claim", "step", "changes", "fails", "reproduce"
+
+
+def trace_lines(trace: Trace, claim: str = "", max_changes: int = 12) -> list[Line]:
+    """The counterexample as kernel operations, one line each with its kind, so that the
+    terminal can style what plain text (JUnit failures, pytest, CI logs) prints as it is."""
+    header = f"{trace.invariant} is broken after {len(trace.steps)} steps (replayed on the concrete interpreter):"
+    lines: list[Line] = [("header", header)]
+    if claim:
+        lines.append(("claim", f"  claim: {claim}"))
+    for k, s in enumerate(trace.steps, 1):
+        lines.append(("step", "  " + step_line(k, s.action, s.args, s.kernel_file)))
+        changes = [f"{c.field}: {c.old} -> {c.new}" for c in s.changes]
+        if len(changes) > max_changes:
+            changes = changes[:max_changes] + [f"... {len(changes) - max_changes} more"]
+        if changes:
+            lines.append(("changes", "      " + "; ".join(changes)))
+        for site in s.failed_sites:
+            if site.startswith(trace.invariant + " at "):
+                lines.append(("fails", f"      read site fails: {site}"))
+    if trace.steps and not any(site.startswith(trace.invariant + " at ") for site in trace.steps[-1].failed_sites):
+        lines.append(("fails", f"      the state after step {len(trace.steps)} breaks the claim"))
+    lines.append(("reproduce", f"  reproduce: {trace.command}"))
+    return lines
+
+
+def trace_text(trace: Trace, claim: str = "", max_changes: int = 12) -> str:
+    """The counterexample as kernel operations, plain text (JUnit failures, pytest)."""
+    return "\n".join(text for _, text in trace_lines(trace, claim, max_changes))

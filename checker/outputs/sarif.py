@@ -1,0 +1,149 @@
+"""SARIF 2.1.0: one rule per invariant, one result per refutation.
+
+Each result has a code flow whose thread-flow locations are the counterexample's steps:
+the action's spec line (found by :mod:`checker.outputs.locations`) as the physical location, the
+kernel function and file as a logical location, and the full state after the step as the
+location's ``state``.  ``partialFingerprints`` are hashes of what identifies a finding
+(rule, design, fault, pcp cache, configuration) and of the trace itself, so they are the
+same on every run of the same spec.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from importlib import metadata
+from typing import Any
+
+from checker.outputs.locations import action_location
+from checker.outputs.outcomes import Outcome, RunReport, step_line
+from checker.results.verdict import State, Step, Trace
+
+SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+SRCROOT = "SRCROOT"
+
+
+def tool_version() -> str:
+    try:
+        return metadata.version("reportcheck")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+def rule_name(invariant: str) -> str:
+    """index_trusted -> IndexTrusted (SARIF rule names are identifiers)."""
+    return "".join(part.capitalize() for part in re.split(r"[^A-Za-z0-9]+", invariant) if part)
+
+
+def _text(s: str) -> dict[str, str]:
+    return {"text": s}
+
+
+def state_object(state: State) -> dict[str, dict[str, str]]:
+    return {var: _text(", ".join(values)) for var, values in state.items()}
+
+
+def _fingerprint(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+
+
+def step_location(design: str, k: int, s: Step) -> dict[str, Any]:
+    loc: dict[str, Any] = {}
+    src = action_location(design, s.action)
+    if src is not None:
+        loc["physicalLocation"] = {"artifactLocation": {"uri": src.path, "uriBaseId": SRCROOT},
+                                   "region": {"startLine": src.line}}
+    loc["logicalLocations"] = [{"name": s.kernel_name, "fullyQualifiedName": f"{s.kernel_file}:{s.kernel_name}",
+                                "kind": "function"}]
+    loc["message"] = _text(step_line(k, s.action, s.args, s.kernel_file).strip())
+    loc["properties"] = {"kernel_file": s.kernel_file, "kernel_name": s.kernel_name}
+    return loc
+
+
+def code_flow(trace: Trace) -> dict[str, Any]:
+    locations = []
+    for k, s in enumerate(trace.steps, 1):
+        failed = [f for f in s.failed_sites if f.startswith(trace.invariant + " at ")]
+        tfl: dict[str, Any] = {
+            "location": step_location(trace.design, k, s),
+            "state": state_object(s.state),
+            "executionOrder": k,
+            "nestingLevel": 0,
+            "kinds": ["call"],
+            "properties": {"action": s.action, "args": s.args, "kernel_file": s.kernel_file,
+                           "changes": [f"{c.field}: {c.old} -> {c.new}" for c in s.changes],
+                           "failed_sites": failed},
+        }
+        if failed:
+            tfl["importance"] = "essential"
+        locations.append(tfl)
+    return {"message": _text(f"reproduce: {trace.command}"),
+            "threadFlows": [{"message": _text(f"{len(trace.steps)} kernel operations from the initial state"),
+                             "initialState": state_object(trace.initial), "locations": locations}]}
+
+
+def result(r: RunReport, o: Outcome, rule_index: int) -> dict[str, Any]:
+    v = o.verdict
+    t = v.trace
+    assert t is not None
+    last = t.steps[-1] if t.steps else None
+    where = f"{r.design}{' with fault ' + r.fault if r.fault else ''}, pcp cache {'on' if r.pcp_cache else 'off'}, " \
+            f"config {r.config}"
+    expectation = {"refuted": " (expected)", "holds": " (expected to hold)"}.get(o.expected or "", "")
+    out: dict[str, Any] = {
+        "ruleId": v.invariant,
+        "ruleIndex": rule_index,
+        "kind": "fail",
+        "level": "warning" if o.status == "passed" else "error",
+        "message": _text(f"{v.invariant} is refuted{expectation} in {where} after {len(t.steps)} kernel operations "
+                         f"(engine {v.engine}); the claim: {o.claim}"),
+        "locations": [step_location(r.design, len(t.steps), last)] if last else [],
+        "codeFlows": [code_flow(t)],
+        "partialFingerprints": {
+            "reportcheckFinding/v1": _fingerprint(v.invariant, r.design, r.fault or "", str(r.pcp_cache), r.config),
+            "reportcheckTrace/v1": _fingerprint(v.invariant, r.design, r.fault or "", str(r.pcp_cache), r.config,
+                                                *(f"{s.action}{sorted(s.args.items())}" for s in t.steps)),
+        },
+        "properties": {"design": r.design, "fault": r.fault, "pcp_cache": r.pcp_cache, "config": r.config,
+                       "engine": v.engine, "spec_digest": r.spec_digest, "scope": v.scope,
+                       "expected": o.expected, "reproduce": t.command},
+    }
+    return out
+
+
+def sarif_log(reports: list[RunReport], notifications: list[str] | None = None,
+              successful: bool = True) -> dict[str, Any]:
+    """The SARIF log of ``reports``; ``notifications`` are failures that are not
+    refutations (a fault that survived, a stale stored trace, the time budget)."""
+    rules: list[dict[str, Any]] = []
+    index: dict[str, int] = {}
+    results: list[dict[str, Any]] = []
+    for r in reports:
+        for o in r.outcomes:
+            inv = o.verdict.invariant
+            if inv not in index:
+                index[inv] = len(rules)
+                rules.append({"id": inv, "name": rule_name(inv), "shortDescription": _text((o.claim or inv).split(";")[0]),
+                              "fullDescription": _text(o.claim or inv),
+                              "defaultConfiguration": {"level": "error"},
+                              "help": _text(f"reproduce a refutation with the command in its code flow; "
+                                            f"claim: {o.claim or inv}"),
+                              "properties": {"tags": ["model-checking", "linux-mm", "page-reporting"]}})
+            if o.verdict.kind == "refuted" and o.verdict.trace is not None:
+                results.append(result(r, o, index[inv]))
+    invocation: dict[str, Any] = {"executionSuccessful": successful}
+    if notifications:
+        invocation["toolExecutionNotifications"] = [{"level": "error", "message": _text(n)} for n in notifications]
+    return {
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "reportcheck", "version": tool_version(), "rules": rules}},
+            "originalUriBaseIds": {SRCROOT: {"description": _text("the directory that holds spec/")}},
+            "invocations": [invocation],
+            "results": results,
+            "properties": {"runs": [{"design": r.design, "fault": r.fault, "pcp_cache": r.pcp_cache,
+                                     "config": r.config, "engine": r.engine, "spec_digest": r.spec_digest,
+                                     "seconds": round(r.seconds, 3)} for r in reports]},
+        }],
+    }

@@ -1,0 +1,316 @@
+"""The design review as a document: the six sections of ``reportcheck report``."""
+
+from __future__ import annotations
+
+from checker.outputs.document import BR, Block, Bullets, Code, Heading, Inline, Para, Picture, Span, Table, t, ticks
+from checker.results.verdict import Verdict
+from checker.review import guards as guards_mod
+from checker.review.lifecycle import Lifecycle, svg
+from checker.review.run import Counterexample, GuardEvidence, JobResult, Review, design_title
+from spec import CONFIGS, FAULTS, build_model
+
+TITLE = "reportcheck design review: is page->index trusted when it is read?"
+QUESTION = ("How do we avoid messing with ->index when the page is not in the right state of its "
+            "life-cycle? Can we add some VM_BUG_ON()s here?")
+ANSWER = "the value cannot be trusted unless the Reported flag is set"
+ENGINE_ORDER = ("explicit", "bmc", "induction", "proof", "hypothesis")
+
+
+def build(r: Review) -> list[Block]:
+    cfg = CONFIGS[r.config]
+    blocks: list[Block] = [
+        Heading(1, TITLE),
+        Para(t(f"Designs {', '.join(r.designs)} on configuration {r.config} ({cfg.doc}), pcp migratetype "
+               f"cache on (kernels up to 6.9); engines {', '.join(r.engines)}. Spec digests: "
+               + ", ".join(f"{d} {h}" for d, h in r.spec_digests.items())
+               + f". Made by `reportcheck report` in {r.seconds:.0f} s.")),
+    ]
+    if r.problems:
+        blocks += [Heading(2, "Problems"), Bullets([t(p, "warn") for p in r.problems])]
+    blocks += _answer(r) + _lifecycles(r) + _counterexamples(r) + _proofs(r) + _coverage(r) + _guards(r)
+    return blocks
+
+
+# ------------------------------------------------------------ 1. question, answer
+def _short(v: Verdict | None, res: JobResult) -> Inline:
+    if v is None:
+        return t("")
+    name = v.engine
+    if v.kind == "refuted":
+        assert v.trace is not None
+        return [Span(f"{name}: "), Span("refuted", "refuted"), Span(f", {len(v.trace.steps)} steps")]
+    stats = res.stats
+    if v.kind == "proved":
+        what = {
+            "explicit": f"all {stats.get('states', 0):,} states of {res.job.config}",
+            "bmc": f"every trace of up to {stats.get('depth', '?')} steps",
+            "induction": f"k-induction on {res.job.config}",
+            "proof": "every zone size and MAX_ORDER",
+        }.get(name, "")
+        word = "holds" if name == "bmc" else "proved"
+        return [Span(f"{name}: "), Span(word, "proved"), Span(f" ({what})" if what else "")]
+    why = {"hypothesis": f"no violation in {stats.get('examples', '?')} random runs",
+           "proof": ("not inductive for every size" if "Counterexample to induction" in v.scope
+                     else "not a per-page claim" if "not a claim about every page" in v.scope else "undecided"),
+           "induction": "not k-inductive" if "induction" in v.scope else "undecided",
+           "explicit": "state limit reached"}.get(name, "undecided")
+    return [Span(f"{name}: "), Span("unknown", "unknown"), Span(f" ({why})")]
+
+
+def _invariant_rows(r: Review) -> list[tuple[str, str]]:
+    seen: dict[str, str] = {}
+    for d in r.designs:
+        for inv in build_model(d, None, True, r.config).invariants:
+            seen.setdefault(inv.name, inv.claim)
+    return list(seen.items())
+
+
+def _answer(r: Review) -> list[Block]:
+    out: list[Block] = [
+        Heading(2, "1. The question and the answer", "answer"),
+        Para([Span("The reviewer asked: "), Span(QUESTION, "bold"), Span(" The author answered that "),
+              Span(ANSWER, "bold"), Span(". The claim "), Span("index_trusted", "code"),
+              Span(" says every read of page->index happens when its last write means what the reader assumes.")]),
+    ]
+    items = []
+    for d in r.designs:
+        kinds = [v for res in r.results if res.job.design == d and res.job.fault is None
+                 for v in res.verdicts if v.invariant == "index_trusted"]
+        refuted = [v for v in kinds if v.kind == "refuted"]
+        proved = [v for v in kinds if v.kind == "proved"]
+        if refuted:
+            shortest = min(refuted, key=lambda v: len(v.trace.steps) if v.trace else 0)
+            n = len(shortest.trace.steps) if shortest.trace else 0
+            items.append([Span(f"{d}: "), Span("->index is not trustworthy", "refuted"),
+                          Span(f": a {n}-step sequence of kernel operations reads it when it means something else "
+                               f"({shortest.engine}). {design_title(d)}")])
+        elif proved:
+            scopes = [_short(v, res)[-1].text.strip(" ()") for res in r.results
+                      if res.job.design == d and res.job.fault is None
+                      for v in res.verdicts if v.invariant == "index_trusted" and v.kind == "proved"]
+            items.append([Span(f"{d}: "), Span("->index is trustworthy", "proved"),
+                          Span(f" at every read: {'; '.join(scopes)}. {design_title(d)}")])
+        else:
+            items.append([Span(f"{d}: "), Span("undecided", "unknown"), Span(f". {design_title(d)}")])
+    out.append(Bullets(items))
+    rows, classes = [], []
+    for name, claim in _invariant_rows(r):
+        row: list[Inline] = [[Span(name, "code"), Span(f" {claim}")]]
+        for d in r.designs:
+            cell: Inline = []
+            for engine in ENGINE_ORDER:
+                res = r.result(engine, d)
+                v = next((x for x in res.verdicts if x.invariant == name), None) if res else None
+                if v is not None and res is not None:
+                    cell += [*([BR] if cell else []), *_short(v, res)]
+            row.append(cell or t("n/a"))
+        rows.append(row)
+        classes.append("")
+    out += [Para(t("Every claim of every design, each engine's verdict and what it covers (n/a: the design has "
+                   "no such claim):")),
+            Table(["claim", *r.designs], rows, classes),
+            Para(t("What the engines cover: explicit explores every reachable state of the configuration "
+                   "(breadth-first, so its counterexamples are shortest); bmc every trace up to its depth from the "
+                   "initial state; induction the reachable states of the configuration by k-induction; proof every "
+                   "number of pages, pageblocks and CPUs and every MAX_ORDER and pageblock_order (per-page claims "
+                   "and read sites only); hypothesis random runs, which refute or say unknown, never prove. "
+                   "'unknown' is never counted as proved."))]
+    return out
+
+
+# ----------------------------------------------------------------- 2. lifecycle
+def _lifecycle_blocks(life: Lifecycle) -> list[Block]:
+    rows = [[t(str(k)), t(a), t(b), [Span(", ".join(fns), "code")],
+             t("fault only: " + ", ".join(faults), "warn") if faults else t("")]
+            for k, (a, b, fns, faults) in enumerate(life.grouped(), 1)]
+    alt = (f"(Picture in index.html: {len(life.nodes())} page states, {len(rows)} arrows, listed below.)")
+    note = "" if life.complete else " The exploration stopped at its state limit: the picture may miss arrows."
+    return [Heading(3, f"{life.design}"),
+            Para(t(f"Every transition of the {life.states:,} reachable states of {life.design}, and of its faults, "
+                   f"projected onto each page; an arrow is a change of one page's state, labelled with the kernel "
+                   f"functions that make it. Dashed red arrows only a fault adds.{note}")),
+            Picture(svg(life), alt),
+            Table(["#", "from", "to", "kernel functions", "fault"], rows)]
+
+
+def _lifecycles(r: Review) -> list[Block]:
+    out: list[Block] = [Heading(2, "2. The page lifecycle", "lifecycle")]
+    if not r.lifecycles:
+        return [*out, Para(t("Not drawn: the explicit engine did not run (--engine explicit).", "warn"))]
+    for d in r.designs:
+        if d in r.lifecycles:
+            out += _lifecycle_blocks(r.lifecycles[d])
+    return out
+
+
+# ----------------------------------------------------------- 3. counterexamples
+def _counterexample(k: int, c: Counterexample) -> list[Block]:
+    tr = c.trace
+    model = build_model(tr.design, tr.fault, tr.pcp_cache, tr.config)
+    claim = next((i.claim for i in model.invariants if i.name == tr.invariant), "")
+    variant = (f" with fault {tr.fault}" if tr.fault else "") + ("" if tr.pcp_cache else ", pcp cache off")
+    rows, classes = [], []
+    for n, s in enumerate(tr.steps, 1):
+        args = ", ".join(f"{a}={b}" for a, b in s.args.items())
+        changed: Inline = []
+        for ch in s.changes:
+            changed += [*([BR] if changed else []), Span(f"{ch.field}: {ch.old} → {ch.new}", "mark")]
+        failed = [Span(x, "refuted") for x in s.failed_sites]
+        rows.append([t(str(n)), [Span(f"{s.kernel_name}({args})", "code")], t(s.kernel_file), changed or t("—"),
+                     failed or t("")])
+        classes.append("final" if n == len(tr.steps) else "")
+    return [
+        Heading(3, f"{k}. {tr.design}{variant}, {tr.config}: {tr.invariant} broken in {len(tr.steps)} steps",
+                f"cex-{k}"),
+        Para([Span("Broken at the end: "), Span(tr.invariant, "code"), Span(f" — {claim}. Source: {c.source}.")]),
+        Table(["#", "kernel operation", "file", "fields it changed", "read sites that failed"], rows, classes),
+        Para(t("Replay it:")),
+        Code(c.replay_command, "sh"),
+        *([Bullets([[Span(f"{o.design}: "), Span(o.outcome)] for o in c.others])] if c.others else []),
+    ]
+
+
+def _order(r: Review, c: Counterexample) -> tuple[object, ...]:
+    """The headline first: per design, the unmodified design before its faults, the pcp
+    cache on before off, index_trusted before the other claims, stored before found."""
+    tr = c.trace
+    return (r.designs.index(tr.design) if tr.design in r.designs else len(r.designs), tr.fault or "",
+            not tr.pcp_cache, tr.invariant != "index_trusted", not c.source.startswith("stored"), tr.invariant)
+
+
+def _counterexamples(r: Review) -> list[Block]:
+    out: list[Block] = [Heading(2, "3. Counterexamples", "counterexamples"),
+                        Para(t(f"{len(r.counterexamples)} counterexamples, each replayed on the concrete interpreter "
+                               "before it is shown: the stored catalogue (counterexamples/) and any this run found "
+                               "that the catalogue does not hold. Under each, what the other designs do with the "
+                               "same kernel operations."))]
+    for k, c in enumerate(sorted(r.counterexamples, key=lambda c: _order(r, c)), 1):
+        out += _counterexample(k, c)
+    return out
+
+
+# ------------------------------------------------------------------- 4. proofs
+def _proofs(r: Review) -> list[Block]:
+    out: list[Block] = [Heading(2, "4. Proof evidence", "proofs")]
+    found = False
+    for engine in ("proof", "induction"):
+        for d in r.designs:
+            res = r.result(engine, d)
+            if res is None:
+                continue
+            found = True
+            claims = res.stats.get("claims")
+            detail = claims if isinstance(claims, dict) else {}
+            rows = []
+            for v in res.verdicts:
+                info = detail.get(v.invariant, {})
+                needed = info.get("needed") if isinstance(info, dict) else None
+                rests = ", ".join(needed) if needed else ("no other claim" if needed == [] else "")
+                rows.append([[Span(v.invariant, "code")], t(v.kind, v.kind), t(rests), t(v.scope)])
+            secs = res.stats.get("seconds", round(res.seconds, 1))
+            out += [Heading(3, f"{engine}: {d}"),
+                    Para(t(f"Solver time {secs} s. " + (f"Scope: {res.stats['scope']}." if "scope" in res.stats else ""))),
+                    Table(["claim", "verdict", "rests on", "what the verdict covers"], rows)]
+    if not found:
+        out.append(Para(t("No proof engine ran (--engine proof, --engine induction).", "warn")))
+    return out
+
+
+# ----------------------------------------------------------------- 5. coverage
+def _coverage(r: Review) -> list[Block]:
+    out: list[Block] = [Heading(2, "5. Coverage", "coverage")]
+    for d in r.designs:
+        res = r.result("explicit", d)
+        if res is None:
+            continue
+        fired = res.stats.get("action_fired")
+        fired = fired if isinstance(fired, dict) else {}
+        never = [a for a, n in fired.items() if n == 0]
+        sites = res.stats.get("read_sites_reached")
+        unreached = [s for s, n in (sites.items() if isinstance(sites, dict) else ()) if n == 0]
+        items: list[Inline] = [t("actions fired: " + ", ".join(f"{a} {n:,}" for a, n in fired.items()))]
+        items += [t(f"never fired (the claims are vacuous about it): {a}", "warn") for a in never]
+        items += [t(f"read site never reached: {s}", "warn") for s in unreached]
+        if not never and not unreached:
+            items.append(t("every action fired and every read site was reached"))
+        out += [Heading(3, d), Bullets(items)]
+    jobs = [(res.job.fault, res.job.design) for res in r.results
+            if res.job.engine == "explicit" and res.job.fault is not None]
+    if not jobs:
+        return out
+    rows: list[list[Inline]] = []
+    for fault, design in jobs:
+        found = [f for f in r.faults if f.fault == fault]
+        cell: Inline = []
+        for f in found:
+            note = "" if f.caused else f"; {design} itself breaks it on the same operations"
+            cell += [*([BR] if cell else []), Span(f.invariant, "code"), Span(f" ({f.steps} steps{note})")]
+        elsewhere = sorted({c.trace.config for c in r.counterexamples
+                            if c.trace.fault == fault and c.trace.config != r.config})
+        if not any(f.caused for f in found):
+            cell += [*([BR] if cell else []),
+                     *t(f"the fault itself breaks nothing on {r.config}"
+                        + (f" (its stored traces are on {', '.join(elsewhere)})" if elsewhere else ""), "warn")]
+        rows.append([[Span(fault, "code")], t(design), t(FAULTS[fault].description), cell])
+    out += [Heading(3, "Faults"),
+            Para(t(f"Each fault explored on {r.config}, and the claims it refutes (shortest counterexamples):")),
+            Table(["fault", "design", "what it does", "claims it breaks"], rows)]
+    caused = {f.invariant for f in r.faults if f.caused}
+    refuted_anyway = {v.invariant for res in r.results if res.job.fault is None for v in res.verdicts
+                      if v.kind == "refuted"}
+    weak = [n for n, _ in _invariant_rows(r) if n not in caused and n not in refuted_anyway]
+    items = [t(f"no fault breaks {n}, and no design does: the faults, or the claim, may be too weak", "warn")
+             for n in weak]
+    if refuted_anyway - caused:
+        items.append(t("broken by the designs themselves, so no fault is needed to show they can fail: "
+                       + ", ".join(sorted(refuted_anyway - caused))))
+    return [*out, Bullets(items or [t("every claim is broken by some fault or design")])]
+
+
+# ------------------------------------------------------------------- 6. guards
+def _everywhere(ev: GuardEvidence) -> list[Inline]:
+    a = ev.everywhere
+    if a is None:
+        return []
+    where = f"on all {a.reads:,} reads of this site on {ev.explored}"
+    if a.caught or a.missed:
+        out = [t(f"{where}: fires on the {a.caught:,} where {guards_mod.INVARIANT} fails, silent on the "
+                 f"{a.quiet:,} where it holds")]
+    else:
+        out = [t(f"{where}: {guards_mod.INVARIANT} never fails, and the guard is silent on all {a.quiet:,}")]
+    if a.missed:
+        who = ", ".join(f"{n:,} last written as {w}" for w, n in sorted(a.missed_writers.items()))
+        out.append(t(f"silent on {a.missed:,} reads where the claim fails but the value is the one expected, "
+                     f"by accident ({who}): no check of the page can tell these apart", "warn"))
+    if a.false_alarms:
+        out.append(t(f"fires on {a.false_alarms:,} reads where the claim holds", "warn"))
+    return out
+
+
+
+def _guards(r: Review) -> list[Block]:
+    out: list[Block] = [
+        Heading(2, "6. Guards for the kernel", "guards"),
+        Para(t("\"Can we add some VM_BUG_ON()s here?\" For every read of page->index, the condition the spec "
+               "requires at that read, without the part only the model can see (who wrote ->index last), as "
+               "C for the kernel function that reads it. Each guard was evaluated on every ->index read of the "
+               "stored counterexamples and of seeded random runs that read ->index correctly.")),
+    ]
+    if any(ev.guard.needs_free_list_mt for ev in r.guards):
+        out += [Para(t("The guards of the Reported-page reads need to know which free list the page is on; the "
+                       "kernel records that nowhere but in the list itself (and, in these designs, in ->index), so "
+                       "a CONFIG_DEBUG_VM helper walks it:")),
+                Code(guards_mod.FREE_LIST_MT_C, "c")]
+    for ev in r.guards:
+        g = ev.guard
+        items: list[Inline] = [t(f"fires where {guards_mod.INVARIANT} fails: " + ("; ".join(ev.fires_on) or "nowhere "
+                                                                                "in these traces"))]
+        items.append(t(f"silent on all {ev.silent_correct_reads} reads of the correct runs"))
+        items += _everywhere(ev)
+        items += [t(f"silent where the claim fails (the kernel cannot see why): {m}", "warn") for m in ev.missed]
+        items += [t(f"fires where the claim holds: {m}", "warn") for m in ev.false_alarms]
+        items.append(t(ev.gcc, "" if "agrees" in ev.gcc else "warn"))
+        out += [Heading(3, f"{g.design}: {g.function}()"),
+                Para([Span("Read site: "), Span(g.site, "code"), Span(". Put it "), *ticks(g.placement), Span(".")]),
+                Code(g.c, "c"), Bullets(items)]
+    return out

@@ -1,0 +1,1 @@
+"""Layer 3 -- counterexamples as values: built from an engine's path and replayed on the concrete interpreter."""

@@ -1,0 +1,69 @@
+"""Build traces from paths and replay them on the concrete interpreter.
+
+Every counterexample an engine finds is turned into a :class:`Trace` by
+:func:`build_trace`, which re-executes it step by step through ``Interpreter.step`` and
+checks that the claimed invariant really breaks at the end -- so nobody is shown a trace
+the interpreter does not reproduce.
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass
+
+from checker.interp.concrete import Interpreter, StepError
+from checker.results.verdict import Trace
+
+
+class ReplayMismatch(RuntimeError):
+    """An engine produced a path that the concrete interpreter does not reproduce."""
+
+
+def reproduce_command(interp: Interpreter, invariant: str) -> str:
+    m = interp.model
+    parts = ["reportcheck", "check", "--design", m.design]
+    if m.fault:
+        parts += ["--fault", m.fault]
+    parts += ["--pcp-cache", "on" if m.pcp_cache else "off", "--config", m.config.name,
+              "--invariant", invariant]
+    return shlex.join(parts)
+
+
+@dataclass(frozen=True)
+class ReplayOutcome:
+    violated_at: int | None  # 1-based step at which the invariant broke, or None
+    final: bytes
+
+
+def replay_labels(interp: Interpreter, steps: list[tuple[str, tuple[int, ...]]], invariant: str) -> ReplayOutcome:
+    """Run the steps from the initial state; report where ``invariant`` first breaks."""
+    s = interp.initial()
+    if interp.breaks(invariant, s):
+        return ReplayOutcome(0, s)
+    for k, (name, args) in enumerate(steps, 1):
+        t = interp.step(s, name, args)
+        s = t.target
+        if interp.breaks(invariant, s, t):
+            return ReplayOutcome(k, s)
+    return ReplayOutcome(None, s)
+
+
+def build_trace(interp: Interpreter, steps: list[tuple[str, tuple[int, ...]]], invariant: str) -> Trace:
+    """Replay ``steps`` and return the trace; raise ReplayMismatch unless the invariant
+    breaks exactly at the last step."""
+    try:
+        outcome = replay_labels(interp, steps, invariant)
+    except StepError as e:
+        raise ReplayMismatch(f"counterexample for {invariant} does not replay: {e}") from None
+    if outcome.violated_at != len(steps):
+        raise ReplayMismatch(f"counterexample for {invariant} does not end in a violation "
+                             f"(breaks at step {outcome.violated_at} of {len(steps)})")
+    s = interp.initial()
+    out = []
+    for name, args in steps:
+        t = interp.step(s, name, args)
+        out.append(interp.make_step(s, t))
+        s = t.target
+    m = interp.model
+    return Trace(m.design, m.fault, m.pcp_cache, m.config.name, m.digest, m.spec_version, invariant,
+                 interp.decode(interp.initial()), tuple(out), reproduce_command(interp, invariant))
