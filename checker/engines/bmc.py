@@ -26,7 +26,7 @@ from checker.engines.unroll import Path
 from checker.interp.concrete import Interpreter
 from checker.interp.symbolic import SymbolicModel
 from checker.results.verdict import Verdict
-from checker.trace.build import build_trace
+from checker.trace.build import build_trace, reproduce_command
 
 ENGINE = "bmc"
 DEFAULT_DEPTH = 10
@@ -64,7 +64,7 @@ def check(interp: Interpreter, invariants: list[str], depth: int = DEFAULT_DEPTH
                 for inv, b in bads.items():
                     if z3.is_true(m.eval(b, model_completion=True)):
                         trace = build_trace(interp, steps, inv)
-                        trace = dataclasses.replace(trace, command=f"{trace.command} --engine bmc --depth {d}")
+                        trace = dataclasses.replace(trace, command=reproduce_command(interp.model, [inv], ENGINE, ["--depth", str(d)]))
                         scope = (f"shortest counterexample: {len(trace.steps)} steps; no trace of fewer steps "
                                  f"from the initial state of {where} breaks the claim (Z3, depths 0..{d})")
                         verdicts[inv] = Verdict.refuted(ENGINE, inv, scope, trace)

@@ -27,7 +27,6 @@ from __future__ import annotations
 import dataclasses
 import random
 import re
-import shlex
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -41,7 +40,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from checker.interp.compile import CompiledAction
 from checker.interp.concrete import Interpreter
 from checker.results.verdict import Verdict
-from checker.trace.build import build_trace
+from checker.trace.build import build_trace, reproduce_command
 from spec import build_model
 
 ENGINE = "hypothesis"
@@ -260,19 +259,6 @@ def explore(interp: Interpreter, invariants: list[str], examples: int, steps: in
                time.perf_counter() - t0)
 
 
-def reproduce_command(interp: Interpreter, invariants: list[str], run: Run) -> str:
-    m = interp.model
-    parts = ["reportcheck", "check", "--engine", ENGINE, "--design", m.design]
-    if m.fault:
-        parts += ["--fault", m.fault]
-    parts += ["--pcp-cache", "on" if m.pcp_cache else "off", "--config", m.config.name]
-    if invariants != [i.name for i in m.invariants]:
-        for inv in invariants:
-            parts += ["--invariant", inv]
-    parts += ["--examples", str(run.examples), "--steps", str(run.steps), "--seed", str(run.seed)]
-    return shlex.join(parts)
-
-
 def check(interp: Interpreter, invariants: list[str], examples: int | None = None, steps: int | None = None,
           seed: int | None = None) -> tuple[list[Verdict], dict[str, object]]:
     """The ``hypothesis`` engine: verdicts (``refuted`` or ``unknown``, never ``proved``)
@@ -283,7 +269,9 @@ def check(interp: Interpreter, invariants: list[str], examples: int | None = Non
     run = explore(interp, invariants, examples, steps, seed)
     where = f"config {interp.model.config.name}"
     tried = f"--examples {examples:,}, up to {steps} steps per run, seed {seed}"
-    command = reproduce_command(interp, invariants, run)
+    every = invariants == [i.name for i in interp.model.invariants]
+    command = reproduce_command(interp.model, () if every else invariants, ENGINE,
+                                ["--examples", str(run.examples), "--steps", str(run.steps), "--seed", str(run.seed)])
     verdicts = []
     for inv in invariants:
         if inv in run.counterexamples:

@@ -63,10 +63,12 @@ class LoadedTrace:
 
 
 def tool_version() -> str:
+    """The installed reportcheck's version (ITF metadata, the SARIF driver); a PEP 440
+    version even when the package is not installed, since SARIF readers parse it."""
     try:
         return metadata.version("reportcheck")
     except metadata.PackageNotFoundError:
-        return "unknown"
+        return "0+unknown"
 
 
 # ------------------------------------------------------------------ values

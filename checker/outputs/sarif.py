@@ -12,22 +12,15 @@ from __future__ import annotations
 
 import hashlib
 import re
-from importlib import metadata
 from typing import Any
 
+from checker.io.itf import tool_version
 from checker.outputs.locations import action_location
 from checker.outputs.outcomes import Outcome, RunReport, step_line
 from checker.results.verdict import State, Step, Trace
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SRCROOT = "SRCROOT"
-
-
-def tool_version() -> str:
-    try:
-        return metadata.version("reportcheck")
-    except metadata.PackageNotFoundError:
-        return "0+unknown"
 
 
 def rule_name(invariant: str) -> str:

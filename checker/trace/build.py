@@ -9,24 +9,29 @@ the interpreter does not reproduce.
 from __future__ import annotations
 
 import shlex
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from checker.interp.concrete import Interpreter, StepError
 from checker.results.verdict import Trace
+from spec.ir import Model
 
 
 class ReplayMismatch(RuntimeError):
     """An engine produced a path that the concrete interpreter does not reproduce."""
 
 
-def reproduce_command(interp: Interpreter, invariant: str) -> str:
-    m = interp.model
-    parts = ["reportcheck", "check", "--design", m.design]
-    if m.fault:
-        parts += ["--fault", m.fault]
-    parts += ["--pcp-cache", "on" if m.pcp_cache else "off", "--config", m.config.name,
-              "--invariant", invariant]
-    return shlex.join(parts)
+def reproduce_command(model: Model, invariants: Sequence[str], engine: str = "",
+                      options: Sequence[str] = ()) -> str:
+    """The ``reportcheck check`` command line that runs ``engine`` (default: the explicit
+    engine) with ``options`` on the model again; no ``invariants``: every claim."""
+    parts = ["reportcheck", "check", *(["--engine", engine] if engine else []), "--design", model.design]
+    if model.fault:
+        parts += ["--fault", model.fault]
+    parts += ["--pcp-cache", "on" if model.pcp_cache else "off", "--config", model.config.name]
+    for inv in invariants:
+        parts += ["--invariant", inv]
+    return shlex.join([*parts, *options])
 
 
 @dataclass(frozen=True)
@@ -66,4 +71,4 @@ def build_trace(interp: Interpreter, steps: list[tuple[str, tuple[int, ...]]], i
         s = t.target
     m = interp.model
     return Trace(m.design, m.fault, m.pcp_cache, m.config.name, m.digest, m.spec_version, invariant,
-                 interp.decode(interp.initial()), tuple(out), reproduce_command(interp, invariant))
+                 interp.decode(interp.initial()), tuple(out), reproduce_command(m, [invariant]))
