@@ -237,19 +237,6 @@ class StateVarRef:
         return Get(self.name, ())
 
 
-def free_names(expr: Expr) -> frozenset[str]:
-    """Names (parameters, locals) an expression reads, less those its quantifiers bind."""
-    if isinstance(expr, Name):
-        return frozenset((expr.name,))
-    if isinstance(expr, Get):
-        return frozenset().union(*(free_names(i) for i in expr.index))
-    if isinstance(expr, Op):
-        return frozenset().union(*(free_names(a) for a in expr.args))
-    if isinstance(expr, Quant):
-        return free_names(expr.body) - {expr.var}
-    return frozenset()
-
-
 def emptiness_test(e: Op) -> Expr | None:
     """``0 < Count(v, s, b)`` as ``Exists(v, s, b)`` and ``Count(v, s, b) == 0`` as its
     negation, or None: the same claim without counting, which every engine can decide at

@@ -4,8 +4,9 @@ import pytest
 
 from spec import DESIGNS, build_model
 from spec.configs import CONFIGS
-from spec.expr import And, Lit, Name, Op, free_names
+from spec.expr import And, Lit, Name, Op
 from spec.ir import Domain
+from spec.walk import free_names
 
 
 def test_expressions_refuse_python_truth_values() -> None:

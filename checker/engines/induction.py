@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import z3
 
-from checker.engines.solver import OutOfTime, SolverStats, deadline_of
+from checker.engines.solver import OutOfTime, Query, SolverStats, deadline_of, houdini
 from checker.engines.unroll import Path
 from checker.interp.concrete import Interpreter, StepError
 from checker.interp.symbolic import SymbolicModel
@@ -55,6 +55,20 @@ class InductionStep:
 
 def _good(path: Path, claims: list[str], k: int) -> z3.BoolRef:
     return z3.And([path.holds(c, k) for c in claims])
+
+
+def _consecution(step: Path, inv: str, k: int) -> Query[str]:
+    """The step query as Houdini asks it: None when ``inv`` and the supports kept are
+    k-inductive, else the supports the counterexample breaks at s_k."""
+    def query(supports: list[str]) -> list[str] | None:
+        claims = [inv, *supports]
+        hyps = [_good(step, claims, j) for j in range(k)]
+        if step.check(*hyps, z3.Not(_good(step, claims, k))) == z3.unsat:
+            return None
+        m = step.model
+        assert m is not None
+        return [c for c in supports if z3.is_false(m.eval(step.holds(c, k), model_completion=True))]
+    return query
 
 
 def check(interp: Interpreter, invariants: list[str], k_max: int = DEFAULT_K,
@@ -110,22 +124,14 @@ def _prove(interp: Interpreter, sym: SymbolicModel, inv: str, state_claims: list
         if step.check(*alone, z3.Not(_good(step, [inv], k))) == z3.unsat:
             return Verdict.proved(ENGINE, inv, f"every reachable state of {where}: {k}-induction (Z3 unsat), "
                                   f"no supporting claims needed"), {"outcome": "proved", "k": k, "supports": []}
-        while True:
-            claims = [inv, *supports]
-            hyps = [_good(step, claims, j) for j in range(k)]
-            if step.check(*hyps, z3.Not(_good(step, claims, k))) == z3.unsat:
-                scope = (f"every reachable state of {where}: {k}-induction (Z3 unsat), "
-                         + (f"strengthened with {', '.join(supports)}, proved with it" if supports
-                            else "no supporting claims needed"))
-                return Verdict.proved(ENGINE, inv, scope), {"outcome": "proved", "k": k, "supports": supports}
-            m = step.model
-            assert m is not None
-            failing = [c for c in supports if z3.is_false(m.eval(step.holds(c, k), model_completion=True))]
-            if failing:
-                supports = [c for c in supports if c not in failing]
-                continue
-            cti = _decode_cti(interp, sym, step, m, inv)
-            break
+        supports, inductive = houdini(supports, [_consecution(step, inv, k)])
+        if inductive:
+            scope = (f"every reachable state of {where}: {k}-induction (Z3 unsat), "
+                     + (f"strengthened with {', '.join(supports)}, proved with it" if supports
+                        else "no supporting claims needed"))
+            return Verdict.proved(ENGINE, inv, scope), {"outcome": "proved", "k": k, "supports": supports}
+        assert step.model is not None  # of the query whose counterexample breaks only the claim
+        cti = _decode_cti(interp, sym, step, step.model, inv)
     assert cti is not None
     changed = {v: vals for v, vals in cti.after.items() if cti.before.get(v) != vals}
     candidates = (f"the candidate supports {', '.join(supports)} (not known to hold)" if supports

@@ -34,13 +34,14 @@ from dataclasses import dataclass
 
 import z3
 
-from checker.engines.solver import OutOfTime, SolverStats
+from checker.engines.solver import OutOfTime, Query, SolverStats, houdini, solve
 from checker.interp.concrete import Interpreter
 from checker.interp.terms import SymbolicError, Term
 from checker.interp.universal import UNIT, WIDTH, Claim, Mem, Step, Universal, as_int
 from checker.results.verdict import Verdict
-from spec.expr import And, Expr, Get, Name, Op, Quant
-from spec.ir import Check, For, If, Model, Stmt
+from spec.expr import And, Get, Name, Quant
+from spec.ir import Model
+from spec.walk import has_quantifier, reads, site_reads
 
 ENGINE = "proof"
 SMALL_ZONE = 64  # a counterexample to induction is looked for in a zone of at most this many pages first
@@ -65,39 +66,6 @@ def candidates(model: Model) -> list[Claim]:
         value = Get(v.name, (i,) if v.dims else ())
         out.append(Claim(f"{v.name} is a {d.name}", "i", v.dims[0].name if v.dims else UNIT,
                          And(value >= 0, value < d.size)))
-    return out
-
-
-def has_quantifier(e: Expr) -> bool:
-    if isinstance(e, Quant):
-        return True
-    if isinstance(e, Op):
-        return any(has_quantifier(a) for a in e.args)
-    if isinstance(e, Get):
-        return any(has_quantifier(i) for i in e.index)
-    return False
-
-
-def reads(e: Expr) -> set[str]:
-    """The state variables an expression reads."""
-    if isinstance(e, Get):
-        return {e.var}.union(*(reads(i) for i in e.index))
-    if isinstance(e, Op):
-        return set().union(*(reads(a) for a in e.args))
-    if isinstance(e, Quant):
-        return reads(e.body)
-    return set()
-
-
-def site_reads(body: Sequence[Stmt]) -> set[str]:
-    out: set[str] = set()
-    for st in body:
-        if isinstance(st, Check):
-            out |= reads(st.cond)
-        elif isinstance(st, If):
-            out |= site_reads(st.then) | site_reads(st.orelse)
-        elif isinstance(st, For):
-            out |= site_reads(st.body)
     return out
 
 
@@ -157,37 +125,21 @@ class Prover:
             self.sessions[id(step)] = Session(self, step)
         return self.sessions[id(step)]
 
-    def solve(self, s: z3.Solver, lits: Sequence[z3.BoolRef]) -> z3.CheckSatResult:
-        """One query on ``s``; raises OutOfTime when the budget is spent or Z3 gave up."""
-        remaining = None if self.deadline is None else self.deadline - time.perf_counter()
-        if remaining is not None and remaining <= 0:
-            raise OutOfTime("the time budget ran out")
-        if remaining is not None:
-            s.set("timeout", max(1, int(remaining * 1000)))
-        t0 = time.perf_counter()
-        r = s.check(*lits)
-        self.stats.queries += 1
-        self.stats.solver_seconds += time.perf_counter() - t0
-        if r == z3.unknown:
-            raise OutOfTime(f"Z3 answered unknown ({s.reason_unknown()})")
-        return r
-
     def houdini(self, claims: Sequence[Claim]) -> list[Claim]:
         """The largest subset of ``claims`` that is inductive (every query unsat)."""
-        current = list(claims)
-        changed = True
-        while changed:
-            changed = False
-            for step in self.steps:
-                session = self.session(step)
-                while current:
-                    names = [c.name for c in current]
-                    r, failing, _ = session.ask(names, [("claim", n) for n in names])
-                    if r == z3.unsat:
-                        break
-                    current = [c for c in current if c.name not in failing]
-                    changed = True
-        return current
+        def consecution(session: Session) -> Query[Claim]:
+            def query(current: list[Claim]) -> set[Claim] | None:  # the claims the step can break
+                if not current:
+                    return None
+                names = [c.name for c in current]
+                r, failing, _ = session.ask(names, [("claim", n) for n in names])
+                return None if r == z3.unsat else {c for c in current if c.name in failing}
+            return query
+
+        inductive, stable = houdini(claims, [consecution(self.session(step)) for step in self.steps])
+        if not stable:  # a sat answer names the claims that fail in its model
+            raise SymbolicError("a consecution query failed without breaking a candidate claim")
+        return inductive
 
     def obligations(self, target: str, assumed: Sequence[Claim], claim: Claim | None
                     ) -> tuple[Counter | None, set[str]]:
@@ -298,7 +250,7 @@ class Session:
         lits += [w if g in picked else z3.Not(w) for g, w in self.want.items()]
         if small:
             lits.append(self.small)
-        r = self.prover.solve(self.solver, lits)
+        r = solve(self.solver, self.prover.deadline, self.prover.stats, lits)
         if r == z3.sat:
             m = self.solver.model()
             self.model = m

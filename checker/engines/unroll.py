@@ -12,7 +12,7 @@ import time
 
 import z3
 
-from checker.engines.solver import OutOfTime, SolverStats
+from checker.engines.solver import SolverStats, solve, time_left
 from checker.interp.symbolic import State, StepTerms, SymbolicModel
 
 
@@ -42,8 +42,7 @@ class Path:
 
     def extend(self) -> StepTerms:
         """Add one transition from the last state to a fresh one."""
-        if self.deadline is not None and time.perf_counter() >= self.deadline:
-            raise OutOfTime("time budget spent")
+        time_left(self.deadline)
         t0 = time.perf_counter()
         n = len(self.steps)
         nxt = self.sym.state(f"{self.tag}{n + 1}")
@@ -71,21 +70,10 @@ class Path:
     def check(self, *assumptions: z3.BoolRef) -> z3.CheckSatResult:
         """One query; raises OutOfTime when the budget is spent or the solver gave up for time."""
         solver = z3.Then("simplify", "bit-blast", "sat").solver()
-        if self.deadline is not None:
-            left = self.deadline - time.perf_counter()
-            if left <= 0:
-                raise OutOfTime("time budget spent")
-            solver.set("timeout", max(1, int(left * 1000)))
-        t0 = time.perf_counter()
+        time_left(self.deadline)  # before building a solver the budget no longer allows
         solver.add(*self.constraints, *assumptions)
-        try:
-            r = solver.check()
-            if r == z3.unknown:
-                raise OutOfTime(f"Z3 gave up: {solver.reason_unknown()}")
-            self.model = solver.model() if r == z3.sat else None
-        finally:
-            self.stats.queries += 1
-            self.stats.solver_seconds += time.perf_counter() - t0
+        r = solve(solver, self.deadline, self.stats)
+        self.model = solver.model() if r == z3.sat else None
         return r
 
     def actions(self, m: z3.ModelRef, upto: int | None = None) -> list[tuple[str, tuple[int, ...]]]:

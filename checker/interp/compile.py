@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from checker.interp.layout import Layout, SpecCompileError
-from spec.expr import Cfg, Expr, Get, Lit, Name, Op, Quant, emptiness_test, free_names
+from spec.expr import Cfg, Expr, Get, Lit, Name, Op, Quant, emptiness_test
 from spec.ir import Action, Assign, Check, For, ForEach, If, Let, Model, Stmt
+from spec.walk import Walker, free_names, subexprs
 
 BINARY = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "add": "+", "sub": "-", "mul": "*",
           "xor": "^", "bitand": "&", "shl": "<<", "shr": ">>"}
@@ -45,7 +46,7 @@ class CompiledModel:
     probes: list[tuple[int, int, bytes, bool]]
 
 
-class _Gen:
+class _Gen(Walker[str, list[str]]):
     def __init__(self, model: Model, checked: bool, probe: bool = False) -> None:
         self.model = model
         self.layout = Layout.of(model)
@@ -132,46 +133,50 @@ class _Gen:
             out += self.stmt(st, ind)
         return out or [ind + "pass"]
 
-    def stmt(self, st: Stmt, ind: str) -> list[str]:
-        if isinstance(st, Assign):
-            val = self.expr(st.value, "n")
+    # the hooks of spec.walk.Walker: each statement as lines of Python at indentation ``ind``
+    def assign(self, st: Assign, ind: str) -> list[str]:
+        val = self.expr(st.value, "n")
+        if self.checked:
+            val = f"_val({st.var!r}, {val}, {self.var_domain[st.var]})"
+        return [f"{ind}n[{self.offset(st.var, st.index, 'n')}] = {val}"]
+
+    def let(self, st: Let, ind: str) -> list[str]:
+        return [f"{ind}v_{st.name} = {self.expr(st.value, 'n')}"]
+
+    def if_(self, st: If, ind: str) -> list[str]:
+        out = [f"{ind}if {self.expr(st.cond, 'n')}:", *self.stmts(st.then, ind + "    ")]
+        if st.orelse:
+            out += [f"{ind}else:", *self.stmts(st.orelse, ind + "    ")]
+        return out
+
+    def for_(self, st: For, ind: str) -> list[str]:
+        return [f"{ind}for v_{st.var} in range({self.expr(st.start, 'n')}, {self.expr(st.stop, 'n')}):",
+                *self.stmts(st.body, ind + "    ")]
+
+    def for_each(self, st: ForEach, ind: str) -> list[str]:
+        n = self.size_of_sort(st.sort)
+        out, names = [], []
+        for a in st.body:
+            self.tmp += 1
+            t = f"_t{self.tmp}"
+            names.append(t)
+            val = self.expr(a.value, "n")
             if self.checked:
-                val = f"_val({st.var!r}, {val}, {self.var_domain[st.var]})"
-            return [f"{ind}n[{self.offset(st.var, st.index, 'n')}] = {val}"]
-        if isinstance(st, Let):
-            return [f"{ind}v_{st.name} = {self.expr(st.value, 'n')}"]
-        if isinstance(st, If):
-            out = [f"{ind}if {self.expr(st.cond, 'n')}:", *self.stmts(st.then, ind + "    ")]
-            if st.orelse:
-                out += [f"{ind}else:", *self.stmts(st.orelse, ind + "    ")]
-            return out
-        if isinstance(st, For):
-            return [f"{ind}for v_{st.var} in range({self.expr(st.start, 'n')}, {self.expr(st.stop, 'n')}):",
-                    *self.stmts(st.body, ind + "    ")]
-        if isinstance(st, ForEach):
-            n = self.size_of_sort(st.sort)
-            out, names = [], []
-            for a in st.body:
-                self.tmp += 1
-                t = f"_t{self.tmp}"
-                names.append(t)
-                val = self.expr(a.value, "n")
-                if self.checked:
-                    val = f"_val({a.var!r}, {val}, {self.var_domain[a.var]})"
-                out.append(f"{ind}{t} = [({self.offset(a.var, a.index, 'n')}, {val}) for v_{st.var} in range({n})]")
-            for t in names:
-                out.append(f"{ind}for _o, _v in {t}: n[_o] = _v")
-            return out
-        if isinstance(st, Check):
-            self.checks.append((st.invariant, st.site))
-            k = len(self.checks) - 1
-            page = index_read_page(st.cond)
-            if self.probe and page is not None:
-                return [f"{ind}_hits[{k}] += 1", f"{ind}_ok = {self.expr(st.cond, 'n')}",
-                        f"{ind}if not _ok: bad.append({k})",
-                        f"{ind}_probes.append(({k}, {self.expr(page, 'n')}, bytes(n), bool(_ok)))"]
-            return [f"{ind}_hits[{k}] += 1", f"{ind}if not {self.expr(st.cond, 'n')}: bad.append({k})"]
-        raise SpecCompileError(f"cannot compile statement {st!r}")
+                val = f"_val({a.var!r}, {val}, {self.var_domain[a.var]})"
+            out.append(f"{ind}{t} = [({self.offset(a.var, a.index, 'n')}, {val}) for v_{st.var} in range({n})]")
+        for t in names:
+            out.append(f"{ind}for _o, _v in {t}: n[_o] = _v")
+        return out
+
+    def check(self, st: Check, ind: str) -> list[str]:
+        self.checks.append((st.invariant, st.site))
+        k = len(self.checks) - 1
+        page = index_read_page(st.cond)
+        if self.probe and page is not None:
+            return [f"{ind}_hits[{k}] += 1", f"{ind}_ok = {self.expr(st.cond, 'n')}",
+                    f"{ind}if not _ok: bad.append({k})",
+                    f"{ind}_probes.append(({k}, {self.expr(page, 'n')}, bytes(n), bool(_ok)))"]
+        return [f"{ind}_hits[{k}] += 1", f"{ind}if not {self.expr(st.cond, 'n')}: bad.append({k})"]
 
     # ---------------------------------------------------------------- actions
     def action(self, i: int, a: Action) -> list[str]:
@@ -223,13 +228,7 @@ def _val(var: str, value: int, size: int) -> int:
 
 def index_read_page(cond: Expr) -> Expr | None:
     """The page whose ``->index`` a read-site condition reads, if it reads one."""
-    if isinstance(cond, Get) and cond.var == "index":
-        return cond.index[0]
-    for sub in (cond.args if isinstance(cond, Op) else ()):
-        found = index_read_page(sub)
-        if found is not None:
-            return found
-    return None
+    return next((x.index[0] for x in subexprs(cond) if isinstance(x, Get) and x.var == "index"), None)
 
 
 def compile_model(model: Model, checked: bool = False, probe: bool = False) -> CompiledModel:

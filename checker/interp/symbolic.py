@@ -33,9 +33,9 @@ from dataclasses import dataclass, field
 import z3
 
 from checker.interp.layout import Layout
-from checker.interp.terms import Bits, Operators, SymbolicError, Term, numeral, same, truth
+from checker.interp.terms import Bits, Statements, SymbolicError, Term, numeral, same, truth
 from spec.expr import Expr, Quant
-from spec.ir import Action, Assign, Check, For, ForEach, If, Let, Model, Stmt
+from spec.ir import Action, Check, For, ForEach, Model
 
 State = list[z3.BitVecRef]
 
@@ -66,7 +66,7 @@ class StepTerms:
     violations: dict[str, z3.BoolRef]
 
 
-class SymbolicModel(Operators):
+class SymbolicModel(Statements):
     """Z3 terms for one Model: states, ``init``, ``step`` (T), invariants."""
 
     def __init__(self, model: Model) -> None:
@@ -167,38 +167,24 @@ class SymbolicModel(Operators):
         return consts, enabled, env
 
     # ------------------------------------------------------------- statements
-    def stmts(self, body: Sequence[Stmt], env: Env) -> None:
-        for st in body:
-            self.stmt(st, env)
+    # (the rest is checker.interp.terms.Statements')
+    def for_(self, st: For, env: Env) -> None:
+        """Bounds fixed by the configuration: unrolled."""
+        self.unroll(st, self.bound(st.start, env), self.bound(st.stop, env), env)
 
-    def stmt(self, st: Stmt, env: Env) -> None:
-        if isinstance(st, Assign):
-            self.write(st.var, st.index, self.int_value(self.expr(st.value, env)), env)
-        elif isinstance(st, Let):
-            env.names[st.name] = self.expr(st.value, env)
-        elif isinstance(st, If):
-            self.branch(st, env)
-        elif isinstance(st, For):
-            start, stop = self.bound(st.start, env), self.bound(st.stop, env)
-            for i in range(start, stop):
-                env.names[st.var] = i
-                self.stmts(st.body, env)
-        elif isinstance(st, ForEach):
-            writes: list[tuple[str, tuple[Expr, ...], int, Term]] = []
-            for v in range(self.size_of(st.sort)):
-                env.names[st.var] = v
-                for a in st.body:
-                    writes.append((a.var, a.index, v, self.int_value(self.expr(a.value, env))))
-            for var, index, v, value in writes:
-                env.names[st.var] = v
-                self.write(var, index, value, env)
-        elif isinstance(st, Check):
-            ok = self.expr(st.cond, env)
-            if truth(ok) is not True:
-                bad = z3.And(env.pc, z3.Not(self.b.as_bool(ok)))
-                env.violations.setdefault(st.invariant, []).append(bad)
-        else:
-            raise SymbolicError(f"cannot translate statement {st!r}")
+    def for_each(self, st: ForEach, env: Env) -> None:
+        """Every right-hand side is read before any element is written."""
+        writes: list[tuple[str, tuple[Expr, ...], int, Term]] = []
+        for v in range(self.size_of(st.sort)):
+            env.names[st.var] = v
+            for a in st.body:
+                writes.append((a.var, a.index, v, self.int_value(self.expr(a.value, env))))
+        for var, index, v, value in writes:
+            env.names[st.var] = v
+            self.write(var, index, value, env)
+
+    def violated(self, st: Check, bad: z3.BoolRef, env: Env) -> None:
+        env.violations.setdefault(st.invariant, []).append(bad)
 
     def int_value(self, t: Term) -> Term:
         """What an assignment stores: an int (True is 1), never a boolean term."""
@@ -206,20 +192,12 @@ class SymbolicModel(Operators):
             return int(t)
         return self.b.as_int(t)
 
-    def branch(self, st: If, env: Env) -> None:
-        c = self.expr(st.cond, env)
-        known = truth(c)
-        if known is not None:
-            self.stmts(st.then if known else st.orelse, env)
-            return
-        cond = self.b.as_bool(c)
-        then, orelse = env.copy(z3.And(env.pc, cond)), env.copy(z3.And(env.pc, z3.Not(cond)))
-        self.stmts(st.then, then)
-        self.stmts(st.orelse, orelse)
+    def fork(self, env: Env, pc: z3.BoolRef) -> Env:
+        return env.copy(pc)
+
+    def join(self, env: Env, cond: z3.BoolRef, then: Env, orelse: Env) -> None:
         env.elems = [self.merge_elem(k, cond, a, b) for k, (a, b) in enumerate(zip(then.elems, orelse.elems))]
-        # a local bound in one branch only is not read after the If
-        env.names = {k: self.b.merge(cond, then.names[k], orelse.names[k])
-                     for k in then.names if k in orelse.names}  # in order: the same terms every run
+        env.names = self.merge_names(cond, then.names, orelse.names)
         for side in (then, orelse):
             for k, terms in side.violations.items():
                 env.violations.setdefault(k, []).extend(terms)
@@ -263,6 +241,7 @@ class SymbolicModel(Operators):
         return self.widen(out)
 
     def write(self, var: str, index: tuple[Expr, ...], value: Term, env: Env) -> None:
+        value = self.int_value(value)
         base, off, n = self.offset(var, index, env)
         k = numeral(off)
         if k is not None:

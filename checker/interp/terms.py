@@ -1,20 +1,25 @@
-"""The IR's operators over Z3 terms, shared by the two symbolic translations
-(checker/interp/symbolic.py for one configuration, checker/interp/universal.py for every size).
+"""The IR's operators and statements over Z3 terms, shared by the two symbolic
+translations (checker/interp/symbolic.py for one configuration, checker/interp/universal.py
+for every size).
 
 A value is a Python constant, folded exactly as the compiled Python computes it, or a Z3
 term; a subclass says how to turn a value into a bit-vector or a boolean term and how to
-choose between two values, and translates the leaves (names, state, quantifiers)."""
+choose between two values, and translates the leaves (names, state, quantifiers).
+:class:`Statements` runs a body over a store the same way in both: locals, read sites and
+the two sides of an ``If``; the stores, writes and loops are each translation's own."""
 
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
 import z3
 
 from spec.expr import Cfg, Expr, Get, Lit, Name, Op, Quant, emptiness_test
+from spec.ir import Assign, Check, For, If, Let, Stmt
+from spec.walk import Walker
 
 Term: TypeAlias = Any  # an int or bool (a folded constant) or a Z3 term; z3 has no types for mypy
 
@@ -147,6 +152,66 @@ class Operators:
         if op == "mul" and isinstance(b, int) and b == 1:
             return a
         return ARITH[op](self.int_term(a), self.int_term(b))
+
+
+class Statements(Operators, Walker[Any, None]):
+    """Statements over a store with ``names`` (locals) and ``pc`` (the path condition).
+
+    A subclass writes state (:meth:`write`), records a failed read site
+    (:meth:`violated`), makes the store of one side of an ``If`` (:meth:`fork`) and
+    merges the two back (:meth:`join`), and runs ``For`` and ``ForEach`` its own way."""
+
+    def stmts(self, body: Sequence[Stmt], env: Any) -> None:
+        for st in body:
+            self.stmt(st, env)
+
+    def assign(self, st: Assign, env: Any) -> None:
+        self.write(st.var, st.index, self.expr(st.value, env), env)
+
+    def let(self, st: Let, env: Any) -> None:
+        env.names[st.name] = self.expr(st.value, env)
+
+    def check(self, st: Check, env: Any) -> None:
+        """The read site fails where the path reaches it and its condition is false."""
+        ok = self.expr(st.cond, env)
+        if truth(ok) is not True:
+            self.violated(st, z3.And(env.pc, z3.Not(self.bool_term(ok))), env)
+
+    def if_(self, st: If, env: Any) -> None:
+        """A condition the constants decide runs one side; else both, each on its own
+        store, merged with ``If(cond, then, else)``."""
+        c = self.expr(st.cond, env)
+        known = truth(c)
+        if known is not None:
+            self.stmts(st.then if known else st.orelse, env)
+            return
+        cond = self.bool_term(c)
+        then, orelse = self.fork(env, z3.And(env.pc, cond)), self.fork(env, z3.And(env.pc, z3.Not(cond)))
+        self.stmts(st.then, then)
+        self.stmts(st.orelse, orelse)
+        self.join(env, cond, then, orelse)
+
+    def unroll(self, st: For, start: int, stop: int, env: Any) -> None:
+        for i in range(start, stop):
+            env.names[st.var] = i
+            self.stmts(st.body, env)
+
+    def merge_names(self, cond: z3.BoolRef, then: dict[str, Term], orelse: dict[str, Term]) -> dict[str, Term]:
+        """The locals after an If: a local bound in one branch only is not read after it
+        (in order: the same terms every run)."""
+        return {k: self.choose(cond, then[k], orelse[k]) for k in then if k in orelse}
+
+    def write(self, var: str, index: tuple[Expr, ...], value: Term, env: Any) -> None:
+        raise NotImplementedError
+
+    def violated(self, st: Check, bad: z3.BoolRef, env: Any) -> None:
+        raise NotImplementedError
+
+    def fork(self, env: Any, pc: z3.BoolRef) -> Any:
+        raise NotImplementedError
+
+    def join(self, env: Any, cond: z3.BoolRef, then: Any, orelse: Any) -> None:
+        raise NotImplementedError
 
 
 @dataclass(frozen=True)

@@ -35,9 +35,10 @@ from dataclasses import dataclass, field
 
 import z3
 
-from checker.interp.terms import Bits, Operators, SymbolicError, Term, numeral, truth
-from spec.expr import NONE, Expr, Name, Quant, free_names
-from spec.ir import Action, Assign, Check, For, ForEach, If, Let, Model, Stmt
+from checker.interp.terms import Bits, Statements, SymbolicError, Term, numeral, truth
+from spec.expr import NONE, Expr, Name, Quant
+from spec.ir import Action, Check, For, ForEach, Model
+from spec.walk import free_names, written
 
 WIDTH = 64  # the kernel's unsigned long pfn
 UNIT = "unit"  # the sort of a claim about scalars: instantiated once
@@ -120,7 +121,7 @@ class Step:
     made: dict[tuple[object, ...], z3.BoolRef] = field(default_factory=dict)
 
 
-class Universal(Operators):
+class Universal(Statements):
     """Z3 terms for one Model with the zone's size left symbolic."""
 
     def __init__(self, model: Model, sliced: frozenset[str] = frozenset()) -> None:
@@ -251,51 +252,24 @@ class Universal(Operators):
         return step
 
     # ------------------------------------------------------------- statements
-    def stmts(self, body: Sequence[Stmt], store: Store) -> None:
-        for st in body:
-            self.stmt(st, store)
+    # (the rest is checker.interp.terms.Statements')
+    def violated(self, st: Check, bad: z3.BoolRef, store: Store) -> None:
+        assert self.step is not None
+        self.step.violations.setdefault(st.invariant, []).append((bad, st.site))
 
-    def stmt(self, st: Stmt, store: Store) -> None:
-        if isinstance(st, Assign):
-            self.write(st.var, st.index, self.expr(st.value, store), store)
-        elif isinstance(st, Let):
-            store.names[st.name] = self.expr(st.value, store)
-        elif isinstance(st, If):
-            self.branch(st, store)
-        elif isinstance(st, For):
-            self.loop(st, store)
-        elif isinstance(st, ForEach):
-            self.for_each(st, store)
-        elif isinstance(st, Check):
-            ok = self.expr(st.cond, store)
-            if truth(ok) is not True:
-                assert self.step is not None
-                self.step.violations.setdefault(st.invariant, []).append(
-                    (z3.And(store.pc, z3.Not(as_bool(ok))), st.site))
-        else:
-            raise SymbolicError(f"cannot translate statement {st!r}")
+    def fork(self, store: Store, pc: z3.BoolRef) -> Store:
+        return store.branch(pc)
 
-    def branch(self, st: If, store: Store) -> None:
-        c = self.expr(st.cond, store)
-        known = truth(c)
-        if known is not None:
-            self.stmts(st.then if known else st.orelse, store)
-            return
-        cond = as_bool(c)
-        then, orelse = store.branch(z3.And(store.pc, cond)), store.branch(z3.And(store.pc, z3.Not(cond)))
-        self.stmts(st.then, then)
-        self.stmts(st.orelse, orelse)
+    def join(self, store: Store, cond: z3.BoolRef, then: Store, orelse: Store) -> None:
         store.vars = {k: self.merge_var(cond, then.vars[k], orelse.vars[k]) for k in store.vars}
-        store.names = {k: merge(cond, then.names[k], orelse.names[k]) for k in then.names if k in orelse.names}
+        store.names = self.merge_names(cond, then.names, orelse.names)
         store.version = self.version()
 
-    def loop(self, st: For, store: Store) -> None:
+    def for_(self, st: For, store: Store) -> None:
         start, stop = self.expr(st.start, store), self.expr(st.stop, store)
         lo, hi = numeral(start), numeral(stop)
         if lo is not None and hi is not None and hi - lo <= UNROLL_LIMIT:
-            for i in range(lo, hi):
-                store.names[st.var] = i
-                self.stmts(st.body, store)
+            self.unroll(st, lo, hi, store)
             return
         # a loop as long as the zone, or longer than UNROLL_LIMIT (the pages of a
         # pageblock): cut it (the claims are its loop invariant)
@@ -544,26 +518,3 @@ class Universal(Operators):
 
 def _key(t: Term) -> object:
     return ("i", int(t)) if isinstance(t, (int, bool)) else ("t", t.get_id())
-
-
-def written(body: Sequence[Stmt]) -> tuple[set[str], set[str]]:
-    """The state variables and the locals a block of statements may write."""
-    vars_: set[str] = set()
-    names: set[str] = set()
-    for st in body:
-        if isinstance(st, Assign):
-            vars_.add(st.var)
-        elif isinstance(st, Let):
-            names.add(st.name)
-        elif isinstance(st, If):
-            for part in (st.then, st.orelse):
-                v, n = written(part)
-                vars_ |= v
-                names |= n
-        elif isinstance(st, For):
-            v, n = written(st.body)
-            vars_ |= v
-            names |= n | {st.var}
-        elif isinstance(st, ForEach):
-            vars_ |= {a.var for a in st.body}
-    return vars_, names

@@ -15,14 +15,14 @@ fires on exactly the same reads.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from checker.interp.compile import compile_predicate, index_read_page
 from checker.interp.concrete import Interpreter
-from spec.expr import Cfg, Expr, Get, Lit, Name, Op, Quant
-from spec.ir import Check, For, If, Model, Stmt
+from spec.expr import Cfg, Expr, Get, Lit, Name, Op
+from spec.ir import Check, Model
 from spec.kernel import BUDDY, MIGRATE_TYPES, MIGRATETYPES, PCP
+from spec.walk import action_checks, reads
 
 INVARIANT = "index_trusted"  # the claim every read of ->index makes
 
@@ -93,39 +93,17 @@ class Guard:
     needs_free_list_mt: bool
 
 
-def _checks(body: Iterable[Stmt]) -> Iterable[Check]:
-    for st in body:
-        if isinstance(st, Check):
-            yield st
-        elif isinstance(st, If):
-            yield from _checks(st.then)
-            yield from _checks(st.orelse)
-        elif isinstance(st, For):
-            yield from _checks(st.body)
-
-
 def read_sites(model: Model) -> dict[str, Check]:
     """Every ``index_trusted`` read site of the model: site -> its first Check."""
     out: dict[str, Check] = {}
-    for a in model.actions:
-        for c in _checks(a.body):
-            if c.invariant == INVARIANT:
-                out.setdefault(c.site, c)
+    for _, c in action_checks(model.actions):
+        if c.invariant == INVARIANT:
+            out.setdefault(c.site, c)
     return out
 
 
 def _ghosts(model: Model) -> frozenset[str]:
     return frozenset(v.name for v in model.state_vars if v.ghost)
-
-
-def _reads(e: Expr, names: frozenset[str]) -> bool:
-    if isinstance(e, Get):
-        return e.var in names or any(_reads(i, names) for i in e.index)
-    if isinstance(e, Op):
-        return any(_reads(a, names) for a in e.args)
-    if isinstance(e, Quant):
-        return _reads(e.body, names)
-    return False
 
 
 def _conjuncts(e: Expr) -> list[Expr]:
@@ -138,12 +116,12 @@ def visible(cond: Expr, ghosts: frozenset[str]) -> Expr:
     """``cond`` with its conjuncts about ghost state dropped: what the kernel can test.
     A ghost read anywhere but a top-level conjunct cannot be dropped soundly."""
     if isinstance(cond, Op) and cond.op == "and":
-        kept = [visible(a, ghosts) for a in _conjuncts(cond) if not _reads(a, ghosts)]
+        kept = [visible(a, ghosts) for a in _conjuncts(cond) if reads(a).isdisjoint(ghosts)]
         kept = [a for a in kept if not (isinstance(a, Lit) and a.value == 1)]
         if not kept:
             return Lit(1)
         return kept[0] if len(kept) == 1 else Op("and", tuple(kept))
-    if _reads(cond, ghosts):
+    if not reads(cond).isdisjoint(ghosts):
         raise GuardError(f"a read-site condition reads ghost state outside a conjunct: {cond!r}")
     return cond
 
