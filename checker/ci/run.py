@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from checker.ci.config import CiConfig, Target, load
+from checker.engines.jobs import Job, run_jobs
 from checker.engines.registry import ENGINES, RunOptions
 from checker.interp.concrete import Interpreter
 from checker.io.catalogue import check_catalogue
@@ -73,12 +74,13 @@ def options_for(cfg: CiConfig, engine: str, remaining: float | None) -> RunOptio
     return opts
 
 
-def run_target(cfg: CiConfig, t: Target, config: str, engine: str, remaining: float | None) -> RunReport:
-    model = build_model(t.design, t.fault, t.pcp_cache, config)
-    expected: dict[str, Expectation] = {i: "refuted" if i in t.refuted else "holds" for i in t.invariants}
+def run_target(cfg: CiConfig, t: Target, job: Job, remaining: float | None) -> RunReport:
+    model = build_model(job.design, job.fault, job.pcp_cache, job.config)
+    expected: dict[str, Expectation] = {i: "refuted" if i in t.refuted else "holds" for i in job.invariants}
     t0 = time.perf_counter()
-    verdicts, stats = ENGINES[engine].run(Interpreter(model), list(t.invariants), options_for(cfg, engine, remaining))
-    return report_from(model, engine, verdicts, stats, time.perf_counter() - t0, expected)
+    verdicts, stats = ENGINES[job.engine].run(Interpreter(model), list(job.invariants),
+                                              options_for(cfg, job.engine, remaining))
+    return report_from(model, job.engine, verdicts, stats, time.perf_counter() - t0, expected)
 
 
 def run(cfg: CiConfig, log: Any = None) -> CiResult:
@@ -87,23 +89,33 @@ def run(cfg: CiConfig, log: Any = None) -> CiResult:
     say = log or (lambda _s: None)
     res = CiResult()
     t0 = time.perf_counter()
-    jobs = [(t, c, e) for t in cfg.targets for c in t.configs for e in t.engines]
+    planned = [(Job(e, t.design, t.fault, c, t.pcp_cache, t.invariants, entry=t.where), t)
+               for t in cfg.targets for c in t.configs for e in t.engines]
+    jobs, target_of = [job for job, _ in planned], dict(planned)  # equal jobs come from one entry
+    finished: list[Job] = []
     refuted_by: dict[tuple[str, str], bool] = {}  # (target where, config) -> some engine refuted all
-    for k, (t, config, engine) in enumerate(jobs):
+
+    def within_budget() -> bool:  # asked before every run but the first, which always starts
         elapsed = time.perf_counter() - t0
-        if k > 0 and cfg.time_budget is not None and elapsed > cfg.time_budget:  # the first run always starts
-            left = len(jobs) - k
+        if cfg.time_budget is not None and elapsed > cfg.time_budget:
             res.failures.append((OVER_BUDGET, (f"time budget of {cfg.time_budget:g} s exceeded after {elapsed:.1f} s; "
-                                 f"{left} run(s) not started")))
-            break
-        remaining = cfg.time_budget - elapsed if cfg.time_budget is not None else None
+                                 f"{len(jobs) - len(finished)} run(s) not started")))
+            return False
+        return True
+
+    def work(job: Job) -> RunReport | str:  # the report, or the line that says how the engine failed
+        remaining = cfg.time_budget - (time.perf_counter() - t0) if cfg.time_budget is not None else None
         try:
-            r = run_target(cfg, t, config, engine, remaining)
+            return run_target(cfg, target_of[job], job, remaining)
         except Exception as e:  # noqa: BLE001 - an engine bug: one failure line, and the other runs go on
-            where = f"{t.where}, config {config}, engine {engine}"
-            res.failures.append((UNDECIDED, f"{where}: the engine failed: {type(e).__name__}: {e}"))
-            say(f"{where}: the engine failed: {type(e).__name__}: {e}")
-            continue
+            return f"{job.entry}, config {job.config}, engine {job.engine}: the engine failed: {type(e).__name__}: {e}"
+
+    def done(job: Job, r: RunReport | str) -> None:
+        finished.append(job)
+        if isinstance(r, str):
+            res.failures.append((UNDECIDED, r))
+            say(r)
+            return
         res.reports.append(r)
         bad = [o for o in r.outcomes if o.status == "failed"]
         undecided = [o for o in r.outcomes if o.status == "skipped"]
@@ -115,9 +127,11 @@ def run(cfg: CiConfig, log: Any = None) -> CiResult:
                 say(trace_text(o.verdict.trace, o.claim))
         if cfg.fail_on_unknown:
             res.failures += [(UNDECIDED, f"{r.title}: {o.message}") for o in undecided]
-        if t.fault is not None:
+        if job.fault is not None:
             caught = all(o.verdict.kind == "refuted" for o in r.outcomes)
-            refuted_by[(t.where, config)] = refuted_by.get((t.where, config), False) or caught
+            refuted_by[(job.entry, job.config)] = refuted_by.get((job.entry, job.config), False) or caught
+
+    run_jobs(work, jobs, done=done, more=within_budget)  # one after another: each run gets the budget left
     for (where, config), caught in refuted_by.items():
         if not caught:
             res.failures.append((CONTRADICTED, (f"{where}, config {config}: the fault survives: no engine "

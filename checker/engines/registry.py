@@ -17,6 +17,8 @@ class RunOptions:
 
     max_states: int | None = None  # explicit: stop after this many states
     progress: Progress | None = None
+    observe: explicit.Observer | None = None  # explicit: told of every transition explored
+    to_the_end: bool = False  # explicit: explore every state even once every claim is refuted
     depth: int | None = None  # bmc: deepest trace length to try
     k: int | None = None  # induction: the largest k to try
     timeout: float | None = None  # symbolic engines: seconds for the whole run
@@ -33,7 +35,9 @@ class Engine:
 
 
 def _explicit(interp: Interpreter, invariants: list[str], opts: RunOptions) -> tuple[list[Verdict], dict[str, object]]:
-    verdicts, res = explicit.check(interp, invariants, opts.max_states, opts.progress)
+    verdicts, res = explicit.verdicts_of(explicit.Explorer(
+        interp, invariants, opts.max_states, progress=opts.progress, stop_when_refuted=not opts.to_the_end,
+        observe=opts.observe))
     return verdicts, res.stats()
 
 

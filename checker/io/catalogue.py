@@ -17,12 +17,13 @@ spec change (``reportcheck catalogue --regenerate``).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from checker.engines import explicit
+from checker.engines.jobs import Job, run_jobs
+from checker.engines.registry import ENGINES, RunOptions
 from checker.interp.concrete import StepError, interpreter
 from checker.io.itf import SUFFIX, TraceFileError, default_path, dump, load, write_all
 from checker.results.verdict import Trace, Verdict
@@ -74,14 +75,14 @@ def check_catalogue(root: Path) -> list[CatalogueCheck]:
 
 
 Progress = Callable[[str], None]
-Job = tuple[str, str | None, bool]  # design, fault, pcp cache
 
 
-def _run(design: str, fault: str | None, pcp_cache: bool, config: str) -> tuple[list[Verdict], str]:
-    interp = interpreter(design, fault, pcp_cache, config)
-    verdicts, res = explicit.check(interp, [i.name for i in interp.model.invariants])
-    label = design + (f" fault {fault}" if fault else "") + f", pcp cache {'on' if pcp_cache else 'off'}, {config}"
-    return verdicts, (f"{label}: {res.states:,} states, {res.seconds:.1f} s, refuted: "
+def _run(job: Job) -> tuple[list[Verdict], str]:
+    interp = interpreter(job.design, job.fault, job.pcp_cache, job.config)
+    verdicts, stats = ENGINES[job.engine].run(interp, [i.name for i in interp.model.invariants], RunOptions())
+    label = (job.design + (f" fault {job.fault}" if job.fault else "")
+             + f", pcp cache {'on' if job.pcp_cache else 'off'}, {job.config}")
+    return verdicts, (f"{label}: {stats['states']:,} states, {stats['seconds']:.1f} s, refuted: "
                       f"{', '.join(v.invariant for v in verdicts if v.kind == 'refuted') or 'nothing'}")
 
 
@@ -96,46 +97,38 @@ def design_breaks_it_too(trace: Trace) -> bool:
 
 
 def run_job(job: Job) -> tuple[list[Verdict], list[str]]:
-    """An unmodified design: every refutation on tiny.  A fault: every refutation that the
-    fault causes -- the unmodified design does not break that invariant on the same
-    kernel operations -- on the first configuration where there is one."""
-    design, fault, pcp_cache = job
-    if fault is None:
-        verdicts, line = _run(design, None, pcp_cache, CATALOGUE_CONFIG)
+    """An unmodified design: every refutation on its configuration.  A fault: every
+    refutation that the fault causes -- the unmodified design does not break that
+    invariant on the same kernel operations -- on the first configuration where there is
+    one, from the job's on through FAULT_CONFIGS."""
+    if job.fault is None:
+        verdicts, line = _run(job)
         return [v for v in verdicts if v.trace is not None], [line]
     lines = []
-    for config in FAULT_CONFIGS:
-        verdicts, line = _run(design, fault, pcp_cache, config)
+    tried = FAULT_CONFIGS[FAULT_CONFIGS.index(job.config):]
+    for config in tried:
+        verdicts, line = _run(dataclasses.replace(job, config=config))
         lines.append(line)
         caused = [v for v in verdicts if v.trace is not None and not design_breaks_it_too(v.trace)]
         if caused:
-            lines.append(f"fault {fault} on {config}: catalogued {', '.join(v.invariant for v in caused)}")
+            lines.append(f"fault {job.fault} on {config}: catalogued {', '.join(v.invariant for v in caused)}")
             return caused, lines
-    return [], [*lines, f"warning: fault {fault} causes no refutation on {', '.join(FAULT_CONFIGS)}"]
+    return [], [*lines, f"warning: fault {job.fault} causes no refutation on {', '.join(tried)}"]
 
 
 def catalogue_jobs() -> list[Job]:
-    return ([(d, None, cache) for d in DESIGNS for cache in (True, False)]
-            + [(f.design, name, True) for name, f in FAULTS.items()])
+    return ([Job("explicit", d, None, CATALOGUE_CONFIG, cache) for d in DESIGNS for cache in (True, False)]
+            + [Job("explicit", f.design, name, FAULT_CONFIGS[0]) for name, f in FAULTS.items()])
 
 
 def catalogue_verdicts(progress: Progress = lambda _: None, jobs: int = 1) -> list[Verdict]:
     """Every refutation the catalogue holds, found afresh by the explicit engine
     (``jobs`` searches in parallel processes)."""
-    out: list[Verdict] = []
-    if jobs <= 1:
-        results = map(run_job, catalogue_jobs())
-        for verdicts, lines in results:
-            out += verdicts
-            for line in lines:
-                progress(line)
-        return out
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        for verdicts, lines in pool.map(run_job, catalogue_jobs()):
-            out += verdicts
-            for line in lines:
-                progress(line)
-    return out
+    def say(_job: Job, result: tuple[list[Verdict], list[str]]) -> None:
+        for line in result[1]:
+            progress(line)
+
+    return [v for verdicts, _ in run_jobs(run_job, catalogue_jobs(), jobs, done=say, in_order=True) for v in verdicts]
 
 
 def regenerate(root: Path, progress: Progress = lambda _: None, jobs: int = 1) -> tuple[list[Path], list[Path]]:

@@ -10,14 +10,15 @@ lists each edge's functions); edges that only a fault adds are dashed.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html import escape
 
-from checker.engines import explicit
+from checker.engines.explicit import Observer
+from checker.engines.registry import ENGINES, RunOptions
 from checker.interp.concrete import Interpreter
-from checker.results.stats import Progress
 from checker.results.verdict import Verdict
 from spec.kernel import BUDDY, ISOLATE, WHERE
 
@@ -103,10 +104,9 @@ class Collector:
                 self.edges.add((a, b, fn))
 
 
-def explore(interp: Interpreter, invariants: list[str], max_states: int | None = None,
-            progress: Progress | None = None, also: explicit.Observer | None = None
-            ) -> tuple[list[Verdict], explicit.Exploration, set[Edge]]:
-    """The explicit engine's verdicts and exploration, and the projection of every
+def explore(interp: Interpreter, invariants: list[str], options: RunOptions | None = None,
+            also: Observer | None = None) -> tuple[list[Verdict], dict[str, object], set[Edge]]:
+    """The explicit engine's verdicts and statistics, and the projection of every
     transition it explored (the search runs to the end: no early stop).  ``also``
     observes every transition too."""
     collect = Collector(interp)
@@ -116,10 +116,9 @@ def explore(interp: Interpreter, invariants: list[str], max_states: int | None =
         if also is not None:
             also(source, action, target)
 
-    ex = explicit.Explorer(interp, invariants, max_states, progress=progress, stop_when_refuted=False,
-                           observe=observe)
-    verdicts, res = explicit.verdicts_of(ex)
-    return verdicts, res, collect.edges
+    options = dataclasses.replace(options or RunOptions(), observe=observe, to_the_end=True)
+    verdicts, stats = ENGINES["explicit"].run(interp, invariants, options)
+    return verdicts, stats, collect.edges
 
 
 # ------------------------------------------------------------------------ picture

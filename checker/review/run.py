@@ -13,10 +13,10 @@ import os
 import random
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from checker.engines.jobs import Job, run_jobs
 from checker.engines.registry import ENGINES, RunOptions
 from checker.interp.concrete import Interpreter
 from checker.io.catalogue import catalogue_files, design_breaks_it_too
@@ -37,18 +37,6 @@ CORRECT_WALKS, WALK_STEPS, WALK_SEED = 40, 60, 2019
 WITNESSES_PER_SITE = 5
 
 
-@dataclass(frozen=True)
-class Job:
-    engine: str
-    design: str
-    fault: str | None
-    config: str
-
-    @property
-    def label(self) -> str:
-        return f"{self.engine} {self.design}" + (f" fault {self.fault}" if self.fault else "")
-
-
 @dataclass
 class JobResult:
     job: Job
@@ -64,14 +52,14 @@ class JobResult:
 def run_job(job: Job) -> JobResult:
     t0 = time.perf_counter()
     explore = job.engine == "explicit"
-    interp = Interpreter(build_model(job.design, job.fault, True, job.config), probe=explore)
+    interp = Interpreter(build_model(job.design, job.fault, job.pcp_cache, job.config), probe=explore)
     names = [i.name for i in interp.model.invariants]
     try:
         if explore:
             tally = guards.ReadTally(interp)
-            verdicts, res, edges = lifecycle.explore(interp, names, also=tally)
-            return JobResult(job, verdicts, res.stats(), time.perf_counter() - t0, edges, tally.tally,
-                             res.complete)
+            verdicts, stats, edges = lifecycle.explore(interp, names, REPORT_OPTIONS, also=tally)
+            return JobResult(job, verdicts, stats, time.perf_counter() - t0, edges, tally.tally,
+                             stats["complete"] is True)
         verdicts, stats = ENGINES[job.engine].run(interp, names, REPORT_OPTIONS)
     except Exception as e:  # noqa: BLE001 - an engine failure is shown in the report, not hidden
         return JobResult(job, [], {}, time.perf_counter() - t0, error=f"{type(e).__name__}: {e}")
@@ -358,19 +346,8 @@ def gather(designs: list[str], config: str, engines: list[str], root: Path, work
     t0 = time.perf_counter()
     jobs = jobs_for(designs, engines, config, faults)
     started(len(jobs))
-    results: list[JobResult] = []
     workers = workers or min(len(jobs), os.cpu_count() or 1) or 1
-    if workers == 1:
-        for j in jobs:
-            results.append(run_job(j))
-            announce(_done(results[-1]))
-    else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(run_job, j) for j in jobs]
-            for fut in as_completed(futures):
-                results.append(fut.result())
-                announce(_done(results[-1]))
-    results.sort(key=lambda r: jobs.index(r.job))
+    results = run_jobs(run_job, jobs, workers, done=lambda _job, r: announce(_done(r)))
     lifecycles = {}
     for d in designs:
         own = next((r for r in results if r.job == Job("explicit", d, None, config)), None)
