@@ -95,8 +95,8 @@ def test_every_fault_is_refuted_on_the_invariant_the_explicit_engine_names(fault
     steps = [(s.action, interp.parse_args(s.action, s.args)) for s in v.trace.steps]
     assert replay_labels(interp, steps, invariant).violated_at == len(steps)
     failed = v.trace.steps[-1].failed_sites
-    assert any(f.startswith(f"{invariant} at {site}") for f in failed) if site else \
-        not any(f.startswith(invariant) for f in failed)
+    assert any(f.claim == invariant and f.site.startswith(site) for f in failed) if site else \
+        not any(f.claim == invariant for f in failed)
     assert "--engine hypothesis" in v.trace.command and "--seed 0" in v.trace.command
     assert stats["rounds"] == 1
 

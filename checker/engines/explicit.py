@@ -36,7 +36,7 @@ class Exploration:
     deadlocks: int = 0
     deadlock_example: list[tuple[str, tuple[int, ...]]] | None = None
     action_fired: dict[str, int] = field(default_factory=dict)
-    site_hits: dict[str, int] = field(default_factory=dict)
+    site_hits: dict[str, dict[str, int]] = field(default_factory=dict)  # claim -> read site -> times reached
     graph: dict[str, int] | None = None
 
     def stats(self) -> dict[str, object]:
@@ -159,9 +159,10 @@ class Explorer:
             res.peak_mib = tracemalloc.get_traced_memory()[1] / 2**20
             tracemalloc.stop()
         res.action_fired = {ca.action.name: fired[i] for i, ca in enumerate(actions)}
-        hits: dict[str, int] = {}
+        hits: dict[str, dict[str, int]] = {}
         for (inv, site), n in zip(interp.checks, interp.compiled.hits):
-            hits[f"{inv} at {site}"] = hits.get(f"{inv} at {site}", 0) + n
+            of = hits.setdefault(inv, {})
+            of[site] = of.get(site, 0) + n
         res.site_hits = hits
         if edges is not None and res.complete:
             res.graph = graph_summary(len(states), edges)
@@ -227,8 +228,8 @@ def verdicts_of(ex: Explorer) -> tuple[list[Verdict], Exploration]:
             parts = [f"all {res.states:,} reachable states of {where}"]
             if inv in has_sites:
                 parts.append(f"every read site on all {res.transitions:,} transitions")
-            notes = tuple(f"read site never reached: {site}" for site, n in res.site_hits.items()
-                          if site.startswith(inv + " at ") and n == 0)
+            notes = tuple(f"read site never reached: {inv} at {site}"
+                          for site, n in res.site_hits.get(inv, {}).items() if n == 0)
             verdicts.append(Verdict.proved(ENGINE, inv, "; ".join(parts), notes))
         else:
             d = res.depth  # the level being expanded when the limit struck

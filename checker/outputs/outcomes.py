@@ -109,9 +109,9 @@ def trace_lines(trace: Trace, claim: str = "", max_changes: int = 12) -> list[Li
         if changes:
             lines.append(("changes", "      " + "; ".join(changes)))
         for site in s.failed_sites:
-            if site.startswith(trace.invariant + " at "):
-                lines.append(("fails", f"      read site fails: {site}"))
-    if trace.steps and not any(site.startswith(trace.invariant + " at ") for site in trace.steps[-1].failed_sites):
+            if site.claim == trace.invariant:
+                lines.append(("fails", f"      read site fails: {site.text()}"))
+    if trace.steps and not any(site.claim == trace.invariant for site in trace.steps[-1].failed_sites):
         lines.append(("fails", f"      the state after step {len(trace.steps)} breaks the claim"))
     lines.append(("reproduce", f"  reproduce: {trace.command}"))
     return lines

@@ -21,6 +21,39 @@ class Change:
 
 
 @dataclass(frozen=True)
+class FailedRead:
+    """A read site of ``claim`` that failed on a step: the kernel read named ``site``.
+
+    ``page``, ``value_read`` and ``value_expected`` are value labels, filled in only where
+    the compiled model can derive them from the read site's condition without guessing:
+    ``page`` and ``value_read`` when the condition reads one page's ``->index`` (the pfn
+    and the value it held at the read); ``value_expected`` when, besides, one conjunct of
+    the condition says that ``->index`` must equal one value (the v9 and v10 reads of a
+    Reported page).  They stay None for every other site (a boundary that must point at a
+    free page, a merge of two pageblocks, a pcp read that accepts several migratetypes)
+    and for a read loaded from a stored trace, whose file keeps only claim and site."""
+
+    claim: str
+    site: str
+    page: str | None = None
+    value_read: str | None = None
+    value_expected: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """What identifies the read (a replay compares these): the claim and the site."""
+        return self.claim, self.site
+
+    def text(self) -> str:
+        """One line for a reader: the claim, the site and what was read where known."""
+        out = f"{self.claim} at {self.site}"
+        if self.page is not None:
+            out += f" (pfn {self.page}: ->index {self.value_read}"
+            out += f", expected {self.value_expected})" if self.value_expected is not None else ")"
+        return out
+
+
+@dataclass(frozen=True)
 class Step:
     """One kernel operation: the action with its arguments, the state after it, the fields
     it changed, and the read sites that failed on the way (transition invariants)."""
@@ -31,7 +64,7 @@ class Step:
     args: dict[str, str]
     changes: tuple[Change, ...]
     state: State
-    failed_sites: tuple[str, ...] = ()
+    failed_sites: tuple[FailedRead, ...] = ()
 
 
 @dataclass(frozen=True)

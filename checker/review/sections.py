@@ -155,7 +155,7 @@ def _counterexample(k: int, c: Counterexample) -> list[Block]:
         changed: Inline = []
         for ch in s.changes:
             changed += [*([BR] if changed else []), Span(f"{ch.field}: {ch.old} → {ch.new}", "mark")]
-        failed = [Span(x, "refuted") for x in s.failed_sites]
+        failed = [Span(x.text(), "refuted") for x in s.failed_sites]
         rows.append([t(str(n)), [Span(f"{s.kernel_name}({args})", "code")], t(s.kernel_file), changed or t("—"),
                      failed or t("")])
         classes.append("final" if n == len(tr.steps) else "")
@@ -227,7 +227,8 @@ def _coverage(r: Review) -> list[Block]:
         fired = fired if isinstance(fired, dict) else {}
         never = [a for a, n in fired.items() if n == 0]
         sites = res.stats.get("read_sites_reached")
-        unreached = [s for s, n in (sites.items() if isinstance(sites, dict) else ()) if n == 0]
+        unreached = [f"{inv} at {s}" for inv, of in (sites.items() if isinstance(sites, dict) else ())
+                     for s, n in of.items() if n == 0]
         items: list[Inline] = [t("actions fired: " + ", ".join(f"{a} {n:,}" for a, n in fired.items()))]
         items += [t(f"never fired (the claims are vacuous about it): {a}", "warn") for a in never]
         items += [t(f"read site never reached: {s}", "warn") for s in unreached]
