@@ -182,14 +182,16 @@ class Interpreter:
         if not t.failed:
             return ()
         result = self._detailed.actions[t.action].step(before, *t.args)
-        found = () if result is None else result[1]
+        # the detailed step returns (check id, page, value read, value expected) per failed read
+        found: tuple[tuple[int, int | None, int | None, int | None], ...] = (
+            () if result is None else result[1])  # type: ignore[assignment]
         if tuple(f[0] for f in found) != t.failed:
             raise RuntimeError(f"the detailed model fails read sites {[f[0] for f in found]} on "
                                f"{self.model.actions[t.action].name}, the transition {list(t.failed)}")
         out = []
         for k, page, read, expected in found:
             inv, site = self.checks[k]
-            if page is None:
+            if page is None or read is None:
                 out.append(FailedRead(inv, site))
                 continue
             index = self.model.var("index")  # the variable read_site_parts reads
