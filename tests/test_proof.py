@@ -24,9 +24,9 @@ def test_merged_keeps_index_trusted_in_a_zone_of_every_size() -> None:
     assert v.kind == "proved", v.scope
     assert v.scope.startswith("every zone size and every MAX_ORDER: any number of pages")
     assert "0 < pageblock_order < MAX_ORDER" in v.scope
-    needed = stats["claims"]["index_trusted"]["needed"]  # type: ignore[index]
-    assert {"pcp_page_index_is_list_type", "freeing_page_index_is_set"} <= set(needed)
-    assert stats["queries"] and stats["solver_seconds"] is not None
+    needed = stats.claims["index_trusted"].needed
+    assert needed is not None and {"pcp_page_index_is_list_type", "freeing_page_index_is_set"} <= set(needed)
+    assert stats.queries and stats.solver_seconds is not None
     for config in same_types_other_orders("tiny"):  # other orders, every reachable state
         assert explore("merged", True, config, None, ("index_trusted",))[0]["index_trusted"].kind == "proved"
 

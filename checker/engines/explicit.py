@@ -16,8 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from checker.interp.concrete import Interpreter
-from checker.results.stats import Progress
-from checker.results.verdict import Verdict
+from checker.results.stats import ExplicitStats, Progress
+from checker.results.verdict import Undecided, UnknownReason, Verdict
 from checker.trace.build import build_trace
 
 ENGINE = "explicit"
@@ -39,16 +39,15 @@ class Exploration:
     site_hits: dict[str, dict[str, int]] = field(default_factory=dict)  # claim -> read site -> times reached
     graph: dict[str, int] | None = None
 
-    def stats(self) -> dict[str, object]:
-        return {
-            "states": self.states, "transitions": self.transitions, "depth": self.depth,
-            "seconds": round(self.seconds, 3),
-            "states_per_second": round(self.states / self.seconds) if self.seconds else None,
-            "peak_mib": round(self.peak_mib, 1), "complete": self.complete,
-            "stopped_at_state_limit": self.hit_state_limit,
-            "deadlocks": self.deadlocks, "action_fired": self.action_fired,
-            "read_sites_reached": self.site_hits, "graph": self.graph,
-        }
+    def stats(self) -> ExplicitStats:
+        return ExplicitStats(
+            states=self.states, transitions=self.transitions, depth=self.depth,
+            seconds=round(self.seconds, 3),
+            states_per_second=round(self.states / self.seconds) if self.seconds else None,
+            peak_mib=round(self.peak_mib, 1), complete=self.complete,
+            stopped_at_state_limit=self.hit_state_limit,
+            deadlocks=self.deadlocks, action_fired=self.action_fired,
+            read_sites_reached=self.site_hits, graph=self.graph)
 
 
 class Explorer:
@@ -237,5 +236,6 @@ def verdicts_of(ex: Explorer) -> tuple[list[Verdict], Exploration]:
                      if inv in has_sites and d > 0 else "")
             verdicts.append(Verdict.unknown(
                 ENGINE, inv, f"no violation among the {res.states:,} states explored of {where}: every state "
-                f"reachable in at most {d} steps{sites}; the state limit stopped the search"))
+                f"reachable in at most {d} steps{sites}; the state limit stopped the search",
+                Undecided(UnknownReason.STATE_LIMIT, depth=d, states=res.states)))
     return verdicts, res

@@ -12,7 +12,7 @@ import time
 
 import z3
 
-from checker.engines.solver import OutOfTime, SolverStats
+from checker.engines.solver import OutOfTime, SolverStats, unknown_answer
 from checker.interp.symbolic import State, StepTerms, SymbolicModel
 
 
@@ -81,7 +81,7 @@ class Path:
         try:
             r = solver.check()
             if r == z3.unknown:
-                raise OutOfTime(f"Z3 gave up: {solver.reason_unknown()}")
+                raise unknown_answer(solver.reason_unknown(), f"Z3 gave up: {solver.reason_unknown()}")
             self.model = solver.model() if r == z3.sat else None
         finally:
             self.stats.queries += 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from checker.results.stats import EngineStats
 from checker.results.verdict import Trace, Verdict
 from spec.ir import Model
 
@@ -39,7 +40,7 @@ class RunReport:
     spec_digest: str
     seconds: float
     outcomes: tuple[Outcome, ...]
-    stats: dict[str, object]
+    stats: EngineStats
 
     @property
     def title(self) -> str:
@@ -79,7 +80,7 @@ def judge(v: Verdict, claim: str, expected: Expectation | None = None) -> Outcom
     return Outcome(v, claim, "failed", text, expected)
 
 
-def report_from(model: Model, engine: str, verdicts: list[Verdict], stats: dict[str, object],
+def report_from(model: Model, engine: str, verdicts: list[Verdict], stats: EngineStats,
                 seconds: float, expected: dict[str, Expectation] | None = None) -> RunReport:
     claims = claims_of(model)
     outcomes = tuple(judge(v, claims.get(v.invariant, ""), (expected or {}).get(v.invariant)) for v in verdicts)
