@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from conftest import explore, steps_of
 
-from checker.results.verdict import FailedRead
+from checker.results.verdict import FailedRead, Undecided, UnknownReason
 from spec import build_model
 
 # design, pcp_cache -> (reachable states, transitions) of config tiny
@@ -153,3 +153,5 @@ def test_small_is_explored_up_to_a_state_limit_and_says_so() -> None:
     assert not res.complete and res.states == 3000
     assert verdicts[0].kind == "unknown"
     assert "state limit" in verdicts[0].scope and "config small" in verdicts[0].scope
+    # the same in values: the reason, every state within res.depth steps, the states seen
+    assert verdicts[0].undecided == Undecided(UnknownReason.STATE_LIMIT, depth=res.depth, states=3000)
