@@ -41,7 +41,7 @@ def test_a_stored_trace_still_violates_step_by_step(capsys: pytest.CaptureFixtur
     assert any(line.strip().startswith("where[0]: BUDDY -> PCP;") for line in lines)
     # the replay says which page's ->index was read, what it held and what the site expects
     assert "      read site fails: index_trusted at page_reporting_del_from_boundary: " \
-           "mt = get_pcppage_migratetype(page) (pfn 2: ->index 0, expected 1)" in lines
+           "mt = get_pcppage_migratetype(page) (pfn 2: ->index UNMOVABLE, expected MOVABLE)" in lines
     assert "      breaks: index_trusted" in lines
 
 

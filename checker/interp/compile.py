@@ -168,7 +168,11 @@ class _Gen:
             k = len(self.checks) - 1
             page = index_read_page(st.cond)
             if self.detail:
-                parts = ", ".join("None" if e is None else self.expr(e, "n") for e in read_site_parts(st.cond))
+                page_e, read_e, expected_e = read_site_parts(st.cond)
+                parts = ", ".join("None" if e is None else self.expr(e, "n") for e in (page_e, read_e, expected_e))
+                # the values are labelled in the domain of the variable they must equal, if one
+                labels = repr(expected_e.var if isinstance(expected_e, Get) else "index")
+                parts += f", {labels}"
                 return [f"{ind}_hits[{k}] += 1", f"{ind}if not {self.expr(st.cond, 'n')}: bad.append(({k}, {parts}))"]
             if self.probe and page is not None:
                 return [f"{ind}_hits[{k}] += 1", f"{ind}_ok = {self.expr(st.cond, 'n')}",
@@ -267,8 +271,10 @@ def compile_model(model: Model, checked: bool = False, probe: bool = False, deta
     the tests use it to catch spec bugs that would otherwise read a neighbour).
     ``probe``: record the state at every ``->index`` read site reached (``probes``).
     ``detail``: a failed read site is recorded as ``(check id, page, value read, value
-    expected)`` (each an int or None, see :func:`read_site_parts`) instead of its id alone;
-    the interpreter uses it to describe the failed reads of a trace's steps."""
+    expected, variable)`` (each value an int or None, see :func:`read_site_parts`;
+    ``variable`` names the state variable whose domain labels the two values: the one the
+    read must equal, else ``index``) instead of its id alone; the interpreter uses it to
+    describe the failed reads of a trace's steps."""
     g = _Gen(model, checked, probe, detail)
     lines = ["def init():", f"    n = [0] * {g.layout.length}", "    bad = []"]
     lines += ["    " + x for x in g.stmts(model.init, "")]

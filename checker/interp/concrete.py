@@ -182,21 +182,23 @@ class Interpreter:
         if not t.failed:
             return ()
         result = self._detailed.actions[t.action].step(before, *t.args)
-        # the detailed step returns (check id, page, value read, value expected) per failed read
-        found: tuple[tuple[int, int | None, int | None, int | None], ...] = (
+        # the detailed step returns (check id, page, value read, value expected, the variable
+        # whose domain labels the values) per failed read
+        found: tuple[tuple[int, int | None, int | None, int | None, str], ...] = (
             () if result is None else result[1])  # type: ignore[assignment]
         if tuple(f[0] for f in found) != t.failed:
             raise RuntimeError(f"the detailed model fails read sites {[f[0] for f in found]} on "
                                f"{self.model.actions[t.action].name}, the transition {list(t.failed)}")
         out = []
-        for k, page, read, expected in found:
+        for k, page, read, expected, labels in found:
             inv, site = self.checks[k]
             if page is None or read is None:
                 out.append(FailedRead(inv, site))
                 continue
-            index = self.model.var("index")  # the variable read_site_parts reads
-            out.append(FailedRead(inv, site, index.dims[0].label(page), index.domain.label(read),
-                                  None if expected is None else index.domain.label(expected)))
+            pages = self.model.var("index").dims[0]  # read_site_parts reads page->index
+            dom = self.model.var(labels).domain
+            out.append(FailedRead(inv, site, pages.label(page), dom.label(read),
+                                  None if expected is None else dom.label(expected)))
         return tuple(out)
 
     def make_step(self, before: bytes, t: Transition) -> Step:

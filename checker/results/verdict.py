@@ -30,7 +30,9 @@ class FailedRead:
     ``page`` and ``value_read`` when the condition reads one page's ``->index`` (the pfn
     and the value it held at the read); ``value_expected`` when, besides, one conjunct of
     the condition says that ``->index`` must equal one value (the v9 and v10 reads of a
-    Reported page).  They stay None for every other site (a boundary that must point at a
+    Reported page); the two values are labelled in the domain of the variable ->index must
+    equal where it is one (v9: the migratetype of the page's list), else as ->index's
+    numbers.  They stay None for every other site (a boundary that must point at a
     free page, a merge of two pageblocks, a pcp read that accepts several migratetypes)
     and for a read loaded from a stored trace, whose file keeps only claim and site.
     Claim and site identify the read: two records compare equal when they agree on those
