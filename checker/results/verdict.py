@@ -32,9 +32,11 @@ class FailedRead:
     the condition says that ``->index`` must equal one value (the v9 and v10 reads of a
     Reported page); the two values are labelled in the domain of the variable ->index must
     equal where it is one (v9: the migratetype of the page's list), else as ->index's
-    numbers.  They stay None for every other site (a boundary that must point at a
-    free page, a merge of two pageblocks, a pcp read that accepts several migratetypes)
-    and for a read loaded from a stored trace, whose file keeps only claim and site.
+    numbers.  A pcp read (get_pcppage_migratetype, which accepts a range or several
+    migratetypes) has ``page`` and ``value_read`` but no ``value_expected``; every other
+    site (a boundary that must point at a free page, a merge of two pageblocks, a page of
+    an isolated pageblock) reads no ->index and has none of the three, and neither has a
+    read loaded from a stored trace, whose file keeps only claim and site.
     Claim and site identify the read: two records compare equal when they agree on those
     (a stored trace equals the one it was written from)."""
 
