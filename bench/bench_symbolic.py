@@ -45,31 +45,34 @@ OUTCOMES = {"proved": "proved", "not inductive": "unknown (not inductive)", "ref
 def one_bmc(design: str, config: str, budget: float) -> dict[str, object]:
     from checker.engines import bmc
     from checker.interp.concrete import Interpreter
+    from checker.results.stats import stats_json
     from spec import build_model
 
     interp = Interpreter(build_model(design, None, True, config))
     verdicts, stats = bmc.check(interp, [BMC_CLAIM], UNREACHABLE_DEPTH, budget)
-    return {"verdict": verdicts[0].kind, "scope": verdicts[0].scope, "stats": stats}
+    return {"verdict": verdicts[0].kind, "scope": verdicts[0].scope, "stats": stats_json(stats)}
 
 
 def one_induction(design: str, claim: str, k: int, timeout: float) -> dict[str, object]:
     from checker.engines import induction
     from checker.interp.concrete import Interpreter
+    from checker.results.stats import stats_json
     from spec import build_model
 
     interp = Interpreter(build_model(design, None, True, "tiny"))
     verdicts, stats = induction.check(interp, [claim], k, timeout)
-    return {"verdict": verdicts[0].kind, "scope": verdicts[0].scope, "stats": stats}
+    return {"verdict": verdicts[0].kind, "scope": verdicts[0].scope, "stats": stats_json(stats)}
 
 
 def one_proof(design: str, config: str, timeout: float) -> dict[str, object]:
     from checker.engines import proof
     from checker.interp.concrete import Interpreter
+    from checker.results.stats import stats_json
     from spec import build_model
 
     interp = Interpreter(build_model(design, None, True, config))
     verdicts, stats = proof.check(interp, list(PROOF_CLAIMS), timeout)
-    return {"verdicts": {v.invariant: v.kind for v in verdicts}, "stats": stats}
+    return {"verdicts": {v.invariant: v.kind for v in verdicts}, "stats": stats_json(stats)}
 
 
 def run_case(argv: list[str], limit: float) -> dict[str, Any] | str:

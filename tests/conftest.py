@@ -4,6 +4,7 @@ import functools
 
 from checker.engines import explicit
 from checker.interp.concrete import Interpreter
+from checker.results.stats import ProofStats
 from checker.results.verdict import Verdict
 from spec import build_model
 
@@ -35,7 +36,7 @@ PROOF_TRUST = ("index_trusted", "boundary_lookup_sound", "reported_index_trusted
 
 
 def proof_agrees_with_explicit(design: str, fault: str | None, config: str,
-                               prove_reported_implies_buddy: bool = True) -> dict[str, object]:
+                               prove_reported_implies_buddy: bool = True) -> ProofStats:
     """The trust claims the explicit engine refutes on ``config`` (pcp cache on) are given to
     the proof engine, with ``reported_implies_buddy`` where it holds (if asked): the refuted
     ones must come back ``unknown`` -- never ``proved`` -- each with its reason, and
@@ -55,10 +56,9 @@ def proof_agrees_with_explicit(design: str, fault: str | None, config: str,
     got, stats = proof.check(Interpreter(model), asked)
     kinds = {v.invariant: v.kind for v in got}
     assert all(kinds[name] == "unknown" for name in refuted), kinds
-    detail = stats["claims"]
-    assert isinstance(detail, dict)
+    detail = stats.claims
     for name in refuted:  # each one says why: a counterexample to induction, or not per-page
-        assert detail[name]["outcome"] in ("not inductive", "unsupported"), detail[name]
+        assert detail[name].outcome in ("not inductive", "unsupported"), detail[name]
     if check_rib:
         assert kinds["reported_implies_buddy"] == "proved", detail["reported_implies_buddy"]
     # a proof covers every MAX_ORDER and pageblock_order: what it proves holds on every

@@ -62,4 +62,4 @@ def test_bmc_agrees_with_the_explicit_engine(design: str, pcp_cache: bool, fault
             assert v.kind == "proved", (v.invariant, v.scope)
             assert v.scope.startswith(f"every trace of at most {depth} steps"), v.invariant
     assert short >= 1  # each case has counterexamples within its depth
-    assert stats["depth"] == depth  # and every depth was decided
+    assert stats.depth == depth  # and every depth was decided

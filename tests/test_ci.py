@@ -12,6 +12,8 @@ from test_ci_formats import assert_valid_sarif, junit_root
 
 from checker.cli.main import main
 from checker.engines.registry import ENGINES
+from checker.results.stats import EngineStats
+from checker.results.verdict import Verdict
 
 OUTPUT = 'output = { junit = "out/junit.xml", sarif = "out/reportcheck.sarif", json = "out/results.json" }\n'
 FAST_FAULT = """
@@ -251,7 +253,7 @@ def test_an_engine_that_fails_is_one_failure_line_and_exit_3(tmp_path: Path, cap
     failed and why, the other runs go on, and the exit code is 3."""
     from checker.engines import registry as engines
 
-    def broken(*_args: object) -> tuple[list[object], dict[str, object]]:
+    def broken(*_args: object) -> tuple[list[Verdict], EngineStats]:
         raise RuntimeError("solver exploded")
 
     monkeypatch.setitem(engines.ENGINES, "explicit", engines.Engine("explicit", "broken for the test", broken))

@@ -50,3 +50,19 @@ def test_decode_encode_round_trip() -> None:
     interp = Interpreter(build_model("v9"))
     for s in bounded_walk(interp, 300):
         assert interp.encode(interp.decode(s)) == s
+
+
+def test_a_failed_read_names_only_what_its_condition_says() -> None:
+    """The page, the value read and the value expected of a failed read site come from
+    the condition itself: an ``index[page] == x`` conjunct gives x; a range or a choice of
+    values gives no expected value; a condition that reads no ->index gives nothing."""
+    from checker.interp.compile import read_site_parts
+    from spec.expr import And, Get, Lit, Name, Or
+
+    p = Name("p")
+    index, list_mt = Get("index", (p,)), Get("list_mt", (p,))
+    page, read, expected = read_site_parts(And(Get("reported", (p,)) == 1, And(index == list_mt)))
+    assert (repr(page), repr(read), repr(expected)) == (repr(p), repr(index), repr(list_mt))
+    page, read, expected = read_site_parts(And(index < 6, Or(index == 1, index == 4)))
+    assert repr(page) == repr(p) and expected is None
+    assert read_site_parts(Get("boundary", (Lit(0),)) == 1) == (None, None, None)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from conftest import explore, steps_of
 
+from checker.results.verdict import FailedRead, Undecided, UnknownReason
 from spec import build_model
 
 # design, pcp_cache -> (reachable states, transitions) of config tiny
@@ -87,7 +88,12 @@ def test_v9_index_is_read_stale_after_the_isolation_deferral() -> None:
     ]
     assert v.trace is not None
     last = v.trace.steps[-1]
-    assert any(s.startswith("index_trusted at page_reporting_del_from_boundary") for s in last.failed_sites)
+    [read] = [f for f in last.failed_sites if f.claim == "index_trusted"]
+    assert read.site.startswith("page_reporting_del_from_boundary")
+    # the compiled model says which page's ->index was read, and that it was not the
+    # migratetype of the list the page is on (the value the read site expects)
+    assert read.page is not None and read.value_read is not None and read.value_expected is not None
+    assert read.value_read != read.value_expected
 
 
 def test_v9_moves_a_page_onto_the_never_initialised_isolate_boundary() -> None:
@@ -102,7 +108,8 @@ def test_v9_moves_a_page_onto_the_never_initialised_isolate_boundary() -> None:
         ("start_isolate_page_range", {"range": "0"}),
     ]
     assert v.trace is not None
-    assert v.trace.steps[-1].failed_sites == ("boundary_valid at get_unreported_tail: boundary of the target list",)
+    # a boundary read reads no ->index: no page or value is claimed for it
+    assert v.trace.steps[-1].failed_sites == (FailedRead("boundary_valid", "get_unreported_tail: boundary of the target list"),)
 
 
 def test_v10_reads_the_placeholder_index_but_the_lookup_stays_sound() -> None:
@@ -120,7 +127,7 @@ def test_v10_reads_the_placeholder_index_but_the_lookup_stays_sound() -> None:
 def test_every_read_site_of_index_is_reached_on_tiny() -> None:
     for design in ("v9", "v10", "merged"):
         _, res = explore(design)
-        unreached = [s for s, n in res.site_hits.items() if s.startswith("index_trusted") and n == 0]
+        unreached = [s for s, n in res.site_hits["index_trusted"].items() if n == 0]
         assert unreached == [], design
 
 
@@ -146,3 +153,5 @@ def test_small_is_explored_up_to_a_state_limit_and_says_so() -> None:
     assert not res.complete and res.states == 3000
     assert verdicts[0].kind == "unknown"
     assert "state limit" in verdicts[0].scope and "config small" in verdicts[0].scope
+    # the same in values: the reason, every state within res.depth steps, the states seen
+    assert verdicts[0].undecided == Undecided(UnknownReason.STATE_LIMIT, depth=res.depth, states=3000)

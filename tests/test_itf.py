@@ -39,6 +39,12 @@ def test_round_trip_gives_back_the_same_trace(tmp_path: Path, text: str) -> None
     loaded = load(path)
     assert loaded.trace == fault_trace()
     assert (loaded.engine, loaded.violated_at) == ("explicit", 3)
+    # the file keeps a failed read as "claim at site": loaded, it is a record of those two
+    # (the page and values are shown when the trace is replayed, not stored)
+    [read] = loaded.trace.steps[-1].failed_sites
+    assert read.key == (INV, "page_reporting_del_from_boundary: mt = get_pcppage_migratetype(page)")
+    assert read.page is None and fault_trace().steps[-1].failed_sites[0].page is not None
+    assert dump(loaded.trace, loaded.engine) == text
 
 
 def test_the_file_is_itf_as_itf_py_reads_it(text: str) -> None:

@@ -12,6 +12,7 @@ from conftest import explore, same_types_other_orders
 from checker.cli.main import main
 from checker.engines import proof
 from checker.interp.concrete import Interpreter
+from checker.results.verdict import UnknownReason
 from spec import build_model
 
 
@@ -24,9 +25,9 @@ def test_merged_keeps_index_trusted_in_a_zone_of_every_size() -> None:
     assert v.kind == "proved", v.scope
     assert v.scope.startswith("every zone size and every MAX_ORDER: any number of pages")
     assert "0 < pageblock_order < MAX_ORDER" in v.scope
-    needed = stats["claims"]["index_trusted"]["needed"]  # type: ignore[index]
-    assert {"pcp_page_index_is_list_type", "freeing_page_index_is_set"} <= set(needed)
-    assert stats["queries"] and stats["solver_seconds"] is not None
+    needed = stats.claims["index_trusted"].needed
+    assert needed is not None and {"pcp_page_index_is_list_type", "freeing_page_index_is_set"} <= set(needed)
+    assert stats.queries and stats.solver_seconds is not None
     for config in same_types_other_orders("tiny"):  # other orders, every reachable state
         assert explore("merged", True, config, None, ("index_trusted",))[0]["index_trusted"].kind == "proved"
 
@@ -51,6 +52,7 @@ def test_a_tiny_timeout_is_unknown_with_exit_code_3(capsys: pytest.CaptureFixtur
     assert code == 3
     assert [v["verdict"] for v in out["results"]] == ["unknown"]
     assert "did not finish" in out["results"][0]["scope"]
+    assert out["results"][0]["reason"] == "time_out"
 
 
 def test_a_claim_that_is_not_per_page_is_unknown_not_proved() -> None:
@@ -58,3 +60,4 @@ def test_a_claim_that_is_not_per_page_is_unknown_not_proved() -> None:
     [v], _ = proof.check(Interpreter(model), ["free_counts"])
     assert v.kind == "unknown"
     assert "not a claim about every page" in v.scope
+    assert v.reason is UnknownReason.NOT_A_PER_PAGE_CLAIM

@@ -14,7 +14,7 @@ from spec import DESIGNS
 def test_proof_agrees_with_explicit_on_the_designs(design: str) -> None:
     stats = proof_agrees_with_explicit(design, None, "tiny")
     if design == "v9":  # the headline refutation: shown as a step of a small zone
-        cti = stats["claims"]["index_trusted"]["counterexample_to_induction"]  # type: ignore[index]
-        assert cti["sizes"]["npfn"] <= proof.SMALL_ZONE
-        assert 0 < cti["sizes"]["pageblock_order"] < cti["sizes"]["max_order"]  # orders are symbols too
-        assert set(cti["before"]) >= {"where", "reported", "index", "index_by"}
+        cti = stats.claims["index_trusted"].counterexample_to_induction
+        assert cti is not None and cti.sizes["npfn"] <= proof.SMALL_ZONE
+        assert 0 < cti.sizes["pageblock_order"] < cti.sizes["max_order"]  # orders are symbols too
+        assert set(cti.before) >= {"where", "reported", "index", "index_by"}

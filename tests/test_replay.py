@@ -39,8 +39,9 @@ def test_a_stored_trace_still_violates_step_by_step(capsys: pytest.CaptureFixtur
     assert lines[-1] == f"{UNGUARDED}: still violates index_trusted at step 3 of 3 as recorded"
     assert "   1. rmqueue_bulk(cpu=0, migratetype=UNMOVABLE)  mm/page_alloc.c" in lines
     assert any(line.strip().startswith("where[0]: BUDDY -> PCP;") for line in lines)
+    # the replay says which page's ->index was read, what it held and what the site expects
     assert "      read site fails: index_trusted at page_reporting_del_from_boundary: " \
-           "mt = get_pcppage_migratetype(page)" in lines
+           "mt = get_pcppage_migratetype(page) (pfn 2: ->index UNMOVABLE, expected MOVABLE)" in lines
     assert "      breaks: index_trusted" in lines
 
 

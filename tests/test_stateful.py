@@ -95,10 +95,10 @@ def test_every_fault_is_refuted_on_the_invariant_the_explicit_engine_names(fault
     steps = [(s.action, interp.parse_args(s.action, s.args)) for s in v.trace.steps]
     assert replay_labels(interp, steps, invariant).violated_at == len(steps)
     failed = v.trace.steps[-1].failed_sites
-    assert any(f.startswith(f"{invariant} at {site}") for f in failed) if site else \
-        not any(f.startswith(invariant) for f in failed)
+    assert any(f.claim == invariant and f.site.startswith(site) for f in failed) if site else \
+        not any(f.claim == invariant for f in failed)
     assert "--engine hypothesis" in v.trace.command and "--seed 0" in v.trace.command
-    assert stats["rounds"] == 1
+    assert stats.rounds == 1
 
 
 @pytest.mark.parametrize("pcp_cache", [True, False], ids=["pcp-on", "pcp-off"])
@@ -112,7 +112,7 @@ def test_nothing_the_explicit_engine_proves_is_refuted(design: str, pcp_cache: b
     for v in verdicts:
         assert v.kind == "unknown", (v.invariant, v.trace and [s.action for s in v.trace.steps])
         assert v.scope.startswith("no violation in ") and "up to 30 steps, seed 0" in v.scope
-    assert stats["rounds"] == 1 and stats["actions_never_fired"] == []
+    assert stats.rounds == 1 and stats.actions_never_fired == []
 
 
 def test_the_same_seed_gives_the_same_trace() -> None:
@@ -122,7 +122,7 @@ def test_the_same_seed_gives_the_same_trace() -> None:
     (b,), sb = runs[1]
     assert a.kind == b.kind == "refuted"
     assert a.trace == b.trace and a.scope == b.scope
-    assert sa["action_fired"] == sb["action_fired"] and sa["examples"] == sb["examples"]
+    assert sa.action_fired == sb.action_fired and sa.examples == sb.examples
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, object]]:

@@ -16,6 +16,7 @@ from checker.cli.main import main
 from checker.engines import bmc, induction
 from checker.interp.concrete import Interpreter
 from checker.interp.symbolic import SymbolicModel
+from checker.results.verdict import UnknownReason
 from spec import build_model
 
 
@@ -69,8 +70,7 @@ def test_induction_proves_reported_implies_buddy_for_merged() -> None:
     (v,), stats = induction.check(Interpreter(build_model("merged")), ["reported_implies_buddy"], k_max=1)
     assert v.kind == "proved"
     assert v.scope.startswith("every reachable state of config tiny: 1-induction")
-    claims = stats["claims"]
-    assert isinstance(claims, dict) and claims["reported_implies_buddy"]["outcome"] == "proved"
+    assert stats.claims["reported_implies_buddy"].outcome == "proved"
 
 
 def test_induction_never_proves_what_the_explicit_engine_refutes() -> None:
@@ -82,15 +82,15 @@ def test_induction_never_proves_what_the_explicit_engine_refutes() -> None:
     (v,), stats = induction.check(Interpreter(build_model("v9")), ["index_trusted"], k_max=1)
     assert v.kind == "unknown"
     assert "Counterexample to induction" in v.scope
-    claims = stats["claims"]
-    assert isinstance(claims, dict)
-    cti = claims["index_trusted"]["counterexample_to_induction"]
+    assert v.reason is UnknownReason.NOT_INDUCTIVE
+    cti = stats.claims["index_trusted"].counterexample_to_induction
+    assert v.undecided is not None and v.undecided.cti == cti and cti is not None
     model = build_model("v9")
-    assert cti["action"] in {a.name for a in model.actions}
-    assert set(cti["before"]) == {v.name for v in model.state_vars}  # a whole state, decoded
+    assert cti.action in {a.name for a in model.actions}
+    assert set(cti.before) == {v.name for v in model.state_vars}  # a whole state, decoded
     # a read-site claim can break on a step that changes nothing; the step was either
     # replayed on the concrete interpreter or shown to index outside an array there
-    assert isinstance(cti["changed"], dict)
+    assert isinstance(cti.changed, dict)
 
 
 def test_a_timeout_is_unknown_with_exit_code_3(capsys: pytest.CaptureFixture[str]) -> None:
@@ -100,6 +100,7 @@ def test_a_timeout_is_unknown_with_exit_code_3(capsys: pytest.CaptureFixture[str
     assert code == 3
     (r,) = data["results"]
     assert r["verdict"] == "unknown" and "not decided" in r["scope"] and r["engine"] == "bmc"
+    assert r["reason"] in ("time_out", "solver_unknown")
     assert {"queries", "solver_seconds", "seconds_per_depth"} <= set(data["stats"])
 
 
@@ -110,7 +111,7 @@ def test_bmc_trace_is_the_explicit_trace_shape() -> None:
     assert [a for a, _ in steps_of(v)][-1] == "page_reporting_cycle"
     assert v.scope == ("shortest counterexample: 3 steps; no trace of fewer steps from the initial state of "
                        "config tiny breaks the claim (Z3, depths 0..3)")
-    assert stats["depth"] == 3
+    assert stats.depth == 3
 
 
 def test_z3_answers_do_not_depend_on_the_hash_seed() -> None:

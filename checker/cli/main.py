@@ -19,6 +19,7 @@ from checker.errors import UsageError
 from checker.interp.concrete import Interpreter
 from checker.outputs import render
 from checker.outputs.formats import MACHINE_FORMATS, render_run
+from checker.results.stats import stats_json
 from checker.results.verdict import BAD_INPUT, exit_code
 from checker.trace.build import ReplayMismatch
 from spec import CONFIGS, DEFAULT_CONFIG, DEFAULT_DESIGN, DESIGNS, FAULTS, SpecError, build_model
@@ -141,7 +142,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         "design": design, "fault": args.fault, "config": args.config, "pcp_cache": args.pcp_cache == "on",
         "engine": engine.name, "spec_digest": model.digest,
         "results": [render.verdict_json(v) for v in verdicts],
-        "stats": stats,
+        "stats": stats_json(stats),
     }
     if args.format == "json":
         print(json.dumps(result, indent=2))

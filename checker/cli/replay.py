@@ -84,6 +84,6 @@ def print_step(r: Replayed) -> None:
     if s.changes:
         print("      " + "; ".join(f"{c.field}: {c.old} -> {c.new}" for c in s.changes))
     for site in s.failed_sites:
-        print(f"      read site fails: {site}")
+        print(f"      read site fails: {site.text()}")
     for inv in r.broken:
         print(f"      breaks: {inv}")

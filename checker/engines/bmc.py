@@ -21,11 +21,12 @@ import time
 
 import z3
 
-from checker.engines.solver import OutOfTime, SolverStats, deadline_of
+from checker.engines.solver import OutOfTime, SolverStats, deadline_of, reason_of
 from checker.engines.unroll import Path
 from checker.interp.concrete import Interpreter
 from checker.interp.symbolic import SymbolicModel
-from checker.results.verdict import Verdict
+from checker.results.stats import BmcStats
+from checker.results.verdict import Undecided, Verdict
 from checker.trace.build import build_trace, reproduce_command
 
 ENGINE = "bmc"
@@ -33,7 +34,7 @@ DEFAULT_DEPTH = 10
 
 
 def check(interp: Interpreter, invariants: list[str], depth: int = DEFAULT_DEPTH,
-          timeout: float | None = None) -> tuple[list[Verdict], dict[str, object]]:
+          timeout: float | None = None) -> tuple[list[Verdict], BmcStats]:
     t0 = time.perf_counter()
     stats = SolverStats()
     sym = SymbolicModel(interp.model)
@@ -81,12 +82,12 @@ def check(interp: Interpreter, invariants: list[str], depth: int = DEFAULT_DEPTH
         for inv in pending:
             covered = (f"no violation in any trace of at most {reached} steps from the initial state of {where}"
                        if reached >= 0 else "nothing was decided")
-            verdicts[inv] = Verdict.unknown(ENGINE, inv, f"{covered}; depth {reached + 1} not decided: {e}")
+            verdicts[inv] = Verdict.unknown(ENGINE, inv, f"{covered}; depth {reached + 1} not decided: {e}",
+                                            Undecided(reason_of(e), depth=reached if reached >= 0 else None))
         pending = []
     for inv in pending:
         verdicts[inv] = Verdict.proved(
             ENGINE, inv, f"every trace of at most {depth} steps from the initial state of {where} "
             f"(bounded: longer traces are not covered)")
-    out_stats: dict[str, object] = {"depth": reached, "max_depth": depth, "seconds": round(time.perf_counter() - t0, 3),
-                                    "seconds_per_depth": seconds_per_depth, **stats.as_dict()}
+    out_stats = BmcStats(depth=reached, max_depth=depth, seconds_per_depth=seconds_per_depth, **stats.fields(t0))
     return [verdicts[i] for i in invariants], out_stats

@@ -16,8 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from checker.interp.concrete import Interpreter
-from checker.results.stats import Progress
-from checker.results.verdict import Verdict
+from checker.results.stats import ExplicitStats, Progress
+from checker.results.verdict import Undecided, UnknownReason, Verdict
 from checker.trace.build import build_trace
 
 ENGINE = "explicit"
@@ -36,19 +36,18 @@ class Exploration:
     deadlocks: int = 0
     deadlock_example: list[tuple[str, tuple[int, ...]]] | None = None
     action_fired: dict[str, int] = field(default_factory=dict)
-    site_hits: dict[str, int] = field(default_factory=dict)
+    site_hits: dict[str, dict[str, int]] = field(default_factory=dict)  # claim -> read site -> times reached
     graph: dict[str, int] | None = None
 
-    def stats(self) -> dict[str, object]:
-        return {
-            "states": self.states, "transitions": self.transitions, "depth": self.depth,
-            "seconds": round(self.seconds, 3),
-            "states_per_second": round(self.states / self.seconds) if self.seconds else None,
-            "peak_mib": round(self.peak_mib, 1), "complete": self.complete,
-            "stopped_at_state_limit": self.hit_state_limit,
-            "deadlocks": self.deadlocks, "action_fired": self.action_fired,
-            "read_sites_reached": self.site_hits, "graph": self.graph,
-        }
+    def stats(self) -> ExplicitStats:
+        return ExplicitStats(
+            states=self.states, transitions=self.transitions, depth=self.depth,
+            seconds=round(self.seconds, 3),
+            states_per_second=round(self.states / self.seconds) if self.seconds else None,
+            peak_mib=round(self.peak_mib, 1), complete=self.complete,
+            stopped_at_state_limit=self.hit_state_limit,
+            deadlocks=self.deadlocks, action_fired=self.action_fired,
+            read_sites_reached=self.site_hits, graph=self.graph)
 
 
 class Explorer:
@@ -159,9 +158,10 @@ class Explorer:
             res.peak_mib = tracemalloc.get_traced_memory()[1] / 2**20
             tracemalloc.stop()
         res.action_fired = {ca.action.name: fired[i] for i, ca in enumerate(actions)}
-        hits: dict[str, int] = {}
+        hits: dict[str, dict[str, int]] = {}
         for (inv, site), n in zip(interp.checks, interp.compiled.hits):
-            hits[f"{inv} at {site}"] = hits.get(f"{inv} at {site}", 0) + n
+            of = hits.setdefault(inv, {})
+            of[site] = of.get(site, 0) + n
         res.site_hits = hits
         if edges is not None and res.complete:
             res.graph = graph_summary(len(states), edges)
@@ -227,8 +227,8 @@ def verdicts_of(ex: Explorer) -> tuple[list[Verdict], Exploration]:
             parts = [f"all {res.states:,} reachable states of {where}"]
             if inv in has_sites:
                 parts.append(f"every read site on all {res.transitions:,} transitions")
-            notes = tuple(f"read site never reached: {site}" for site, n in res.site_hits.items()
-                          if site.startswith(inv + " at ") and n == 0)
+            notes = tuple(f"read site never reached: {inv} at {site}"
+                          for site, n in res.site_hits.get(inv, {}).items() if n == 0)
             verdicts.append(Verdict.proved(ENGINE, inv, "; ".join(parts), notes))
         else:
             d = res.depth  # the level being expanded when the limit struck
@@ -236,5 +236,6 @@ def verdicts_of(ex: Explorer) -> tuple[list[Verdict], Exploration]:
                      if inv in has_sites and d > 0 else "")
             verdicts.append(Verdict.unknown(
                 ENGINE, inv, f"no violation among the {res.states:,} states explored of {where}: every state "
-                f"reachable in at most {d} steps{sites}; the state limit stopped the search"))
+                f"reachable in at most {d} steps{sites}; the state limit stopped the search",
+                Undecided(UnknownReason.STATE_LIMIT, depth=d, states=res.states)))
     return verdicts, res

@@ -24,33 +24,19 @@ state may be unreachable -- so the verdict is ``unknown`` and shows the pair.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 
 import z3
 
-from checker.engines.solver import OutOfTime, Query, SolverStats, deadline_of, houdini
+from checker.engines.solver import OutOfTime, Query, SolverStats, deadline_of, houdini, reason_of
 from checker.engines.unroll import Path
 from checker.interp.concrete import Interpreter, StepError
 from checker.interp.symbolic import SymbolicModel
-from checker.results.verdict import Verdict
+from checker.results.stats import ClaimOutcome, InductionStats
+from checker.results.verdict import CounterexampleToInduction, Undecided, UnknownReason, Verdict
 from checker.trace.build import ReplayMismatch, build_trace
 
 ENGINE = "induction"
 DEFAULT_K = 1
-
-
-@dataclass(frozen=True)
-class InductionStep:
-    """A counterexample to induction, decoded for the reader.  ``undefined`` is set when
-    the concrete interpreter, bounds-checked, finds that the action reads or writes
-    outside an array from ``before``: there the model has no defined successor (the
-    symbolic semantics keep indices in range), so only the claim's failure in Z3 is shown."""
-
-    action: str
-    args: dict[str, str]
-    before: dict[str, list[str]]
-    after: dict[str, list[str]]
-    undefined: str | None = None
 
 
 def _good(path: Path, claims: list[str], k: int) -> z3.BoolRef:
@@ -72,7 +58,7 @@ def _consecution(step: Path, inv: str, k: int) -> Query[str]:
 
 
 def check(interp: Interpreter, invariants: list[str], k_max: int = DEFAULT_K,
-          timeout: float | None = None) -> tuple[list[Verdict], dict[str, object]]:
+          timeout: float | None = None) -> tuple[list[Verdict], InductionStats]:
     t0 = time.perf_counter()
     stats = SolverStats()
     sym = SymbolicModel(interp.model)
@@ -80,24 +66,24 @@ def check(interp: Interpreter, invariants: list[str], k_max: int = DEFAULT_K,
     where = f"config {interp.model.config.name}"
     state_claims = [i.name for i in interp.model.invariants if i.expr is not None]
     verdicts: dict[str, Verdict] = {}
-    detail: dict[str, object] = {}
+    detail: dict[str, ClaimOutcome] = {}
     for inv in invariants:
         try:
             verdicts[inv], detail[inv] = _prove(interp, sym, inv, state_claims, k_max, deadline, stats, where)
         except OutOfTime as e:
-            verdicts[inv] = Verdict.unknown(ENGINE, inv, f"k-induction on {where} did not finish: {e}")
-            detail[inv] = {"outcome": "timeout"}
-    out: dict[str, object] = {"seconds": round(time.perf_counter() - t0, 3), "k_max": k_max,
-                              "claims": detail, **stats.as_dict()}
+            verdicts[inv] = Verdict.unknown(ENGINE, inv, f"k-induction on {where} did not finish: {e}",
+                                            Undecided(reason_of(e)))
+            detail[inv] = ClaimOutcome(outcome="timeout")
+    out = InductionStats(k_max=k_max, claims=detail, **stats.fields(t0))
     return [verdicts[i] for i in invariants], out
 
 
 def _prove(interp: Interpreter, sym: SymbolicModel, inv: str, state_claims: list[str], k_max: int,
-           deadline: float | None, stats: SolverStats, where: str) -> tuple[Verdict, dict[str, object]]:
+           deadline: float | None, stats: SolverStats, where: str) -> tuple[Verdict, ClaimOutcome]:
     supports = [c for c in state_claims if c != inv]
     base = Path(sym, "b", deadline, stats)
     base.add(sym.init(base.states[0]))
-    cti: InductionStep | None = None
+    cti: CounterexampleToInduction | None = None
     for k in range(1, k_max + 1):
         # base case: depths 0 .. k-1 (the ones not yet covered)
         while base.length < k:
@@ -110,8 +96,8 @@ def _prove(interp: Interpreter, sym: SymbolicModel, inv: str, state_claims: list
                 if claim == inv:
                     trace = build_trace(interp, base.actions(base.model), inv)
                     return Verdict.refuted(ENGINE, inv, f"counterexample of {len(trace.steps)} steps from the "
-                                           f"initial state of {where} (base case of k-induction)", trace), {
-                        "outcome": "refuted", "k": k}
+                                           f"initial state of {where} (base case of k-induction)", trace), (
+                        ClaimOutcome(outcome="refuted", k=k))
                 supports.remove(claim)
             base.extend()
         # inductive step with Houdini over the supports
@@ -123,33 +109,32 @@ def _prove(interp: Interpreter, sym: SymbolicModel, inv: str, state_claims: list
         alone = [_good(step, [inv], j) for j in range(k)]
         if step.check(*alone, z3.Not(_good(step, [inv], k))) == z3.unsat:
             return Verdict.proved(ENGINE, inv, f"every reachable state of {where}: {k}-induction (Z3 unsat), "
-                                  f"no supporting claims needed"), {"outcome": "proved", "k": k, "supports": []}
+                                  f"no supporting claims needed"), ClaimOutcome(outcome="proved", k=k, supports=[])
         supports, inductive = houdini(supports, [_consecution(step, inv, k)])
         if inductive:
             scope = (f"every reachable state of {where}: {k}-induction (Z3 unsat), "
                      + (f"strengthened with {', '.join(supports)}, proved with it" if supports
                         else "no supporting claims needed"))
-            return Verdict.proved(ENGINE, inv, scope), {"outcome": "proved", "k": k, "supports": supports}
+            return Verdict.proved(ENGINE, inv, scope), ClaimOutcome(outcome="proved", k=k, supports=supports)
         assert step.model is not None  # of the query whose counterexample breaks only the claim
         cti = _decode_cti(interp, sym, step, step.model, inv)
     assert cti is not None
-    changed = {v: vals for v, vals in cti.after.items() if cti.before.get(v) != vals}
     candidates = (f"the candidate supports {', '.join(supports)} (not known to hold)" if supports
                   else "no supporting claims")
     how = (f"in Z3, and in the concrete interpreter it {cti.undefined} (no reachable state does that)"
            if cti.undefined else "(the state may be unreachable)")
     scope = (f"not {k_max}-inductive on {where}, even strengthened with {candidates}; "
              f"no counterexample in any trace of fewer than {k_max} steps. Counterexample to induction: "
-             f"{cti.action}({', '.join(f'{a}={b}' for a, b in cti.args.items())}) from a state that satisfies "
+             f"{cti.call()} from a state that satisfies "
              f"the claim and those candidates breaks {inv} {how}")
-    return Verdict.unknown(ENGINE, inv, scope), {
-        "outcome": "not inductive", "k": k_max, "candidate_supports": supports,
-        "counterexample_to_induction": {"action": cti.action, "args": cti.args, "before": cti.before,
-                                        "changed": changed, "undefined_in_concrete": cti.undefined}}
+    # the base case covered every trace of fewer than k_max steps
+    why = Undecided(UnknownReason.NOT_INDUCTIVE, depth=k_max - 1, cti=cti)
+    return Verdict.unknown(ENGINE, inv, scope, why), ClaimOutcome(
+        outcome="not inductive", k=k_max, candidate_supports=supports, counterexample_to_induction=cti)
 
 
 def _decode_cti(interp: Interpreter, sym: SymbolicModel, step: Path, m: z3.ModelRef,
-                inv: str) -> InductionStep:
+                inv: str) -> CounterexampleToInduction:
     """The last transition of the step query's model, as a decoded pair of states,
     replayed on the concrete interpreter: the action must be enabled in the first state,
     lead to the second, and break ``inv`` there -- or, from a state no reachable state
@@ -170,5 +155,5 @@ def _decode_cti(interp: Interpreter, sym: SymbolicModel, step: Path, m: z3.Model
             undefined = str(e)
         if undefined is None:
             raise ReplayMismatch(f"counterexample to induction for {inv} does not replay on the concrete interpreter")
-    return InductionStep(name, interp.args_dict(action, args), interp.decode(before), interp.decode(after),
-                         undefined)
+    return CounterexampleToInduction(name, interp.args_dict(action, args), interp.decode(before),
+                                     interp.decode(after), undefined=undefined)

@@ -30,15 +30,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import z3
 
-from checker.engines.solver import OutOfTime, Query, SolverStats, houdini, solve
+from checker.engines.solver import OutOfTime, Query, SolverStats, houdini, reason_of, solve
 from checker.interp.concrete import Interpreter
 from checker.interp.terms import SymbolicError, Term
 from checker.interp.universal import UNIT, WIDTH, Claim, Mem, Step, Universal, as_int
-from checker.results.verdict import Verdict
+from checker.results.stats import ClaimOutcome, ProofStats
+from checker.results.verdict import CounterexampleToInduction, Undecided, UnknownReason, Verdict
 from spec.expr import And, Get, Name, Quant
 from spec.ir import Model
 from spec.walk import has_quantifier, reads, site_reads
@@ -142,7 +142,7 @@ class Prover:
         return inductive
 
     def obligations(self, target: str, assumed: Sequence[Claim], claim: Claim | None
-                    ) -> tuple[Counter | None, set[str]]:
+                    ) -> tuple[CounterexampleToInduction | None, set[str]]:
         """Does every step keep ``claim`` (a per-element claim) or every read site of
         ``target`` from a state where ``assumed`` hold?  A counterexample to induction if
         not, else a minimal set of assumed claims that the proof needs: each one's removal
@@ -261,7 +261,7 @@ class Session:
         core = {by_lit[x.get_id()] for x in self.solver.unsat_core() if x.get_id() in by_lit}
         return r, set(), core
 
-    def counter(self, assumed: Sequence[str], goal: tuple[str, str], target: str) -> Counter:
+    def counter(self, assumed: Sequence[str], goal: tuple[str, str], target: str) -> CounterexampleToInduction:
         """The failure of ``goal``, in a zone of at most SMALL_ZONE pages if there is one."""
         r, _, _ = self.ask(assumed, [goal], small=True)
         if r != z3.sat:
@@ -269,57 +269,48 @@ class Session:
         m = self.model
         assert m is not None
         where = next(w for f, w in self.fails[goal] if z3.is_true(m.eval(f, model_completion=True)))
-        return Counter.decode(self.prover, self.step, m, target, where)
+        return decode_cti(self.prover, self.step, m, where)
 
 
-@dataclass(frozen=True)
-class Counter:
-    """A counterexample to induction for a zone of any size, decoded for the reader."""
+def decode_cti(p: Prover, step: Step, m: z3.ModelRef, where: str) -> CounterexampleToInduction:
+    """The failing step of a sat answer, for a zone of the model's sizes: the action, its
+    arguments, and the per-page fields (and the scalars) of the element that breaks."""
+    def val(t: Term) -> int:
+        v = m.eval(as_int(t), model_completion=True)
+        return v.as_signed_long() if isinstance(v, z3.BitVecNumRef) else 0
 
-    action: str
-    args: dict[str, str]
-    sizes: dict[str, int]
-    where: str
-    element: str
-    before: dict[str, str]
-    after: dict[str, str]
+    sizes = {n: val(s) for n, s in p.u.sizes.items()}
+    action = p.model.action(step.action) if step.action != "init" else None
+    args = {}
+    if action is not None:
+        for prm in action.params:
+            args[prm.name] = prm.domain.label(val(step.params[prm.name]))
+    page = p.skolems.get("pfn")
+    elem = val(page) if page is not None else 0
+    before: dict[str, list[str]] = {}
+    after: dict[str, list[str]] = {}
+    final = step.demanded[-1][1]
+    for v in p.model.state_vars:
+        if (v.dims and v.dims[0].name != "pfn") or v.name in p.u.sliced:
+            continue
+        def get(value: Term) -> Term:
+            return p.u.select(value, elem) if isinstance(value, Mem) else value
 
-    @staticmethod
-    def decode(p: Prover, step: Step, m: z3.ModelRef, target: str, where: str) -> Counter:
-        def val(t: Term) -> int:
-            v = m.eval(as_int(t), model_completion=True)
-            return v.as_signed_long() if isinstance(v, z3.BitVecNumRef) else 0
-
-        sizes = {n: val(s) for n, s in p.u.sizes.items()}
-        action = p.model.action(step.action) if step.action != "init" else None
-        args = {}
-        if action is not None:
-            for prm in action.params:
-                args[prm.name] = prm.domain.label(val(step.params[prm.name]))
-        page = p.skolems.get("pfn")
-        elem = val(page) if page is not None else 0
-        before: dict[str, str] = {}
-        after: dict[str, str] = {}
-        final = step.demanded[-1][1]
-        for v in p.model.state_vars:
-            if (v.dims and v.dims[0].name != "pfn") or v.name in p.u.sliced:
-                continue
-            def get(value: Term) -> Term:
-                return p.u.select(value, elem) if isinstance(value, Mem) else value
-
-            if step.pre is not None:
-                before[v.name] = v.domain.label(val(get(step.pre[v.name])))
-            after[v.name] = v.domain.label(val(get(final[v.name])))
-        return Counter(step.action, args, sizes, where, f"pfn {elem}", before, after)
-
-    def text(self) -> str:
-        zone = ", ".join(f"{k}={v}" for k, v in self.sizes.items())
-        changed = [f"{k} {self.before.get(k, '?')}->{v}" for k, v in self.after.items() if self.before.get(k) != v]
-        return (f"in a zone with {zone}, {self.action}({', '.join(f'{a}={b}' for a, b in self.args.items())}) "
-                f"breaks it at {self.where} for {self.element} ({'; '.join(changed) or 'no field of the page changes'})")
+        if step.pre is not None:
+            before[v.name] = [v.domain.label(val(get(step.pre[v.name])))]
+        after[v.name] = [v.domain.label(val(get(final[v.name])))]
+    return CounterexampleToInduction(step.action, args, before, after, sizes, f"pfn {elem}", where)
 
 
-def check(interp: Interpreter, invariants: list[str], timeout: float | None = None) -> tuple[list[Verdict], dict[str, object]]:
+def cti_text(cti: CounterexampleToInduction) -> str:
+    """The counterexample to induction of a proof for every size, in words."""
+    zone = ", ".join(f"{k}={v}" for k, v in cti.sizes.items())
+    changed = [f"{k} {' '.join(cti.before.get(k, ['?']))}->{' '.join(v)}" for k, v in cti.changed.items()]
+    return (f"in a zone with {zone}, {cti.call()} breaks it at {cti.where} for {cti.element} "
+            f"({'; '.join(changed) or 'no field of the page changes'})")
+
+
+def check(interp: Interpreter, invariants: list[str], timeout: float | None = None) -> tuple[list[Verdict], ProofStats]:
     t0 = time.perf_counter()
     model = interp.model
     stats = SolverStats()
@@ -327,12 +318,14 @@ def check(interp: Interpreter, invariants: list[str], timeout: float | None = No
     cands = candidates(model)
     by_name = {i.name: i for i in model.invariants}
     verdicts: list[Verdict] = []
-    detail: dict[str, object] = {}
+    detail: dict[str, ClaimOutcome] = {}
     scope = scope_of(model)
     try:
         prover = Prover(model, deadline, stats, cands)
     except SymbolicError as e:
-        return [Verdict.unknown(ENGINE, i, f"the spec cannot be translated for every size: {e}") for i in invariants], {}
+        return [Verdict.unknown(ENGINE, i, f"the spec cannot be translated for every size: {e}",
+                                Undecided(UnknownReason.NOT_TRANSLATABLE)) for i in invariants], \
+            ProofStats(scope=scope, untranslatable=str(e), **stats.fields(t0))
     inductive: list[Claim] | None = None
     for name in invariants:
         inv = by_name[name]
@@ -340,8 +333,9 @@ def check(interp: Interpreter, invariants: list[str], timeout: float | None = No
         has_sites = any(step.violations.get(name) for step in prover.steps)
         if claim is None and inv.expr is not None:
             verdicts.append(Verdict.unknown(ENGINE, name, "not a claim about every page, pageblock or CPU: "
-                                            "the proof engine handles those and read sites"))
-            detail[name] = {"outcome": "unsupported"}
+                                            "the proof engine handles those and read sites",
+                                            Undecided(UnknownReason.NOT_A_PER_PAGE_CLAIM)))
+            detail[name] = ClaimOutcome(outcome="unsupported")
             continue
         try:
             if inductive is None:
@@ -350,21 +344,21 @@ def check(interp: Interpreter, invariants: list[str], timeout: float | None = No
             cti, _ = (None, set()) if claim in inductive else prover.obligations(name, kept, claim)
             needed = prover.needed(name, inductive, claim) if cti is None else []
         except OutOfTime as e:
-            verdicts.append(Verdict.unknown(ENGINE, name, f"proof for every size did not finish: {e}"))
-            detail[name] = {"outcome": "timeout"}
+            verdicts.append(Verdict.unknown(ENGINE, name, f"proof for every size did not finish: {e}",
+                                            Undecided(reason_of(e))))
+            detail[name] = ClaimOutcome(outcome="timeout")
             continue
         if cti is not None:
             verdicts.append(Verdict.unknown(ENGINE, name, (
                 f"not proved for every size: no inductive strengthening among the design's claims and the domain "
                 f"bounds makes it hold. Counterexample to induction (from a state where the {len(kept)} inductive "
-                f"claims hold, which may be unreachable): {cti.text()}")))
-            detail[name] = {"outcome": "not inductive", "inductive_claims": [c.name for c in kept],
-                            "counterexample_to_induction": cti.__dict__}
+                f"claims hold, which may be unreachable): {cti_text(cti)}"), Undecided(UnknownReason.NOT_INDUCTIVE, cti=cti)))
+            detail[name] = ClaimOutcome(outcome="not inductive", inductive_claims=[c.name for c in kept],
+                                        counterexample_to_induction=cti)
             continue
         vacuous = "" if (claim is not None or has_sites) else " (the design has no read site of it: vacuous)"
         verdicts.append(Verdict.proved(ENGINE, name, (
             f"{scope}{vacuous}: Init => Inv and Inv and T => Inv' (Z3 unsat) for an inductive set of "
             f"{len(inductive) + (claim is None)} claims; it rests on {', '.join(needed) if needed else 'no other claim'}")))
-        detail[name] = {"outcome": "proved", "inductive_set": [c.name for c in inductive], "needed": needed}
-    return verdicts, {"seconds": round(time.perf_counter() - t0, 3), "scope": scope, "claims": detail,
-                      **stats.as_dict()}
+        detail[name] = ClaimOutcome(outcome="proved", inductive_set=[c.name for c in inductive], needed=needed)
+    return verdicts, ProofStats(scope=scope, claims=detail, **stats.fields(t0))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from checker.engines import explicit
 from checker.interp.concrete import Interpreter
-from checker.results.stats import Progress
+from checker.results.stats import EngineStats, Progress
 from checker.results.verdict import Verdict
 
 
@@ -31,35 +31,35 @@ class RunOptions:
 class Engine:
     name: str
     description: str
-    run: Callable[[Interpreter, list[str], RunOptions], tuple[list[Verdict], dict[str, object]]]
+    run: Callable[[Interpreter, list[str], RunOptions], tuple[list[Verdict], EngineStats]]
 
 
-def _explicit(interp: Interpreter, invariants: list[str], opts: RunOptions) -> tuple[list[Verdict], dict[str, object]]:
+def _explicit(interp: Interpreter, invariants: list[str], opts: RunOptions) -> tuple[list[Verdict], EngineStats]:
     verdicts, res = explicit.verdicts_of(explicit.Explorer(
         interp, invariants, opts.max_states, progress=opts.progress, stop_when_refuted=not opts.to_the_end,
         observe=opts.observe))
     return verdicts, res.stats()
 
 
-def _hypothesis(interp: Interpreter, invariants: list[str], opts: RunOptions) -> tuple[list[Verdict], dict[str, object]]:
+def _hypothesis(interp: Interpreter, invariants: list[str], opts: RunOptions) -> tuple[list[Verdict], EngineStats]:
     from checker.engines import stateful  # imports Hypothesis: only when this engine runs
 
     return stateful.check(interp, invariants, opts.examples, opts.steps, opts.seed)
 
 
-def _bmc(interp: Interpreter, invariants: list[str], opts: RunOptions) -> tuple[list[Verdict], dict[str, object]]:
+def _bmc(interp: Interpreter, invariants: list[str], opts: RunOptions) -> tuple[list[Verdict], EngineStats]:
     from checker.engines import bmc  # imports z3: only when a symbolic engine runs
 
     return bmc.check(interp, invariants, opts.depth if opts.depth is not None else bmc.DEFAULT_DEPTH, opts.timeout)
 
 
-def _induction(interp: Interpreter, invariants: list[str], opts: RunOptions) -> tuple[list[Verdict], dict[str, object]]:
+def _induction(interp: Interpreter, invariants: list[str], opts: RunOptions) -> tuple[list[Verdict], EngineStats]:
     from checker.engines import induction
 
     return induction.check(interp, invariants, opts.k if opts.k is not None else induction.DEFAULT_K, opts.timeout)
 
 
-def _proof(interp: Interpreter, invariants: list[str], opts: RunOptions) -> tuple[list[Verdict], dict[str, object]]:
+def _proof(interp: Interpreter, invariants: list[str], opts: RunOptions) -> tuple[list[Verdict], EngineStats]:
     from checker.engines import proof
 
     return proof.check(interp, invariants, opts.timeout)

@@ -7,16 +7,34 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import z3
+
+from checker.results.verdict import UnknownReason
 
 C = TypeVar("C")
 
 
 class OutOfTime(Exception):
     """The solver did not decide a query: the time budget ran out, or Z3 answered
-    ``unknown`` (the message gives its reason).  Engines turn it into ``unknown``."""
+    ``unknown`` (:class:`SolverGaveUp`; the message gives its reason).  Engines turn it
+    into ``unknown`` with the reason :func:`reason_of` gives."""
+
+
+class SolverGaveUp(OutOfTime):
+    """Z3 answered ``unknown`` before the budget ran out."""
+
+
+def unknown_answer(reason_unknown: str, message: str) -> OutOfTime:
+    """What a Z3 ``unknown`` answer means: its own time-out (the budget we set on the
+    solver) is a time-out; any other reason is the solver giving up."""
+    timed_out = reason_unknown in ("timeout", "canceled")
+    return OutOfTime(message) if timed_out else SolverGaveUp(message)
+
+
+def reason_of(e: OutOfTime) -> UnknownReason:
+    return UnknownReason.SOLVER_UNKNOWN if isinstance(e, SolverGaveUp) else UnknownReason.TIME_OUT
 
 
 @dataclass
@@ -25,9 +43,10 @@ class SolverStats:
     solver_seconds: float = 0.0
     build_seconds: float = 0.0
 
-    def as_dict(self) -> dict[str, object]:
-        return {"queries": self.queries, "solver_seconds": round(self.solver_seconds, 3),
-                "build_seconds": round(self.build_seconds, 3)}
+    def fields(self, t0: float) -> dict[str, Any]:
+        """The :class:`SolverRunStats` fields of a run that started at ``t0``."""
+        return {"seconds": round(time.perf_counter() - t0, 3), "queries": self.queries,
+                "solver_seconds": round(self.solver_seconds, 3), "build_seconds": round(self.build_seconds, 3)}
 
 
 def deadline_of(timeout: float | None) -> float | None:
@@ -59,7 +78,7 @@ def solve(solver: z3.Solver, deadline: float | None, stats: SolverStats,
         stats.queries += 1
         stats.solver_seconds += time.perf_counter() - t0
     if r == z3.unknown:
-        raise OutOfTime(f"Z3 answered unknown ({solver.reason_unknown()})")
+        raise unknown_answer(solver.reason_unknown(), f"Z3 answered unknown ({solver.reason_unknown()})")
     return r
 
 

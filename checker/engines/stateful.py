@@ -39,7 +39,8 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 
 from checker.interp.compile import CompiledAction
 from checker.interp.concrete import Interpreter
-from checker.results.verdict import Verdict
+from checker.results.stats import FirstFound, HypothesisStats
+from checker.results.verdict import Undecided, UnknownReason, Verdict
 from checker.trace.build import build_trace, reproduce_command
 from spec import build_model
 
@@ -260,7 +261,7 @@ def explore(interp: Interpreter, invariants: list[str], examples: int, steps: in
 
 
 def check(interp: Interpreter, invariants: list[str], examples: int | None = None, steps: int | None = None,
-          seed: int | None = None) -> tuple[list[Verdict], dict[str, object]]:
+          seed: int | None = None) -> tuple[list[Verdict], HypothesisStats]:
     """The ``hypothesis`` engine: verdicts (``refuted`` or ``unknown``, never ``proved``)
     and statistics including how often each rule fired."""
     examples = examples or DEFAULT_EXAMPLES
@@ -282,17 +283,17 @@ def check(interp: Interpreter, invariants: list[str], examples: int | None = Non
         else:
             scope = (f"no violation in {run.last_round_runs:,} random runs of up to {steps} steps, seed {seed}, "
                      f"of {where}; random runs prove nothing")
-            verdicts.append(Verdict.unknown(ENGINE, inv, scope))
+            verdicts.append(Verdict.unknown(ENGINE, inv, scope,
+                                            Undecided(UnknownReason.RANDOM_RUNS_ONLY, runs=run.last_round_runs)))
     fired = dict(run.tally.fired)
-    stats: dict[str, object] = {
-        "examples": run.tally.runs, "steps_taken": run.tally.steps, "rounds": run.rounds,
-        "max_examples": examples, "max_steps": steps, "seed": seed,
-        "seconds": round(run.seconds, 3),
-        "examples_per_second": round(run.tally.runs / run.seconds, 1) if run.seconds else None,
-        "action_fired": fired, "actions_never_fired": [a for a, n in fired.items() if n == 0],
-        "first_counterexample": {inv: {"run": run.found_in_run[inv], "seconds": round(run.found_after_seconds[inv], 3)}
-                                 for inv in invariants if inv in run.counterexamples},
-    }
+    stats = HypothesisStats(
+        examples=run.tally.runs, steps_taken=run.tally.steps, rounds=run.rounds,
+        max_examples=examples, max_steps=steps, seed=seed,
+        seconds=round(run.seconds, 3),
+        examples_per_second=round(run.tally.runs / run.seconds, 1) if run.seconds else None,
+        action_fired=fired, actions_never_fired=[a for a, n in fired.items() if n == 0],
+        first_counterexample={inv: FirstFound(run.found_in_run[inv], round(run.found_after_seconds[inv], 3))
+                              for inv in invariants if inv in run.counterexamples})
     return verdicts, stats
 
 

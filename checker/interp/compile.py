@@ -47,11 +47,12 @@ class CompiledModel:
 
 
 class _Gen(Walker[str, list[str]]):
-    def __init__(self, model: Model, checked: bool, probe: bool = False) -> None:
+    def __init__(self, model: Model, checked: bool, probe: bool = False, detail: bool = False) -> None:
         self.model = model
         self.layout = Layout.of(model)
         self.checked = checked
         self.probe = probe
+        self.detail = detail
         self.sort_size = {name: d.size for name, d in model.sorts.items()}
         self.var_domain = {v.name: v.domain.size for v in model.state_vars}
         self.checks: list[tuple[str, str]] = []
@@ -172,6 +173,13 @@ class _Gen(Walker[str, list[str]]):
         self.checks.append((st.invariant, st.site))
         k = len(self.checks) - 1
         page = index_read_page(st.cond)
+        if self.detail:
+            page_e, read_e, expected_e = read_site_parts(st.cond)
+            parts = ", ".join("None" if e is None else self.expr(e, "n") for e in (page_e, read_e, expected_e))
+            # the values are labelled in the domain of the variable they must equal, if one
+            labels = repr(expected_e.var if isinstance(expected_e, Get) else "index")
+            parts += f", {labels}"
+            return [f"{ind}_hits[{k}] += 1", f"{ind}if not {self.expr(st.cond, 'n')}: bad.append(({k}, {parts}))"]
         if self.probe and page is not None:
             return [f"{ind}_hits[{k}] += 1", f"{ind}_ok = {self.expr(st.cond, 'n')}",
                     f"{ind}if not _ok: bad.append({k})",
@@ -228,14 +236,46 @@ def _val(var: str, value: int, size: int) -> int:
 
 def index_read_page(cond: Expr) -> Expr | None:
     """The page whose ``->index`` a read-site condition reads, if it reads one."""
-    return next((x.index[0] for x in subexprs(cond) if isinstance(x, Get) and x.var == "index"), None)
+    read = _index_get(cond)
+    return None if read is None else read.index[0]
 
 
-def compile_model(model: Model, checked: bool = False, probe: bool = False) -> CompiledModel:
+def read_site_parts(cond: Expr) -> tuple[Expr | None, Expr | None, Expr | None]:
+    """What a read site's condition reads, as far as it says so generically: the page
+    whose ``->index`` it reads, that ``->index`` read, and the value a conjunct of the
+    condition says it must equal (``index[page] == x``).  None where the condition does
+    not have that form (the value expected is never guessed from a disjunction or an
+    inequality)."""
+    read = _index_get(cond)
+    if read is None:
+        return None, None, None
+    same = repr(read)  # Expr's == builds an expression: compare structure by repr
+    expected = [b if repr(a) == same else a for c in _conjuncts(cond) if isinstance(c, Op) and c.op == "eq"
+                for a, b in [c.args] if same in (repr(a), repr(b))]
+    return read.index[0], read, expected[0] if len(expected) == 1 else None
+
+
+def _conjuncts(e: Expr) -> list[Expr]:
+    if isinstance(e, Op) and e.op == "and":
+        return [c for a in e.args for c in _conjuncts(a)]
+    return [e]
+
+
+def _index_get(cond: Expr) -> Get | None:
+    """The first ``->index`` read of a condition."""
+    return next((x for x in subexprs(cond) if isinstance(x, Get) and x.var == "index"), None)
+
+
+def compile_model(model: Model, checked: bool = False, probe: bool = False, detail: bool = False) -> CompiledModel:
     """``checked``: bounds-check every dynamic index and every written value (slower;
     the tests use it to catch spec bugs that would otherwise read a neighbour).
-    ``probe``: record the state at every ``->index`` read site reached (``probes``)."""
-    g = _Gen(model, checked, probe)
+    ``probe``: record the state at every ``->index`` read site reached (``probes``).
+    ``detail``: a failed read site is recorded as ``(check id, page, value read, value
+    expected, variable)`` (each value an int or None, see :func:`read_site_parts`;
+    ``variable`` names the state variable whose domain labels the two values: the one the
+    read must equal, else ``index``) instead of its id alone; the interpreter uses it to
+    describe the failed reads of a trace's steps."""
+    g = _Gen(model, checked, probe, detail)
     lines = ["def init():", f"    n = [0] * {g.layout.length}", "    bad = []"]
     lines += ["    " + x for x in g.stmts(model.init, "")]
     lines += ["    return bytes(n)", ""]

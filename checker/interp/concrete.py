@@ -15,7 +15,7 @@ from typing import ClassVar
 
 from checker.interp.compile import CompiledAction, CompiledModel, compile_model
 from checker.interp.layout import Layout
-from checker.results.verdict import Change, State, Step
+from checker.results.verdict import Change, FailedRead, State, Step
 from spec import build_model
 from spec.ir import Action, Model
 
@@ -42,6 +42,12 @@ class Interpreter:
     @cached_property
     def compiled(self) -> CompiledModel:
         return compile_model(self.model, checked=self._checked, probe=self._probe)
+
+    @cached_property
+    def _detailed(self) -> CompiledModel:
+        """The same model recording what each failed read site read (compiled when a
+        trace first has a failed read to describe)."""
+        return compile_model(self.model, checked=self._checked, detail=True)
 
     @property
     def layout(self) -> Layout:
@@ -169,11 +175,36 @@ class Interpreter:
                 raise StepError(f"{name}: {e}") from None
         return tuple(out)
 
+    def failed_reads(self, before: bytes, t: Transition) -> tuple[FailedRead, ...]:
+        """The read sites that failed on ``t`` (its check ids, from whichever backend ran
+        it), as records: the step is run again on the detailed model, which also says
+        the page and values read where :func:`read_site_parts` can derive them."""
+        if not t.failed:
+            return ()
+        result = self._detailed.actions[t.action].step(before, *t.args)
+        # the detailed step returns (check id, page, value read, value expected, the variable
+        # whose domain labels the values) per failed read
+        found: tuple[tuple[int, int | None, int | None, int | None, str], ...] = (
+            () if result is None else result[1])  # type: ignore[assignment]
+        if tuple(f[0] for f in found) != t.failed:
+            raise RuntimeError(f"the detailed model fails read sites {[f[0] for f in found]} on "
+                               f"{self.model.actions[t.action].name}, the transition {list(t.failed)}")
+        out = []
+        for k, page, read, expected, labels in found:
+            inv, site = self.checks[k]
+            if page is None or read is None:
+                out.append(FailedRead(inv, site))
+                continue
+            pages = self.model.var("index").dims[0]  # read_site_parts reads page->index
+            dom = self.model.var(labels).domain
+            out.append(FailedRead(inv, site, pages.label(page), dom.label(read),
+                                  None if expected is None else dom.label(expected)))
+        return tuple(out)
+
     def make_step(self, before: bytes, t: Transition) -> Step:
         a = self.model.actions[t.action]
         return Step(a.name, a.kernel_name, a.kernel_file, self.args_dict(a, t.args),
-                    self.changes(before, t.target), self.decode(t.target),
-                    tuple(f"{self.checks[c][0]} at {self.checks[c][1]}" for c in t.failed))
+                    self.changes(before, t.target), self.decode(t.target), self.failed_reads(before, t))
 
 
 @functools.cache

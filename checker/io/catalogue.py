@@ -26,6 +26,7 @@ from checker.engines.jobs import Job, run_jobs
 from checker.engines.registry import ENGINES, RunOptions
 from checker.interp.concrete import StepError, interpreter
 from checker.io.itf import SUFFIX, TraceFileError, default_path, dump, load, write_all
+from checker.results.stats import ExplicitStats
 from checker.results.verdict import Trace, Verdict
 from checker.trace.build import replay_labels
 from checker.trace.replay import replay
@@ -82,7 +83,8 @@ def _run(job: Job) -> tuple[list[Verdict], str]:
     verdicts, stats = ENGINES[job.engine].run(interp, [i.name for i in interp.model.invariants], RunOptions())
     label = (job.design + (f" fault {job.fault}" if job.fault else "")
              + f", pcp cache {'on' if job.pcp_cache else 'off'}, {job.config}")
-    return verdicts, (f"{label}: {stats['states']:,} states, {stats['seconds']:.1f} s, refuted: "
+    assert isinstance(stats, ExplicitStats)
+    return verdicts, (f"{label}: {stats.states:,} states, {stats.seconds:.1f} s, refuted: "
                       f"{', '.join(v.invariant for v in verdicts if v.kind == 'refuted') or 'nothing'}")
 
 

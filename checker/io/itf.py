@@ -39,7 +39,7 @@ import itf_py  # type: ignore[import-untyped]
 
 from checker.errors import UsageError
 from checker.interp.concrete import StepError, interpreter
-from checker.results.verdict import State, Step, Trace, Verdict
+from checker.results.verdict import FailedRead, State, Step, Trace, Verdict
 from spec import SpecError
 from spec.ir import Domain, Model, StateVar
 
@@ -154,6 +154,20 @@ def _state(model: Model, state: State, meta: dict[str, Any]) -> itf_py.State:
     return itf_py.State(meta=meta, values=values)
 
 
+SITE_SEP = " at "  # a stored failed read site: "claim at site" (claim names have no spaces)
+
+
+def _site_text(f: FailedRead) -> str:
+    """The stored form of a failed read: the claim and the site (page and values are
+    shown by the tool when it replays the trace, not stored)."""
+    return f"{f.claim}{SITE_SEP}{f.site}"
+
+
+def _site_record(text: str) -> FailedRead:
+    claim, site = text.split(SITE_SEP, 1)
+    return FailedRead(claim, site)
+
+
 def trace_to_itf(trace: Trace, engine: str) -> dict[str, Any]:
     """The ITF JSON object (ready for ``json.dump``) of a counterexample."""
     model = interpreter(trace.design, trace.fault, trace.pcp_cache, trace.config).model
@@ -172,7 +186,7 @@ def trace_to_itf(trace: Trace, engine: str) -> dict[str, Any]:
     for k, s in enumerate(trace.steps, 1):
         states.append(_state(model, s.state, {
             "index": k, "action": s.action, "args": dict(s.args), "kernel_name": s.kernel_name,
-            "kernel_file": s.kernel_file, "failed_sites": list(s.failed_sites)}))
+            "kernel_file": s.kernel_file, "failed_sites": [_site_text(f) for f in s.failed_sites]}))
     out: dict[str, Any] = itf_py.trace_to_json(itf_py.Trace(
         meta=meta, params=[], vars=[v.name for v in model.state_vars], states=states, loop=None))
     return out
@@ -364,15 +378,15 @@ def parse(path: Path, text: bytes) -> LoadedTrace:
         if not isinstance(args, dict) or not all(isinstance(x, str) for x in args.values()):
             raise _fail(path, f"{place} #meta.args", "must map each parameter to a value label (a string)")
         sites = smeta.get("failed_sites", [])
-        if not isinstance(sites, list) or not all(isinstance(x, str) for x in sites):
-            raise _fail(path, f"{place} #meta.failed_sites", "must be a list of strings")
+        if not isinstance(sites, list) or not all(isinstance(x, str) and SITE_SEP in x for x in sites):
+            raise _fail(path, f"{place} #meta.failed_sites", f"must be a list of strings 'claim{SITE_SEP}site'")
         try:
             interp.parse_args(action, dict(args))
         except StepError as e:
             raise _fail(path, f"{place} #meta", f"{e} (design {model.design})") from None
         a = model.action(action)
         steps.append(Step(action, a.kernel_name, a.kernel_file, dict(args), interp.changes(prev, encoded), state,
-                          tuple(sites)))
+                          tuple(_site_record(x) for x in sites)))
         prev = encoded
     trace = Trace(meta["design"], meta["fault"], meta["pcp_cache"], meta["config"], meta["spec_digest"],
                   meta["spec_version"], meta["invariant"], states[0], tuple(steps), meta["command"])

@@ -7,16 +7,16 @@ import json
 from checker.outputs.junit import junit_xml
 from checker.outputs.outcomes import report_from
 from checker.outputs.sarif import sarif_log
+from checker.results.stats import EngineStats
 from checker.results.verdict import Verdict
 from spec.ir import Model
 
 MACHINE_FORMATS = ("junit", "sarif")
 
 
-def render_run(fmt: str, model: Model, engine: str, verdicts: list[Verdict], stats: dict[str, object]) -> str:
+def render_run(fmt: str, model: Model, engine: str, verdicts: list[Verdict], stats: EngineStats) -> str:
     """A refutation is a failed test case (JUnit) and an error-level result (SARIF)."""
-    seconds = stats.get("seconds")
-    report = report_from(model, engine, verdicts, stats, float(seconds) if isinstance(seconds, (int, float)) else 0.0)
+    report = report_from(model, engine, verdicts, stats, stats.seconds)
     if fmt == "junit":
         return junit_xml([report])
     return json.dumps(sarif_log([report]), indent=2)

@@ -66,6 +66,8 @@ def junit_xml(reports: list[RunReport], extra: list[PlainCase] | None = None) ->
             case = ET.SubElement(suite, "testcase", classname=r.ident, name=f"{v.invariant} [{v.engine}]",
                                  time=f"{share:.3f}")
             values = {"verdict": v.kind, "scope": v.scope, "engine": v.engine}
+            if v.reason is not None:
+                values["reason"] = v.reason.name.lower()
             if o.expected:
                 values["expected"] = o.expected
             if v.trace:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from checker.results.stats import EngineStats
 from checker.results.verdict import Trace, Verdict
 from spec.ir import Model
 
@@ -39,7 +40,7 @@ class RunReport:
     spec_digest: str
     seconds: float
     outcomes: tuple[Outcome, ...]
-    stats: dict[str, object]
+    stats: EngineStats
 
     @property
     def title(self) -> str:
@@ -79,7 +80,7 @@ def judge(v: Verdict, claim: str, expected: Expectation | None = None) -> Outcom
     return Outcome(v, claim, "failed", text, expected)
 
 
-def report_from(model: Model, engine: str, verdicts: list[Verdict], stats: dict[str, object],
+def report_from(model: Model, engine: str, verdicts: list[Verdict], stats: EngineStats,
                 seconds: float, expected: dict[str, Expectation] | None = None) -> RunReport:
     claims = claims_of(model)
     outcomes = tuple(judge(v, claims.get(v.invariant, ""), (expected or {}).get(v.invariant)) for v in verdicts)
@@ -109,9 +110,9 @@ def trace_lines(trace: Trace, claim: str = "", max_changes: int = 12) -> list[Li
         if changes:
             lines.append(("changes", "      " + "; ".join(changes)))
         for site in s.failed_sites:
-            if site.startswith(trace.invariant + " at "):
-                lines.append(("fails", f"      read site fails: {site}"))
-    if trace.steps and not any(site.startswith(trace.invariant + " at ") for site in trace.steps[-1].failed_sites):
+            if site.claim == trace.invariant:
+                lines.append(("fails", f"      read site fails: {site.text()}"))
+    if trace.steps and not any(site.claim == trace.invariant for site in trace.steps[-1].failed_sites):
         lines.append(("fails", f"      the state after step {len(trace.steps)} breaks the claim"))
     lines.append(("reproduce", f"  reproduce: {trace.command}"))
     return lines

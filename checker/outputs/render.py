@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from checker.outputs.outcomes import trace_lines
-from checker.results.stats import Progress
+from checker.results.stats import EngineStats, ExplicitStats, HypothesisStats, Progress
 from checker.results.verdict import Trace, Verdict
 from spec.ir import Model
 
@@ -27,6 +27,11 @@ def make_console() -> Console:
 
 def verdict_json(v: Verdict) -> dict[str, Any]:
     out: dict[str, Any] = {"invariant": v.invariant, "verdict": v.kind, "scope": v.scope, "engine": v.engine}
+    if v.undecided is not None:  # why it is unknown, and how far the engine got
+        why = v.undecided
+        out["reason"] = why.reason.name.lower()
+        out.update({k: n for k, n in (("depth", why.depth), ("states", why.states), ("runs", why.runs))
+                    if n is not None})
     if v.notes:
         out["notes"] = list(v.notes)
     out["trace"] = trace_json(v.trace) if v.trace else None
@@ -62,7 +67,7 @@ def print_catalogue(data: dict[str, Any]) -> None:
         con.print(table)
 
 
-def print_check(model: Model, verdicts: list[Verdict], stats: dict[str, Any]) -> None:
+def print_check(model: Model, verdicts: list[Verdict], stats: EngineStats) -> None:
     con = make_console()
     fault = f", fault {model.fault}" if model.fault else ""
     con.print(f"reportcheck: design [bold]{model.design}[/]{fault}, pcp cache "
@@ -81,7 +86,8 @@ def print_check(model: Model, verdicts: list[Verdict], stats: dict[str, Any]) ->
             print_trace(con, model, v)
     print_stats(con, stats)
     notes = [n for v in verdicts for n in v.notes]
-    never = [a for a, n in (stats.get("action_fired") or {}).items() if n == 0]
+    fired = stats.action_fired if isinstance(stats, (ExplicitStats, HypothesisStats)) else {}
+    never = [a for a, n in fired.items() if n == 0]
     if never:
         notes.append(f"actions that never fired (vacuity): {', '.join(never)}")
     for n in notes:
@@ -98,26 +104,26 @@ def print_trace(con: Console, model: Model, v: Verdict) -> None:
         con.print(text, style=style.get(kind), markup=False, highlight=False, soft_wrap=False, overflow="fold")
 
 
-def print_stats(con: Console, stats: dict[str, Any]) -> None:
-    if "examples" in stats and "action_fired" in stats:  # hypothesis engine: runs, and each rule's firings
-        con.print(f"\n{stats['examples']:,} runs, {stats['steps_taken']:,} steps, {stats['seconds']} s "
-                  f"({stats['examples_per_second']} runs/s), seed {stats['seed']}; rules fired: "
-                  + ", ".join(f"{a} {n:,}" for a, n in stats["action_fired"].items()))
+def print_stats(con: Console, stats: EngineStats) -> None:
+    if isinstance(stats, HypothesisStats):  # runs, and each rule's firings
+        con.print(f"\n{stats.examples:,} runs, {stats.steps_taken:,} steps, {stats.seconds} s "
+                  f"({stats.examples_per_second} runs/s), seed {stats.seed}; rules fired: "
+                  + ", ".join(f"{a} {n:,}" for a, n in stats.action_fired.items()))
         return
-    if "states" not in stats:
+    if not isinstance(stats, ExplicitStats):
         return
-    rate = stats.get("states_per_second")
-    graph = stats.get("graph")
-    line = (f"\n{stats['states']:,} states, {stats['transitions']:,} transitions, depth {stats['depth']}, "
-            f"{stats['seconds']} s" + (f" ({rate:,} states/s)" if rate else "")
-            + ("" if stats.get("complete") else " -- stopped at the state limit"
-               if stats.get("stopped_at_state_limit") else " -- stopped early: every checked invariant is refuted"))
+    rate = stats.states_per_second
+    graph = stats.graph
+    line = (f"\n{stats.states:,} states, {stats.transitions:,} transitions, depth {stats.depth}, "
+            f"{stats.seconds} s" + (f" ({rate:,} states/s)" if rate else "")
+            + ("" if stats.complete else " -- stopped at the state limit"
+               if stats.stopped_at_state_limit else " -- stopped early: every checked invariant is refuted"))
     con.print(line)
     if graph:
         con.print(f"state graph: {graph['sccs']:,} strongly connected components, "
                   f"{graph['terminal_sccs']} terminal, largest {graph['largest_scc']:,} states")
-    if stats.get("deadlocks"):
-        con.print(f"[yellow]warning:[/] {stats['deadlocks']} deadlocked states (no action enabled)")
+    if stats.deadlocks:
+        con.print(f"[yellow]warning:[/] {stats.deadlocks} deadlocked states (no action enabled)")
 
 
 @contextlib.contextmanager

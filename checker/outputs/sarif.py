@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import asdict
 from typing import Any
 
 from checker.io.itf import tool_version
@@ -56,7 +57,7 @@ def step_location(design: str, k: int, s: Step) -> dict[str, Any]:
 def code_flow(trace: Trace) -> dict[str, Any]:
     locations = []
     for k, s in enumerate(trace.steps, 1):
-        failed = [f for f in s.failed_sites if f.startswith(trace.invariant + " at ")]
+        failed = [asdict(f) for f in s.failed_sites if f.claim == trace.invariant]
         tfl: dict[str, Any] = {
             "location": step_location(trace.design, k, s),
             "state": state_object(s.state),

@@ -19,6 +19,7 @@ from html import escape
 from checker.engines.explicit import Observer
 from checker.engines.registry import ENGINES, RunOptions
 from checker.interp.concrete import Interpreter
+from checker.results.stats import ExplicitStats
 from checker.results.verdict import Verdict
 from spec.kernel import BUDDY, ISOLATE, WHERE
 
@@ -105,7 +106,7 @@ class Collector:
 
 
 def explore(interp: Interpreter, invariants: list[str], options: RunOptions | None = None,
-            also: Observer | None = None) -> tuple[list[Verdict], dict[str, object], set[Edge]]:
+            also: Observer | None = None) -> tuple[list[Verdict], ExplicitStats, set[Edge]]:
     """The explicit engine's verdicts and statistics, and the projection of every
     transition it explored (the search runs to the end: no early stop).  ``also``
     observes every transition too."""
@@ -118,6 +119,7 @@ def explore(interp: Interpreter, invariants: list[str], options: RunOptions | No
 
     options = dataclasses.replace(options or RunOptions(), observe=observe, to_the_end=True)
     verdicts, stats = ENGINES["explicit"].run(interp, invariants, options)
+    assert isinstance(stats, ExplicitStats)
     return verdicts, stats, collect.edges
 
 

@@ -21,6 +21,7 @@ from checker.engines.registry import ENGINES, RunOptions
 from checker.interp.concrete import Interpreter
 from checker.io.catalogue import catalogue_files, design_breaks_it_too
 from checker.io.itf import TraceFileError, load
+from checker.results.stats import EngineStats, ExplicitStats
 from checker.results.verdict import Trace, Verdict
 from checker.review import guards, lifecycle
 from checker.review import harness as guard_harness
@@ -41,7 +42,7 @@ WITNESSES_PER_SITE = 5
 class JobResult:
     job: Job
     verdicts: list[Verdict]
-    stats: dict[str, object]
+    stats: EngineStats | None  # None when the engine failed (``error``)
     seconds: float
     edges: set[lifecycle.Edge] = field(default_factory=set)  # explicit: the lifecycle projection
     reads: dict[str, guards.SiteTally] = field(default_factory=dict)  # explicit: every ->index read, per site
@@ -57,12 +58,12 @@ def run_job(job: Job) -> JobResult:
     try:
         if explore:
             tally = guards.ReadTally(interp)
-            verdicts, stats, edges = lifecycle.explore(interp, names, REPORT_OPTIONS, also=tally)
-            return JobResult(job, verdicts, stats, time.perf_counter() - t0, edges, tally.tally,
-                             stats["complete"] is True)
+            verdicts, explored, edges = lifecycle.explore(interp, names, REPORT_OPTIONS, also=tally)
+            return JobResult(job, verdicts, explored, time.perf_counter() - t0, edges, tally.tally,
+                             explored.complete)
         verdicts, stats = ENGINES[job.engine].run(interp, names, REPORT_OPTIONS)
     except Exception as e:  # noqa: BLE001 - an engine failure is shown in the report, not hidden
-        return JobResult(job, [], {}, time.perf_counter() - t0, error=f"{type(e).__name__}: {e}")
+        return JobResult(job, [], None, time.perf_counter() - t0, error=f"{type(e).__name__}: {e}")
     return JobResult(job, verdicts, stats, time.perf_counter() - t0)
 
 
@@ -354,7 +355,7 @@ def gather(designs: list[str], config: str, engines: list[str], root: Path, work
         if own is None:
             continue
         life = lifecycle.Lifecycle(d, set(own.edges), complete=own.complete,
-                                   states=int(own.stats.get("states", 0)))  # type: ignore[call-overload]
+                                   states=own.stats.states if isinstance(own.stats, ExplicitStats) else 0)
         for r in results:
             if r.job.engine == "explicit" and r.job.design == d and r.job.fault is not None:
                 lifecycle.merge_fault(life, r.job.fault, r.edges)
@@ -369,7 +370,8 @@ def gather(designs: list[str], config: str, engines: list[str], root: Path, work
         own = next((r for r in results if r.job == Job("explicit", ev.guard.design, None, config)), None)
         if own is not None and ev.guard.site in own.reads:
             ev.everywhere = own.reads[ev.guard.site]
-            ev.explored = (f"every transition of the {own.stats.get('states', 0):,} reachable states of {config}"
+            states = own.stats.states if isinstance(own.stats, ExplicitStats) else 0
+            ev.explored = (f"every transition of the {states:,} reachable states of {config}"
                            if own.complete else f"the transitions explored before the state limit on {config}")
     problems += [f"{r.job.label}: the engine failed: {r.error}" for r in results if r.error]
     digests = {d: build_model(d, None, True, config).digest for d in designs}

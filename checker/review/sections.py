@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from checker.outputs.document import BR, Block, Bullets, Code, Heading, Inline, Para, Picture, Span, Table, t, ticks
-from checker.results.verdict import Verdict
+from checker.results.stats import BmcStats, EngineStats, ExplicitStats, HypothesisStats, InductionStats, ProofStats
+from checker.results.verdict import UnknownReason, Verdict
 from checker.review import guards as guards_mod
 from checker.review.lifecycle import Lifecycle, svg
 from checker.review.run import Counterexample, GuardEvidence, JobResult, Review, design_title
@@ -42,19 +43,26 @@ def _short(v: Verdict | None, res: JobResult) -> Inline:
     stats = res.stats
     if v.kind == "proved":
         what = {
-            "explicit": f"all {stats.get('states', 0):,} states of {res.job.config}",
-            "bmc": f"every trace of up to {stats.get('depth', '?')} steps",
+            "explicit": f"all {stats.states if isinstance(stats, ExplicitStats) else 0:,} states of {res.job.config}",
+            "bmc": f"every trace of up to {stats.depth if isinstance(stats, BmcStats) else '?'} steps",
             "induction": f"k-induction on {res.job.config}",
             "proof": "every zone size and MAX_ORDER",
         }.get(name, "")
         word = "holds" if name == "bmc" else "proved"
         return [Span(f"{name}: "), Span(word, "proved"), Span(f" ({what})" if what else "")]
-    why = {"hypothesis": f"no violation in {stats.get('examples', '?')} random runs",
-           "proof": ("not inductive for every size" if "Counterexample to induction" in v.scope
-                     else "not a per-page claim" if "not a claim about every page" in v.scope else "undecided"),
-           "induction": "not k-inductive" if "induction" in v.scope else "undecided",
-           "explicit": "state limit reached"}.get(name, "undecided")
-    return [Span(f"{name}: "), Span("unknown", "unknown"), Span(f" ({why})")]
+    return [Span(f"{name}: "), Span("unknown", "unknown"), Span(f" ({_why_unknown(v, stats)})")]
+
+
+def _why_unknown(v: Verdict, stats: EngineStats | None) -> str:
+    """The reason of an ``unknown`` verdict in a few words, from its typed reason."""
+    why = v.undecided
+    if why is None:
+        return "undecided"
+    if why.reason is UnknownReason.RANDOM_RUNS_ONLY:  # every run of every round
+        return f"no violation in {stats.examples if isinstance(stats, HypothesisStats) else '?'} random runs"
+    if why.reason is UnknownReason.NOT_INDUCTIVE:
+        return "not inductive for every size" if v.engine == "proof" else "not k-inductive"
+    return why.reason.words
 
 
 def _invariant_rows(r: Review) -> list[tuple[str, str]]:
@@ -155,7 +163,7 @@ def _counterexample(k: int, c: Counterexample) -> list[Block]:
         changed: Inline = []
         for ch in s.changes:
             changed += [*([BR] if changed else []), Span(f"{ch.field}: {ch.old} → {ch.new}", "mark")]
-        failed = [Span(x, "refuted") for x in s.failed_sites]
+        failed = [Span(x.text(), "refuted") for x in s.failed_sites]
         rows.append([t(str(n)), [Span(f"{s.kernel_name}({args})", "code")], t(s.kernel_file), changed or t("—"),
                      failed or t("")])
         classes.append("final" if n == len(tr.steps) else "")
@@ -199,17 +207,18 @@ def _proofs(r: Review) -> list[Block]:
             if res is None:
                 continue
             found = True
-            claims = res.stats.get("claims")
-            detail = claims if isinstance(claims, dict) else {}
+            stats = res.stats
+            detail = stats.claims if isinstance(stats, (InductionStats, ProofStats)) else {}
             rows = []
             for v in res.verdicts:
-                info = detail.get(v.invariant, {})
-                needed = info.get("needed") if isinstance(info, dict) else None
+                info = detail.get(v.invariant)
+                needed = info.needed if info is not None else None
                 rests = ", ".join(needed) if needed else ("no other claim" if needed == [] else "")
                 rows.append([[Span(v.invariant, "code")], t(v.kind, v.kind), t(rests), t(v.scope)])
-            secs = res.stats.get("seconds", round(res.seconds, 1))
+            secs = stats.seconds if stats is not None else round(res.seconds, 1)
+            scope = f"Scope: {stats.scope}." if isinstance(stats, ProofStats) else ""
             out += [Heading(3, f"{engine}: {d}"),
-                    Para(t(f"Solver time {secs} s. " + (f"Scope: {res.stats['scope']}." if "scope" in res.stats else ""))),
+                    Para(t(f"Solver time {secs} s. " + scope)),
                     Table(["claim", "verdict", "rests on", "what the verdict covers"], rows)]
     if not found:
         out.append(Para(t("No proof engine ran (--engine proof, --engine induction).", "warn")))
@@ -223,11 +232,11 @@ def _coverage(r: Review) -> list[Block]:
         res = r.result("explicit", d)
         if res is None:
             continue
-        fired = res.stats.get("action_fired")
-        fired = fired if isinstance(fired, dict) else {}
+        stats = res.stats
+        fired = stats.action_fired if isinstance(stats, ExplicitStats) else {}
         never = [a for a, n in fired.items() if n == 0]
-        sites = res.stats.get("read_sites_reached")
-        unreached = [s for s, n in (sites.items() if isinstance(sites, dict) else ()) if n == 0]
+        sites = stats.read_sites_reached if isinstance(stats, ExplicitStats) else {}
+        unreached = [f"{inv} at {s}" for inv, of in sites.items() for s, n in of.items() if n == 0]
         items: list[Inline] = [t("actions fired: " + ", ".join(f"{a} {n:,}" for a, n in fired.items()))]
         items += [t(f"never fired (the claims are vacuous about it): {a}", "warn") for a in never]
         items += [t(f"read site never reached: {s}", "warn") for s in unreached]

@@ -167,10 +167,10 @@ def replay(t: Trace, target: Target | None = None, invariants: list[str] | None 
             if diff:
                 res.divergence = Divergence(k, "state differs", diff)
                 return res
-            if set(step.failed_sites) != set(rec.failed_sites):
+            if {f.key for f in step.failed_sites} != {f.key for f in rec.failed_sites}:
                 res.divergence = Divergence(k, "read sites differ", (
-                    f"recorded: {', '.join(rec.failed_sites) or 'none'}",
-                    f"computed: {', '.join(step.failed_sites) or 'none'}"))
+                    f"recorded: {', '.join(f.text() for f in rec.failed_sites) or 'none'}",
+                    f"computed: {', '.join(f.text() for f in step.failed_sites) or 'none'}"))
                 return res
         s = tr.target
     return res
