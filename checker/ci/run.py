@@ -74,7 +74,7 @@ def options_for(cfg: CiConfig, engine: str, remaining: float | None) -> RunOptio
 
 
 def run_target(cfg: CiConfig, t: Target, config: str, engine: str, remaining: float | None) -> RunReport:
-    model = build_model(t.design, t.fault, t.pcp_cache, config)
+    model = build_model(t.key(config))
     expected: dict[str, Expectation] = {i: "refuted" if i in t.refuted else "holds" for i in t.invariants}
     t0 = time.perf_counter()
     verdicts, stats = ENGINES[engine].run(Interpreter(model), list(t.invariants), options_for(cfg, engine, remaining))
@@ -156,7 +156,8 @@ def result_json(res: CiResult, cfg: CiConfig) -> dict[str, Any]:
         "passed": res.exit_code == OK, "exit_code": res.exit_code, "seconds": round(res.seconds, 3),
         "time_budget": cfg.time_budget,
         "failures": [msg for _, msg in res.failures],
-        "runs": [{"design": r.design, "fault": r.fault, "pcp_cache": r.pcp_cache, "config": r.config,
+        "runs": [{"design": r.design, "fault": r.fault, "era": r.key.era, "pcp_cache": r.key.kernel.pcp_cache,
+                  "config": r.config,
                   "engine": r.engine, "spec_digest": r.spec_digest, "seconds": round(r.seconds, 3),
                   "results": [{**verdict_json(o.verdict), "expected": o.expected, "status": o.status}
                               for o in r.outcomes]}

@@ -41,8 +41,8 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from checker.interp.compile import CompiledAction
 from checker.interp.concrete import Interpreter
 from checker.results.verdict import Verdict
-from checker.trace.build import build_trace
-from spec import build_model
+from checker.trace.build import build_trace, model_options
+from spec import ModelKey, build_model
 
 ENGINE = "hypothesis"
 DEFAULT_EXAMPLES = 300
@@ -103,8 +103,7 @@ def build_machine(interp: Interpreter, invariants: list[str] | None = None,
     for a in model.actions:
         counts.fired.setdefault(a.name, 0)
     actions = interp.compiled.actions
-    cls_name = _identifier(f"{model.design}_{model.fault or 'nofault'}_{model.config.name}_"
-                           f"pcp_{'on' if model.pcp_cache else 'off'}")
+    cls_name = _identifier(model.key.slug())
 
     def __init__(self: Any) -> None:
         RuleBasedStateMachine.__init__(self)
@@ -262,10 +261,7 @@ def explore(interp: Interpreter, invariants: list[str], examples: int, steps: in
 
 def reproduce_command(interp: Interpreter, invariants: list[str], run: Run) -> str:
     m = interp.model
-    parts = ["reportcheck", "check", "--engine", ENGINE, "--design", m.design]
-    if m.fault:
-        parts += ["--fault", m.fault]
-    parts += ["--pcp-cache", "on" if m.pcp_cache else "off", "--config", m.config.name]
+    parts = ["reportcheck", "check", "--engine", ENGINE, *model_options(m.key)]
     if invariants != [i.name for i in m.invariants]:
         for inv in invariants:
             parts += ["--invariant", inv]
@@ -308,10 +304,9 @@ def check(interp: Interpreter, invariants: list[str], examples: int | None = Non
     return verdicts, stats
 
 
-def machine_for(design: str = "v9", fault: str | None = None, pcp_cache: bool = True, config: str = "tiny",
-                invariants: list[str] | None = None) -> type[RuleBasedStateMachine]:
-    """The machine for a design, as a downstream test suite would use it::
+def machine_for(key: ModelKey | None = None, invariants: list[str] | None = None) -> type[RuleBasedStateMachine]:
+    """The machine for a model, as a downstream test suite would use it::
 
-        TestMerged = machine_for("merged", invariants=["index_trusted"]).TestCase
+        TestMerged = machine_for(ModelKey("merged"), invariants=["index_trusted"]).TestCase
     """
-    return build_machine(Interpreter(build_model(design, fault, pcp_cache, config)), invariants)
+    return build_machine(Interpreter(build_model(key or ModelKey())), invariants)

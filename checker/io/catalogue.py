@@ -2,11 +2,14 @@
 
 It holds the shortest counterexample (explicit engine, breadth-first) of
 
-* every invariant that an unmodified design refutes on config tiny, with the pcp cache on
-  and off: ``<design>/`` and ``<design>-pcp-off/`` (the two settings are different kernels
-  with different spec digests, so both are kept even where the kernel operations agree);
+* every invariant that an unmodified design refutes on config tiny, in every kernel era:
+  ``<design>/`` (era 5.3-5.7) and ``<design>-pcp-off/`` (era 6.10) -- the eras are
+  different kernels with different spec digests, so each is kept even where the kernel
+  operations agree;
 * every invariant that a fault breaks, on the first configuration where it does (tiny,
-  else tiny-span), with the pcp cache on: ``<design>-<fault>[-<config>]/``.  "The fault
+  else tiny-span), in the default era: ``<design>-<fault>[-<config>]/``.
+
+Directory names are :meth:`spec.key.ModelKey.slug`.  "The fault
   breaks it" means the unmodified design does not break that invariant on the same
   kernel operations (so v9's own refutations are not filed again under v9's faults).
 
@@ -19,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from checker.engines import explicit
@@ -28,7 +31,7 @@ from checker.io.itf import SUFFIX, TraceFileError, default_path, dump, load, wri
 from checker.results.verdict import Trace, Verdict
 from checker.trace.build import replay_labels
 from checker.trace.replay import replay
-from spec import DESIGNS, FAULTS
+from spec import DEFAULT_ERA, DESIGNS, ERAS, FAULTS, ModelKey
 
 CATALOGUE_CONFIG = "tiny"
 FAULT_CONFIGS = ("tiny", "tiny-span")  # tried in this order: the first that shows the fault
@@ -74,20 +77,19 @@ def check_catalogue(root: Path) -> list[CatalogueCheck]:
 
 
 Progress = Callable[[str], None]
-Job = tuple[str, str | None, bool]  # design, fault, pcp cache
+Job = ModelKey  # a fault's job is tried on each of FAULT_CONFIGS in turn
 
 
-def _run(design: str, fault: str | None, pcp_cache: bool, config: str) -> tuple[list[Verdict], str]:
-    interp = interpreter(design, fault, pcp_cache, config)
+def _run(key: ModelKey) -> tuple[list[Verdict], str]:
+    interp = interpreter(key)
     verdicts, res = explicit.check(interp, [i.name for i in interp.model.invariants])
-    label = design + (f" fault {fault}" if fault else "") + f", pcp cache {'on' if pcp_cache else 'off'}, {config}"
-    return verdicts, (f"{label}: {res.states:,} states, {res.seconds:.1f} s, refuted: "
+    return verdicts, (f"{key.describe()}: {res.states:,} states, {res.seconds:.1f} s, refuted: "
                       f"{', '.join(v.invariant for v in verdicts if v.kind == 'refuted') or 'nothing'}")
 
 
 def design_breaks_it_too(trace: Trace) -> bool:
     """Do the same kernel operations break the same invariant without the fault?"""
-    interp = interpreter(trace.design, None, trace.pcp_cache, trace.config)
+    interp = interpreter(replace(trace.key, fault=None))
     try:
         steps = [(s.action, interp.parse_args(s.action, dict[str, object](s.args))) for s in trace.steps]
         return replay_labels(interp, steps, trace.invariant).violated_at is not None
@@ -99,13 +101,13 @@ def run_job(job: Job) -> tuple[list[Verdict], list[str]]:
     """An unmodified design: every refutation on tiny.  A fault: every refutation that the
     fault causes -- the unmodified design does not break that invariant on the same
     kernel operations -- on the first configuration where there is one."""
-    design, fault, pcp_cache = job
+    fault = job.fault
     if fault is None:
-        verdicts, line = _run(design, None, pcp_cache, CATALOGUE_CONFIG)
+        verdicts, line = _run(replace(job, config=CATALOGUE_CONFIG))
         return [v for v in verdicts if v.trace is not None], [line]
     lines = []
     for config in FAULT_CONFIGS:
-        verdicts, line = _run(design, fault, pcp_cache, config)
+        verdicts, line = _run(replace(job, config=config))
         lines.append(line)
         caused = [v for v in verdicts if v.trace is not None and not design_breaks_it_too(v.trace)]
         if caused:
@@ -115,8 +117,8 @@ def run_job(job: Job) -> tuple[list[Verdict], list[str]]:
 
 
 def catalogue_jobs() -> list[Job]:
-    return ([(d, None, cache) for d in DESIGNS for cache in (True, False)]
-            + [(f.design, name, True) for name, f in FAULTS.items()])
+    return ([ModelKey(d, None, era, CATALOGUE_CONFIG) for d in DESIGNS for era in ERAS]
+            + [ModelKey(f.design, name, DEFAULT_ERA, CATALOGUE_CONFIG) for name, f in FAULTS.items()])
 
 
 def catalogue_verdicts(progress: Progress = lambda _: None, jobs: int = 1) -> list[Verdict]:

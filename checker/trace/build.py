@@ -13,20 +13,21 @@ from dataclasses import dataclass
 
 from checker.interp.concrete import Interpreter, StepError
 from checker.results.verdict import Trace
+from spec import ModelKey
 
 
 class ReplayMismatch(RuntimeError):
     """An engine produced a path that the concrete interpreter does not reproduce."""
 
 
+def model_options(key: ModelKey) -> list[str]:
+    """The ``reportcheck check`` options that choose the model ``key`` names."""
+    return ["--design", key.design, *(["--fault", key.fault] if key.fault else []),
+            *key.kernel.options, "--config", key.config]
+
+
 def reproduce_command(interp: Interpreter, invariant: str) -> str:
-    m = interp.model
-    parts = ["reportcheck", "check", "--design", m.design]
-    if m.fault:
-        parts += ["--fault", m.fault]
-    parts += ["--pcp-cache", "on" if m.pcp_cache else "off", "--config", m.config.name,
-              "--invariant", invariant]
-    return shlex.join(parts)
+    return shlex.join(["reportcheck", "check", *model_options(interp.model.key), "--invariant", invariant])
 
 
 @dataclass(frozen=True)
@@ -65,5 +66,5 @@ def build_trace(interp: Interpreter, steps: list[tuple[str, tuple[int, ...]]], i
         out.append(interp.make_step(s, t))
         s = t.target
     m = interp.model
-    return Trace(m.design, m.fault, m.pcp_cache, m.config.name, m.digest, m.spec_version, invariant,
+    return Trace(m.key, m.digest, m.spec_version, invariant,
                  interp.decode(interp.initial()), tuple(out), reproduce_command(interp, invariant))
