@@ -1,4 +1,4 @@
-"""The claims, named after what they claim (KERNEL.md section 5).
+"""The claims, named after what they claim (the README's "Claims (invariants)" table).
 
 A claim is a state predicate, a set of read sites (``Check`` statements inside actions
 that name the claim), or both.  Which claims a model carries depends on its design.
