@@ -21,9 +21,9 @@ import time
 def one(design: str, config: str, cache: bool, limit: int | None) -> dict[str, object]:
     from checker.engines import explicit
     from checker.interp.concrete import Interpreter
-    from spec import build_model
+    from spec import ModelKey, build_model, era_of_pcp_cache
 
-    model = build_model(design, None, cache, config)
+    model = build_model(ModelKey(design, None, era_of_pcp_cache(cache), config))
     t0 = time.perf_counter()
     interp = Interpreter(model)
     compile_s = time.perf_counter() - t0

@@ -18,7 +18,7 @@ import statistics
 
 from checker.engines import stateful
 from checker.interp.concrete import Interpreter
-from spec import FAULTS, build_model
+from spec import DEFAULT_ERA, FAULTS, ModelKey, build_model, era_of_pcp_cache
 
 # the claims every design satisfies on tiny (README), so throughput runs never stop early
 HOLDING = ["reported_implies_buddy", "reported_only_at_min_order", "free_counts", "no_mixed_merge", "no_page_lost",
@@ -44,7 +44,7 @@ def throughput(examples: int, steps: int) -> None:
     for config in ("tiny", "small"):
         for design in ("v9", "v10", "merged"):
             for cache in (True, False):
-                interp = Interpreter(build_model(design, None, cache, config))
+                interp = Interpreter(build_model(ModelKey(design, None, era_of_pcp_cache(cache), config)))
                 run = stateful.explore(interp, HOLDING, examples, steps, 0)
                 t = run.tally
                 print(f"{design:8} {config:6} {'on' if cache else 'off':5} {t.runs:>6,} {t.steps:>8,} "
@@ -58,7 +58,7 @@ def first_counterexamples(examples: int, steps: int, seeds: int) -> None:
     print(f"{'target':26} {'config':9} {'invariant':22} {'found':>6} {'run':>12} {'s to find':>12} "
           f"{'s with shrink':>14} {'length':>8} {'shortest':>8}")
     for name, (design, fault, config, invariant, shortest) in TARGETS.items():
-        interp = Interpreter(build_model(design, fault, True, config))
+        interp = Interpreter(build_model(ModelKey(design, fault, DEFAULT_ERA, config)))
         runs, found_s, total_s, lengths, found = [], [], [], [], 0
         for seed in range(seeds):
             run = stateful.explore(interp, [invariant], examples, steps, seed)

@@ -46,9 +46,9 @@ def one_bmc(design: str, config: str, budget: float) -> dict[str, object]:
     from checker.engines import bmc
     from checker.interp.concrete import Interpreter
     from checker.results.stats import stats_json
-    from spec import build_model
+    from spec import DEFAULT_ERA, ModelKey, build_model
 
-    interp = Interpreter(build_model(design, None, True, config))
+    interp = Interpreter(build_model(ModelKey(design, None, DEFAULT_ERA, config)))
     verdicts, stats = bmc.check(interp, [BMC_CLAIM], UNREACHABLE_DEPTH, budget)
     return {"verdict": verdicts[0].kind, "scope": verdicts[0].scope, "stats": stats_json(stats)}
 
@@ -57,9 +57,9 @@ def one_induction(design: str, claim: str, k: int, timeout: float) -> dict[str, 
     from checker.engines import induction
     from checker.interp.concrete import Interpreter
     from checker.results.stats import stats_json
-    from spec import build_model
+    from spec import DEFAULT_ERA, ModelKey, build_model
 
-    interp = Interpreter(build_model(design, None, True, "tiny"))
+    interp = Interpreter(build_model(ModelKey(design, None, DEFAULT_ERA, "tiny")))
     verdicts, stats = induction.check(interp, [claim], k, timeout)
     return {"verdict": verdicts[0].kind, "scope": verdicts[0].scope, "stats": stats_json(stats)}
 
@@ -68,9 +68,9 @@ def one_proof(design: str, config: str, timeout: float) -> dict[str, object]:
     from checker.engines import proof
     from checker.interp.concrete import Interpreter
     from checker.results.stats import stats_json
-    from spec import build_model
+    from spec import DEFAULT_ERA, ModelKey, build_model
 
-    interp = Interpreter(build_model(design, None, True, config))
+    interp = Interpreter(build_model(ModelKey(design, None, DEFAULT_ERA, config)))
     verdicts, stats = proof.check(interp, list(PROOF_CLAIMS), timeout)
     return {"verdicts": {v.invariant: v.kind for v in verdicts}, "stats": stats_json(stats)}
 

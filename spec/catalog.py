@@ -1,5 +1,5 @@
-"""What can be checked: designs, faults, configurations -- and the one entry point that
-builds a :class:`~spec.ir.Model` from a choice of them."""
+"""What can be checked: designs, faults, kernel eras, configurations -- and the one entry
+point that builds a :class:`~spec.ir.Model` from a :class:`~spec.key.ModelKey`."""
 
 from __future__ import annotations
 
@@ -7,11 +7,17 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from spec.configs import CONFIGS, ConfigError, validate
-from spec.expr import Cfg, Expr, Lit, Max
+from spec.designs.merged import AllocKeepsReported, Merged, MergeKeepsReported, PcpIndexNotSet
+from spec.designs.v9 import V9, RetypeKeepsStaleIndex, V9UnguardedIndexRead
+from spec.designs.v10 import V10
+from spec.eras import ERAS
+from spec.expr import Cfg, Expr, Lit, Max, constant_value
 from spec.invariants import invariants
 from spec.ir import Config, Model
 from spec.kernel import MIGRATE_TYPES
-from spec.reporting import V9, V10, Merged, Reporting
+from spec.key import ModelKey
+from spec.page_reporting import Reporting
+from spec.validate import SpecError, missing_hooks, validate_model
 
 SPEC_VERSION = "1"
 
@@ -32,6 +38,10 @@ ASSUMPTIONS: tuple[Expr, ...] = (
     # the zone is whole max-order chunks, and no shift wraps
     (Cfg("npfn") >> (Cfg("max_order") - 1)) == Cfg("nranges"),
 )
+# Model.constants, in this order (the order is part of the spec digest): the parameters,
+# the definitions evaluated from them, and the reporting capacity.
+CONSTANTS = ("npfn", "pageblock_order", "max_order", "nblocks", "nranges", "ncpu", "blocks_per_range",
+             "capacity", "page_reporting_min_order", "nslots", "owner_index")
 
 
 @dataclass(frozen=True)
@@ -49,36 +59,35 @@ DESIGNS: dict[str, Design] = {
         Design("merged", "Linux 5.7 free page reporting: no boundaries, index untouched", Merged),
     )
 }
-DEFAULT_DESIGN = "v9"
 
 
 @dataclass(frozen=True)
 class Fault:
+    """A bug put into one design on purpose: ``builder`` is that design's builder with one
+    kernel function replaced (spec/designs/)."""
+
     name: str
     design: str
     description: str
+    builder: type[Reporting]
 
 
 FAULTS: dict[str, Fault] = {
     f.name: f
     for f in (
         Fault("v9-unguarded-index-read", "v9",
-              "the boundary lookup reads ->index of every page removed from a free list, not only Reported ones"),
+              "the boundary lookup reads ->index of every page removed from a free list, not only Reported ones",
+              V9UnguardedIndexRead),
         Fault("merge-keeps-reported", "merged",
-              "a buddy absorbed by a merge is unlinked without clearing Reported"),
+              "a buddy absorbed by a merge is unlinked without clearing Reported", MergeKeepsReported),
         Fault("retype-keeps-stale-index", "v9",
-              "a Reported page moved to another type's list keeps its old ->index"),
+              "a Reported page moved to another type's list keeps its old ->index", RetypeKeepsStaleIndex),
         Fault("alloc-keeps-reported", "merged",
-              "an allocated page still carries Reported"),
+              "an allocated page still carries Reported", AllocKeepsReported),
         Fault("pcp-index-not-set", "merged",
-              "a page goes onto a pcp list without its ->index being written"),
+              "a page goes onto a pcp list without its ->index being written", PcpIndexNotSet),
     )
 }
-
-
-class SpecError(ValueError):
-    """A choice of design, fault or configuration that does not exist or does not fit;
-    the message names the valid choices."""
 
 
 def check_choice(kind: str, value: str, choices: Collection[str]) -> None:
@@ -86,34 +95,56 @@ def check_choice(kind: str, value: str, choices: Collection[str]) -> None:
         raise SpecError(f"unknown {kind} {value!r}; choose from: {', '.join(choices)}")
 
 
-def build_model(design: str = DEFAULT_DESIGN, fault: str | None = None, pcp_cache: bool = True,
-                config: str | Config = "tiny") -> Model:
-    check_choice("design", design, DESIGNS)
-    if fault is not None:
-        check_choice("fault", fault, FAULTS)
-        if FAULTS[fault].design != design:
-            raise SpecError(f"fault {fault!r} belongs to design {FAULTS[fault].design!r}, not {design!r}; "
-                            f"use --design {FAULTS[fault].design} or a fault of {design}: "
-                            f"{', '.join(f.name for f in FAULTS.values() if f.design == design) or 'none'}")
-    if isinstance(config, str):
-        check_choice("configuration", config, CONFIGS)
-        cfg = CONFIGS[config]
-    else:
-        cfg = config
+def check_key(key: ModelKey) -> None:
+    """SpecError naming the choices unless ``key`` names a design, a fault of that design,
+    an era and a configuration that exist."""
+    check_choice("design", key.design, DESIGNS)
+    if key.fault is not None:
+        check_choice("fault", key.fault, FAULTS)
+        owner = FAULTS[key.fault].design
+        if owner != key.design:
+            raise SpecError(f"fault {key.fault!r} belongs to design {owner!r}, not {key.design!r}; "
+                            f"use --design {owner} or a fault of {key.design}: "
+                            f"{', '.join(f.name for f in FAULTS.values() if f.design == key.design) or 'none'}")
+    check_choice("kernel era", key.era, ERAS)
+    check_choice("configuration", key.config, CONFIGS)
+
+
+def constants_of(cfg: Config) -> dict[str, int]:
+    """The configuration's constants: its parameters, then DEFINITIONS evaluated in order
+    (the one source of every derived constant; the proof for every size reads the same
+    definitions as terms).  SpecError if a definition contradicts the configuration."""
+    values = {"nranges": cfg.npfn >> (cfg.max_order - 1), "ncpu": cfg.ncpu, "max_order": cfg.max_order,
+              "pageblock_order": cfg.pageblock_order}
+    for name, expr in DEFINITIONS.items():
+        values[name] = constant_value(expr, values)
+    for name, given in (("npfn", cfg.npfn), ("nblocks", cfg.nblocks)):
+        if values[name] != given:
+            raise SpecError(f"config {cfg.name}: DEFINITIONS give {name} = {values[name]}, the configuration "
+                            f"{given}; fix the definition or the configuration")
+    values["capacity"] = cfg.capacity
+    return {name: values[name] for name in CONSTANTS}
+
+
+def build_model(key: ModelKey) -> Model:
+    check_key(key)
+    cfg = CONFIGS[key.config]
     try:
         validate(cfg)
     except ConfigError as e:
         raise SpecError(str(e)) from None
-    spec = DESIGNS[design].builder(cfg, pcp_cache, fault)
-    constants = {
-        "npfn": cfg.npfn, "pageblock_order": cfg.pageblock_order, "max_order": cfg.max_order,
-        "nblocks": cfg.nblocks, "nranges": cfg.npfn >> (cfg.max_order - 1), "ncpu": cfg.ncpu,
-        "blocks_per_range": 1 << (cfg.max_order - 1 - cfg.pageblock_order), "capacity": cfg.capacity,
-        "page_reporting_min_order": cfg.pageblock_order, "nslots": spec.d.nslots, "owner_index": spec.d.owner_index,
-    }
-    return Model(
-        design=design, fault=fault, pcp_cache=pcp_cache, config=cfg, constants=constants,
+    builder = FAULTS[key.fault].builder if key.fault else DESIGNS[key.design].builder
+    missing = missing_hooks(builder)
+    if missing:
+        raise SpecError(f"design {key.design}: {builder.__name__} does not define {', '.join(missing)}; "
+                        "define each in the design's builder (spec/designs/)")
+    spec = builder(cfg, key.kernel)
+    model = Model(
+        key=key, config=cfg, constants=constants_of(cfg),
         sorts=spec.d.sorts, state_vars=tuple(spec.state_vars()), init=tuple(spec.init()),
         actions=tuple(spec.actions()), invariants=tuple(invariants(spec)), spec_version=SPEC_VERSION,
         parameters=PARAMETERS, definitions=DEFINITIONS, assumptions=ASSUMPTIONS,
     )
+    validate_model(model)
+    return model
+

@@ -1,4 +1,5 @@
-"""Named scaled-down configurations (KERNEL.md section 6)."""
+"""Named scaled-down configurations: zones of a few pages with the kernel's buddy arithmetic
+(``reportcheck list`` describes each)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """Expression trees: the language in which guards, effects and invariants are written.
 
 Every engine reads these trees: the concrete interpreter compiles them to Python, the
-symbolic engines translate them to solver terms.  Nothing here evaluates anything.
+symbolic engines translate them to solver terms.  Nothing here evaluates anything but
+the configuration constants (:func:`constant_value`).
 
 Python operators build trees (``a == b`` is an ``Op``, not a bool), like z3 or SQLAlchemy;
 use :func:`And`, :func:`Or`, :func:`Not` and :func:`Ite` for the boolean structure.
@@ -9,6 +10,7 @@ use :func:`And`, :func:`Or`, :func:`Not` and :func:`Ite` for the boolean structu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Union
 
@@ -247,3 +249,35 @@ def emptiness_test(e: Op) -> Expr | None:
     if e.op == "eq" and isinstance(a, Quant) and a.kind == "count" and isinstance(b, Lit) and b.value == 0:
         return Not(Quant("exists", a.var, a.sort, a.body))
     return None
+
+
+_ARITH: dict[str, Callable[[int, int], int]] = {
+    "eq": lambda a, b: int(a == b), "ne": lambda a, b: int(a != b), "lt": lambda a, b: int(a < b),
+    "le": lambda a, b: int(a <= b), "add": lambda a, b: a + b, "sub": lambda a, b: a - b,
+    "mul": lambda a, b: a * b, "xor": lambda a, b: a ^ b, "bitand": lambda a, b: a & b,
+    "shl": lambda a, b: a << b, "shr": lambda a, b: a >> b, "min": min, "max": max,
+}
+
+
+def constant_value(expr: Expr, constants: dict[str, int]) -> int:
+    """The value of an expression over configuration constants and literals only (the
+    definitions and assumptions of spec.catalog); ValueError on anything that reads state,
+    a name or a quantifier, or on a constant not in ``constants``."""
+    if isinstance(expr, Lit):
+        return expr.value
+    if isinstance(expr, Cfg):
+        if expr.name not in constants:
+            raise ValueError(f"constant {expr.name!r} is used before it is defined")
+        return constants[expr.name]
+    if isinstance(expr, Op):
+        args = [constant_value(a, constants) for a in expr.args]
+        if expr.op in _ARITH:
+            return int(_ARITH[expr.op](args[0], args[1]))
+        if expr.op == "not":
+            return int(not args[0])
+        if expr.op == "and":
+            return int(all(args))
+        if expr.op == "or":
+            return int(any(args))
+        return args[1] if args[0] else args[2]  # ite
+    raise ValueError(f"not a constant expression: {expr!r}")

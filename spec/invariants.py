@@ -1,4 +1,4 @@
-"""The claims, named after what they claim (KERNEL.md section 5).
+"""The claims, named after what they claim (the README's "Claims (invariants)" table).
 
 A claim is a state predicate, a set of read sites (``Check`` statements inside actions
 that name the claim), or both.  Which claims a model carries depends on its design.
@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from spec.allocator import (
-    Allocator,
+from spec.designs.v9 import V9
+from spec.designs.v10 import V10
+from spec.expr import And, Count, Expr, Forall, Implies, Lit, Name, Or
+from spec.free_lists import (
     index,
     index_by,
     list_mt,
@@ -22,7 +24,6 @@ from spec.allocator import (
     reported,
     where,
 )
-from spec.expr import And, Count, Expr, Forall, Implies, Lit, Name, Or
 from spec.ir import Invariant
 from spec.kernel import (
     ALLOC,
@@ -43,7 +44,8 @@ from spec.kernel import (
     SLOT_PAGE0,
     W_IDLE,
 )
-from spec.reporting import V9, V10, Boundaries, active, boundary, reported_pages, worker
+from spec.page_isolation import Allocator
+from spec.page_reporting import Boundaries, active, boundary, reported_pages, worker
 
 p, q, b = Name("p"), Name("q"), Name("b")
 
@@ -127,7 +129,7 @@ def invariants(m: Allocator) -> list[Invariant]:
                 Count("q", "pfn", And(m.same_list(q, p), pos[q] == pos[p])) == 1))),
         ),
     ]
-    if m.pcp_cache:
+    if m.era.pcp_cache:
         # What get_pcppage_migratetype() relies on, stated page by page: the lemmas that
         # make index_trusted provable by induction (a read-site claim alone is not).
         out.append(Invariant(

@@ -1,7 +1,7 @@
 """The intermediate representation every engine consumes: frozen dataclasses, no behaviour.
 
-A :class:`Model` is one design (plus an optional fault and the pcp-cache switch) built for
-one configuration.  Its state is a set of finite arrays (:class:`StateVar`); its actions are
+A :class:`Model` is one design (plus an optional fault, in one kernel era) built for one
+configuration: the :class:`~spec.key.ModelKey` it carries.  Its state is a set of finite arrays (:class:`StateVar`); its actions are
 kernel functions with parameters, a guard (a conjunction of expressions) and a body of
 statements with sequential semantics; its invariants are named claims, each a state
 predicate, a set of read sites (:class:`Check` statements inside action bodies), or both.
@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from spec.expr import Cfg, Expr, Lit
+
+if TYPE_CHECKING:
+    from spec.key import ModelKey
 
 
 @dataclass(frozen=True)
@@ -178,9 +182,7 @@ class Config:
 
 @dataclass(frozen=True, eq=False)
 class Model:
-    design: str
-    fault: str | None
-    pcp_cache: bool
+    key: ModelKey
     config: Config
     constants: dict[str, int]
     sorts: dict[str, Domain]
@@ -198,6 +200,14 @@ class Model:
     definitions: dict[str, Expr] = field(default_factory=dict)
     assumptions: tuple[Expr, ...] = ()
 
+    @property
+    def design(self) -> str:
+        return self.key.design
+
+    @property
+    def fault(self) -> str | None:
+        return self.key.fault
+
     def var(self, name: str) -> StateVar:
         for v in self.state_vars:
             if v.name == name:
@@ -214,7 +224,9 @@ class Model:
     def digest(self) -> str:
         """A fingerprint of everything that decides behaviour (dataclass reprs are
         structural), so a stored trace can tell which spec it was made by."""
-        text = repr((self.design, self.fault, self.pcp_cache, self.config, self.constants,
+        # the era enters as its pcp_cache flag, as when the era was that bool: the digests
+        # of stored traces stay valid
+        text = repr((self.key.design, self.key.fault, self.key.kernel.pcp_cache, self.config, self.constants,
                      self.state_vars, self.init, self.actions, self.invariants,
                      self.parameters, self.definitions, self.assumptions))
         return hashlib.sha256(text.encode()).hexdigest()[:16]

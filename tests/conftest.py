@@ -6,21 +6,22 @@ from checker.engines import explicit
 from checker.interp.concrete import Interpreter
 from checker.results.stats import ProofStats
 from checker.results.verdict import Verdict
-from spec import build_model
+from spec import DEFAULT_ERA, ModelKey, build_model
+
+CACHED, UNCACHED = "5.3-5.7", "6.10"  # the eras with and without the pcp migratetype cache
 
 
-def explore(design: str, pcp_cache: bool = True, config: str = "tiny", fault: str | None = None,
+def explore(design: str, era: str = DEFAULT_ERA, config: str = "tiny", fault: str | None = None,
             invariants: tuple[str, ...] = ()) -> tuple[dict[str, Verdict], explicit.Exploration]:
     """Explicit-engine verdicts per invariant, cached across tests (explorations are the
-    expensive part of the suite).  The cache is keyed on all five values, however the
-    call spells them, so explore("v9") and explore("v9", True) share one search."""
-    return _explore(design, pcp_cache, config, fault, tuple(invariants))
+    expensive part of the suite).  The cache is keyed on the model and the invariants,
+    however the call spells them, so explore("v9") and explore("v9", CACHED) share one search."""
+    return _explore(ModelKey(design, fault, era, config), tuple(invariants))
 
 
 @functools.cache
-def _explore(design: str, pcp_cache: bool, config: str, fault: str | None,
-             invariants: tuple[str, ...]) -> tuple[dict[str, Verdict], explicit.Exploration]:
-    model = build_model(design, fault, pcp_cache, config)
+def _explore(key: ModelKey, invariants: tuple[str, ...]) -> tuple[dict[str, Verdict], explicit.Exploration]:
+    model = build_model(key)
     chosen = list(invariants) or [i.name for i in model.invariants]
     verdicts, res = explicit.check(Interpreter(model), chosen)
     return {v.invariant: v for v in verdicts}, res
@@ -45,9 +46,9 @@ def proof_agrees_with_explicit(design: str, fault: str | None, config: str,
     reachable state).  Returns the proof's stats."""
     from checker.engines import proof
 
-    model = build_model(design, fault, True, config)
+    model = build_model(ModelKey(design, fault, CACHED, config))
     claims = tuple(i.name for i in model.invariants if i.name in PROOF_TRUST)
-    verdicts, _ = explore(design, True, config, fault, claims)
+    verdicts, _ = explore(design, CACHED, config, fault, claims)
     refuted = [name for name in claims if verdicts[name].kind == "refuted"]
     if fault is not None:
         assert refuted, "a fault the explicit engine does not refute says nothing here"
@@ -65,7 +66,7 @@ def proof_agrees_with_explicit(design: str, fault: str | None, config: str,
     # configuration with these migratetypes and this capacity, whatever its orders
     proved = tuple(name for name, kind in kinds.items() if kind == "proved")
     for other in same_types_other_orders(config):
-        there, res = explore(design, True, other, fault, proved)
+        there, res = explore(design, CACHED, other, fault, proved)
         assert res.complete
         assert all(there[name].kind == "proved" for name in proved), (other, {n: there[n].kind for n in proved})
     return stats

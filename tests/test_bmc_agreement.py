@@ -12,23 +12,23 @@ listed as open in the README.
 from __future__ import annotations
 
 import pytest
-from conftest import explore
+from conftest import CACHED, UNCACHED, explore
 
 from checker.engines import bmc
 from checker.interp.concrete import Interpreter
-from spec import build_model
+from spec import ModelKey, build_model
 
-# (design, pcp cache, fault, depth): every claim of the model through BMC to that depth
+# (design, era, fault, depth): every claim of the model through BMC to that depth
 AGREEMENT = [
-    ("v9", True, None, 4),
-    ("v10", True, None, 5),
-    ("merged", True, None, 4),
-    ("v9", False, None, 4),
-    ("v10", False, None, 5),
-    ("merged", False, None, 3),
-    ("v9", True, "v9-unguarded-index-read", 3),
-    ("v9", True, "retype-keeps-stale-index", 5),
-    ("merged", True, "pcp-index-not-set", 4),
+    ("v9", CACHED, None, 4),
+    ("v10", CACHED, None, 5),
+    ("merged", CACHED, None, 4),
+    ("v9", UNCACHED, None, 4),
+    ("v10", UNCACHED, None, 5),
+    ("merged", UNCACHED, None, 3),
+    ("v9", CACHED, "v9-unguarded-index-read", 3),
+    ("v9", CACHED, "retype-keeps-stale-index", 5),
+    ("merged", CACHED, "pcp-index-not-set", 4),
 ]
 
 
@@ -37,19 +37,19 @@ AGREEMENT = [
 # reported_only_at_min_order in 7 steps; v9 breaks reported_index_trusted in 6 steps,
 # reported_run_at_tail in 7 and index_trusted in 9.
 DEEP = [
-    pytest.param("merged", True, "alloc-keeps-reported", 7, marks=pytest.mark.deep),
-    pytest.param("v9", True, None, 9, marks=pytest.mark.deep),
+    pytest.param("merged", CACHED, "alloc-keeps-reported", 7, marks=pytest.mark.deep),
+    pytest.param("v9", CACHED, None, 9, marks=pytest.mark.deep),
 ]
 
 
-@pytest.mark.parametrize("design,pcp_cache,fault,depth", AGREEMENT + DEEP)
-def test_bmc_agrees_with_the_explicit_engine(design: str, pcp_cache: bool, fault: str | None, depth: int) -> None:
+@pytest.mark.parametrize("design,era,fault,depth", AGREEMENT + DEEP)
+def test_bmc_agrees_with_the_explicit_engine(design: str, era: str, fault: str | None, depth: int) -> None:
     """Every claim of the model, BMC to ``depth`` on tiny against the explicit engine:
     a claim the explicit engine refutes within ``depth`` steps is refuted by BMC with a
     trace of exactly the explicit shortest length; every other claim -- refuted only by
     longer traces, or proved -- is proved for every trace of at most ``depth`` steps."""
-    explicit, _ = explore(design, pcp_cache, "tiny", fault)
-    verdicts, stats = bmc.check(Interpreter(build_model(design, fault, pcp_cache, "tiny")), list(explicit),
+    explicit, _ = explore(design, era, "tiny", fault)
+    verdicts, stats = bmc.check(Interpreter(build_model(ModelKey(design, fault, era, "tiny"))), list(explicit),
                                 depth=depth)
     short = 0
     for v in verdicts:

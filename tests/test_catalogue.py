@@ -14,6 +14,7 @@ from conftest import explore
 from checker.cli.main import main
 from checker.io.catalogue import CatalogueCheck, check_catalogue
 from checker.io.itf import load
+from spec import ERAS, ModelKey
 
 ROOT = Path(__file__).resolve().parent.parent / "counterexamples"
 
@@ -56,10 +57,10 @@ def test_the_catalogue_holds_exactly_the_pinned_files() -> None:
     assert stored() == CATALOGUE
 
 
-@pytest.mark.parametrize("design,pcp_cache", [(d, c) for d in ("v9", "v10", "merged") for c in (True, False)])
-def test_the_catalogue_has_every_shortest_refutation_of_the_explicit_engine(design: str, pcp_cache: bool) -> None:
-    verdicts, _ = explore(design, pcp_cache)  # shared with test_explicit: no extra search
-    directory = ROOT / (design + ("" if pcp_cache else "-pcp-off"))
+@pytest.mark.parametrize("design,era", [(d, e) for d in ("v9", "v10", "merged") for e in ERAS])
+def test_the_catalogue_has_every_shortest_refutation_of_the_explicit_engine(design: str, era: str) -> None:
+    verdicts, _ = explore(design, era)  # shared with test_explicit: no extra search
+    directory = ROOT / ModelKey(design, None, era).slug()
     refuted = {name: v for name, v in verdicts.items() if v.trace is not None}
     assert {p.name.removesuffix(".itf.json") for p in directory.glob("*.itf.json")} == set(refuted)
     for name, v in refuted.items():
@@ -109,5 +110,5 @@ def test_each_fault_trace_is_the_shortest(directory: str) -> None:
     for p in sorted((ROOT / directory).glob("*.itf.json")):
         t = load(p).trace
         assert t.fault is not None
-        verdicts, _ = explore(t.design, t.pcp_cache, t.config, t.fault, (t.invariant,))
+        verdicts, _ = explore(t.design, t.key.era, t.config, t.fault, (t.invariant,))
         assert verdicts[t.invariant].trace == t, p

@@ -50,8 +50,8 @@ def test_expectations_met_exit_0_and_every_output_validates(tmp_path: Path,
     junit, sarif, data = outputs(tmp_path)
     assert junit.get("tests") == "5" and junit.get("failures") == "0"  # 4 verdicts + the time budget
     assert [s.get("name") for s in junit.iter("testsuite")] == [
-        "v10, pcp cache on, config tiny, engine explicit",
-        "v9, fault v9-unguarded-index-read, pcp cache on, config tiny, engine explicit", "time budget"]
+        "design v10, era 5.3-5.7, config tiny, engine explicit",
+        "design v9, fault v9-unguarded-index-read, era 5.3-5.7, config tiny, engine explicit", "time budget"]
     assert_valid_sarif(sarif)
     results = sarif["runs"][0]["results"]  # type: ignore[index]
     assert sorted((r["ruleId"], r["properties"]["design"], r["level"]) for r in results) == [
@@ -76,7 +76,7 @@ def test_a_changed_verdict_fails_with_exit_1_and_the_trace(tmp_path: Path,
         refuted = ["reported_implies_buddy"]
         """)
     assert code == 1
-    assert "FAIL v9, pcp cache on, config tiny, engine explicit: boundary_valid: refuted, but it is expected to hold" in err
+    assert "FAIL design v9, era 5.3-5.7, config tiny, engine explicit: boundary_valid: refuted, but it is expected to hold" in err
     assert "reported_implies_buddy: proved, but it is expected to be refuted" in err
     assert " 4. start_isolate_page_range(range=0)  mm/page_isolation.c" in out
     junit, sarif, data = outputs(tmp_path)
@@ -229,7 +229,7 @@ def test_the_projects_own_table_pins_every_explicit_verdict() -> None:
     from conftest import explore
 
     from checker.ci.config import load
-    from spec import DESIGNS, FAULTS
+    from spec import DESIGNS, ERAS, FAULTS
 
     repo = Path(__file__).parent.parent
     cfg = load(repo / "pyproject.toml")
@@ -238,11 +238,11 @@ def test_the_projects_own_table_pins_every_explicit_verdict() -> None:
     designs = [t for t in cfg.targets if t.fault is None and t.engines != ("proof",)]
     proofs = [t for t in cfg.targets if t.engines == ("proof",)]
     assert [(t.design, t.refuted) for t in proofs] == [("merged", frozenset())]  # every size
-    assert sorted((t.design, t.pcp_cache) for t in designs) == sorted((d, c) for d in DESIGNS for c in (True, False))
+    assert sorted((t.design, t.era) for t in designs) == sorted((d, e) for d in DESIGNS for e in ERAS)
     assert sorted(t.fault for t in cfg.targets if t.fault) == sorted(FAULTS)
     for t in designs:
         assert t.configs == ("tiny",) and "explicit" in t.engines
-        verdicts, _ = explore(t.design, t.pcp_cache)
+        verdicts, _ = explore(t.design, t.era)
         assert set(t.invariants) == set(verdicts)
         assert {n for n, v in verdicts.items() if v.kind == "refuted"} == t.refuted, t.where
 

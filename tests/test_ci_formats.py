@@ -17,7 +17,7 @@ from checker.outputs.junit import junit_xml
 from checker.outputs.locations import SPEC_ROOT, action_location
 from checker.outputs.outcomes import RunReport, report_from
 from checker.outputs.sarif import sarif_log
-from spec import DESIGNS, build_model
+from spec import DESIGNS, ModelKey, build_model
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
 V9_REFUTED = {"index_trusted": 9, "free_list_matches_pageblock": 4, "isolated_pages_stay_isolated": 3,
@@ -33,7 +33,7 @@ def assert_valid_sarif(log: dict[str, Any]) -> None:
 
 def v9_report() -> RunReport:
     verdicts, res = explore("v9")
-    return report_from(build_model("v9"), "explicit", list(verdicts.values()), res.stats(), res.seconds)
+    return report_from(build_model(ModelKey("v9")), "explicit", list(verdicts.values()), res.stats(), res.seconds)
 
 
 def test_the_shipped_schema_is_the_official_sarif_2_1_0_schema() -> None:
@@ -49,7 +49,7 @@ def test_sarif_of_v9_validates_with_one_rule_per_invariant_and_one_result_per_re
     assert_valid_sarif(log)
     (run,) = log["runs"]
     rules = run["tool"]["driver"]["rules"]
-    assert [r["id"] for r in rules] == [i.name for i in build_model("v9").invariants]
+    assert [r["id"] for r in rules] == [i.name for i in build_model(ModelKey("v9")).invariants]
     assert {r["ruleId"]: len(r["codeFlows"][0]["threadFlows"][0]["locations"]) for r in run["results"]} == V9_REFUTED
     for r in run["results"]:
         assert rules[r["ruleIndex"]]["id"] == r["ruleId"] and r["level"] == "error"
@@ -77,7 +77,7 @@ def test_sarif_code_flow_steps_carry_state_spec_line_and_kernel_file() -> None:
 
 def test_every_action_of_every_design_has_a_spec_line() -> None:
     for d in DESIGNS:
-        for a in build_model(d).actions:
+        for a in build_model(ModelKey(d)).actions:
             loc = action_location(d, a.name)
             assert loc is not None and loc.path.startswith("spec/"), (d, a.name)
 
@@ -113,16 +113,16 @@ def junit_root(text: str) -> ET.Element:
 def test_junit_of_v9_has_a_case_per_invariant_with_the_trace_as_failure_text() -> None:
     root = junit_root(junit_xml([v9_report()]))
     (suite,) = root.findall("testsuite")
-    assert suite.get("name") == "v9, pcp cache on, config tiny, engine explicit"
+    assert suite.get("name") == "design v9, era 5.3-5.7, config tiny, engine explicit"
     suite_props = suite.find("properties")
     assert suite_props is not None
     props = {p.get("name"): p.get("value") for p in suite_props}
     assert props["design"] == "v9" and props["engine"] == "explicit"
     cases = {c.get("name"): c for c in suite.findall("testcase")}
-    assert set(cases) == {f"{i.name} [explicit]" for i in build_model("v9").invariants}
+    assert set(cases) == {f"{i.name} [explicit]" for i in build_model(ModelKey("v9")).invariants}
     assert {n.split(" ")[0] for n, c in cases.items() if c.find("failure") is not None} == set(V9_REFUTED)
     case = cases["index_trusted [explicit]"]
-    assert case.get("classname") == "reportcheck.v9.cache_on.tiny.explicit"
+    assert case.get("classname") == "reportcheck.v9.explicit"
     values = {p.get("name"): p.get("value") for p in case.iter("property")}
     assert values["engine"] == "explicit" and values["verdict"] == "refuted"
     assert values["scope"].startswith("shortest counterexample: 9 steps") and values["trace_steps"] == "9"
@@ -139,5 +139,5 @@ def test_check_format_junit_exit_code_and_failure(capsys: pytest.CaptureFixture[
     assert code == 1
     assert root.get("tests") == "1" and root.get("failures") == "1"
     (case,) = root.iter("testcase")
-    assert case.get("classname") == "reportcheck.merged.pcp-index-not-set.cache_on.tiny.explicit"
+    assert case.get("classname") == "reportcheck.merged-pcp-index-not-set.explicit"
     assert "4. free_unref_page_commit(pfn=0, cpu=0)  mm/page_alloc.c" in (case.findtext("failure") or "")

@@ -21,7 +21,7 @@ def test_list_json_has_every_section(capsys: pytest.CaptureFixture[str]) -> None
     code, out, _ = run(capsys, "list", "--json")
     data = json.loads(out)
     assert code == 0
-    assert set(data) == {"designs", "faults", "configs", "invariants", "engines", "actions"}
+    assert set(data) == {"designs", "faults", "eras", "configs", "invariants", "engines", "actions"}
     assert {d["name"] for d in data["designs"]} == {"v9", "v10", "merged"}
     assert {f["name"] for f in data["faults"]} >= {
         "v9-unguarded-index-read", "merge-keeps-reported", "retype-keeps-stale-index",
@@ -42,7 +42,7 @@ def test_check_json_shape_and_exit_code_of_a_refutation(capsys: pytest.CaptureFi
                        "--format", "json")
     data = json.loads(out)
     assert code == 1
-    assert {"design", "fault", "config", "pcp_cache", "engine", "results", "stats"} <= set(data)
+    assert {"design", "fault", "config", "era", "pcp_cache", "engine", "results", "stats"} <= set(data)
     assert data["design"] == "merged" and data["fault"] == "pcp-index-not-set" and data["engine"] == "explicit"
     (r,) = data["results"]
     assert r["invariant"] == "index_trusted" and r["verdict"] == "refuted" and "config tiny" in r["scope"]

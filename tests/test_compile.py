@@ -7,7 +7,7 @@ import itertools
 import pytest
 
 from checker.interp.concrete import Interpreter
-from spec import DESIGNS, FAULTS, build_model
+from spec import DEFAULT_ERA, DESIGNS, ERAS, FAULTS, ModelKey, build_model
 
 
 def bounded_walk(interp: Interpreter, limit: int) -> list[bytes]:
@@ -24,22 +24,22 @@ def bounded_walk(interp: Interpreter, limit: int) -> list[bytes]:
     return list(seen)
 
 
-CASES = [(d, None, c, cfg) for d in DESIGNS for c in (True, False) for cfg in ("tiny", "tiny-span", "small")]
-CASES += [(f.design, f.name, True, "tiny") for f in FAULTS.values()]
+CASES = [(d, None, e, cfg) for d in DESIGNS for e in ERAS for cfg in ("tiny", "tiny-span", "small")]
+CASES += [(f.design, f.name, DEFAULT_ERA, "tiny") for f in FAULTS.values()]
 
 
-@pytest.mark.parametrize("design,fault,pcp_cache,config", CASES)
-def test_checked_mode_finds_no_out_of_bounds_access(design: str, fault: str | None, pcp_cache: bool,
+@pytest.mark.parametrize("design,fault,era,config", CASES)
+def test_checked_mode_finds_no_out_of_bounds_access(design: str, fault: str | None, era: str,
                                                     config: str) -> None:
     """Bounds-checked compilation: every index and every written value stays in its
     domain on the first few thousand states (a spec bug would read a neighbour)."""
-    interp = Interpreter(build_model(design, fault, pcp_cache, config), checked=True)
+    interp = Interpreter(build_model(ModelKey(design, fault, era, config)), checked=True)
     assert len(bounded_walk(interp, 4000)) >= 1000
 
 
 @pytest.mark.parametrize("design", sorted(DESIGNS))
 def test_step_reproduces_every_enumerated_transition(design: str) -> None:
-    interp = Interpreter(build_model(design))
+    interp = Interpreter(build_model(ModelKey(design)))
     for s in itertools.islice(bounded_walk(interp, 500), 200):
         for t in interp.successors(s):
             again = interp.step(s, interp.model.actions[t.action].name, t.args)
@@ -47,7 +47,7 @@ def test_step_reproduces_every_enumerated_transition(design: str) -> None:
 
 
 def test_decode_encode_round_trip() -> None:
-    interp = Interpreter(build_model("v9"))
+    interp = Interpreter(build_model(ModelKey("v9")))
     for s in bounded_walk(interp, 300):
         assert interp.encode(interp.decode(s)) == s
 

@@ -4,19 +4,19 @@ of every design, the findings' shortest traces, coverage and vacuity."""
 from __future__ import annotations
 
 import pytest
-from conftest import explore, steps_of
+from conftest import CACHED, UNCACHED, explore, steps_of
 
 from checker.results.verdict import FailedRead, Undecided, UnknownReason
-from spec import build_model
+from spec import ModelKey, build_model
 
-# design, pcp_cache -> (reachable states, transitions) of config tiny
+# design, era -> (reachable states, transitions) of config tiny
 PINNED = {
-    ("v9", True): (255_349, 1_576_520),
-    ("v9", False): (413_326, 2_631_500),
-    ("v10", True): (62_095, 384_458),
-    ("v10", False): (101_118, 645_732),
-    ("merged", True): (187_723, 1_220_738),
-    ("merged", False): (302_816, 2_028_080),
+    ("v9", CACHED): (255_349, 1_576_520),
+    ("v9", UNCACHED): (413_326, 2_631_500),
+    ("v10", CACHED): (62_095, 384_458),
+    ("v10", UNCACHED): (101_118, 645_732),
+    ("merged", CACHED): (187_723, 1_220_738),
+    ("merged", UNCACHED): (302_816, 2_028_080),
 }
 
 # design -> invariants refuted on tiny (pcp cache on); every other claim is proved
@@ -30,19 +30,19 @@ REFUTED = {
 }
 
 
-@pytest.mark.parametrize("design,pcp_cache", sorted(PINNED))
-def test_reachable_state_count_is_pinned(design: str, pcp_cache: bool) -> None:
-    _, res = explore(design, pcp_cache)
+@pytest.mark.parametrize("design,era", sorted(PINNED))
+def test_reachable_state_count_is_pinned(design: str, era: str) -> None:
+    _, res = explore(design, era)
     assert res.complete
-    assert (res.states, res.transitions) == PINNED[(design, pcp_cache)]
+    assert (res.states, res.transitions) == PINNED[(design, era)]
     assert res.deadlocks == 0
     assert all(n > 0 for n in res.action_fired.values()), "an action never fired on tiny"
 
 
 @pytest.mark.parametrize("design", sorted(REFUTED))
 def test_verdict_of_every_claim_with_the_pcp_cache(design: str) -> None:
-    verdicts, res = explore(design, True)
-    names = {i.name for i in build_model(design).invariants}
+    verdicts, res = explore(design, CACHED)
+    names = {i.name for i in build_model(ModelKey(design)).invariants}
     assert set(verdicts) == names
     for name, v in verdicts.items():
         if name in REFUTED[design]:
@@ -58,8 +58,8 @@ def test_without_the_pcp_cache_free_lists_match_their_pageblocks() -> None:
     cached era (a page freed to a pcp list, its block stolen, the page drained back to
     the old type's list) disappears."""
     for design in ("v9", "v10", "merged"):
-        on, _ = explore(design, True)
-        off, _ = explore(design, False)
+        on, _ = explore(design, CACHED)
+        off, _ = explore(design, UNCACHED)
         assert on["free_list_matches_pageblock"].kind == "refuted"
         assert off["free_list_matches_pageblock"].kind == "proved"
         assert off["index_trusted"].kind == on["index_trusted"].kind
@@ -132,14 +132,14 @@ def test_every_read_site_of_index_is_reached_on_tiny() -> None:
 
 
 def test_a_proof_warns_about_read_sites_it_never_reached() -> None:
-    verdicts, _ = explore("v9", True, "tiny", None, ("no_mixed_merge",))
+    verdicts, _ = explore("v9", CACHED, "tiny", None, ("no_mixed_merge",))
     assert verdicts["no_mixed_merge"].kind == "proved"
     assert verdicts["no_mixed_merge"].notes == (
         "read site never reached: no_mixed_merge at __free_one_page: merging buddies of two pageblocks",)
 
 
 def test_state_graph_is_built_with_networkx_where_it_fits() -> None:
-    _, res = explore("v10", True, "tiny", None, ("reported_implies_buddy",))
+    _, res = explore("v10", CACHED, "tiny", None, ("reported_implies_buddy",))
     assert res.graph is not None and res.graph["nodes"] == res.states
     assert res.graph["sccs"] >= 1
 
@@ -148,7 +148,7 @@ def test_small_is_explored_up_to_a_state_limit_and_says_so() -> None:
     from checker.engines import explicit
     from checker.interp.concrete import Interpreter
 
-    model = build_model("merged", None, True, "small")
+    model = build_model(ModelKey("merged", None, CACHED, "small"))
     verdicts, res = explicit.check(Interpreter(model), ["reported_implies_buddy"], max_states=3000)
     assert not res.complete and res.states == 3000
     assert verdicts[0].kind == "unknown"

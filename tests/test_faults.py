@@ -4,11 +4,11 @@ shortest trace that replays on the concrete interpreter."""
 from __future__ import annotations
 
 import pytest
-from conftest import explore, steps_of
+from conftest import CACHED, explore, steps_of
 
 from checker.interp.concrete import Interpreter
 from checker.trace.build import replay_labels
-from spec import FAULTS, build_model
+from spec import FAULTS, ModelKey, build_model
 
 U, M = "UNMOVABLE", "MOVABLE"
 
@@ -50,7 +50,7 @@ def test_every_fault_has_an_expectation() -> None:
 def test_fault_is_refuted_with_the_pinned_shortest_trace(fault: str) -> None:
     config, invariant, steps, site = EXPECTED[fault]
     design = FAULTS[fault].design
-    verdicts, _ = explore(design, True, config, fault, (invariant,))
+    verdicts, _ = explore(design, CACHED, config, fault, (invariant,))
     v = verdicts[invariant]
     assert v.kind == "refuted", v.scope
     assert steps_of(v) == steps
@@ -65,7 +65,7 @@ def test_fault_is_refuted_with_the_pinned_shortest_trace(fault: str) -> None:
 @pytest.mark.parametrize("fault", sorted(EXPECTED))
 def test_fault_trace_replays_on_the_concrete_interpreter(fault: str) -> None:
     config, invariant, steps, _ = EXPECTED[fault]
-    interp = Interpreter(build_model(FAULTS[fault].design, fault, True, config))
+    interp = Interpreter(build_model(ModelKey(FAULTS[fault].design, fault, CACHED, config)))
     labels = [(name, interp.parse_args(name, args)) for name, args in steps]
     assert replay_labels(interp, labels, invariant).violated_at == len(steps)
 
@@ -75,6 +75,6 @@ def test_the_same_operations_are_harmless_without_the_fault(fault: str) -> None:
     """The fault, not the scenario, breaks the claim: the unmodified design replays the
     same kernel operations without breaking that invariant on the way."""
     config, invariant, steps, _ = EXPECTED[fault]
-    interp = Interpreter(build_model(FAULTS[fault].design, None, True, config))
+    interp = Interpreter(build_model(ModelKey(FAULTS[fault].design, None, CACHED, config)))
     labels = [(name, interp.parse_args(name, args)) for name, args in steps]
     assert replay_labels(interp, labels, invariant).violated_at is None

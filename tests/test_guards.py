@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import UNCACHED
 
 from checker.interp.concrete import Interpreter
 from checker.io.catalogue import catalogue_files
@@ -20,7 +21,7 @@ from checker.io.itf import load
 from checker.review import guards
 from checker.review import harness as guard_harness
 from checker.review.run import correct_walks, site_witnesses
-from spec import DESIGNS, build_model
+from spec import DESIGNS, ERAS, ModelKey, build_model
 
 CATALOGUE = Path(__file__).resolve().parent.parent / "counterexamples"
 Steps = list[tuple[str, tuple[int, ...]]]
@@ -33,13 +34,13 @@ def _traces() -> list[tuple[str, Interpreter, Steps]]:
     out = []
     for path in catalogue_files(CATALOGUE):
         t = load(path).trace
-        interp = Interpreter(build_model(t.design, t.fault, t.pcp_cache, t.config), probe=True)
+        interp = Interpreter(build_model(t.key), probe=True)
         out.append((str(path), interp, [(s.action, interp.parse_args(s.action, dict[str, object](s.args)))
                                         for s in t.steps]))
     for d in DESIGNS:
-        for pcp_cache in (True, False):
-            interp = Interpreter(build_model(d, None, pcp_cache), probe=True)
-            out += [(f"{d} pcp {pcp_cache} correct run {k}", interp, w)
+        for era in ERAS:
+            interp = Interpreter(build_model(ModelKey(d, None, era)), probe=True)
+            out += [(f"{d} era {era} correct run {k}", interp, w)
                     for k, w in enumerate(correct_walks(interp) + site_witnesses(interp), 1)]
     return out
 
@@ -71,9 +72,9 @@ def test_the_compiled_guards_fire_exactly_where_the_read_site_claim_fails() -> N
     assert fired_traces == broken_traces
     # every guard of every design was compiled and reached
     for d in DESIGNS:
-        for pcp_cache in (True, False):
-            for g in guards.guards(build_model(d, None, pcp_cache)):
-                assert reached.get(f"{d}:{g.site}", 0) >= 5, (d, pcp_cache, g.site)
+        for era in ERAS:
+            for g in guards.guards(build_model(ModelKey(d, None, era))):
+                assert reached.get(f"{d}:{g.site}", 0) >= 5, (d, era, g.site)
     assert total > 500
 
 
@@ -93,18 +94,18 @@ def test_the_stored_index_trusted_counterexamples_are_caught() -> None:
 
 
 def test_the_v9_guard_is_the_authors_claim_made_checkable() -> None:
-    g = next(g for g in guards.guards(build_model("v9")) if g.function == "page_reporting_del_from_boundary")
+    g = next(g for g in guards.guards(build_model(ModelKey("v9"))) if g.function == "page_reporting_del_from_boundary")
     assert g.c == ("VM_BUG_ON_PAGE(!PageReported(page) || !PageBuddy(page) || "
                    "page->index != free_list_mt(page), page);")
     assert g.needs_free_list_mt
-    merged = {g.function: g.c for g in guards.guards(build_model("merged"))}
+    merged = {g.function: g.c for g in guards.guards(build_model(ModelKey("merged")))}
     assert merged["free_unref_page_commit"] == "VM_BUG_ON_PAGE(page->index >= MIGRATE_TYPES, page);"
     assert set(merged) == {"rmqueue_bulk", "rmqueue", "free_unref_page_commit", "free_pcppages_bulk"}
-    assert guards.guards(build_model("merged", pcp_cache=False)) == []  # 6.10+: nothing reads ->index
+    assert guards.guards(build_model(ModelKey("merged", None, UNCACHED))) == []  # 6.10+: nothing reads ->index
 
 
 def test_a_guard_that_does_not_compile_is_an_error() -> None:
-    model = build_model("merged")
+    model = build_model(ModelKey("merged"))
     g = guards.guards(model)[0]
     broken = guards.Guard(g.design, g.site, g.function, g.placement, g.page, g.claim,
                           "VM_BUG_ON_PAGE(page->nonsense, page);", False)
@@ -120,7 +121,7 @@ def test_on_every_reachable_read_the_reported_page_guard_misses_only_what_no_che
     happens to be the right slot (order MIN, UNMOVABLE)."""
     from checker.review import lifecycle
 
-    interp = Interpreter(build_model(design), probe=True)
+    interp = Interpreter(build_model(ModelKey(design)), probe=True)
     tally = guards.ReadTally(interp)
     lifecycle.explore(interp, ["index_trusted"], also=tally)
     site = next(s for s in tally.tally if s.startswith("page_reporting_"))

@@ -11,11 +11,11 @@ the suite's time; tests/test_symbolic.py covers one of them.)
 from __future__ import annotations
 
 import pytest
-from conftest import explore
+from conftest import CACHED, explore
 
 from checker.engines import induction
 from checker.interp.concrete import Interpreter
-from spec import DESIGNS, FAULTS, build_model
+from spec import DESIGNS, FAULTS, ModelKey, build_model
 
 TRUST = ("index_trusted", "boundary_lookup_sound", "reported_index_trusted", "reported_implies_buddy",
          "reported_only_at_min_order")
@@ -25,9 +25,9 @@ CASES = [(d, None, "tiny") for d in DESIGNS] + [
 
 @pytest.mark.parametrize("design,fault,config", CASES)
 def test_induction_does_not_prove_a_refuted_trust_claim(design: str, fault: str | None, config: str) -> None:
-    model = build_model(design, fault, True, config)
+    model = build_model(ModelKey(design, fault, CACHED, config))
     claims = tuple(i.name for i in model.invariants if i.name in TRUST)
-    explicit, _ = explore(design, True, config, fault, claims)
+    explicit, _ = explore(design, CACHED, config, fault, claims)
     refuted = [name for name in claims if explicit[name].kind == "refuted"]
     if design == "merged" and fault is None:
         assert refuted == []  # merged keeps ->index trusted: nothing to give induction

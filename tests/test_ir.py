@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from spec import DESIGNS, build_model
+from spec import DEFAULT_ERA, DESIGNS, ERAS, ModelKey, build_model
 from spec.configs import CONFIGS
 from spec.expr import And, Lit, Name, Op
 from spec.ir import Domain
@@ -37,9 +37,9 @@ def test_domain_labels_round_trip_and_reject_unknown_values() -> None:
 
 
 def test_digest_is_stable_and_tells_designs_and_switches_apart() -> None:
-    assert build_model("v9").digest == build_model("v9").digest
-    digests = {build_model(d, pcp_cache=c).digest for d in ("v9", "v10", "merged") for c in (True, False)}
-    assert len(digests) == 6
+    assert build_model(ModelKey("v9")).digest == build_model(ModelKey("v9")).digest
+    digests = {build_model(ModelKey(d, None, e)).digest for d in ("v9", "v10", "merged") for e in ERAS}
+    assert len(digests) == 3 * len(ERAS)
 
 
 @pytest.mark.parametrize("config", sorted(CONFIGS))
@@ -53,7 +53,7 @@ def test_constants_agree_with_the_definitions_a_proof_reads(config: str) -> None
     from checker.interp.universal import Universal, as_bool, as_int
 
     for design in DESIGNS:
-        model = build_model(design, None, True, config)
+        model = build_model(ModelKey(design, None, DEFAULT_ERA, config))
         u = Universal(model)
         values = [(sym, z3.BitVecVal(model.constants[name], 64)) for name, sym in u.parameters.items()]
         for name in model.definitions:

@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import itf_py  # type: ignore[import-untyped]
 import pytest
-from conftest import explore
+from conftest import CACHED, UNCACHED, explore
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -17,12 +18,13 @@ from checker.cli.main import main
 from checker.engines.registry import ENGINES
 from checker.io.itf import TraceFileError, default_path, dump, load, parse
 from checker.results.verdict import Trace
+from spec import ModelKey
 
 FAULT, INV = "v9-unguarded-index-read", "index_trusted"
 
 
 def fault_trace() -> Trace:
-    verdicts, _ = explore("v9", True, "tiny", FAULT, (INV,))
+    verdicts, _ = explore("v9", CACHED, "tiny", FAULT, (INV,))
     trace = verdicts[INV].trace
     assert trace is not None
     return trace
@@ -51,8 +53,9 @@ def test_the_file_is_itf_as_itf_py_reads_it(text: str) -> None:
     data = json.loads(text)
     t = itf_py.trace_from_json(data)
     assert t.meta["format"] == "ITF" and t.meta["invariant"] == INV and t.meta["fault"] == FAULT
-    assert {"format_version", "tool_version", "spec_digest", "design", "pcp_cache", "config", "engine",
+    assert {"format_version", "tool_version", "spec_digest", "design", "era", "pcp_cache", "config", "engine",
             "command"} <= set(t.meta)
+    assert (t.meta["era"], t.meta["pcp_cache"]) == (CACHED, True)
     assert t.meta["command"].startswith("reportcheck check --design v9 --fault v9-unguarded-index-read")
     assert len(t.states) == 4 and set(t.vars) == set(t.states[0].values)
     assert [s.meta.get("action") for s in t.states] == [None, "rmqueue_bulk", "free_pcppages_bulk",
@@ -64,10 +67,10 @@ def test_the_file_is_itf_as_itf_py_reads_it(text: str) -> None:
     assert t.states[3].values["worker"] == "in_report"
 
 
-def test_default_path_names_design_fault_cache_and_config() -> None:
+def test_default_path_names_design_fault_era_and_config() -> None:
     t = fault_trace()
     assert default_path(Path("cx"), t) == Path("cx/v9-v9-unguarded-index-read/index_trusted.itf.json")
-    off = Trace(**{**t.__dict__, "fault": None, "pcp_cache": False, "config": "tiny-span"})
+    off = replace(t, key=ModelKey("v9", None, UNCACHED, "tiny-span"))
     assert default_path(Path("cx"), off) == Path("cx/v9-pcp-off-tiny-span/index_trusted.itf.json")
 
 

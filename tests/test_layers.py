@@ -12,6 +12,8 @@ import pathlib
 
 import pytest
 
+from spec import ModelKey
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SPEC = ROOT / "spec"
 CHECKER = ROOT / "checker"
@@ -77,5 +79,5 @@ def test_every_action_names_a_kernel_function_and_file() -> None:
     from spec import DESIGNS, build_model
 
     for design in DESIGNS:
-        for a in build_model(design).actions:
+        for a in build_model(ModelKey(design)).actions:
             assert a.kernel_name and a.kernel_file.startswith("mm/"), a.name

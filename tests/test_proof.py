@@ -7,20 +7,20 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import explore, same_types_other_orders
+from conftest import CACHED, explore, same_types_other_orders
 
 from checker.cli.main import main
 from checker.engines import proof
 from checker.interp.concrete import Interpreter
 from checker.results.verdict import UnknownReason
-from spec import build_model
+from spec import ModelKey, build_model
 
 
 def test_merged_keeps_index_trusted_in_a_zone_of_every_size() -> None:
     """The headline: the read sites of ->index in the merged design (get_pcppage_migratetype)
     are trusted for any number of pages, pageblocks and CPUs and any MAX_ORDER and
     pageblock_order, resting on the two pcp lemmas."""
-    model = build_model("merged", None, True, "tiny")
+    model = build_model(ModelKey("merged", None, CACHED, "tiny"))
     [v], stats = proof.check(Interpreter(model), ["index_trusted"])
     assert v.kind == "proved", v.scope
     assert v.scope.startswith("every zone size and every MAX_ORDER: any number of pages")
@@ -29,7 +29,7 @@ def test_merged_keeps_index_trusted_in_a_zone_of_every_size() -> None:
     assert needed is not None and {"pcp_page_index_is_list_type", "freeing_page_index_is_set"} <= set(needed)
     assert stats.queries and stats.solver_seconds is not None
     for config in same_types_other_orders("tiny"):  # other orders, every reachable state
-        assert explore("merged", True, config, None, ("index_trusted",))[0]["index_trusted"].kind == "proved"
+        assert explore("merged", CACHED, config, None, ("index_trusted",))[0]["index_trusted"].kind == "proved"
 
 
 def test_the_orders_are_symbols_not_the_configuration_s() -> None:
@@ -39,9 +39,9 @@ def test_the_orders_are_symbols_not_the_configuration_s() -> None:
     from checker.interp.universal import Universal
 
     for config in ("tiny", "tiny-span"):
-        u = Universal(build_model("merged", None, True, config))
+        u = Universal(build_model(ModelKey("merged", None, CACHED, config)))
         assert {"max_order", "pageblock_order"} <= set(u.parameters)
-        assert str(u.constant("npfn")) == str(Universal(build_model("merged", None, True, "tiny")).constant("npfn"))
+        assert str(u.constant("npfn")) == str(Universal(build_model(ModelKey("merged", None, CACHED, "tiny"))).constant("npfn"))
         assert not isinstance(u.sort_size["order"], int)
 
 
@@ -56,7 +56,7 @@ def test_a_tiny_timeout_is_unknown_with_exit_code_3(capsys: pytest.CaptureFixtur
 
 
 def test_a_claim_that_is_not_per_page_is_unknown_not_proved() -> None:
-    model = build_model("merged", None, True, "tiny")
+    model = build_model(ModelKey("merged", None, CACHED, "tiny"))
     [v], _ = proof.check(Interpreter(model), ["free_counts"])
     assert v.kind == "unknown"
     assert "not a claim about every page" in v.scope

@@ -4,6 +4,7 @@ diverges -- each with its exit code and sentence; the step-by-step output."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ import pytest
 
 from checker.cli.main import main
 from checker.io.itf import load
-from checker.trace.replay import DIVERGES, Target, replay
+from checker.trace.replay import DIVERGES, replay
 from spec import FAULTS
 
 ROOT = Path(__file__).resolve().parent.parent / "counterexamples"
@@ -48,7 +49,7 @@ def test_a_stored_trace_still_violates_step_by_step(capsys: pytest.CaptureFixtur
 def test_the_unmodified_design_rejects_the_faults_trace(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "replay", str(UNGUARDED), "--design", "v9")
     assert code == 0
-    assert "replaying on: design v9, pcp cache on, config tiny (another model" in out
+    assert "replaying on: design v9, era 5.3-5.7, config tiny (another model" in out
     assert out.splitlines()[-1] == f"{UNGUARDED}: replays to the end (3 steps) and violates nothing"
 
 
@@ -64,7 +65,7 @@ def test_every_fault_trace_is_harmless_on_the_unmodified_design(path: Path) -> N
     loaded = load(path)
     t = loaded.trace
     assert t.fault is not None
-    res = replay(t, Target(t.design, None, t.pcp_cache, t.config))
+    res = replay(t, replace(t.key, fault=None))
     assert res.outcome != "diverges" and t.invariant not in res.first_broken, res.sentence()
 
 

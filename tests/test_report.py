@@ -20,7 +20,7 @@ from checker.cli.main import main
 from checker.interp.concrete import Interpreter
 from checker.io.catalogue import catalogue_files
 from checker.review import lifecycle
-from spec import DESIGNS, build_model
+from spec import DESIGNS, ModelKey, build_model
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "counterexamples"
@@ -80,7 +80,7 @@ def test_html_is_well_formed_and_self_contained(report: Path) -> None:
 def test_every_design_invariant_and_stored_counterexample_appears(report: Path) -> None:
     html, md = (report / "index.html").read_text(), (report / "report.md").read_text()
     for d in DESIGNS:
-        model = build_model(d)
+        model = build_model(ModelKey(d))
         for text in (html, md):
             assert f"{d}: " in text
             for inv in model.invariants:
@@ -145,7 +145,7 @@ def _projection_of_the_state_graph(design: str) -> set[tuple[str, str, str]]:
     labelled with its kernel function, each projected onto every page by decoding."""
     import networkx as nx  # type: ignore[import-untyped]
 
-    interp = Interpreter(build_model(design))
+    interp = Interpreter(build_model(ModelKey(design)))
     g = nx.MultiDiGraph()
     start = interp.initial()
     seen, todo = {start}, [start]

@@ -18,7 +18,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import explore
+from conftest import CACHED, UNCACHED, explore
 from hypothesis import Phase, Verbosity, settings
 from hypothesis.stateful import run_state_machine_as_test
 from test_explicit import REFUTED
@@ -28,20 +28,20 @@ from checker.cli.main import main
 from checker.engines import stateful
 from checker.interp.concrete import Interpreter
 from checker.trace.build import replay_labels
-from spec import DESIGNS, FAULTS, build_model
+from spec import DESIGNS, FAULTS, ModelKey, build_model
 
 PROFILE = os.environ.get("REPORTCHECK_HYPOTHESIS_PROFILE", stateful.CI_PROFILE)
 
 
 def proved_on_tiny(design: str) -> list[str]:
     """The claims the explicit engine proves on tiny with the pcp cache (test_explicit pins them)."""
-    return [i.name for i in build_model(design).invariants if i.name not in REFUTED[design]]
+    return [i.name for i in build_model(ModelKey(design)).invariants if i.name not in REFUTED[design]]
 
 
 # The machines as ordinary pytest tests: a downstream project can do the same in its suite.
-TestV9Machine = stateful.machine_for("v9", invariants=proved_on_tiny("v9")).TestCase
-TestV10Machine = stateful.machine_for("v10", invariants=proved_on_tiny("v10")).TestCase
-TestMergedMachine = stateful.machine_for("merged", invariants=proved_on_tiny("merged")).TestCase
+TestV9Machine = stateful.machine_for(ModelKey("v9"), invariants=proved_on_tiny("v9")).TestCase
+TestV10Machine = stateful.machine_for(ModelKey("v10"), invariants=proved_on_tiny("v10")).TestCase
+TestMergedMachine = stateful.machine_for(ModelKey("merged"), invariants=proved_on_tiny("merged")).TestCase
 for _case in (TestV9Machine, TestV10Machine, TestMergedMachine):
     _case.settings = settings.get_profile(PROFILE)
 del _case
@@ -49,7 +49,7 @@ del _case
 
 @pytest.mark.parametrize("design", sorted(DESIGNS))
 def test_one_rule_per_action_and_one_invariant_per_claim(design: str) -> None:
-    model = build_model(design)
+    model = build_model(ModelKey(design))
     machine = stateful.build_machine(Interpreter(model))
     rules = {r.function.__name__: r for r in machine.setup_state().rules}
     assert sorted(rules) == sorted(a.name for a in model.actions)
@@ -61,13 +61,13 @@ def test_one_rule_per_action_and_one_invariant_per_claim(design: str) -> None:
 
 
 def test_a_refuted_claim_fails_the_machine_as_a_test() -> None:
-    machine = stateful.machine_for("merged", "pcp-index-not-set", invariants=["index_trusted"])
+    machine = stateful.machine_for(ModelKey("merged", "pcp-index-not-set"), invariants=["index_trusted"])
     with pytest.raises(stateful.InvariantViolation) as e:
         run_state_machine_as_test(machine, settings=settings(settings.get_profile(stateful.CI_PROFILE),
                                                              verbosity=Verbosity.quiet,
                                                              phases=(Phase.generate, Phase.shrink)))
     assert e.value.invariant == "index_trusted"
-    interp = Interpreter(build_model("merged", "pcp-index-not-set"))
+    interp = Interpreter(build_model(ModelKey("merged", "pcp-index-not-set")))
     assert replay_labels(interp, e.value.steps, "index_trusted").violated_at == len(e.value.steps)
 
 
@@ -85,9 +85,9 @@ FAULT_EXAMPLES = {
 def test_every_fault_is_refuted_on_the_invariant_the_explicit_engine_names(fault: str) -> None:
     config, invariant, shortest, site = EXPECTED[fault]
     design = FAULTS[fault].design
-    explicit_verdicts, _ = explore(design, True, config, fault, (invariant,))
+    explicit_verdicts, _ = explore(design, CACHED, config, fault, (invariant,))
     assert explicit_verdicts[invariant].kind == "refuted"
-    interp = Interpreter(build_model(design, fault, True, config))
+    interp = Interpreter(build_model(ModelKey(design, fault, CACHED, config)))
     (v,), stats = stateful.check(interp, [invariant], examples=FAULT_EXAMPLES[fault], steps=40, seed=0)
     assert v.kind == "refuted" and v.engine == "hypothesis" and v.invariant == invariant, v.scope
     assert v.trace is not None and v.trace.fault == fault and v.trace.config == config
@@ -101,12 +101,12 @@ def test_every_fault_is_refuted_on_the_invariant_the_explicit_engine_names(fault
     assert stats.rounds == 1
 
 
-@pytest.mark.parametrize("pcp_cache", [True, False], ids=["pcp-on", "pcp-off"])
+@pytest.mark.parametrize("era", [CACHED, UNCACHED])
 @pytest.mark.parametrize("design", sorted(DESIGNS))
-def test_nothing_the_explicit_engine_proves_is_refuted(design: str, pcp_cache: bool) -> None:
-    explicit_verdicts, _ = explore(design, pcp_cache)
+def test_nothing_the_explicit_engine_proves_is_refuted(design: str, era: str) -> None:
+    explicit_verdicts, _ = explore(design, era)
     proved = [name for name, v in explicit_verdicts.items() if v.kind == "proved"]
-    interp = Interpreter(build_model(design, None, pcp_cache))
+    interp = Interpreter(build_model(ModelKey(design, None, era)))
     verdicts, stats = stateful.check(interp, proved, examples=100, steps=30, seed=0)
     assert [v.invariant for v in verdicts] == proved
     for v in verdicts:
@@ -116,7 +116,7 @@ def test_nothing_the_explicit_engine_proves_is_refuted(design: str, pcp_cache: b
 
 
 def test_the_same_seed_gives_the_same_trace() -> None:
-    interp = Interpreter(build_model("merged", "alloc-keeps-reported"))
+    interp = Interpreter(build_model(ModelKey("merged", "alloc-keeps-reported")))
     runs = [stateful.check(interp, ["reported_implies_buddy"], examples=100, steps=40, seed=11) for _ in range(2)]
     (a,), sa = runs[0]
     (b,), sb = runs[1]
@@ -159,7 +159,7 @@ def test_cli_nothing_found_is_unknown_with_what_was_tried(capsys: pytest.Capture
 
 def test_coverage_names_the_rules_that_never_fired(capsys: pytest.CaptureFixture[str]) -> None:
     """With one step per run, exactly the actions enabled in the initial state fire."""
-    interp = Interpreter(build_model("merged"))
+    interp = Interpreter(build_model(ModelKey("merged")))
     at_start = {interp.model.actions[t.action].name for t in interp.successors(interp.initial())}
     code, data = run(capsys, "check", "--engine", "hypothesis", "--design", "merged", "--invariant", "index_trusted",
                      "--examples", "50", "--steps", "1", "--seed", "0", "--format", "json")
@@ -181,7 +181,7 @@ def test_bad_examples_is_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_a_name_the_machine_uses_itself_is_rejected_at_definition_time() -> None:
-    model = build_model("merged")
+    model = build_model(ModelKey("merged"))
     renamed = dataclasses.replace(model, actions=(dataclasses.replace(model.actions[0], name="teardown"),
                                                   *model.actions[1:]))
     with pytest.raises(ValueError, match="'teardown' is taken by the Hypothesis machine"):

@@ -10,14 +10,14 @@ import random
 
 import pytest
 import z3
-from conftest import explore, steps_of
+from conftest import CACHED, UNCACHED, explore, steps_of
 
 from checker.cli.main import main
 from checker.engines import bmc, induction
 from checker.interp.concrete import Interpreter
 from checker.interp.symbolic import SymbolicModel
 from checker.results.verdict import UnknownReason
-from spec import build_model
+from spec import ModelKey, build_model
 
 
 def sample_transitions(interp: Interpreter, n_states: int, seed: int) -> list[tuple[bytes, str, tuple[int, ...]]]:
@@ -37,11 +37,11 @@ def sample_transitions(interp: Interpreter, n_states: int, seed: int) -> list[tu
     return random.Random(seed).sample(out, min(len(out), 40))
 
 
-@pytest.mark.parametrize("design,cache", [("v9", True), ("v10", True), ("merged", True), ("merged", False)])
-def test_symbolic_step_equals_concrete_step(design: str, cache: bool) -> None:
+@pytest.mark.parametrize("design,era", [("v9", CACHED), ("v10", CACHED), ("merged", CACHED), ("merged", UNCACHED)])
+def test_symbolic_step_equals_concrete_step(design: str, era: str) -> None:
     """For sampled transitions: the Z3 terms of the action, with the state and arguments
     substituted, simplify to exactly the concrete successor and the same failed read sites."""
-    model = build_model(design, None, cache, "tiny")
+    model = build_model(ModelKey(design, None, era, "tiny"))
     interp = Interpreter(model)
     sym = SymbolicModel(model)
     s = sym.state("x")
@@ -62,12 +62,12 @@ def test_symbolic_step_equals_concrete_step(design: str, cache: bool) -> None:
 
 def test_initial_state_is_the_compiled_one() -> None:
     for design in ("v9", "v10", "merged"):
-        model = build_model(design, None, True, "tiny")
+        model = build_model(ModelKey(design, None, CACHED, "tiny"))
         assert bytes(SymbolicModel(model).initial_values) == Interpreter(model).initial()
 
 
 def test_induction_proves_reported_implies_buddy_for_merged() -> None:
-    (v,), stats = induction.check(Interpreter(build_model("merged")), ["reported_implies_buddy"], k_max=1)
+    (v,), stats = induction.check(Interpreter(build_model(ModelKey("merged"))), ["reported_implies_buddy"], k_max=1)
     assert v.kind == "proved"
     assert v.scope.startswith("every reachable state of config tiny: 1-induction")
     assert stats.claims["reported_implies_buddy"].outcome == "proved"
@@ -79,13 +79,13 @@ def test_induction_never_proves_what_the_explicit_engine_refutes() -> None:
     induction (replayed on the concrete interpreter), reported as unknown."""
     explicit, _ = explore("v9")
     assert explicit["index_trusted"].kind == "refuted"
-    (v,), stats = induction.check(Interpreter(build_model("v9")), ["index_trusted"], k_max=1)
+    (v,), stats = induction.check(Interpreter(build_model(ModelKey("v9"))), ["index_trusted"], k_max=1)
     assert v.kind == "unknown"
     assert "Counterexample to induction" in v.scope
     assert v.reason is UnknownReason.NOT_INDUCTIVE
     cti = stats.claims["index_trusted"].counterexample_to_induction
     assert v.undecided is not None and v.undecided.cti == cti and cti is not None
-    model = build_model("v9")
+    model = build_model(ModelKey("v9"))
     assert cti.action in {a.name for a in model.actions}
     assert set(cti.before) == {v.name for v in model.state_vars}  # a whole state, decoded
     # a read-site claim can break on a step that changes nothing; the step was either
@@ -107,7 +107,7 @@ def test_a_timeout_is_unknown_with_exit_code_3(capsys: pytest.CaptureFixture[str
 def test_bmc_trace_is_the_explicit_trace_shape() -> None:
     """A BMC trace is the project's trace type: action names, arguments, states; its
     scope names the depths searched."""
-    (v,), stats = bmc.check(Interpreter(build_model("v9", "v9-unguarded-index-read")), ["index_trusted"], depth=3)
+    (v,), stats = bmc.check(Interpreter(build_model(ModelKey("v9", "v9-unguarded-index-read"))), ["index_trusted"], depth=3)
     assert [a for a, _ in steps_of(v)][-1] == "page_reporting_cycle"
     assert v.scope == ("shortest counterexample: 3 steps; no trace of fewer steps from the initial state of "
                        "config tiny breaks the claim (Z3, depths 0..3)")

@@ -17,7 +17,7 @@ is a :class:`~checker.errors.UsageError` whose one line names the key and the fi
 
     [[tool.reportcheck.designs]]        # every invariant not listed in refuted must hold
     design = "v9"
-    pcp_cache = "on"
+    era = "5.3-5.7"                     # the kernel era (default 5.3-5.7); pcp_cache = "on"|"off" is an alias
     refuted = ["index_trusted", "boundary_valid"]
     # invariants = [...], configs = [...], engines = [...]   (optional overrides)
 
@@ -36,29 +36,32 @@ from typing import Any
 
 from checker.engines.registry import ENGINES, RunOptions
 from checker.errors import UsageError
-from spec import CONFIGS, DESIGNS, FAULTS, build_model
+from spec import CONFIGS, DEFAULT_ERA, DESIGNS, ERAS, FAULTS, ModelKey, build_model, era_of_pcp_cache
 
 TABLE = "[tool.reportcheck]"
 TOP_KEYS = ("configs", "engines", "time_budget", "catalogue", "fail_on_unknown", "output", "options",
             "designs", "faults")
 OUTPUT_KEYS = ("junit", "sarif", "json")
 OPTION_KEYS = ("max_states", "depth", "k", "timeout", "examples", "steps", "seed")
-DESIGN_KEYS = ("design", "pcp_cache", "refuted", "invariants", "configs", "engines")
-FAULT_KEYS = ("fault", "pcp_cache", "refuted", "configs", "engines")
+DESIGN_KEYS = ("design", "era", "pcp_cache", "refuted", "invariants", "configs", "engines")
+FAULT_KEYS = ("fault", "era", "pcp_cache", "refuted", "configs", "engines")
 
 
 @dataclass(frozen=True)
 class Target:
-    """One entry: a design (or a fault of one) under one pcp-cache setting."""
+    """One entry: a design (or a fault of one) in one kernel era, on ``configs``."""
 
     where: str  # e.g. "[[tool.reportcheck.designs]] #2 (v9)", for messages
     design: str
     fault: str | None
-    pcp_cache: bool
+    era: str
     invariants: tuple[str, ...]  # what to check
     refuted: frozenset[str]  # expected refuted; the rest of ``invariants`` must hold
     configs: tuple[str, ...]
     engines: tuple[str, ...]
+
+    def key(self, config: str) -> ModelKey:
+        return ModelKey(self.design, self.fault, self.era, config)
 
 
 @dataclass(frozen=True)
@@ -101,10 +104,23 @@ def _string(where: str, key: str, value: object) -> str:
     return value
 
 
-def _cache(where: str, value: object) -> bool:
-    if value not in ("on", "off"):
-        raise UsageError(f'{where}: pcp_cache must be "on" or "off", not {value!r}')
-    return value == "on"
+def _era(where: str, entry: dict[str, Any]) -> str:
+    """``era = "..."``, or its alias ``pcp_cache = "on"|"off"``; the default era without either."""
+    alias = None
+    if "pcp_cache" in entry:
+        value = entry["pcp_cache"]
+        if value not in ("on", "off"):
+            raise UsageError(f'{where}: pcp_cache must be "on" or "off", not {value!r}')
+        alias = era_of_pcp_cache(value == "on")
+    if "era" not in entry:
+        return alias or DEFAULT_ERA
+    era = entry["era"]
+    if era not in ERAS:
+        raise UsageError(f"{where}: era: unknown kernel era {era!r}; choose from: {', '.join(ERAS)}")
+    if alias is not None and alias != era:
+        raise UsageError(f"{where}: era {era!r} and pcp_cache {entry['pcp_cache']!r} name different eras; "
+                         "keep one of them")
+    return str(era)
 
 
 def _options(table: object) -> dict[str, RunOptions]:
@@ -149,8 +165,8 @@ def _target(kind: str, index: int, entry: object, configs: tuple[str, ...], engi
             raise UsageError(f"{where}: fault: unknown fault {name!r}; choose from: {', '.join(FAULTS)}")
         design, fault = FAULTS[name].design, name
     where = f"{where} ({name})"
-    pcp_cache = _cache(where, entry.get("pcp_cache", "on"))
-    known = [i.name for i in build_model(design, fault, pcp_cache).invariants]
+    era = _era(where, entry)
+    known = [i.name for i in build_model(ModelKey(design, fault, era)).invariants]
     if "refuted" not in entry:
         raise UsageError(f"{where}: missing key 'refuted' (the invariants expected to be refuted"
                          f"{'; use [] if every one must hold' if kind == 'designs' else ''})")
@@ -165,7 +181,7 @@ def _target(kind: str, index: int, entry: object, configs: tuple[str, ...], engi
                              f"add it to invariants or drop it from refuted")
     else:
         invariants = refuted
-    return Target(where, design, fault, pcp_cache, invariants, frozenset(refuted),
+    return Target(where, design, fault, era, invariants, frozenset(refuted),
                   _strings(where, "configs", entry.get("configs", list(configs)), CONFIGS, "configuration"),
                   _strings(where, "engines", entry.get("engines", list(engines)), ENGINES, "engine"))
 

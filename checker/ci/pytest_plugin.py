@@ -12,10 +12,11 @@ Marker (the check runs before the test body)::
     @pytest.mark.reportcheck("v9", "index_trusted", expect="refuted")
     def test_claims(): ...
 
-Keyword arguments of both: ``engine`` (default explicit), ``fault``, ``pcp_cache`` (bool),
-``config`` (default tiny) and the engine knobs of ``reportcheck check`` (``max_states``,
-``depth``, ``k``, ``timeout``, ``examples``, ``steps``, ``seed``).  A failure is shown as
-the counterexample's kernel operations, not as a Python traceback.  Verdicts are cached
+Keyword arguments of both: ``engine`` (default explicit), ``fault``, ``era`` (a kernel era,
+default 5.3-5.7; ``pcp_cache`` True/False is its alias), ``config`` (default tiny) and the
+engine knobs of ``reportcheck check`` (``max_states``, ``depth``, ``k``, ``timeout``,
+``examples``, ``steps``, ``seed``).  A failure is shown as the counterexample's kernel
+operations, not as a Python traceback.  Verdicts are cached
 for the session, so several tests on one model explore it once per invariant.
 """
 
@@ -29,7 +30,7 @@ from checker.engines.registry import ENGINES, RunOptions
 from checker.interp.concrete import Interpreter
 from checker.outputs.outcomes import Expectation, claims_of, judge, trace_text
 from checker.results.verdict import Verdict
-from spec import SpecError, build_model
+from spec import DEFAULT_ERA, ModelKey, SpecError, build_model, era_of_pcp_cache
 
 MARKER = "reportcheck"
 OPTION_KEYS = ("max_states", "depth", "k", "timeout", "examples", "steps", "seed")
@@ -42,17 +43,23 @@ class ReportCheck:
         self._cache: dict[tuple[Any, ...], tuple[Verdict, str]] = {}
 
     def verdict(self, design: str, invariant: str, *, engine: str = "explicit", fault: str | None = None,
-                pcp_cache: bool = True, config: str = "tiny", **options: Any) -> tuple[Verdict, str]:
+                era: str | None = None, pcp_cache: bool | None = None, config: str = "tiny",
+                **options: Any) -> tuple[Verdict, str]:
         """The verdict on ``invariant`` and the claim it makes (bad names fail the test)."""
         unknown = [k for k in options if k not in OPTION_KEYS]
         if unknown:
             pytest.fail(f"reportcheck: unknown option {unknown[0]!r}; valid: {', '.join(OPTION_KEYS)}", pytrace=False)
         if engine not in ENGINES:
             pytest.fail(f"reportcheck: unknown engine {engine!r}; choose from: {', '.join(ENGINES)}", pytrace=False)
-        key = (design, invariant, engine, fault, pcp_cache, config, tuple(sorted(options.items())))
+        alias = None if pcp_cache is None else era_of_pcp_cache(pcp_cache)
+        if era is not None and alias is not None and era != alias:
+            pytest.fail(f"reportcheck: era={era!r} and pcp_cache={pcp_cache} name different eras; give one",
+                        pytrace=False)
+        model_key = ModelKey(design, fault, era or alias or DEFAULT_ERA, config)
+        key = (model_key, invariant, engine, tuple(sorted(options.items())))
         if key not in self._cache:
             try:
-                model = build_model(design, fault, pcp_cache, config)
+                model = build_model(model_key)
             except SpecError as e:
                 pytest.fail(f"reportcheck: {e}", pytrace=False)
             claims = claims_of(model)
@@ -93,8 +100,8 @@ def reportcheck(request: pytest.FixtureRequest) -> ReportCheck:
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[SESSION] = ReportCheck()
     config.addinivalue_line(
-        "markers", f"{MARKER}(design, invariant, expect='holds', engine='explicit', fault=None, pcp_cache=True, "
-        "config='tiny', **options): check a claim of the reportcheck model before the test runs")
+        "markers", f"{MARKER}(design, invariant, expect='holds', engine='explicit', fault=None, era=None, "
+        "pcp_cache=None, config='tiny', **options): check a claim of the reportcheck model before the test runs")
 
 
 @pytest.hookimpl(tryfirst=True)

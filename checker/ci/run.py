@@ -75,7 +75,7 @@ def options_for(cfg: CiConfig, engine: str, remaining: float | None) -> RunOptio
 
 
 def run_target(cfg: CiConfig, t: Target, job: Job, remaining: float | None) -> RunReport:
-    model = build_model(job.design, job.fault, job.pcp_cache, job.config)
+    model = build_model(job.key)
     expected: dict[str, Expectation] = {i: "refuted" if i in t.refuted else "holds" for i in job.invariants}
     t0 = time.perf_counter()
     verdicts, stats = ENGINES[job.engine].run(Interpreter(model), list(job.invariants),
@@ -89,7 +89,7 @@ def run(cfg: CiConfig, log: Any = None) -> CiResult:
     say = log or (lambda _s: None)
     res = CiResult()
     t0 = time.perf_counter()
-    planned = [(Job(e, t.design, t.fault, c, t.pcp_cache, t.invariants, entry=t.where), t)
+    planned = [(Job(e, t.key(c), t.invariants, entry=t.where), t)
                for t in cfg.targets for c in t.configs for e in t.engines]
     jobs, target_of = [job for job, _ in planned], dict(planned)  # equal jobs come from one entry
     finished: list[Job] = []
@@ -170,7 +170,8 @@ def result_json(res: CiResult, cfg: CiConfig) -> dict[str, Any]:
         "passed": res.exit_code == OK, "exit_code": res.exit_code, "seconds": round(res.seconds, 3),
         "time_budget": cfg.time_budget,
         "failures": [msg for _, msg in res.failures],
-        "runs": [{"design": r.design, "fault": r.fault, "pcp_cache": r.pcp_cache, "config": r.config,
+        "runs": [{"design": r.design, "fault": r.fault, "era": r.key.era, "pcp_cache": r.key.kernel.pcp_cache,
+                  "config": r.config,
                   "engine": r.engine, "spec_digest": r.spec_digest, "seconds": round(r.seconds, 3),
                   "results": [{**verdict_json(o.verdict), "expected": o.expected, "status": o.status}
                               for o in r.outcomes]}

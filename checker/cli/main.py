@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
+from checker.cli.options import add_era_options, chosen_era
 from checker.engines.registry import DEFAULT_ENGINE, ENGINES, RunOptions
 from checker.errors import UsageError
 from checker.interp.concrete import Interpreter
@@ -22,7 +23,18 @@ from checker.outputs.formats import MACHINE_FORMATS, render_run
 from checker.results.stats import stats_json
 from checker.results.verdict import BAD_INPUT, exit_code
 from checker.trace.build import ReplayMismatch
-from spec import CONFIGS, DEFAULT_CONFIG, DEFAULT_DESIGN, DESIGNS, FAULTS, SpecError, build_model
+from spec import (
+    CONFIGS,
+    DEFAULT_CONFIG,
+    DEFAULT_DESIGN,
+    DEFAULT_ERA,
+    DESIGNS,
+    ERAS,
+    FAULTS,
+    ModelKey,
+    SpecError,
+    build_model,
+)
 
 # per configuration: how many states the explicit engine explores unless told otherwise
 DEFAULT_MAX_STATES = {"small": 400_000}
@@ -48,8 +60,7 @@ def build_parser() -> Parser:
     ck = sub.add_parser("check", help="check a design's invariants")
     ck.add_argument("--design", help=f"design to check (default {DEFAULT_DESIGN}, or the fault's design)")
     ck.add_argument("--fault", help="a faulty variant of the design (see 'reportcheck list')")
-    ck.add_argument("--pcp-cache", choices=("on", "off"), default="on",
-                    help="on: kernels up to 6.9 cache the migratetype in page->index; off: 6.10 and later")
+    add_era_options(ck, f"default {DEFAULT_ERA}")
     ck.add_argument("--config", default=DEFAULT_CONFIG, help=f"configuration (default {DEFAULT_CONFIG})")
     ck.add_argument("--invariant", action="append", default=[], metavar="NAME",
                     help="check only this invariant (repeatable; default: all of the design's)")
@@ -67,8 +78,9 @@ def build_parser() -> Parser:
     ck.add_argument("--steps", type=int, metavar="N", help="hypothesis: steps per run")
     ck.add_argument("--seed", type=int, metavar="S", help="hypothesis: seed (same seed, same trace)")
     ck.add_argument("--save", nargs="?", const="counterexamples", metavar="DIR",
-                    help="write each counterexample as ITF JSON to DIR/<design>[-<fault>][-pcp-off]"
-                         "[-<config>]/<invariant>.itf.json (default DIR: counterexamples)")
+                    help="write each counterexample as ITF JSON to DIR/<design>[-<fault>][-<era>]"
+                         "[-<config>]/<invariant>.itf.json (the first era adds nothing, 6.10 'pcp-off'; "
+                         "default DIR: counterexamples)")
     ck.add_argument("--force", action="store_true", help="with --save: overwrite existing files")
     ck.set_defaults(func=cmd_check)
     ls.set_defaults(func=cmd_list)
@@ -95,7 +107,7 @@ def catalogue() -> dict[str, Any]:
     invariants: dict[str, dict[str, Any]] = {}
     actions: dict[str, dict[str, Any]] = {}
     for d in DESIGNS:
-        m = build_model(d)
+        m = build_model(ModelKey(d))
         for inv in m.invariants:
             invariants.setdefault(inv.name, {"name": inv.name, "claim": inv.claim, "designs": []})["designs"].append(d)
         for a in m.actions:
@@ -106,6 +118,8 @@ def catalogue() -> dict[str, Any]:
     return {
         "designs": [{"name": d.name, "title": d.title, "default": d.name == DEFAULT_DESIGN} for d in DESIGNS.values()],
         "faults": [{"name": f.name, "design": f.design, "description": f.description} for f in FAULTS.values()],
+        "eras": [{"name": e.name, "releases": list(e.releases), "description": e.description,
+                  "pcp_cache": e.pcp_cache, "default": e.name == DEFAULT_ERA} for e in ERAS.values()],
         "configs": [{"name": c.name, "description": c.doc, "npfn": c.npfn, "pageblock_order": c.pageblock_order,
                      "max_order": c.max_order, "ncpu": c.ncpu, "migratetypes": list(c.migratetypes),
                      "capacity": c.capacity, "default": c.name == DEFAULT_CONFIG} for c in CONFIGS.values()],
@@ -121,7 +135,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         raise UsageError(f"unknown engine {args.engine!r}; choose from: {', '.join(ENGINES)}")
     for flag in ("max_states", "depth", "k", "timeout", "examples", "steps"):
         positive("--" + flag.replace("_", "-"), getattr(args, flag))
-    model = build_model(design, args.fault, args.pcp_cache == "on", args.config)
+    model = build_model(ModelKey(design, args.fault, chosen_era(args, DEFAULT_ERA), args.config))
     names = [i.name for i in model.invariants]
     for inv in args.invariant:
         if inv not in names:
@@ -139,7 +153,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
         save_and_say(verdicts, args.save, args.force)
     result = {
-        "design": design, "fault": args.fault, "config": args.config, "pcp_cache": args.pcp_cache == "on",
+        "design": design, "fault": args.fault, "config": args.config, "era": model.key.era,
+        "pcp_cache": model.key.kernel.pcp_cache,
         "engine": engine.name, "spec_digest": model.digest,
         "results": [render.verdict_json(v) for v in verdicts],
         "stats": stats_json(stats),

@@ -13,11 +13,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from checker.cli.options import add_era_options, chosen_era
 from checker.errors import UsageError
 from checker.interp.concrete import interpreter
 from checker.io.itf import LoadedTrace, load
-from checker.trace.replay import DIVERGES, Replayed, ReplayResult, Target, replay
-from spec import FAULTS, SpecError
+from checker.trace.replay import DIVERGES, Replayed, ReplayResult, replay
+from spec import FAULTS, ModelKey, SpecError
 
 
 def add_parser(sub: Any) -> None:
@@ -27,29 +28,27 @@ def add_parser(sub: Any) -> None:
     rp.add_argument("file", type=Path, help="a counterexample written by 'reportcheck check --save'")
     rp.add_argument("--design", help="replay the same kernel operations on another design (default: the recorded one)")
     rp.add_argument("--fault", help="replay on this fault (default: the recorded fault, or none with --design)")
-    rp.add_argument("--pcp-cache", choices=("on", "off"), help="default: the recorded setting")
+    add_era_options(rp, "default: the recorded era")
     rp.add_argument("--invariant", action="append", default=[], metavar="NAME",
                     help="evaluate only this invariant (repeatable; default: all of the target design's)")
     rp.set_defaults(func=cmd_replay)
 
 
-def target_of(args: argparse.Namespace, recorded: Target) -> Target:
+def target_of(args: argparse.Namespace, recorded: ModelKey) -> ModelKey:
     if args.design is None and args.fault is None:
         design, fault = recorded.design, recorded.fault
     else:
         fault = args.fault
         design = args.design or (FAULTS[fault].design if fault in FAULTS else recorded.design)
-    pcp = recorded.pcp_cache if args.pcp_cache is None else args.pcp_cache == "on"
-    return Target(design, fault, pcp, recorded.config)
+    return ModelKey(design, fault, chosen_era(args, recorded.era), recorded.config)
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
     loaded = load(args.file)
     t = loaded.trace
-    recorded = Target.of(t)
-    target = target_of(args, recorded)
+    target = target_of(args, t.key)
     try:
-        interp = interpreter(target.design, target.fault, target.pcp_cache, target.config)
+        interp = interpreter(target)
     except SpecError as e:
         raise UsageError(str(e)) from None
     names = [i.name for i in interp.model.invariants]
@@ -65,7 +64,7 @@ def print_replay(loaded: LoadedTrace, res: ReplayResult) -> None:
     t = res.trace
     print(f"replay {loaded.path}")
     print(f"  recorded: {t.invariant} violated at step {loaded.violated_at} of {len(t.steps)}; "
-          f"{Target.of(t).describe()}; engine {loaded.engine}; spec {t.spec_digest}")
+          f"{t.key.describe()}; engine {loaded.engine}; spec {t.spec_digest}")
     compared = ("the recorded model: every state is compared" if res.same_model
                 else "another model: states are not compared, only the kernel operations replayed")
     print(f"  replaying on: {res.target.describe()} ({compared})")

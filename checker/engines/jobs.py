@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from spec import ModelKey
+
 R = TypeVar("R")
 
 
@@ -23,12 +25,21 @@ class Job:
     run (a ``[tool.reportcheck]`` entry), so that the same run asked twice stays two jobs."""
 
     engine: str
-    design: str
-    fault: str | None
-    config: str
-    pcp_cache: bool = True
+    key: ModelKey
     invariants: tuple[str, ...] = ()
     entry: str = ""
+
+    @property
+    def design(self) -> str:
+        return self.key.design
+
+    @property
+    def fault(self) -> str | None:
+        return self.key.fault
+
+    @property
+    def config(self) -> str:
+        return self.key.config
 
     @property
     def label(self) -> str:

@@ -42,7 +42,7 @@ from checker.interp.concrete import Interpreter
 from checker.results.stats import FirstFound, HypothesisStats
 from checker.results.verdict import Undecided, UnknownReason, Verdict
 from checker.trace.build import build_trace, reproduce_command
-from spec import build_model
+from spec import ModelKey, build_model
 
 ENGINE = "hypothesis"
 DEFAULT_EXAMPLES = 300
@@ -103,8 +103,7 @@ def build_machine(interp: Interpreter, invariants: list[str] | None = None,
     for a in model.actions:
         counts.fired.setdefault(a.name, 0)
     actions = interp.compiled.actions
-    cls_name = _identifier(f"{model.design}_{model.fault or 'nofault'}_{model.config.name}_"
-                           f"pcp_{'on' if model.pcp_cache else 'off'}")
+    cls_name = _identifier(model.key.slug())
 
     def __init__(self: Any) -> None:
         RuleBasedStateMachine.__init__(self)
@@ -297,10 +296,9 @@ def check(interp: Interpreter, invariants: list[str], examples: int | None = Non
     return verdicts, stats
 
 
-def machine_for(design: str = "v9", fault: str | None = None, pcp_cache: bool = True, config: str = "tiny",
-                invariants: list[str] | None = None) -> type[RuleBasedStateMachine]:
-    """The machine for a design, as a downstream test suite would use it::
+def machine_for(key: ModelKey | None = None, invariants: list[str] | None = None) -> type[RuleBasedStateMachine]:
+    """The machine for a model, as a downstream test suite would use it::
 
-        TestMerged = machine_for("merged", invariants=["index_trusted"]).TestCase
+        TestMerged = machine_for(ModelKey("merged"), invariants=["index_trusted"]).TestCase
     """
-    return build_machine(Interpreter(build_model(design, fault, pcp_cache, config)), invariants)
+    return build_machine(Interpreter(build_model(key or ModelKey())), invariants)

@@ -16,7 +16,7 @@ from typing import ClassVar
 from checker.interp.compile import CompiledAction, CompiledModel, compile_model
 from checker.interp.layout import Layout
 from checker.results.verdict import Change, FailedRead, State, Step
-from spec import build_model
+from spec import ModelKey, build_model
 from spec.ir import Action, Model
 
 
@@ -208,6 +208,6 @@ class Interpreter:
 
 
 @functools.cache
-def interpreter(design: str, fault: str | None, pcp_cache: bool, config: str) -> Interpreter:
+def interpreter(key: ModelKey) -> Interpreter:
     """The compiled model for a choice (compiling takes a few tenths of a second)."""
-    return Interpreter(build_model(design, fault, pcp_cache, config))
+    return Interpreter(build_model(key))

@@ -2,11 +2,14 @@
 
 It holds the shortest counterexample (explicit engine, breadth-first) of
 
-* every invariant that an unmodified design refutes on config tiny, with the pcp cache on
-  and off: ``<design>/`` and ``<design>-pcp-off/`` (the two settings are different kernels
-  with different spec digests, so both are kept even where the kernel operations agree);
+* every invariant that an unmodified design refutes on config tiny, in every kernel era:
+  ``<design>/`` (era 5.3-5.7) and ``<design>-pcp-off/`` (era 6.10) -- the eras are
+  different kernels with different spec digests, so each is kept even where the kernel
+  operations agree;
 * every invariant that a fault breaks, on the first configuration where it does (tiny,
-  else tiny-span), with the pcp cache on: ``<design>-<fault>[-<config>]/``.  "The fault
+  else tiny-span), in the default era: ``<design>-<fault>[-<config>]/``.
+
+Directory names are :meth:`spec.key.ModelKey.slug`.  "The fault
   breaks it" means the unmodified design does not break that invariant on the same
   kernel operations (so v9's own refutations are not filed again under v9's faults).
 
@@ -30,7 +33,7 @@ from checker.results.stats import ExplicitStats
 from checker.results.verdict import Trace, Verdict
 from checker.trace.build import replay_labels
 from checker.trace.replay import replay
-from spec import DESIGNS, FAULTS
+from spec import DEFAULT_ERA, DESIGNS, ERAS, FAULTS, ModelKey
 
 CATALOGUE_CONFIG = "tiny"
 FAULT_CONFIGS = ("tiny", "tiny-span")  # tried in this order: the first that shows the fault
@@ -79,18 +82,16 @@ Progress = Callable[[str], None]
 
 
 def _run(job: Job) -> tuple[list[Verdict], str]:
-    interp = interpreter(job.design, job.fault, job.pcp_cache, job.config)
+    interp = interpreter(job.key)
     verdicts, stats = ENGINES[job.engine].run(interp, [i.name for i in interp.model.invariants], RunOptions())
-    label = (job.design + (f" fault {job.fault}" if job.fault else "")
-             + f", pcp cache {'on' if job.pcp_cache else 'off'}, {job.config}")
     assert isinstance(stats, ExplicitStats)
-    return verdicts, (f"{label}: {stats.states:,} states, {stats.seconds:.1f} s, refuted: "
+    return verdicts, (f"{job.key.describe()}: {stats.states:,} states, {stats.seconds:.1f} s, refuted: "
                       f"{', '.join(v.invariant for v in verdicts if v.kind == 'refuted') or 'nothing'}")
 
 
 def design_breaks_it_too(trace: Trace) -> bool:
     """Do the same kernel operations break the same invariant without the fault?"""
-    interp = interpreter(trace.design, None, trace.pcp_cache, trace.config)
+    interp = interpreter(dataclasses.replace(trace.key, fault=None))
     try:
         steps = [(s.action, interp.parse_args(s.action, dict[str, object](s.args))) for s in trace.steps]
         return replay_labels(interp, steps, trace.invariant).violated_at is not None
@@ -109,7 +110,7 @@ def run_job(job: Job) -> tuple[list[Verdict], list[str]]:
     lines = []
     tried = FAULT_CONFIGS[FAULT_CONFIGS.index(job.config):]
     for config in tried:
-        verdicts, line = _run(dataclasses.replace(job, config=config))
+        verdicts, line = _run(dataclasses.replace(job, key=dataclasses.replace(job.key, config=config)))
         lines.append(line)
         caused = [v for v in verdicts if v.trace is not None and not design_breaks_it_too(v.trace)]
         if caused:
@@ -119,8 +120,8 @@ def run_job(job: Job) -> tuple[list[Verdict], list[str]]:
 
 
 def catalogue_jobs() -> list[Job]:
-    return ([Job("explicit", d, None, CATALOGUE_CONFIG, cache) for d in DESIGNS for cache in (True, False)]
-            + [Job("explicit", f.design, name, FAULT_CONFIGS[0]) for name, f in FAULTS.items()])
+    return ([Job("explicit", ModelKey(d, None, era, CATALOGUE_CONFIG)) for d in DESIGNS for era in ERAS]
+            + [Job("explicit", ModelKey(f.design, name, DEFAULT_ERA, FAULT_CONFIGS[0])) for name, f in FAULTS.items()])
 
 
 def catalogue_verdicts(progress: Progress = lambda _: None, jobs: int = 1) -> list[Verdict]:

@@ -5,8 +5,9 @@ written and read with the ``itf-py`` library:
 
 * top-level ``#meta``: ``format`` ("ITF"), ``format-description``, ``source``
   ("reportcheck"), ``format_version`` (:data:`FORMAT_VERSION`), ``tool_version``,
-  ``spec_digest``, ``spec_version``, ``design``, ``fault`` (or null), ``pcp_cache``
-  (bool), ``config``, ``engine``, ``invariant`` (the violated one), ``violated_at`` (the
+  ``spec_digest``, ``spec_version``, ``design``, ``fault`` (or null), ``era`` (the kernel
+  era's name; files written before eras had names lack it), ``pcp_cache`` (bool: the era's
+  flag, which names the era in those older files), ``config``, ``engine``, ``invariant`` (the violated one), ``violated_at`` (the
   step after which it is broken; 0 = the initial state) and ``command`` (the
   ``reportcheck check`` command that finds it again);
 * ``vars``: every state variable of the model; each state holds all of them.  A scalar
@@ -40,7 +41,7 @@ import itf_py  # type: ignore[import-untyped]
 from checker.errors import UsageError
 from checker.interp.concrete import StepError, interpreter
 from checker.results.verdict import FailedRead, State, Step, Trace, Verdict
-from spec import SpecError
+from spec import ERAS, ModelKey, SpecError, era_of_pcp_cache
 from spec.ir import Domain, Model, StateVar
 
 FORMAT_VERSION = 1
@@ -170,15 +171,15 @@ def _site_record(text: str) -> FailedRead:
 
 def trace_to_itf(trace: Trace, engine: str) -> dict[str, Any]:
     """The ITF JSON object (ready for ``json.dump``) of a counterexample."""
-    model = interpreter(trace.design, trace.fault, trace.pcp_cache, trace.config).model
+    key = trace.key
+    model = interpreter(key).model
     meta = {
         "format": "ITF", "format-description": ADR, "source": "reportcheck",
-        "description": f"counterexample to {trace.invariant}: design {trace.design}"
-                       + (f", fault {trace.fault}" if trace.fault else "")
-                       + f", pcp cache {'on' if trace.pcp_cache else 'off'}, config {trace.config}",
+        "description": f"counterexample to {trace.invariant}: {key.describe()}",
         "format_version": FORMAT_VERSION, "tool_version": tool_version(),
         "spec_digest": trace.spec_digest, "spec_version": trace.spec_version,
-        "design": trace.design, "fault": trace.fault, "pcp_cache": trace.pcp_cache, "config": trace.config,
+        "design": key.design, "fault": key.fault, "era": key.era, "pcp_cache": key.kernel.pcp_cache,
+        "config": key.config,
         "engine": engine, "invariant": trace.invariant, "violated_at": len(trace.steps),
         "command": trace.command,
     }
@@ -202,11 +203,9 @@ def dump(trace: Trace, engine: str) -> str:
 
 
 def default_path(root: Path, trace: Trace) -> Path:
-    """``root/<design>[-<fault>][-pcp-off][-<config> unless tiny]/<invariant>.itf.json``."""
-    name = trace.design + (f"-{trace.fault}" if trace.fault else "") + ("" if trace.pcp_cache else "-pcp-off")
-    if trace.config != "tiny":
-        name += f"-{trace.config}"
-    return root / name / f"{trace.invariant}{SUFFIX}"
+    """``root/<key slug>/<invariant>.itf.json``: ``<design>[-<fault>][-<era>][-<config>
+    unless tiny]`` (:meth:`spec.key.ModelKey.slug`)."""
+    return root / trace.key.slug() / f"{trace.invariant}{SUFFIX}"
 
 
 def write_all(files: dict[Path, str], force: bool) -> None:
@@ -294,10 +293,23 @@ def _check_meta(path: Path, meta: Any) -> dict[str, Any]:
         if not isinstance(x, types) or (bool not in types and isinstance(x, bool)):
             want = " or ".join("null" if t is type(None) else t.__name__ for t in types)
             raise _fail(path, f"#meta.{key}", f"must be {want}, got {_type_name(x)}")
+    era = meta.get("era")
+    if era is not None and not isinstance(era, str):
+        raise _fail(path, "#meta.era", f"must be str, got {_type_name(era)}")
+    if era is not None and era in ERAS and ERAS[era].pcp_cache != meta["pcp_cache"]:
+        raise _fail(path, "#meta.pcp_cache", f"{json.dumps(meta['pcp_cache'])} contradicts era {era!r}; "
+                    "regenerate the file")
     if meta["format_version"] != FORMAT_VERSION:
         raise _fail(path, "#meta.format_version", f"{meta['format_version']} is not supported "
                     f"(this reportcheck reads version {FORMAT_VERSION}); regenerate the file")
     return meta
+
+
+def key_of(meta: dict[str, Any]) -> ModelKey:
+    """The model a file records: its ``era``, or for a file written before eras had names,
+    the era its ``pcp_cache`` stands for."""
+    era = meta.get("era") or era_of_pcp_cache(meta["pcp_cache"])
+    return ModelKey(meta["design"], meta["fault"], era, meta["config"])
 
 
 def _states(path: Path, data: Any) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -330,7 +342,7 @@ def parse(path: Path, text: bytes) -> LoadedTrace:
     except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as e:  # what bad input provokes
         raise _fail(path, "", f"not an ITF trace ({type(e).__name__}: {e})") from None
     try:
-        interp = interpreter(meta["design"], meta["fault"], meta["pcp_cache"], meta["config"])
+        interp = interpreter(key_of(meta))
     except SpecError as e:
         raise _fail(path, "#meta", str(e)) from None
     model = interp.model
@@ -388,6 +400,6 @@ def parse(path: Path, text: bytes) -> LoadedTrace:
         steps.append(Step(action, a.kernel_name, a.kernel_file, dict(args), interp.changes(prev, encoded), state,
                           tuple(_site_record(x) for x in sites)))
         prev = encoded
-    trace = Trace(meta["design"], meta["fault"], meta["pcp_cache"], meta["config"], meta["spec_digest"],
+    trace = Trace(model.key, meta["spec_digest"],
                   meta["spec_version"], meta["invariant"], states[0], tuple(steps), meta["command"])
     return LoadedTrace(path, trace, meta["engine"], meta["violated_at"], meta["tool_version"])

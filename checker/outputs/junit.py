@@ -1,6 +1,6 @@
 """JUnit XML: one test case per design x invariant x engine.
 
-A test suite per run (design, fault, pcp cache, configuration, engine) with the run's
+A test suite per run (design, fault, era, configuration, engine) with the run's
 identity as suite properties; each test case carries the verdict, its scope and the engine
 as properties, and a failing case's text is the counterexample as kernel operations.
 Extra suites (the counterexample catalogue, the time budget) come in as plain cases.
@@ -58,8 +58,9 @@ def junit_xml(reports: list[RunReport], extra: list[PlainCase] | None = None) ->
         all_statuses += statuses
         total += r.seconds
         suite = _suite(root, r.title, statuses, r.seconds)
-        _props(suite, {"design": r.design, "fault": r.fault or "", "pcp_cache": "on" if r.pcp_cache else "off",
-                       "config": r.config, "engine": r.engine, "spec_digest": r.spec_digest})
+        _props(suite, {"design": r.design, "fault": r.fault or "", "era": r.key.era,
+                       "pcp_cache": "on" if r.key.kernel.pcp_cache else "off", "config": r.config, "engine": r.engine,
+                       "spec_digest": r.spec_digest})
         share = r.seconds / len(r.outcomes) if r.outcomes else 0.0  # one exploration serves every case
         for o in r.outcomes:
             v = o.verdict

@@ -25,7 +25,7 @@ SPEC_ROOT = Path(spec.__file__).resolve().parent.parent  # the directory that ho
 
 @dataclass(frozen=True)
 class SourceLocation:
-    path: str  # relative to SPEC_ROOT, with forward slashes, e.g. "spec/allocator.py"
+    path: str  # relative to SPEC_ROOT, with forward slashes, e.g. "spec/page_alloc.py"
     line: int  # 1-based
 
 

@@ -14,6 +14,7 @@ from typing import Literal
 from checker.results.stats import EngineStats
 from checker.results.verdict import Trace, Verdict
 from spec.ir import Model
+from spec.key import ModelKey
 
 Status = Literal["passed", "failed", "skipped"]
 Expectation = Literal["holds", "refuted"]
@@ -30,12 +31,9 @@ class Outcome:
 
 @dataclass(frozen=True)
 class RunReport:
-    """One engine run on one model (design, fault, pcp cache, configuration)."""
+    """One engine run on one model (design, fault, era, configuration: ``key``)."""
 
-    design: str
-    fault: str | None
-    pcp_cache: bool
-    config: str
+    key: ModelKey
     engine: str
     spec_digest: str
     seconds: float
@@ -43,17 +41,26 @@ class RunReport:
     stats: EngineStats
 
     @property
+    def design(self) -> str:
+        return self.key.design
+
+    @property
+    def fault(self) -> str | None:
+        return self.key.fault
+
+    @property
+    def config(self) -> str:
+        return self.key.config
+
+    @property
     def title(self) -> str:
-        fault = f", fault {self.fault}" if self.fault else ""
-        return (f"{self.design}{fault}, pcp cache {'on' if self.pcp_cache else 'off'}, "
-                f"config {self.config}, engine {self.engine}")
+        return f"{self.key.describe()}, engine {self.engine}"
 
     @property
     def ident(self) -> str:
-        """A dotted name for JUnit classnames: reportcheck.v9.cache_on.tiny.explicit."""
-        parts = ["reportcheck", self.design] + ([self.fault] if self.fault else [])
-        parts += [f"cache_{'on' if self.pcp_cache else 'off'}", self.config, self.engine]
-        return ".".join(parts)
+        """A dotted name for JUnit classnames: reportcheck.v9-pcp-off.explicit (the key's
+        slug, its dots made underscores)."""
+        return f"reportcheck.{self.key.slug().replace('.', '_')}.{self.engine}"
 
 
 def claims_of(model: Model) -> dict[str, str]:
@@ -84,7 +91,7 @@ def report_from(model: Model, engine: str, verdicts: list[Verdict], stats: Engin
                 seconds: float, expected: dict[str, Expectation] | None = None) -> RunReport:
     claims = claims_of(model)
     outcomes = tuple(judge(v, claims.get(v.invariant, ""), (expected or {}).get(v.invariant)) for v in verdicts)
-    return RunReport(model.design, model.fault, model.pcp_cache, model.config.name, engine, model.digest,
+    return RunReport(model.key, engine, model.digest,
                      seconds, outcomes, stats)
 
 

@@ -54,6 +54,7 @@ def print_catalogue(data: dict[str, Any]) -> None:
     for title, key, cols in (
         ("Designs", "designs", ("name", "title")),
         ("Faults", "faults", ("name", "design", "description")),
+        ("Kernel eras", "eras", ("name", "releases", "description")),
         ("Configurations", "configs", ("name", "description")),
         ("Invariants", "invariants", ("name", "designs", "claim")),
         ("Engines", "engines", ("name", "description")),
@@ -69,9 +70,7 @@ def print_catalogue(data: dict[str, Any]) -> None:
 
 def print_check(model: Model, verdicts: list[Verdict], stats: EngineStats) -> None:
     con = make_console()
-    fault = f", fault {model.fault}" if model.fault else ""
-    con.print(f"reportcheck: design [bold]{model.design}[/]{fault}, pcp cache "
-              f"{'on' if model.pcp_cache else 'off'}, config {model.config.name}, spec {model.digest}")
+    con.print(f"reportcheck: {model.key.describe()}, spec {model.digest}")
     table = Table()
     table.add_column("invariant")
     table.add_column("verdict")

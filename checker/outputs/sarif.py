@@ -4,7 +4,7 @@ Each result has a code flow whose thread-flow locations are the counterexample's
 the action's spec line (found by :mod:`checker.outputs.locations`) as the physical location, the
 kernel function and file as a logical location, and the full state after the step as the
 location's ``state``.  ``partialFingerprints`` are hashes of what identifies a finding
-(rule, design, fault, pcp cache, configuration) and of the trace itself, so they are the
+(rule, design, fault, era, configuration) and of the trace itself, so they are the
 same on every run of the same spec.
 """
 
@@ -81,8 +81,9 @@ def result(r: RunReport, o: Outcome, rule_index: int) -> dict[str, Any]:
     t = v.trace
     assert t is not None
     last = t.steps[-1] if t.steps else None
-    where = f"{r.design}{' with fault ' + r.fault if r.fault else ''}, pcp cache {'on' if r.pcp_cache else 'off'}, " \
-            f"config {r.config}"
+    where = r.key.describe()
+    # the era's fingerprint part: "True"/"False" for the two eras that were the bool pcp_cache
+    identity = (v.invariant, r.design, r.fault or "", r.key.kernel.fingerprint, r.config)
     expectation = {"refuted": " (expected)", "holds": " (expected to hold)"}.get(o.expected or "", "")
     out: dict[str, Any] = {
         "ruleId": v.invariant,
@@ -94,11 +95,12 @@ def result(r: RunReport, o: Outcome, rule_index: int) -> dict[str, Any]:
         "locations": [step_location(r.design, len(t.steps), last)] if last else [],
         "codeFlows": [code_flow(t)],
         "partialFingerprints": {
-            "reportcheckFinding/v1": _fingerprint(v.invariant, r.design, r.fault or "", str(r.pcp_cache), r.config),
-            "reportcheckTrace/v1": _fingerprint(v.invariant, r.design, r.fault or "", str(r.pcp_cache), r.config,
+            "reportcheckFinding/v1": _fingerprint(*identity),
+            "reportcheckTrace/v1": _fingerprint(*identity,
                                                 *(f"{s.action}{sorted(s.args.items())}" for s in t.steps)),
         },
-        "properties": {"design": r.design, "fault": r.fault, "pcp_cache": r.pcp_cache, "config": r.config,
+        "properties": {"design": r.design, "fault": r.fault, "era": r.key.era, "pcp_cache": r.key.kernel.pcp_cache,
+                       "config": r.config,
                        "engine": v.engine, "spec_digest": r.spec_digest, "scope": v.scope,
                        "expected": o.expected, "reproduce": t.command},
     }
@@ -136,7 +138,8 @@ def sarif_log(reports: list[RunReport], notifications: list[str] | None = None,
             "originalUriBaseIds": {SRCROOT: {"description": _text("the directory that holds spec/")}},
             "invocations": [invocation],
             "results": results,
-            "properties": {"runs": [{"design": r.design, "fault": r.fault, "pcp_cache": r.pcp_cache,
+            "properties": {"runs": [{"design": r.design, "fault": r.fault, "era": r.key.era,
+                                     "pcp_cache": r.key.kernel.pcp_cache,
                                      "config": r.config, "engine": r.engine, "spec_digest": r.spec_digest,
                                      "seconds": round(r.seconds, 3)} for r in reports]},
         }],

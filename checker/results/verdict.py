@@ -6,6 +6,8 @@ import enum
 from dataclasses import dataclass, field
 from typing import Literal
 
+from spec.key import ModelKey
+
 Kind = Literal["proved", "refuted", "unknown"]
 # ordered: the worst verdict decides the exit code
 EXIT_CODES = {"proved": 0, "refuted": 1, "unknown": 3}
@@ -76,18 +78,28 @@ class Step:
 
 @dataclass(frozen=True)
 class Trace:
-    """A counterexample as a value: replayable by action names and arguments."""
+    """A counterexample as a value: replayable by action names and arguments on the model
+    ``key`` names."""
 
-    design: str
-    fault: str | None
-    pcp_cache: bool
-    config: str
+    key: ModelKey
     spec_digest: str
     spec_version: str
     invariant: str
     initial: State
     steps: tuple[Step, ...]
     command: str
+
+    @property
+    def design(self) -> str:
+        return self.key.design
+
+    @property
+    def fault(self) -> str | None:
+        return self.key.fault
+
+    @property
+    def config(self) -> str:
+        return self.key.config
 
 
 class UnknownReason(enum.IntEnum):

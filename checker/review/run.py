@@ -13,7 +13,7 @@ import os
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from checker.engines.jobs import Job, run_jobs
@@ -25,10 +25,11 @@ from checker.results.stats import EngineStats, ExplicitStats
 from checker.results.verdict import Trace, Verdict
 from checker.review import guards, lifecycle
 from checker.review import harness as guard_harness
-from checker.trace.replay import ReplayResult, Target, replay
-from spec import DESIGNS, FAULTS, build_model
+from checker.trace.replay import ReplayResult, replay
+from spec import DEFAULT_ERA, DESIGNS, FAULTS, ModelKey, build_model
 
 # what each engine is asked to do in a report (the scopes say it again on every verdict)
+REVIEW_ERA = DEFAULT_ERA  # the review reads the kernels the posted series were written for
 REPORT_OPTIONS = RunOptions(depth=3, k=1, examples=100, steps=40, seed=0)
 # induction (k-induction on the configuration) is left out by default: 2-3 minutes a design
 # for what the explicit engine and the proof already say; --engine induction adds it
@@ -53,7 +54,7 @@ class JobResult:
 def run_job(job: Job) -> JobResult:
     t0 = time.perf_counter()
     explore = job.engine == "explicit"
-    interp = Interpreter(build_model(job.design, job.fault, job.pcp_cache, job.config), probe=explore)
+    interp = Interpreter(build_model(job.key), probe=explore)
     names = [i.name for i in interp.model.invariants]
     try:
         if explore:
@@ -71,11 +72,11 @@ def jobs_for(designs: list[str], engines: list[str], config: str, faults: list[s
     """The slow ones first, so that two workers finish together.  ``faults``: the faulty
     variants to explore (default: every fault of the chosen designs)."""
     chosen = [f for f in FAULTS if FAULTS[f].design in designs] if faults is None else faults
-    out = [Job(e, d, None, config) for e in ("proof", "induction") if e in engines for d in designs]
+    out = [Job(e, ModelKey(d, None, REVIEW_ERA, config)) for e in ("proof", "induction") if e in engines for d in designs]
     if "explicit" in engines:
-        out += [Job("explicit", d, None, config) for d in designs]
-        out += [Job("explicit", FAULTS[f].design, f, config) for f in chosen if FAULTS[f].design in designs]
-    out += [Job(e, d, None, config) for e in ("bmc", "hypothesis") if e in engines for d in designs]
+        out += [Job("explicit", ModelKey(d, None, REVIEW_ERA, config)) for d in designs]
+        out += [Job("explicit", ModelKey(FAULTS[f].design, f, REVIEW_ERA, config)) for f in chosen if FAULTS[f].design in designs]
+    out += [Job(e, ModelKey(d, None, REVIEW_ERA, config)) for e in ("bmc", "hypothesis") if e in engines for d in designs]
     return out
 
 
@@ -101,7 +102,7 @@ def _others(t: Trace, designs: list[str]) -> list[Rejection]:
     for d in designs:
         if d == t.design:
             continue
-        res = replay(t, Target(d, None, t.pcp_cache, t.config), [t.invariant])
+        res = replay(t, replace(t.key, design=d, fault=None), [t.invariant])
         out.append(Rejection(d, _sentence(res, t.invariant, d)))
     return out
 
@@ -109,7 +110,7 @@ def _others(t: Trace, designs: list[str]) -> list[Rejection]:
 def _sentence(res: ReplayResult, invariant: str, design: str) -> str:
     if res.divergence is not None:
         return f"rejects the operations: step {res.divergence.step}, {res.divergence.reason}"
-    if invariant not in {i.name for i in build_model(design, None, res.target.pcp_cache, res.target.config).invariants}:
+    if invariant not in {i.name for i in build_model(replace(res.target, design=design, fault=None)).invariants}:
         return f"runs every step; it has no claim {invariant}"
     if invariant in res.first_broken:
         return f"runs every step and breaks {invariant} too, at step {res.first_broken[invariant]}"
@@ -155,7 +156,7 @@ def run_counterexamples(results: list[JobResult], stored: list[Counterexample], 
 
 
 def _key(t: Trace) -> tuple[object, ...]:
-    return (t.design, t.fault, t.pcp_cache, t.config, t.invariant,
+    return (t.key, t.invariant,
             tuple((s.action, tuple(sorted(s.args.items()))) for s in t.steps))
 
 
@@ -239,18 +240,18 @@ def guard_evidence(designs: list[str], config: str, stored: list[Counterexample]
     design (and its faults) and in seeded correct runs; compiled with gcc when there is one."""
     out: list[GuardEvidence] = []
     for d in designs:
-        model = build_model(d, None, True, config)
+        model = build_model(ModelKey(d, None, REVIEW_ERA, config))
         base = {g.site: GuardEvidence(g) for g in guards.guards(model)}
         runs: list[tuple[str, Interpreter, list[tuple[str, tuple[int, ...]]], bool]] = []
         for c in stored:
             t = c.trace
-            if t.design != d or not t.pcp_cache:
+            if t.design != d or t.key.era != REVIEW_ERA:
                 continue
-            interp = Interpreter(build_model(d, t.fault, True, t.config), probe=True)
+            interp = Interpreter(build_model(t.key), probe=True)
             steps = [(s.action, interp.parse_args(s.action, dict[str, object](s.args))) for s in t.steps]
             label = f"{t.fault or d}/{t.invariant}"
             runs.append((label, interp, steps, False))
-        probe = Interpreter(build_model(d, None, True, config), probe=True)
+        probe = Interpreter(build_model(ModelKey(d, None, REVIEW_ERA, config)), probe=True)
         runs += [(f"{d} correct run {k}", probe, w, True)
                  for k, w in enumerate(correct_walks(probe) + site_witnesses(probe), 1)]
         records: dict[int, tuple[Interpreter, list[guard_harness.Record], list[bool]]] = {}
@@ -335,7 +336,7 @@ class Review:
     spec_digests: dict[str, str]
 
     def result(self, engine: str, design: str, fault: str | None = None) -> JobResult | None:
-        return next((r for r in self.results if r.job == Job(engine, design, fault, self.config)), None)
+        return next((r for r in self.results if r.job == Job(engine, ModelKey(design, fault, REVIEW_ERA, self.config))), None)
 
 
 Announce = Callable[[str], None]
@@ -351,7 +352,7 @@ def gather(designs: list[str], config: str, engines: list[str], root: Path, work
     results = run_jobs(run_job, jobs, workers, done=lambda _job, r: announce(_done(r)))
     lifecycles = {}
     for d in designs:
-        own = next((r for r in results if r.job == Job("explicit", d, None, config)), None)
+        own = next((r for r in results if r.job == Job("explicit", ModelKey(d, None, REVIEW_ERA, config))), None)
         if own is None:
             continue
         life = lifecycle.Lifecycle(d, set(own.edges), complete=own.complete,
@@ -367,14 +368,14 @@ def gather(designs: list[str], config: str, engines: list[str], root: Path, work
     announce("evaluating the guards")
     evidence = guard_evidence(designs, config, stored)
     for ev in evidence:
-        own = next((r for r in results if r.job == Job("explicit", ev.guard.design, None, config)), None)
+        own = next((r for r in results if r.job == Job("explicit", ModelKey(ev.guard.design, None, REVIEW_ERA, config))), None)
         if own is not None and ev.guard.site in own.reads:
             ev.everywhere = own.reads[ev.guard.site]
             states = own.stats.states if isinstance(own.stats, ExplicitStats) else 0
             ev.explored = (f"every transition of the {states:,} reachable states of {config}"
                            if own.complete else f"the transitions explored before the state limit on {config}")
     problems += [f"{r.job.label}: the engine failed: {r.error}" for r in results if r.error]
-    digests = {d: build_model(d, None, True, config).digest for d in designs}
+    digests = {d: build_model(ModelKey(d, None, REVIEW_ERA, config)).digest for d in designs}
     return Review(designs, config, engines, results, lifecycles, stored + found, problems, evidence,
                   fault_findings(results), time.perf_counter() - t0, digests)
 

@@ -7,8 +7,8 @@ from checker.results.stats import BmcStats, EngineStats, ExplicitStats, Hypothes
 from checker.results.verdict import UnknownReason, Verdict
 from checker.review import guards as guards_mod
 from checker.review.lifecycle import Lifecycle, svg
-from checker.review.run import Counterexample, GuardEvidence, JobResult, Review, design_title
-from spec import CONFIGS, FAULTS, build_model
+from checker.review.run import REVIEW_ERA, Counterexample, GuardEvidence, JobResult, Review, design_title
+from spec import CONFIGS, ERAS, FAULTS, ModelKey, build_model
 
 TITLE = "reportcheck design review: is page->index trusted when it is read?"
 QUESTION = ("How do we avoid messing with ->index when the page is not in the right state of its "
@@ -21,8 +21,8 @@ def build(r: Review) -> list[Block]:
     cfg = CONFIGS[r.config]
     blocks: list[Block] = [
         Heading(1, TITLE),
-        Para(t(f"Designs {', '.join(r.designs)} on configuration {r.config} ({cfg.doc}), pcp migratetype "
-               f"cache on (kernels up to 6.9); engines {', '.join(r.engines)}. Spec digests: "
+        Para(t(f"Designs {', '.join(r.designs)} on configuration {r.config} ({cfg.doc}), kernel era "
+               f"{REVIEW_ERA} ({ERAS[REVIEW_ERA].description}); engines {', '.join(r.engines)}. Spec digests: "
                + ", ".join(f"{d} {h}" for d, h in r.spec_digests.items())
                + f". Made by `reportcheck report` in {r.seconds:.0f} s.")),
     ]
@@ -68,7 +68,7 @@ def _why_unknown(v: Verdict, stats: EngineStats | None) -> str:
 def _invariant_rows(r: Review) -> list[tuple[str, str]]:
     seen: dict[str, str] = {}
     for d in r.designs:
-        for inv in build_model(d, None, True, r.config).invariants:
+        for inv in build_model(ModelKey(d, None, REVIEW_ERA, r.config)).invariants:
             seen.setdefault(inv.name, inv.claim)
     return list(seen.items())
 
@@ -154,9 +154,9 @@ def _lifecycles(r: Review) -> list[Block]:
 # ----------------------------------------------------------- 3. counterexamples
 def _counterexample(k: int, c: Counterexample) -> list[Block]:
     tr = c.trace
-    model = build_model(tr.design, tr.fault, tr.pcp_cache, tr.config)
+    model = build_model(tr.key)
     claim = next((i.claim for i in model.invariants if i.name == tr.invariant), "")
-    variant = (f" with fault {tr.fault}" if tr.fault else "") + ("" if tr.pcp_cache else ", pcp cache off")
+    variant = (f" with fault {tr.fault}" if tr.fault else "") + ("" if tr.key.era == REVIEW_ERA else f", era {tr.key.era}")
     rows, classes = [], []
     for n, s in enumerate(tr.steps, 1):
         args = ", ".join(f"{a}={b}" for a, b in s.args.items())
@@ -179,11 +179,11 @@ def _counterexample(k: int, c: Counterexample) -> list[Block]:
 
 
 def _order(r: Review, c: Counterexample) -> tuple[object, ...]:
-    """The headline first: per design, the unmodified design before its faults, the pcp
-    cache on before off, index_trusted before the other claims, stored before found."""
+    """The headline first: per design, the unmodified design before its faults, the eras
+    in their order, index_trusted before the other claims, stored before found."""
     tr = c.trace
     return (r.designs.index(tr.design) if tr.design in r.designs else len(r.designs), tr.fault or "",
-            not tr.pcp_cache, tr.invariant != "index_trusted", not c.source.startswith("stored"), tr.invariant)
+            list(ERAS).index(tr.key.era), tr.invariant != "index_trusted", not c.source.startswith("stored"), tr.invariant)
 
 
 def _counterexamples(r: Review) -> list[Block]:

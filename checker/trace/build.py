@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from checker.interp.concrete import Interpreter, StepError
 from checker.results.verdict import Trace
+from spec import ModelKey
 from spec.ir import Model
 
 
@@ -21,14 +22,17 @@ class ReplayMismatch(RuntimeError):
     """An engine produced a path that the concrete interpreter does not reproduce."""
 
 
+def model_options(key: ModelKey) -> list[str]:
+    """The ``reportcheck check`` options that choose the model ``key`` names."""
+    return ["--design", key.design, *(["--fault", key.fault] if key.fault else []),
+            *key.kernel.options, "--config", key.config]
+
+
 def reproduce_command(model: Model, invariants: Sequence[str], engine: str = "",
                       options: Sequence[str] = ()) -> str:
     """The ``reportcheck check`` command line that runs ``engine`` (default: the explicit
     engine) with ``options`` on the model again; no ``invariants``: every claim."""
-    parts = ["reportcheck", "check", *(["--engine", engine] if engine else []), "--design", model.design]
-    if model.fault:
-        parts += ["--fault", model.fault]
-    parts += ["--pcp-cache", "on" if model.pcp_cache else "off", "--config", model.config.name]
+    parts = ["reportcheck", "check", *(["--engine", engine] if engine else []), *model_options(model.key)]
     for inv in invariants:
         parts += ["--invariant", inv]
     return shlex.join([*parts, *options])
@@ -70,5 +74,5 @@ def build_trace(interp: Interpreter, steps: list[tuple[str, tuple[int, ...]]], i
         out.append(interp.make_step(s, t))
         s = t.target
     m = interp.model
-    return Trace(m.design, m.fault, m.pcp_cache, m.config.name, m.digest, m.spec_version, invariant,
+    return Trace(m.key, m.digest, m.spec_version, invariant,
                  interp.decode(interp.initial()), tuple(out), reproduce_command(m, [invariant]))

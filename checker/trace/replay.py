@@ -10,7 +10,7 @@ Outcomes (and the exit codes of ``reportcheck replay``):
   in the target design, or (on the recorded model) the computed state or the failed read
   sites differ from the recorded ones.
 
-By default the target is the recorded model.  Another design, fault or pcp-cache setting
+By default the target is the recorded model (``Trace.key``).  Another design, fault or era
 replays the same kernel operations (action names and arguments); its states are not
 compared with the recorded ones, which belong to another model.
 """
@@ -22,27 +22,12 @@ from typing import Literal
 
 from checker.interp.concrete import Interpreter, StepError, interpreter
 from checker.results.verdict import Step, Trace
+from spec import ModelKey
 
 DIVERGES = 4
 EXIT = {"clean": 0, "violates": 1, "diverges": DIVERGES}
 Outcome = Literal["clean", "violates", "diverges"]
 MAX_DIFFERENCES = 8
-
-
-@dataclass(frozen=True)
-class Target:
-    design: str
-    fault: str | None
-    pcp_cache: bool
-    config: str
-
-    @staticmethod
-    def of(t: Trace) -> Target:
-        return Target(t.design, t.fault, t.pcp_cache, t.config)
-
-    def describe(self) -> str:
-        fault = f", fault {self.fault}" if self.fault else ""
-        return f"design {self.design}{fault}, pcp cache {'on' if self.pcp_cache else 'off'}, config {self.config}"
 
 
 @dataclass(frozen=True)
@@ -66,7 +51,7 @@ class Divergence:
 class ReplayResult:
     trace: Trace
     violated_at: int  # the step at which the trace records its claim broken
-    target: Target
+    target: ModelKey  # the model the trace was replayed on
     same_model: bool  # the target is the recorded model: states were compared
     steps: list[Replayed] = field(default_factory=list)
     first_broken: dict[str, int] = field(default_factory=dict)  # invariant -> first step (0 = initial)
@@ -111,15 +96,15 @@ class ReplayResult:
         return f"replays to the end ({n} steps) and violates nothing"
 
 
-def replay(t: Trace, target: Target | None = None, invariants: list[str] | None = None,
+def replay(t: Trace, target: ModelKey | None = None, invariants: list[str] | None = None,
            interp: Interpreter | None = None, violated_at: int | None = None) -> ReplayResult:
     """Replay ``t`` on ``target`` (default: the recorded model), evaluating ``invariants``
     (default: all of the target design's) after every step.  ``violated_at`` is the step
     the trace records its claim broken at (default: its last step)."""
-    recorded = Target.of(t)
+    recorded = t.key
     target = target or recorded
     if interp is None:
-        interp = interpreter(target.design, target.fault, target.pcp_cache, target.config)
+        interp = interpreter(target)
     model = interp.model
     res = ReplayResult(t, len(t.steps) if violated_at is None else violated_at, target, target == recorded)
     if t.spec_digest != model.digest and res.same_model:

@@ -1,0 +1,1 @@
+"""One module per free page reporting design, each with the faults of that design."""

@@ -1,0 +1,156 @@
+"""Linux 5.7 mm/page_reporting.c: no boundaries, ``->index`` untouched; and its faults."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from spec.expr import NONE, And, Expr, ExprLike, Find, Lit, Name, Or, lift
+from spec.free_lists import Block, assign, order_of, pos, reported
+from spec.ir import Action, For, If, Let, StateVar
+from spec.kernel import (
+    R_ACTIVE,
+    R_IDLE,
+    R_REQUESTED,
+    W_IDLE,
+    W_IN_REPORT,
+    W_LEFTOVER,
+    W_SCANNING,
+)
+from spec.page_reporting import (
+    PAGE_REPORTING,
+    Reporting,
+    reporting_state,
+    worker,
+    worker_mt,
+    worker_order,
+)
+
+
+class Merged(Reporting):
+    """Linux 5.7: Reported is set only by page_reporting_drain(), cleared only by
+    del_page_from_free_list(); ->index is never used."""
+
+    design = "merged"
+
+    def state_vars(self) -> list[StateVar]:
+        d = self.d
+        return super().state_vars() + [
+            StateVar("reporting_state", (), d.reporting_state, "prdev->state"),
+            StateVar("worker", (), d.worker, "where page_reporting_process() is"),
+            StateVar("worker_order", (), d.order, "the order of the list page_reporting_cycle() is on"),
+            StateVar("worker_mt", (), d.mt, "the migratetype of the list page_reporting_cycle() is on"),
+        ]
+
+    def del_page_from_reported_list(self, page: ExprLike, o: ExprLike) -> Block:
+        return [If(reported[page] == 1, (assign(reported[page], 0),))]
+
+    def page_reporting_notify_free(self, o: ExprLike) -> Block:
+        """__page_reporting_request(): state := REQUESTED (the work is scheduled if it was IDLE)."""
+        return [If(lift(o) >= self.MIN, (assign(reporting_state, R_REQUESTED),))]
+
+    def scan_list(self, o: Expr, mt: int) -> Block:
+        """page_reporting_cycle() under the lock: skip Reported pages, isolate into the
+        scatterlist while it has room; when it is full at an unreported page, rotate
+        that page to the front and drop the lock for report()."""
+        cap = self.cfg.capacity
+        cur, stop, page = self.fresh("cur"), self.fresh("stop"), self.fresh("page")
+        C, S, P = Name(cur), Name(stop), Name(page)
+        step = If(S == 0, (
+            Let(page, Find("q", "pfn", And(self.on_free_list(Name("q"), o, mt), pos[Name("q")] == C))),
+            If(P == NONE, (Let(stop, Lit(2)),),
+               (If(reported[P] == 1, (Let(cur, C + 1),),
+                   (If(self.sg_count() < cap,
+                       (Let("sg_slot", cap - 1 - self.sg_count()),
+                        *self._isolate_free_page(P, o),
+                        *self.to_scatterlist(P, o, Name("sg_slot"))),
+                       (*self.list_rotate_to_front(P, self.free_list_len(o, mt)), Let(stop, Lit(1)))),)),))))
+        return [Let(cur, Lit(0)), Let(stop, Lit(0)),
+                For(self.fresh("i"), Lit(0), self.npfn + 1, (step,)),
+                If(S == 1, (assign(worker, W_IN_REPORT),), tuple(self.next_list(mt)))]
+
+    def next_list(self, mt: int) -> Block:
+        """The next list of process_zone's `for (order..) for (mt..)`: the next type of the
+        same order, else the first type of the next order, else the pass is over."""
+        mts = self.reporting_mts(False)
+        if mt != mts[-1]:
+            return [assign(worker_mt, mts[mts.index(mt) + 1])]
+        last_order = If(self.sg_count() > 0, (assign(worker, W_LEFTOVER),), tuple(self.process_end()))
+        return [If(worker_order + 1 < self.max_order,
+                   (assign(worker_order, worker_order + 1), assign(worker_mt, mts[0])), (last_order,))]
+
+    def process_end(self) -> Block:
+        """atomic_cmpxchg(&prdev->state, ACTIVE, IDLE): a request that came meanwhile
+        leaves REQUESTED set and the work rescheduled."""
+        return [assign(worker, W_IDLE), assign(worker_order, 0), assign(worker_mt, 0),
+                If(reporting_state == R_ACTIVE, (assign(reporting_state, R_IDLE),))]
+
+    def on_current_list(self, then: Callable[[Expr, int], Block]) -> Block:
+        """page_reporting_cycle(prdev, zone, order, mt, ..) on the worker's list: one branch
+        per type (an if/else chain, so a branch that advances worker_mt does not fall into
+        the next one)."""
+        chain: Block = []
+        for m in reversed(self.reporting_mts(False)):
+            chain = [If(worker_mt == m, tuple(then(worker_order, m)), tuple(chain))]
+        return chain
+
+    def drain(self) -> Block:
+        """page_reporting_drain(): put every page back with the type of its block now;
+        a page that did not merge is marked Reported."""
+        out: Block = []
+        page, o = self.fresh("page"), self.fresh("order")
+        for slot in range(self.cfg.capacity):
+            P = Name(page)
+            stmts, _, _ = self._free_one_page(P, Name(o), self.pfn_mt(P), reported_page=False, notify=False)
+            out += [Let(page, self.sg_page(slot)),
+                    If(P != NONE, (Let(o, order_of[P]), *stmts,
+                                   If(self.page_order_unchanged(P, Name(o)), (assign(reported[P], 1),))))]
+        return out
+
+    def reporting_actions(self) -> list[Action]:
+        return [
+            Action("page_reporting_process", "page_reporting_process", PAGE_REPORTING,
+                   "The reporting work starts: state := ACTIVE, begin at the lowest reportable list.",
+                   (), (reporting_state == R_REQUESTED, worker == W_IDLE),
+                   (assign(reporting_state, R_ACTIVE), assign(worker, W_SCANNING),
+                    assign(worker_order, self.MIN), assign(worker_mt, self.reporting_mts(False)[0]))),
+            Action("page_reporting_cycle", "page_reporting_cycle", PAGE_REPORTING,
+                   "One locked pass over the current free list.",
+                   (), (worker == W_SCANNING,), tuple(self.on_current_list(self.scan_list))),
+            Action("page_reporting_drain", "page_reporting_drain", PAGE_REPORTING,
+                   "report() returned: under the lock the pages go back, then the pass "
+                   "continues from the head of the same list (or the worker finishes).",
+                   (), (Or(worker == W_IN_REPORT, worker == W_LEFTOVER),),
+                   (Let("was_leftover", worker == W_LEFTOVER), *self.drain(),
+                    If(Name("was_leftover") == 1, tuple(self.process_end()),
+                       (assign(worker, W_SCANNING), *self.on_current_list(self.scan_list))))),
+        ]
+
+
+class MergeKeepsReported(Merged):
+    """Fault merge-keeps-reported: __free_one_page() unlinks the buddy it absorbs
+    without clearing Reported."""
+
+    def del_page_from_free_list(self, page: ExprLike, o: ExprLike, why: str = "") -> Block:
+        if why == "merge":
+            return self.unlink_from_free_list(page, o)
+        return super().del_page_from_free_list(page, o, why)
+
+
+class AllocKeepsReported(Merged):
+    """Fault alloc-keeps-reported: __rmqueue_smallest() unlinks the page it allocates
+    without clearing Reported, so an allocated page still carries it."""
+
+    def del_page_from_free_list(self, page: ExprLike, o: ExprLike, why: str = "") -> Block:
+        if why == "alloc":
+            return self.unlink_from_free_list(page, o)
+        return super().del_page_from_free_list(page, o, why)
+
+
+class PcpIndexNotSet(Merged):
+    """Fault pcp-index-not-set: free_unref_page_prepare() puts nothing in ->index (no
+    set_pcppage_migratetype), so the page goes onto a pcp list with ->index unwritten.
+    Without the cache (6.10) there is no ->index to write, and nothing changes."""
+
+    def free_unref_page_prepare(self, p: Expr) -> Block:
+        return [] if self.era.pcp_cache else super().free_unref_page_prepare(p)
+

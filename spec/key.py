@@ -1,0 +1,39 @@
+"""The choice of a model: design, fault, kernel era and configuration, as one value."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spec.configs import DEFAULT_CONFIG
+from spec.eras import DEFAULT_ERA, ERAS, Era
+
+DEFAULT_DESIGN = "v9"
+
+
+@dataclass(frozen=True)
+class ModelKey:
+    """What :func:`spec.build_model` builds, and what every trace, file name, test name
+    and fingerprint says a result belongs to.  The fields are names; ``build_model``
+    checks them (SpecError naming the choices)."""
+
+    design: str = DEFAULT_DESIGN
+    fault: str | None = None
+    era: str = DEFAULT_ERA
+    config: str = DEFAULT_CONFIG
+
+    @property
+    def kernel(self) -> Era:
+        """The :class:`Era`; KeyError for a name that is not one (build_model says which are)."""
+        return ERAS[self.era]
+
+    def describe(self) -> str:
+        """Human text: ``design v9, fault X, era 5.3-5.7, config tiny``."""
+        fault = f", fault {self.fault}" if self.fault else ""
+        return f"design {self.design}{fault}, era {self.era}, config {self.config}"
+
+    def slug(self) -> str:
+        """File and test-name safe: ``<design>[-<fault>][-<era>][-<config> unless tiny]``
+        (the first era adds nothing, 6.10 adds ``pcp-off``: the stored catalogue's names)."""
+        parts = [self.design, self.fault or "", self.kernel.slug if self.era in ERAS else self.era,
+                 "" if self.config == DEFAULT_CONFIG else self.config]
+        return "-".join(p for p in parts if p)
