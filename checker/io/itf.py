@@ -37,8 +37,10 @@ from typing import Any
 
 import itf_py  # type: ignore[import-untyped]
 
-from checker.errors import UsageError
+from checker.errors import UsageError, shown
 from checker.interp.concrete import StepError, interpreter
+from checker.io.safe_read import read_regular
+from checker.io.safe_write import check_directory, write_files
 from checker.results.verdict import State, Step, Trace, Verdict
 from spec import SpecError
 from spec.ir import Domain, Model, StateVar
@@ -194,23 +196,16 @@ def default_path(root: Path, trace: Trace) -> Path:
 
 
 def write_all(files: dict[Path, str], force: bool) -> None:
-    """Write every file or none: refuse (UsageError) if one exists and not ``force``.
-    Each file is written to a temporary name and renamed, so none is left truncated."""
+    """Write every file or none: refuse (UsageError) if one exists and not ``force``, or
+    if one cannot be written (see :mod:`checker.io.safe_write`)."""
     if not force:
-        existing = [p for p in files if p.exists()]
+        existing = [p for p in files if os.path.lexists(p)]
         if existing:
-            which = (f"{existing[0]} already exists" if len(existing) == 1
-                     else f"{existing[0]} and {len(existing) - 1} more already exist")
+            which = (f"{shown(existing[0])} already exists" if len(existing) == 1
+                     else f"{shown(existing[0])} and {len(existing) - 1} more already exist")
             raise UsageError(f"{which}; nothing written. "
                              "Use --force to overwrite, or --save DIR for another directory")
-    for p, text in files.items():
-        try:
-            p.parent.mkdir(parents=True, exist_ok=True)
-            tmp = p.with_name(p.name + ".tmp")
-            tmp.write_text(text, encoding="utf-8")
-            os.replace(tmp, p)
-        except OSError as e:
-            raise UsageError(f"{p}: cannot write: {e.strerror or e}") from None
+    write_files(files)
 
 
 def save_verdicts(verdicts: list[Verdict], root: Path, force: bool) -> list[Path]:
@@ -222,6 +217,7 @@ def save_verdicts(verdicts: list[Verdict], root: Path, force: bool) -> list[Path
 
 def save_and_say(verdicts: list[Verdict], root: str, force: bool) -> None:
     """``check --save``: save every counterexample and say where, on stderr (stdout may be JSON)."""
+    check_directory(Path(root), "--save")
     paths = save_verdicts(verdicts, Path(root), force)
     for p in paths:
         print(f"reportcheck: saved {p}", file=sys.stderr)
@@ -236,11 +232,9 @@ def _fail(path: Path, place: str, problem: str) -> TraceFileError:
 
 def _read(path: Path) -> bytes:
     try:
-        return path.read_bytes()
-    except IsADirectoryError:
-        raise _fail(path, "", "is a directory, not a trace file") from None
-    except OSError as e:
-        raise _fail(path, "", f"cannot read: {e.strerror or e}") from None
+        return read_regular(path, "trace file")
+    except UsageError as e:
+        raise TraceFileError(str(e)) from None
 
 
 def _json(path: Path, data: bytes) -> Any:
