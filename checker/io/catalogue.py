@@ -17,12 +17,14 @@ spec change (``reportcheck catalogue --regenerate``).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from checker.engines import explicit
+from checker.engines.worker import init_worker
 from checker.interp.concrete import StepError, interpreter
 from checker.io.itf import SUFFIX, TraceFileError, default_path, dump, load, write_all
 from checker.results.verdict import Trace, Verdict
@@ -130,7 +132,7 @@ def catalogue_verdicts(progress: Progress = lambda _: None, jobs: int = 1) -> li
             for line in lines:
                 progress(line)
         return out
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=init_worker, initargs=(os.getpid(),)) as pool:
         for verdicts, lines in pool.map(run_job, catalogue_jobs()):
             out += verdicts
             for line in lines:

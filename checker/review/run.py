@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from checker.engines.registry import ENGINES, RunOptions
+from checker.engines.worker import init_worker
 from checker.interp.concrete import Interpreter
 from checker.io.catalogue import catalogue_files, design_breaks_it_too
 from checker.io.itf import TraceFileError, load
@@ -365,7 +366,7 @@ def gather(designs: list[str], config: str, engines: list[str], root: Path, work
             results.append(run_job(j))
             announce(_done(results[-1]))
     else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=init_worker, initargs=(os.getpid(),)) as pool:
             futures = [pool.submit(run_job, j) for j in jobs]
             for fut in as_completed(futures):
                 results.append(fut.result())
