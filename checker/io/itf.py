@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -288,6 +289,27 @@ def _states(path: Path, data: Any) -> Iterator[tuple[int, dict[str, Any]]]:
         yield k, raw
 
 
+_BIGINT = re.compile(r"0|-?[1-9][0-9]*")  # ASCII digits, no sign but '-', no spaces, '_' or leading zero
+
+
+def _strict_integers(path: Path, place: str, raw: Any) -> None:
+    """ITF integers are ``{"#bigint": "<decimal>"}`` and nothing looser: refuse what
+    Python's ``int()`` would take (``"+0"``, ``" 1 "``, ``"0_1"``, ``"١"``, a number)."""
+    todo = [raw]  # a stack, not recursion: the JSON may be nested deep
+    while todo:
+        x = todo.pop()
+        if isinstance(x, list):
+            todo.extend(x)
+        elif isinstance(x, dict):
+            if "#bigint" in x:
+                n = x["#bigint"]
+                if len(x) != 1 or not isinstance(n, str) or not _BIGINT.fullmatch(n):
+                    raise _fail(path, place, f"{json.dumps(x, ensure_ascii=True)[:80]} is not an ITF integer "
+                                '(write {"#bigint": "<decimal digits>"}, e.g. {"#bigint": "3"})')
+            else:
+                todo.extend(x.values())
+
+
 def load(path: Path) -> LoadedTrace:
     """Read and validate a counterexample file against the current spec of the model it
     records; raise :class:`TraceFileError` for anything that does not fit."""
@@ -302,7 +324,15 @@ def parse(path: Path, text: bytes) -> LoadedTrace:
     meta = _check_meta(path, data.get("#meta"))
     if not isinstance(data.get("vars"), list) or not all(isinstance(x, str) for x in data["vars"]):
         raise _fail(path, "vars", "must be a list of variable names (ITF)")
+    twice = [x for i, x in enumerate(data["vars"]) if x in data["vars"][:i]]
+    if twice:
+        raise _fail(path, "vars", f"lists {twice[0]!r} twice; each variable once (ITF)")
+    if "params" in data and (not isinstance(data["params"], list)
+                             or not all(isinstance(x, str) for x in data["params"])):
+        raise _fail(path, "params", f"must be a list of parameter names (ITF), got {_type_name(data['params'])}")
     raw_states = list(_states(path, data))
+    for k, raw in raw_states:
+        _strict_integers(path, f"state {k}", {x: y for x, y in raw.items() if x != "#meta"})
     try:
         parsed = itf_py.trace_from_json(data)
     except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as e:  # what bad input provokes
@@ -359,10 +389,15 @@ def parse(path: Path, text: bytes) -> LoadedTrace:
         if not isinstance(sites, list) or not all(isinstance(x, str) for x in sites):
             raise _fail(path, f"{place} #meta.failed_sites", "must be a list of strings")
         try:
-            interp.parse_args(action, dict(args))
+            values = interp.parse_args(action, dict(args))
         except StepError as e:
             raise _fail(path, f"{place} #meta", f"{e} (design {model.design})") from None
         a = model.action(action)
+        written = interp.args_dict(a, values)
+        loose = [p for p, x in args.items() if written.get(p) != x]
+        if loose:
+            raise _fail(path, f"{place} #meta.args", f"{loose[0]} = {args[loose[0]]!r} is not a value label "
+                        f"as reportcheck writes it (expected {written[loose[0]]!r})")
         steps.append(Step(action, a.kernel_name, a.kernel_file, dict(args), interp.changes(prev, encoded), state,
                           tuple(sites)))
         prev = encoded

@@ -44,8 +44,8 @@ def check_target(path: Path, what: str = "") -> None:
     if path.is_dir():
         raise UsageError(f"{label} is a directory; name a file")
     try:
-        os.lstat(path)  # ENAMETOOLONG, ENOTDIR, EACCES show up here
-    except FileNotFoundError:
+        os.lstat(path)  # ENAMETOOLONG, EACCES show up here
+    except (FileNotFoundError, NotADirectoryError):  # missing, or under a file: said below
         pass
     except OSError as e:
         raise UsageError(f"{label}: cannot write: {e.strerror or e}") from None
@@ -64,7 +64,7 @@ def check_directory(path: Path, what: str) -> None:
         raise UsageError(f"{what} {shown(path)} is a file; name a directory")
     try:
         os.lstat(path)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         pass
     except OSError as e:
         raise UsageError(f"{what} {shown(path)}: cannot write: {e.strerror or e}") from None
