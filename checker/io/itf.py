@@ -304,8 +304,8 @@ def _strict_integers(path: Path, place: str, raw: Any) -> None:
             if "#bigint" in x:
                 n = x["#bigint"]
                 if len(x) != 1 or not isinstance(n, str) or not _BIGINT.fullmatch(n):
-                    raise _fail(path, place, f"{json.dumps(x, ensure_ascii=True)[:80]} is not an ITF integer "
-                                '(write {"#bigint": "<decimal digits>"}, e.g. {"#bigint": "3"})')
+                    raise _fail(path, place, f"not an ITF trace: {json.dumps(x, ensure_ascii=True)[:80]} is not an "
+                                'ITF integer (write {"#bigint": "<decimal digits>"}, e.g. {"#bigint": "3"})')
             else:
                 todo.extend(x.values())
 
