@@ -29,16 +29,20 @@ is a :class:`~checker.errors.UsageError` whose one line names the key and the fi
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from checker.engines.registry import ENGINES, RunOptions
-from checker.errors import UsageError
+from checker.engines.registry import ENGINES, RunOptions, seconds_problem
+from checker.errors import UsageError, shown
+from checker.io.itf import DEFAULT_DIR
+from checker.io.safe_read import read_regular
 from spec import CONFIGS, DEFAULT_ERA, DESIGNS, ERAS, FAULTS, ModelKey, build_model, era_of_pcp_cache
 
 TABLE = "[tool.reportcheck]"
+MAX_TOML_BYTES = 4 * 1024 * 1024  # pyproject.toml is read whole: a cap, not a guess at its size
 TOP_KEYS = ("configs", "engines", "time_budget", "catalogue", "fail_on_unknown", "output", "options",
             "designs", "faults")
 OUTPUT_KEYS = ("junit", "sarif", "json")
@@ -136,6 +140,8 @@ def _options(table: object) -> dict[str, RunOptions]:
         _keys(f"{where}.{engine}", knobs, OPTION_KEYS)
         values: dict[str, Any] = {}
         for k, v in knobs.items():
+            if k == "timeout" and seconds_problem(v):
+                raise UsageError(f"{where}.{engine}: timeout {seconds_problem(v)}, not {v!r}")
             ok = isinstance(v, (int, float)) if k == "timeout" else isinstance(v, int)
             if isinstance(v, bool) or not ok or v < 0 or (v == 0 and k != "seed"):
                 kind = "a positive number" if k == "timeout" else "a non-negative integer" if k == "seed" \
@@ -186,7 +192,31 @@ def _target(kind: str, index: int, entry: object, configs: tuple[str, ...], engi
                   _strings(where, "engines", entry.get("engines", list(engines)), ENGINES, "engine"))
 
 
-def parse(data: dict[str, Any], root: Path) -> CiConfig:
+def _check_outputs(outputs: dict[str, Path], root: Path, config_file: Path | None, catalogue: Path | None) -> None:
+    """Refuse, before anything runs, an output that would overwrite the configuration or a
+    stored counterexample, that two outputs share, or that lies outside the project."""
+    where = f"{TABLE} output"
+    top = Path(os.path.realpath(root))
+    stored = Path(os.path.realpath(catalogue if catalogue is not None else root / DEFAULT_DIR))
+    config = Path(os.path.realpath(config_file if config_file is not None else root / "pyproject.toml"))
+    seen: dict[Path, str] = {}
+    for kind, path in outputs.items():
+        real = Path(os.path.realpath(path))
+        if real == config:
+            raise UsageError(f"{where}: {kind} = {shown(path)} is the configuration file itself; name another file")
+        if real == stored or real.is_relative_to(stored):
+            raise UsageError(f"{where}: {kind} = {shown(path)} is inside the catalogue of stored counterexamples "
+                             f"({shown(stored)}); name a file elsewhere, e.g. reportcheck-results/{kind}")
+        if not real.is_relative_to(top) or real == top:
+            raise UsageError(f"{where}: {kind} = {shown(path)} is outside the project ({shown(top)}); "
+                             "name a path inside it, e.g. reportcheck-results/" + kind)
+        if real in seen:
+            raise UsageError(f"{where}: {seen[real]} and {kind} name the same file {shown(path)}; "
+                             "give each output its own path")
+        seen[real] = kind
+
+
+def parse(data: dict[str, Any], root: Path, config_file: Path | None = None) -> CiConfig:
     tool = data.get("tool")
     if not isinstance(tool, dict) or "reportcheck" not in tool:
         raise UsageError(f"no {TABLE} table in {root / 'pyproject.toml'}; add one (see the README's CI section)")
@@ -197,8 +227,8 @@ def parse(data: dict[str, Any], root: Path) -> CiConfig:
     configs = _strings(TABLE, "configs", table.get("configs", ["tiny"]), CONFIGS, "configuration")
     engines = _strings(TABLE, "engines", table.get("engines", ["explicit"]), ENGINES, "engine")
     budget = table.get("time_budget")
-    if budget is not None and (isinstance(budget, bool) or not isinstance(budget, (int, float)) or budget <= 0):
-        raise UsageError(f"{TABLE}: time_budget must be a positive number of seconds, not {budget!r}")
+    if budget is not None and seconds_problem(budget):
+        raise UsageError(f"{TABLE}: time_budget {seconds_problem(budget)}, not {budget!r}")
     fail_on_unknown = table.get("fail_on_unknown", False)
     if not isinstance(fail_on_unknown, bool):
         raise UsageError(f"{TABLE}: fail_on_unknown must be true or false, not {fail_on_unknown!r}")
@@ -208,6 +238,7 @@ def parse(data: dict[str, Any], root: Path) -> CiConfig:
         raise UsageError(f"{TABLE}: output must be a table with junit, sarif, json paths, not {_type_name(output)}")
     _keys(f"{TABLE} output", output, OUTPUT_KEYS)
     outputs = {k: root / _string(f"{TABLE} output", k, v) for k, v in output.items()}
+    _check_outputs(outputs, root, config_file, catalogue)
     options = _options(table.get("options", {}))
     targets: list[Target] = []
     for kind in ("designs", "faults"):
@@ -223,14 +254,17 @@ def parse(data: dict[str, Any], root: Path) -> CiConfig:
 
 
 def load(path: Path) -> CiConfig:
+    if not os.path.lexists(path):
+        raise UsageError(f"{shown(path)}: no such file; run reportcheck ci in the project's directory "
+                         "or pass --pyproject")
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file; run reportcheck ci in the project's directory or pass --pyproject") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise UsageError(f"{path}: cannot read it: {e}") from None
+        text = read_regular(path, "pyproject.toml", MAX_TOML_BYTES).decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise UsageError(f"{shown(path)}: cannot read it: {e}") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        raise UsageError(f"{path}: malformed TOML: {e}") from None
-    return parse(data, path.resolve().parent)
+        raise UsageError(f"{shown(path)}: malformed TOML: {e}") from None
+    except RecursionError:  # tomllib recurses once per nesting level of arrays and inline tables
+        raise UsageError(f"{shown(path)}: malformed TOML: arrays or tables nested too deeply") from None
+    return parse(data, path.resolve().parent, path.resolve())

@@ -23,11 +23,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from checker.ci.config import CiConfig, Target, load
+from checker.ci.config import TABLE, CiConfig, Target, load
 from checker.engines.jobs import Job, run_jobs
 from checker.engines.registry import ENGINES, RunOptions
 from checker.interp.concrete import Interpreter
 from checker.io.catalogue import check_catalogue
+from checker.io.safe_write import check_target, write_files
 from checker.outputs.junit import PlainCase, junit_xml
 from checker.outputs.outcomes import Expectation, RunReport, report_from, trace_text
 from checker.outputs.render import verdict_json
@@ -61,6 +62,8 @@ def add_parser(sub: Any) -> None:
 
 def cmd_ci(args: argparse.Namespace) -> int:
     cfg = load(Path(args.pyproject))
+    for kind, path in cfg.outputs.items():  # before running: an output that cannot be written runs nothing
+        check_target(path, f"{TABLE} output {kind} =")
     result = run(cfg, log=lambda line: print(line, flush=True))  # CI logs show each run as it ends
     write_outputs(cfg, result)
     summary(result)
@@ -188,9 +191,7 @@ def write_outputs(cfg: CiConfig, res: CiResult) -> None:
                                     indent=2) + "\n",
         "json": lambda: json.dumps(result_json(res, cfg), indent=2) + "\n",
     }
-    for kind, path in cfg.outputs.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(texts[kind](), encoding="utf-8")
+    write_files({path: texts[kind]() for kind, path in cfg.outputs.items()})
 
 
 def summary(res: CiResult) -> None:

@@ -12,9 +12,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from checker.errors import UsageError
+from checker.errors import UsageError, shown
 from checker.io.catalogue import check_catalogue, regenerate
 from checker.io.itf import DEFAULT_DIR
+from checker.io.safe_write import check_directory
 
 
 def add_parser(sub: Any) -> None:
@@ -36,6 +37,7 @@ def cmd_catalogue(args: argparse.Namespace) -> int:
     if args.regenerate:
         if args.jobs < 1:
             raise UsageError("--jobs must be at least 1")
+        check_directory(root, "--root")
         written, removed = regenerate(root, lambda line: print(line, file=sys.stderr, flush=True), args.jobs)
         for p in written:
             print(f"wrote {p}")
@@ -43,6 +45,9 @@ def cmd_catalogue(args: argparse.Namespace) -> int:
             print(f"removed {p} (no longer found)")
         print(f"{len(written)} counterexamples under {root}")
         return 0
+    if not root.is_dir():
+        raise UsageError(f"--root {shown(root)} is not a directory of stored counterexamples; "
+                         f"run from the project root or pass --root DIR")
     checks = check_catalogue(root)
     for c in checks:
         print(f"{'ok  ' if c.ok else 'FAIL'} {c.path}: {c.message}")

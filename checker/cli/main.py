@@ -12,10 +12,12 @@ import importlib
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, NoReturn
 
+from checker.cli import stdout
 from checker.cli.options import add_era_options, chosen_era
-from checker.engines.registry import DEFAULT_ENGINE, ENGINES, RunOptions
+from checker.engines.registry import DEFAULT_ENGINE, ENGINES, RunOptions, seconds_problem
 from checker.errors import UsageError
 from checker.interp.concrete import Interpreter
 from checker.outputs import render
@@ -49,6 +51,13 @@ SUBCOMMAND_MODULES: list[str] = ["checker.cli.replay", "checker.cli.catalogue", 
 class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         raise UsageError(message)
+
+    def _get_value(self, action: argparse.Action, arg_string: str) -> Any:
+        # an empty value (--design '', --out '') is a mistake, never "the default"
+        if arg_string == "" and action.nargs not in (argparse.PARSER, argparse.REMAINDER):
+            name = "/".join(action.option_strings) or action.metavar or action.dest
+            raise UsageError(f"{name} must not be empty; give a value or leave the option out")
+        return super()._get_value(action, arg_string)
 
 
 def build_parser() -> Parser:
@@ -90,7 +99,13 @@ def build_parser() -> Parser:
 
 
 def positive(name: str, value: float | None) -> None:
-    if value is not None and value <= 0:
+    if value is None:
+        return
+    if name == "--timeout":
+        problem = seconds_problem(value)
+        if problem:
+            raise UsageError(f"{name} {value!r} {problem}")
+    elif value <= 0:
         raise UsageError(f"{name} must be a positive number")
 
 
@@ -141,6 +156,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         if inv not in names:
             raise UsageError(f"unknown invariant {inv!r} for design {design}; choose from: {', '.join(names)}")
     chosen = list(dict.fromkeys(args.invariant)) or names
+    if args.save is not None:  # before running: a save that cannot be written runs nothing
+        from checker.io.safe_write import check_directory
+
+        check_directory(Path(args.save), "--save")
     interp = Interpreter(model)
     max_states = args.max_states if args.max_states is not None else DEFAULT_MAX_STATES.get(args.config)
     engine = ENGINES[args.engine]
@@ -168,16 +187,21 @@ def cmd_check(args: argparse.Namespace) -> int:
     return exit_code(verdicts)
 
 
+def one_line(message: str) -> str:
+    """An error message as one line: a newline in a file name must not split it."""
+    return message.replace("\r", "\\r").replace("\n", "\\n")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         code: int = args.func(args)
         return code
     except (UsageError, SpecError) as e:
-        print(f"reportcheck: error: {e}", file=sys.stderr)
+        print(f"reportcheck: error: {one_line(str(e))}", file=sys.stderr)
         return BAD_INPUT
     except ReplayMismatch as e:  # an engine bug: never show an unreplayed trace
-        print(f"reportcheck: internal error: {e}", file=sys.stderr)
+        print(f"reportcheck: internal error: {one_line(str(e))}", file=sys.stderr)
         return 3
     except KeyboardInterrupt:
         print("reportcheck: interrupted", file=sys.stderr)
@@ -185,4 +209,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run() -> NoReturn:
-    sys.exit(main())
+    """The console entry point: :func:`main`, with standard output handled as Unix tools
+    do (see :class:`checker.cli.stdout.GuardedStdout`): a reader that stops reading
+    (``| head -1``) ends the output quietly and keeps the verdict's exit code; a closed
+    or full standard output is one error line and exit code 2."""
+    sys.exit(stdout.run_guarded(main))

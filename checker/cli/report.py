@@ -20,12 +20,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from checker.engines.registry import ENGINES
 from checker.errors import UsageError
 from checker.io.itf import DEFAULT_DIR
+from checker.io.safe_write import check_directory, check_target, write_files
 from checker.outputs import document
 from checker.review import run as review
 from checker.review import sections as review_doc
 from spec import CONFIGS, DEFAULT_CONFIG, DESIGNS, FAULTS
 
 DEFAULT_OUT = "report"
+OUTPUT_FILES = ("index.html", "report.md")
 
 
 def add_parser(sub: Any) -> None:
@@ -74,8 +76,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise UsageError(f"--catalogue {args.catalogue} is not a directory of stored counterexamples; run from the "
                          "project root or pass --catalogue DIR")
     out: Path = args.out
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {out} is a file; name a directory")
+    check_directory(out, "--out")  # before running: an output that cannot be written runs nothing
+    for name in OUTPUT_FILES:
+        check_target(out / name, "--out:")
     con = Console(stderr=True)
     t0 = time.perf_counter()
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -94,17 +97,11 @@ def cmd_report(args: argparse.Namespace) -> int:
 
         r = review.gather(designs, args.config, engines, args.catalogue, args.jobs, announce, started, faults)
     blocks = review_doc.build(r)
-    out.mkdir(parents=True, exist_ok=True)
-    _write(out / "index.html", document.html(blocks, review_doc.TITLE))
-    _write(out / "report.md", document.markdown(blocks))
+    write_files({out / "index.html": document.html(blocks, review_doc.TITLE),
+                 out / "report.md": document.markdown(blocks)})
     con.print(f"wrote {out / 'index.html'} and {out / 'report.md'} in {time.perf_counter() - t0:.0f} s "
               f"({len(r.counterexamples)} counterexamples, {len(r.guards)} guards)", highlight=False)
     for p in r.problems:
         con.print(f"problem: {p}", markup=False, highlight=False)
     return 1 if r.problems else 0
 
-
-def _write(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)

@@ -150,7 +150,10 @@ class Explorer:
                 edges = None
             if self.progress:
                 self.progress(len(states), depth, time.perf_counter() - t0)
-        res.states, res.depth = len(states), depth - 1 if not stopped else depth
+        # the last complete level: every state within it was added and checked, and (the
+        # frontier loop does not break on the state limit) every transition from it was
+        # checked for read sites; a stopped search got no further than the level it expanded
+        res.states, res.depth = len(states), depth - 1
         res.transitions = sum(fired)
         res.complete = not stopped
         res.seconds = time.perf_counter() - t0
@@ -231,9 +234,9 @@ def verdicts_of(ex: Explorer) -> tuple[list[Verdict], Exploration]:
                           for site, n in res.site_hits.get(inv, {}).items() if n == 0)
             verdicts.append(Verdict.proved(ENGINE, inv, "; ".join(parts), notes))
         else:
-            d = res.depth  # the level being expanded when the limit struck
-            sites = (f"; read sites checked on every transition from states within {d - 1} steps"
-                     if inv in has_sites and d > 0 else "")
+            d = res.depth  # the last complete level: the one being expanded when the limit struck
+            sites = (f"; read sites checked on every transition from states within {d} steps"
+                     if inv in has_sites else "")
             verdicts.append(Verdict.unknown(
                 ENGINE, inv, f"no violation among the {res.states:,} states explored of {where}: every state "
                 f"reachable in at most {d} steps{sites}; the state limit stopped the search",

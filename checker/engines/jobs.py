@@ -3,16 +3,19 @@
 ``reportcheck report``, ``reportcheck catalogue --regenerate`` and ``reportcheck ci`` all
 plan their work as :class:`Job` values and hand them to :func:`run_jobs` with the function
 that does one.  With more than one worker the jobs run in a ``multiprocessing`` pool;
-leaving it terminates the workers, so none outlives the run (an error, Ctrl-C).
+leaving it terminates the workers, and each worker ends when its parent does (even
+if the parent is killed), so none outlives the run.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from checker.engines.worker import init_worker
 from spec import ModelKey
 
 R = TypeVar("R")
@@ -83,7 +86,8 @@ def run_jobs(work: Callable[[Job], R], jobs: Sequence[Job], workers: int = 1,
             done(job, out[-1])
         return out
     results: dict[int, R] = {}
-    with multiprocessing.Pool(min(workers, len(jobs))) as pool:  # leaving the block terminates the workers
+    # leaving the block terminates the workers; each ends with its parent too (init_worker)
+    with multiprocessing.Pool(min(workers, len(jobs)), initializer=init_worker, initargs=(os.getpid(),)) as pool:
         numbered: Iterator[tuple[int, R]] = (pool.imap if in_order else pool.imap_unordered)(
             _Numbered(work), enumerate(jobs))
         for k, result in numbered:

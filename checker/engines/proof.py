@@ -83,6 +83,15 @@ def scope_of(model: Model) -> str:
             f"capacity {cfg.capacity} as in config {cfg.name}")
 
 
+Goal = tuple[str, str]  # ("claim", name): the claim fails after a step; ("sites", name): a read site of it fails
+
+
+def claim_goals(session: Session, names: Sequence[str]) -> list[Goal]:
+    """What can break the claims ``names`` in ``session``'s step: each claim failing after
+    it, and each read site of a claim (a per-element claim may have some) failing on the way."""
+    return [("claim", n) for n in names] + [("sites", n) for n in names if ("sites", n) in session.want]
+
+
 class Prover:
     def __init__(self, model: Model, deadline: float | None, stats: SolverStats, claims: Sequence[Claim]) -> None:
         self.model = model
@@ -126,13 +135,15 @@ class Prover:
         return self.sessions[id(step)]
 
     def houdini(self, claims: Sequence[Claim]) -> list[Claim]:
-        """The largest subset of ``claims`` that is inductive (every query unsat)."""
+        """The largest subset of ``claims`` that is inductive (every query unsat).  A claim
+        with read sites stays only while its read sites hold too: it is kept as a whole,
+        so one that is proved, or used as a support, has had its sites checked."""
         def consecution(session: Session) -> Query[Claim]:
             def query(current: list[Claim]) -> set[Claim] | None:  # the claims the step can break
                 if not current:
                     return None
                 names = [c.name for c in current]
-                r, failing, _ = session.ask(names, [("claim", n) for n in names])
+                r, failing, _ = session.ask(names, claim_goals(session, names))
                 return None if r == z3.unsat else {c for c in current if c.name in failing}
             return query
 
@@ -148,32 +159,33 @@ class Prover:
         not, else a minimal set of assumed claims that the proof needs: each one's removal
         makes some step's query satisfiable (unsat cores, then deletion)."""
         used: set[str] = set()
-        goal = ("claim", claim.name) if claim is not None else ("sites", target)
+        goals = [("claim", claim.name)] if claim is not None else []
+        goals.append(("sites", target))  # a per-element claim's read sites are checked too
         names = [c.name for c in assumed]
-        sessions = [s for s in map(self.session, self.steps) if goal in s.want]
-        cores: dict[int, set[str]] = {}  # per session: claims enough for unsat
-        for session in sessions:
+        asked = [(s, g) for g in goals for s in map(self.session, self.steps) if g in s.want]
+        cores: dict[tuple[int, Goal], set[str]] = {}  # per session and goal: claims enough for unsat
+        for session, goal in asked:
             r, _, core = session.ask(names, [goal])
             if r == z3.sat:
                 return session.counter(names, goal, target), set()
             used |= core
-            cores[id(session)] = core
+            cores[(id(session), goal)] = core
         keep = [n for n in names if n in used]
         for n in reversed(list(keep)):
             trial = [k for k in keep if k != n]
-            if all(self.still_unsat(s, trial, goal, cores) for s in sessions):
+            if all(self.still_unsat(s, trial, g, cores) for s, g in asked):
                 keep = trial
         return None, set(keep)
 
-    def still_unsat(self, session: Session, assumed: list[str], goal: tuple[str, str],
-                    cores: dict[int, set[str]]) -> bool:
+    def still_unsat(self, session: Session, assumed: list[str], goal: Goal,
+                    cores: dict[tuple[int, Goal], set[str]]) -> bool:
         """Is ``goal`` still unsat at ``session`` assuming only ``assumed``?  Without asking
         when an earlier unsat core of the session lies within ``assumed``."""
-        if cores[id(session)] <= set(assumed):
+        if cores[(id(session), goal)] <= set(assumed):
             return True
         r, _, core = session.ask(assumed, [goal])
         if r == z3.unsat:
-            cores[id(session)] = core
+            cores[(id(session), goal)] = core
         return bool(r == z3.unsat)
 
     def needed(self, target: str, inductive: Sequence[Claim], claim: Claim | None) -> list[str]:

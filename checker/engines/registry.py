@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -9,6 +10,21 @@ from checker.engines import explicit
 from checker.interp.concrete import Interpreter
 from checker.results.stats import EngineStats, Progress
 from checker.results.verdict import Verdict
+
+# the longest time-out or time budget taken, in seconds (30 days): Z3 takes its time-out in
+# milliseconds as an unsigned 32-bit number, and nan, inf or 1e308 must be refused, not overflow
+MAX_SECONDS = 30 * 24 * 3600
+
+
+def seconds_problem(value: object) -> str | None:
+    """Why ``value`` is not a time-out in seconds (None: it is one)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return "must be a positive number of seconds"
+    if math.isnan(value) or value <= 0:
+        return "must be a positive number of seconds"
+    if value > MAX_SECONDS:
+        return f"must be at most {MAX_SECONDS} seconds (30 days)"
+    return None
 
 
 @dataclass(frozen=True)

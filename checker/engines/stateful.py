@@ -24,9 +24,11 @@ is ``unknown`` with a scope that says what was tried.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import random
 import re
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -35,6 +37,7 @@ from typing import Any
 from hypothesis import HealthCheck, Phase, Verbosity, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir, storage_directory
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
 from checker.interp.compile import CompiledAction
@@ -259,6 +262,19 @@ def explore(interp: Interpreter, invariants: list[str], examples: int, steps: in
                time.perf_counter() - t0)
 
 
+@contextlib.contextmanager
+def private_storage() -> Iterator[None]:
+    """Keep Hypothesis' files (its cache of constants, any database) in a temporary
+    directory removed afterwards, never ``.hypothesis/`` in the user's current directory."""
+    previous = storage_directory(intent_to_write=False).home_directory
+    with tempfile.TemporaryDirectory(prefix="reportcheck-hypothesis-") as home:
+        set_hypothesis_home_dir(home)
+        try:
+            yield
+        finally:
+            set_hypothesis_home_dir(previous)
+
+
 def check(interp: Interpreter, invariants: list[str], examples: int | None = None, steps: int | None = None,
           seed: int | None = None) -> tuple[list[Verdict], HypothesisStats]:
     """The ``hypothesis`` engine: verdicts (``refuted`` or ``unknown``, never ``proved``)
@@ -266,7 +282,8 @@ def check(interp: Interpreter, invariants: list[str], examples: int | None = Non
     examples = examples or DEFAULT_EXAMPLES
     steps = steps or DEFAULT_STEPS
     seed = seed if seed is not None else random.SystemRandom().randrange(2**32)
-    run = explore(interp, invariants, examples, steps, seed)
+    with private_storage():
+        run = explore(interp, invariants, examples, steps, seed)
     where = f"config {interp.model.config.name}"
     tried = f"--examples {examples:,}, up to {steps} steps per run, seed {seed}"
     every = invariants == [i.name for i in interp.model.invariants]

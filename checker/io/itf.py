@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -38,8 +39,10 @@ from typing import Any
 
 import itf_py  # type: ignore[import-untyped]
 
-from checker.errors import UsageError
+from checker.errors import UsageError, shown
 from checker.interp.concrete import StepError, interpreter
+from checker.io.safe_read import read_regular
+from checker.io.safe_write import check_directory, write_files
 from checker.results.verdict import FailedRead, State, Step, Trace, Verdict
 from spec import ERAS, ModelKey, SpecError, era_of_pcp_cache
 from spec.ir import Domain, Model, StateVar
@@ -209,23 +212,16 @@ def default_path(root: Path, trace: Trace) -> Path:
 
 
 def write_all(files: dict[Path, str], force: bool) -> None:
-    """Write every file or none: refuse (UsageError) if one exists and not ``force``.
-    Each file is written to a temporary name and renamed, so none is left truncated."""
+    """Write every file or none: refuse (UsageError) if one exists and not ``force``, or
+    if one cannot be written (see :mod:`checker.io.safe_write`)."""
     if not force:
-        existing = [p for p in files if p.exists()]
+        existing = [p for p in files if os.path.lexists(p)]
         if existing:
-            which = (f"{existing[0]} already exists" if len(existing) == 1
-                     else f"{existing[0]} and {len(existing) - 1} more already exist")
+            which = (f"{shown(existing[0])} already exists" if len(existing) == 1
+                     else f"{shown(existing[0])} and {len(existing) - 1} more already exist")
             raise UsageError(f"{which}; nothing written. "
                              "Use --force to overwrite, or --save DIR for another directory")
-    for p, text in files.items():
-        try:
-            p.parent.mkdir(parents=True, exist_ok=True)
-            tmp = p.with_name(p.name + ".tmp")
-            tmp.write_text(text, encoding="utf-8")
-            os.replace(tmp, p)
-        except OSError as e:
-            raise UsageError(f"{p}: cannot write: {e.strerror or e}") from None
+    write_files(files)
 
 
 def save_verdicts(verdicts: list[Verdict], root: Path, force: bool) -> list[Path]:
@@ -237,6 +233,7 @@ def save_verdicts(verdicts: list[Verdict], root: Path, force: bool) -> list[Path
 
 def save_and_say(verdicts: list[Verdict], root: str, force: bool) -> None:
     """``check --save``: save every counterexample and say where, on stderr (stdout may be JSON)."""
+    check_directory(Path(root), "--save")
     paths = save_verdicts(verdicts, Path(root), force)
     for p in paths:
         print(f"reportcheck: saved {p}", file=sys.stderr)
@@ -251,11 +248,9 @@ def _fail(path: Path, place: str, problem: str) -> TraceFileError:
 
 def _read(path: Path) -> bytes:
     try:
-        return path.read_bytes()
-    except IsADirectoryError:
-        raise _fail(path, "", "is a directory, not a trace file") from None
-    except OSError as e:
-        raise _fail(path, "", f"cannot read: {e.strerror or e}") from None
+        return read_regular(path, "trace file")
+    except UsageError as e:
+        raise TraceFileError(str(e)) from None
 
 
 def _json(path: Path, data: bytes) -> Any:
@@ -322,6 +317,27 @@ def _states(path: Path, data: Any) -> Iterator[tuple[int, dict[str, Any]]]:
         yield k, raw
 
 
+_BIGINT = re.compile(r"0|-?[1-9][0-9]*")  # ASCII digits, no sign but '-', no spaces, '_' or leading zero
+
+
+def _strict_integers(path: Path, place: str, raw: Any) -> None:
+    """ITF integers are ``{"#bigint": "<decimal>"}`` and nothing looser: refuse what
+    Python's ``int()`` would take (``"+0"``, ``" 1 "``, ``"0_1"``, ``"١"``, a number)."""
+    todo = [raw]  # a stack, not recursion: the JSON may be nested deep
+    while todo:
+        x = todo.pop()
+        if isinstance(x, list):
+            todo.extend(x)
+        elif isinstance(x, dict):
+            if "#bigint" in x:
+                n = x["#bigint"]
+                if len(x) != 1 or not isinstance(n, str) or not _BIGINT.fullmatch(n):
+                    raise _fail(path, place, f"not an ITF trace: {json.dumps(x, ensure_ascii=True)[:80]} is not an "
+                                'ITF integer (write {"#bigint": "<decimal digits>"}, e.g. {"#bigint": "3"})')
+            else:
+                todo.extend(x.values())
+
+
 def load(path: Path) -> LoadedTrace:
     """Read and validate a counterexample file against the current spec of the model it
     records; raise :class:`TraceFileError` for anything that does not fit."""
@@ -336,7 +352,15 @@ def parse(path: Path, text: bytes) -> LoadedTrace:
     meta = _check_meta(path, data.get("#meta"))
     if not isinstance(data.get("vars"), list) or not all(isinstance(x, str) for x in data["vars"]):
         raise _fail(path, "vars", "must be a list of variable names (ITF)")
+    twice = [x for i, x in enumerate(data["vars"]) if x in data["vars"][:i]]
+    if twice:
+        raise _fail(path, "vars", f"lists {twice[0]!r} twice; each variable once (ITF)")
+    if "params" in data and (not isinstance(data["params"], list)
+                             or not all(isinstance(x, str) for x in data["params"])):
+        raise _fail(path, "params", f"must be a list of parameter names (ITF), got {_type_name(data['params'])}")
     raw_states = list(_states(path, data))
+    for k, raw in raw_states:
+        _strict_integers(path, f"state {k}", {x: y for x, y in raw.items() if x != "#meta"})
     try:
         parsed = itf_py.trace_from_json(data)
     except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as e:  # what bad input provokes
@@ -393,10 +417,15 @@ def parse(path: Path, text: bytes) -> LoadedTrace:
         if not isinstance(sites, list) or not all(isinstance(x, str) and SITE_SEP in x for x in sites):
             raise _fail(path, f"{place} #meta.failed_sites", f"must be a list of strings 'claim{SITE_SEP}site'")
         try:
-            interp.parse_args(action, dict(args))
+            values = interp.parse_args(action, dict(args))
         except StepError as e:
             raise _fail(path, f"{place} #meta", f"{e} (design {model.design})") from None
         a = model.action(action)
+        written = interp.args_dict(a, values)
+        loose = [p for p, x in args.items() if written.get(p) != x]
+        if loose:
+            raise _fail(path, f"{place} #meta.args", f"{loose[0]} = {args[loose[0]]!r} is not a value label "
+                        f"as reportcheck writes it (expected {written[loose[0]]!r})")
         steps.append(Step(action, a.kernel_name, a.kernel_file, dict(args), interp.changes(prev, encoded), state,
                           tuple(_site_record(x) for x in sites)))
         prev = encoded
