@@ -81,3 +81,20 @@ def test_every_action_names_a_kernel_function_and_file() -> None:
     for design in DESIGNS:
         for a in build_model(ModelKey(design)).actions:
             assert a.kernel_name and a.kernel_file.startswith("mm/"), a.name
+
+
+def test_every_error_of_checker_derives_from_the_one_base_class() -> None:
+    import importlib
+    import inspect
+
+    from checker.errors import ReportcheckError
+
+    for path in sorted(CHECKER.rglob("*.py")):
+        if path.name == "__main__.py":  # runs the command line when imported
+            continue
+        module = importlib.import_module(".".join(("checker", *path.relative_to(CHECKER).with_suffix("").parts))
+                                         .removesuffix(".__init__"))
+        for name, cls in inspect.getmembers(module, inspect.isclass):
+            if cls.__module__ == module.__name__ and issubclass(cls, BaseException):
+                assert issubclass(cls, ReportcheckError) or issubclass(cls, AssertionError), (
+                    f"{module.__name__}.{name} does not derive from checker.errors.ReportcheckError")

@@ -11,12 +11,13 @@ from typing import Any, TypeVar
 
 import z3
 
+from checker.errors import ReportcheckError
 from checker.results.verdict import UnknownReason
 
 C = TypeVar("C")
 
 
-class OutOfTime(Exception):
+class OutOfTime(ReportcheckError):
     """The solver did not decide a query: the time budget ran out, or Z3 answered
     ``unknown`` (:class:`SolverGaveUp`; the message gives its reason).  Engines turn it
     into ``unknown`` with the reason :func:`reason_of` gives."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import ClassVar
 
+from checker.errors import ReportcheckError
 from checker.interp.compile import CompiledAction, CompiledModel, compile_model
 from checker.interp.layout import Layout
 from checker.results.verdict import Change, FailedRead, State, Step
@@ -28,7 +29,7 @@ class Transition:
     failed: tuple[int, ...]  # ids of the read-site checks that failed
 
 
-class StepError(ValueError):
+class StepError(ReportcheckError, ValueError):
     """An action that cannot be taken: unknown, wrong arguments, or not enabled."""
 
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from checker.errors import ReportcheckError
 from spec.ir import Model
 
 
-class SpecCompileError(Exception):
+class SpecCompileError(ReportcheckError):
     """The IR refers to something that does not exist (a bug in the spec)."""
 
 

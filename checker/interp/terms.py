@@ -17,6 +17,7 @@ from typing import Any, TypeAlias
 
 import z3
 
+from checker.errors import ReportcheckError
 from spec.expr import Cfg, Expr, Get, Lit, Name, Op, Quant, emptiness_test
 from spec.ir import Assign, Check, For, If, Let, Stmt
 from spec.walk import Walker
@@ -24,7 +25,7 @@ from spec.walk import Walker
 Term: TypeAlias = Any  # an int or bool (a folded constant) or a Z3 term; z3 has no types for mypy
 
 
-class SymbolicError(Exception):
+class SymbolicError(ReportcheckError):
     """The IR holds something this interpreter cannot translate (a bug in the spec or here)."""
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from checker.errors import ReportcheckError
 from checker.interp.compile import compile_predicate, index_read_page
 from checker.interp.concrete import Interpreter
 from spec.expr import Cfg, Expr, Get, Lit, Name, Op
@@ -75,7 +76,7 @@ static int free_list_mt(struct page *page)
 """
 
 
-class GuardError(ValueError):
+class GuardError(ReportcheckError, ValueError):
     """A read-site condition the translation to C does not cover (a spec change)."""
 
 

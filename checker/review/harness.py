@@ -17,6 +17,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from checker.errors import ReportcheckError
 from checker.interp.concrete import Interpreter
 from checker.review.guards import Guard, Read
 from spec.ir import Model
@@ -25,7 +26,7 @@ from spec.kernel import BUDDY, MIGRATETYPES
 PG_BUDDY, PG_REPORTED = 0, 1
 
 
-class HarnessError(RuntimeError):
+class HarnessError(ReportcheckError, RuntimeError):
     """gcc is missing, or the harness did not compile or run; the message says which."""
 
 

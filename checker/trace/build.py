@@ -12,13 +12,14 @@ import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from checker.errors import ReportcheckError
 from checker.interp.concrete import Interpreter, StepError
 from checker.results.verdict import Trace
 from spec import ModelKey
 from spec.ir import Model
 
 
-class ReplayMismatch(RuntimeError):
+class ReplayMismatch(ReportcheckError, RuntimeError):
     """An engine produced a path that the concrete interpreter does not reproduce."""
 
 
