@@ -23,7 +23,7 @@ ENGINES = {"checker", "z3", "hypothesis", "networkx"}
 LAYERS = (
     "errors",    # the one error base class
     "results",   # verdicts, traces, failed reads, engine statistics: plain data
-    "interp",    # the IR's interpreters: IR walker, layout, compiled Python, Z3 terms
+    "interp",    # the IR's interpreters: layout, compiled Python, Z3 terms (the walker is spec.walk)
     "trace",     # counterexamples built and replayed on the concrete interpreter
     "engines",   # the registry and every engine: explicit, bmc, induction, proof, stateful
     "io",        # ITF files and the stored catalogue
