@@ -78,7 +78,7 @@ class Explorer:
         self.violations: dict[str, tuple[int, int]] = {}
 
     def run(self) -> Exploration:
-        if explicit_c.choose(self.backend or "python", self.observe is not None) == "c":
+        if explicit_c.choose(self.backend, self.observe is not None) == "c":
             self._c = explicit_c.CSearch(self)
             self._c.run()
             return self.result

@@ -62,7 +62,11 @@ MAX_SUCCESSORS = 4096  # per state, for successors()
 
 
 class CBackendError(RuntimeError):
-    """The compiled search stopped on a spec error or ran out of memory."""
+    """The compiled model went outside a variable's range or domain (a bug in the spec)."""
+
+
+class SearchOutOfMemory(UsageError):
+    """The C search could not allocate its next block: the message names the fix."""
 
 
 @functools.cache
@@ -174,9 +178,12 @@ class CSearch:
         while lib.rc_level(c):
             while (done := lib.rc_run(c, BUDGET)) == 0:
                 pass
+            if done < 0 and c.err == 5:
+                raise SearchOutOfMemory(f"the explicit search ran out of memory after {c.nstates:,} states "
+                                        f"({c.bytes / 2**30:.1f} GiB); give a smaller --max-states")
             if done < 0:
-                why = "out of memory" if c.err == 5 else cm.error(c.err, c.err_var, c.err_value)
-                raise CBackendError(f"{why} (C backend, after {c.nstates:,} states)")
+                raise CBackendError(f"{cm.error(c.err, c.err_var, c.err_value)} (C backend, after "
+                                    f"{c.nstates:,} states)")
             depth += 1
             if ex.progress:
                 ex.progress(c.nstates, depth, time.perf_counter() - t0)

@@ -17,6 +17,7 @@ class RunOptions:
 
     max_states: int | None = None  # explicit: stop after this many states
     progress: Progress | None = None
+    backend: str | None = None  # explicit: "c" or "python"; None: c where a C compiler works
     depth: int | None = None  # bmc: deepest trace length to try
     k: int | None = None  # induction: the largest k to try
     timeout: float | None = None  # symbolic engines: seconds for the whole run
@@ -33,7 +34,7 @@ class Engine:
 
 
 def _explicit(interp: Interpreter, invariants: list[str], opts: RunOptions) -> tuple[list[Verdict], dict[str, object]]:
-    verdicts, res = explicit.check(interp, invariants, opts.max_states, opts.progress)
+    verdicts, res = explicit.check(interp, invariants, opts.max_states, opts.progress, backend=opts.backend)
     return verdicts, res.stats()
 
 
@@ -63,7 +64,8 @@ def _proof(interp: Interpreter, invariants: list[str], opts: RunOptions) -> tupl
 
 ENGINES: dict[str, Engine] = {
     "explicit": Engine("explicit", "breadth-first search of every reachable state of a configuration: "
-                       "shortest counterexamples, deadlocks, action coverage, state graph (networkx)",
+                       "shortest counterexamples, deadlocks, action coverage, state graph (networkx); the search runs in C "
+                       "generated from the spec (--backend c, the default where a C compiler works) or in Python",
                        _explicit),
     "hypothesis": Engine("hypothesis", "Hypothesis stateful testing of a machine generated from the spec: random runs "
                          "(--examples, --steps, --seed), shrunk counterexamples; refutes or says unknown, never proves",

@@ -107,6 +107,7 @@ def load(source: str, cdef: str) -> tuple[cffi.FFI, Any]:
 def available() -> str | None:
     """None when a C compiler works here, else why not (one line)."""
     try:
+        compiler()
         load("int rc_probe(void) { return 42; }\n", "int rc_probe(void);")
     except CompilerUnavailable as e:
         return str(e)
