@@ -32,6 +32,7 @@ typedef struct {
     uint8_t *viol_set;
     uint64_t *fired;      /* per action */
     uint64_t *hits;       /* per check id */
+    int32_t idbits;       /* a table entry: id + 1 in the low idbits, hash bits above (a tag) */
 } rc_search;
 
 typedef struct {
@@ -61,6 +62,14 @@ static inline uint64_t slot_of(uint64_t h, int64_t tcap) {
     return (uint64_t)(((unsigned __int128)h * (uint64_t)tcap) >> 64);
 }
 
+static inline uint32_t id_mask(int idbits) { return idbits >= 32 ? UINT32_MAX : (1u << idbits) - 1; }
+
+/* the hash bits an entry keeps above its id: most probes of other states end there,
+ * without reading the stored state */
+static inline uint32_t tag_of(uint64_t h, int idbits) {
+    return idbits >= 32 ? 0 : (uint32_t)(h & ((1u << (32 - idbits)) - 1)) << idbits;
+}
+
 static void account(rc_search *c) {
     c->bytes = c->cap * (int64_t)(STATE_BYTES + sizeof(uint32_t) + sizeof(label_t)) + c->tcap * 4
                + c->edges_cap * 8;
@@ -85,18 +94,23 @@ static int grow_states(rc_search *c) {
 
 static int grow_table(rc_search *c) {
     int64_t tcap = c->tcap < 2048 ? 2048 : c->tcap + c->tcap / 2;
+    if (tcap > (int64_t)UINT32_MAX) tcap = UINT32_MAX;
+    if (tcap <= c->tcap) return 0;
     uint32_t *t = calloc((size_t)tcap, sizeof(uint32_t));
     if (!t) return 0;
+    int idbits = 64 - __builtin_clzll((uint64_t)tcap);  /* id + 1 <= tcap < 2^idbits */
     for (int64_t id = 0; id < c->nstates; id++) {
         uint64_t w[STATE_WORDS] = {0};
         memcpy(w, c->states + id * STATE_BYTES, STATE_BYTES);
-        uint64_t pos = slot_of(hash_words(w), tcap);
+        uint64_t h = hash_words(w);
+        uint64_t pos = slot_of(h, tcap);
         while (t[pos]) if (++pos == (uint64_t)tcap) pos = 0;
-        t[pos] = (uint32_t)(id + 1);
+        t[pos] = tag_of(h, idbits) | (uint32_t)(id + 1);
     }
     free(c->table);
     c->table = t;
     c->tcap = tcap;
+    c->idbits = idbits;
     account(c);
     return 1;
 }
@@ -113,14 +127,15 @@ static void oom(rc_search *c) {
     c->stopped = 1;
 }
 
-/* a new state: stored, entered in the table at pos, its state invariants evaluated */
-static int64_t add(rc_search *c, const uint64_t *w, const uint8_t *n, uint64_t pos, int64_t parent, int64_t lab) {
+/* a new state: stored, entered in the table at pos with tag, its state invariants evaluated */
+static int64_t add(rc_search *c, const uint64_t *w, const uint8_t *n, uint64_t pos, uint32_t tag, int64_t parent,
+                   int64_t lab) {
     if (c->nstates == c->cap && !grow_states(c)) { oom(c); return -1; }
     int64_t id = c->nstates++;
     memcpy(c->states + id * STATE_BYTES, w, STATE_BYTES);
     c->parent[id] = (uint32_t)parent;
     c->via[id] = (label_t)lab;
-    c->table[pos] = (uint32_t)(id + 1);
+    c->table[pos] = tag | (uint32_t)(id + 1);
     if (c->nstates * 5 > c->tcap * 4 && !grow_table(c)) { oom(c); return -1; }
     for (int k = 0; k < NSTATEINV; k++) {
         int slot = c->inv_slot[k];
@@ -129,43 +144,47 @@ static int64_t add(rc_search *c, const uint64_t *w, const uint8_t *n, uint64_t p
     return id;
 }
 
-/* where the packed state w is in the table (*found) or would go */
-static uint64_t lookup(rc_search *c, const uint64_t *w, int64_t *found) {
-    uint64_t pos = slot_of(hash_words(w), c->tcap);
+/* where the packed state w (hash h) is in the table (*found) or would go (with *tag) */
+static uint64_t lookup(rc_search *c, const uint64_t *w, uint64_t h, int64_t *found, uint32_t *tag) {
+    uint64_t pos = slot_of(h, c->tcap);
+    uint32_t mask = id_mask(c->idbits);
+    *tag = tag_of(h, c->idbits);
     for (;;) {
         uint32_t e = c->table[pos];
         if (!e) { *found = -1; return pos; }
-        if (memcmp(c->states + (int64_t)(e - 1) * STATE_BYTES, w, STATE_BYTES) == 0) { *found = e - 1; return pos; }
+        if ((e & ~mask) == *tag) {
+            int64_t id = (int64_t)(e & mask) - 1;
+            if (memcmp(c->states + id * STATE_BYTES, w, STATE_BYTES) == 0) { *found = id; return pos; }
+        }
         if (++pos == (uint64_t)c->tcap) pos = 0;
     }
 }
 
-static void emit(int action, uint32_t label, const uint8_t *n, const int32_t *bad, int nbad) {
-    uint64_t w[STATE_WORDS];
-    pack(n, w);
-    if (g_col) {
-        rc_collect *k = g_col;
-        if (k->n == k->max) { fail(6, -1, (int)k->max); return; }
-        unpack(w, k->targets + k->n * STATE_LEN);
-        k->actions[k->n] = action;
-        k->labels[k->n] = label;
-        k->nbad[k->n] = nbad;
-        memcpy(k->bad + k->n * MAX_BAD, bad, (size_t)nbad * sizeof(int32_t));
-        k->n++;
-        return;
-    }
-    rc_search *c = g_cur;
-    c->any = 1;
-    c->fired[action]++;
-    for (int i = 0; i < nbad; i++) {
-        int slot = c->check_slot[bad[i]];
-        if (slot >= 0 && !c->viol_set[slot]) record(c, slot, -2 - c->cur_sid, label);
+/* The transitions of the state being expanded wait here until it is done (or PENDING of
+ * them are waiting): their table slots and stored states are prefetched together, then
+ * they are taken in the order they came, exactly as one at a time. */
+#define PENDING 64
+typedef struct {
+    uint64_t w[STATE_WORDS], h;
+    uint32_t label;
+    int32_t nbad, bad_at;
+    uint8_t n[STATE_LEN];
+} pending;
+static pending g_pend[PENDING];
+static int32_t g_pend_bad[PENDING * MAX_BAD];
+static int g_npend;
+
+static void take(rc_search *c, pending *p) {
+    for (int i = 0; i < p->nbad; i++) {
+        int slot = c->check_slot[g_pend_bad[p->bad_at + i]];
+        if (slot >= 0 && !c->viol_set[slot]) record(c, slot, -2 - c->cur_sid, p->label);
     }
     int64_t tid;
-    uint64_t pos = lookup(c, w, &tid);
+    uint32_t tag;
+    uint64_t pos = lookup(c, p->w, p->h, &tid, &tag);
     if (tid < 0) {
         if (c->nstates == c->max_states) { c->stopped = c->hit_limit = 1; return; }
-        tid = add(c, w, n, pos, c->cur_sid, label);
+        tid = add(c, p->w, p->n, pos, tag, c->cur_sid, p->label);
         if (tid < 0) return;
     }
     if (c->edges_on) {
@@ -183,6 +202,48 @@ static void emit(int action, uint32_t label, const uint8_t *n, const int32_t *ba
         c->edges[2 * c->nedges + 1] = (uint32_t)tid;
         c->nedges++;
     }
+}
+
+static void flush(rc_search *c) {
+    uint32_t mask = id_mask(c->idbits);
+    for (int i = 0; i < g_npend; i++) {
+        g_pend[i].h = hash_words(g_pend[i].w);
+        __builtin_prefetch(&c->table[slot_of(g_pend[i].h, c->tcap)]);
+    }
+    for (int i = 0; i < g_npend; i++) {
+        uint32_t e = c->table[slot_of(g_pend[i].h, c->tcap)];
+        if (e && (e & ~mask) == tag_of(g_pend[i].h, c->idbits))
+            __builtin_prefetch(c->states + (int64_t)((e & mask) - 1) * STATE_BYTES);
+    }
+    for (int i = 0; i < g_npend && !c->err; i++) take(c, &g_pend[i]);
+    g_npend = 0;
+}
+
+static void emit(int action, uint32_t label, const uint8_t *n, const int32_t *bad, int nbad) {
+    if (g_col) {
+        rc_collect *k = g_col;
+        uint64_t w[STATE_WORDS];
+        if (k->n == k->max) { fail(6, -1, (int)k->max); return; }
+        pack(n, w);
+        unpack(w, k->targets + k->n * STATE_LEN);
+        k->actions[k->n] = action;
+        k->labels[k->n] = label;
+        k->nbad[k->n] = nbad;
+        memcpy(k->bad + k->n * MAX_BAD, bad, (size_t)nbad * sizeof(int32_t));
+        k->n++;
+        return;
+    }
+    rc_search *c = g_cur;
+    c->any = 1;
+    c->fired[action]++;
+    pending *p = &g_pend[g_npend];
+    pack(n, p->w);
+    memcpy(p->n, n, STATE_LEN);
+    p->label = label;
+    p->nbad = nbad;
+    p->bad_at = g_npend * MAX_BAD;
+    memcpy(g_pend_bad + p->bad_at, bad, (size_t)nbad * sizeof(int32_t));
+    if (++g_npend == PENDING) flush(c);
 }
 
 /* ------------------------------------------------------------------ API */
@@ -225,8 +286,9 @@ rc_search *rc_new(const uint8_t *init, int64_t max_states, int64_t graph_limit, 
     uint64_t w[STATE_WORDS];
     pack(init, w);
     int64_t found;
-    uint64_t pos = lookup(c, w, &found);
-    add(c, w, init, pos, -1, 0);
+    uint32_t tag;
+    uint64_t pos = lookup(c, w, hash_words(w), &found, &tag);
+    add(c, w, init, pos, tag, -1, 0);
     c->parent[0] = UINT32_MAX;
     return c;
 }
@@ -252,7 +314,9 @@ int rc_run(rc_search *c, int64_t budget) {
         unpack(w, s);
         c->cur_sid = sid;
         c->any = 0;
+        g_npend = 0;
         expand(s);
+        if (!g_err) flush(c);
         if (g_err || c->err) break;
         if (!c->any) {
             c->deadlocks++;

@@ -42,6 +42,7 @@ typedef struct {
     uint8_t *states; uint32_t *parent; void *via; uint32_t *table; uint32_t *edges;
     int32_t *check_slot; int32_t *inv_slot; int64_t *viol_sid; int64_t *viol_lab; uint8_t *viol_set;
     uint64_t *fired; uint64_t *hits;
+    int32_t idbits;
 } rc_search;
 int rc_state_len(void);
 int rc_state_bytes(void);
