@@ -79,6 +79,9 @@ def build_parser() -> Parser:
     ck.add_argument("--max-states", type=int, metavar="N",
                     help="explicit: stop exploring after N states (the verdict is then 'unknown'); "
                          "default: unlimited on tiny, 400000 on small")
+    ck.add_argument("--backend", choices=("c", "python"),
+                    help="explicit: c (generated C, compiled with the system C compiler and cached) or python; "
+                         "default c when a C compiler works, else python with a warning")
     ck.add_argument("--depth", type=int, metavar="K", help="bmc: try every trace length up to K")
     ck.add_argument("--k", type=int, metavar="K", help="induction: try k = 1 .. K")
     ck.add_argument("--timeout", type=float, metavar="SECONDS",
@@ -164,8 +167,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     max_states = args.max_states if args.max_states is not None else DEFAULT_MAX_STATES.get(args.config)
     engine = ENGINES[args.engine]
     with render.progress_reporter(enabled=args.format == "text" and sys.stderr.isatty()) as progress:
-        opts = RunOptions(max_states=max_states, progress=progress, depth=args.depth, k=args.k,
-                          timeout=args.timeout, examples=args.examples, steps=args.steps, seed=args.seed)
+        opts = RunOptions(max_states=max_states, progress=progress, backend=args.backend, depth=args.depth,
+                          k=args.k, timeout=args.timeout, examples=args.examples, steps=args.steps, seed=args.seed)
         verdicts, stats = engine.run(interp, chosen, opts)
     if args.save is not None:  # before printing: a refused save (exit 2) prints nothing
         from checker.io.itf import save_and_say

@@ -15,6 +15,7 @@ from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from checker.engines import explicit_c
 from checker.interp.concrete import Interpreter
 from checker.results.stats import ExplicitStats, Progress
 from checker.results.verdict import Undecided, UnknownReason, Verdict
@@ -38,6 +39,8 @@ class Exploration:
     action_fired: dict[str, int] = field(default_factory=dict)
     site_hits: dict[str, dict[str, int]] = field(default_factory=dict)  # claim -> read site -> times reached
     graph: dict[str, int] | None = None
+    backend: str = "python"
+    bytes_per_state: float | None = None  # C backend: allocated bytes (states, parents, table) per state
 
     def stats(self) -> ExplicitStats:
         return ExplicitStats(
@@ -47,15 +50,20 @@ class Exploration:
             peak_mib=round(self.peak_mib, 1), complete=self.complete,
             stopped_at_state_limit=self.hit_state_limit,
             deadlocks=self.deadlocks, action_fired=self.action_fired,
-            read_sites_reached=self.site_hits, graph=self.graph)
+            read_sites_reached=self.site_hits, graph=self.graph, backend=self.backend,
+            bytes_per_state=None if self.bytes_per_state is None else round(self.bytes_per_state, 1))
 
 
 class Explorer:
     def __init__(self, interp: Interpreter, invariants: list[str], max_states: int | None = None,
                  graph_limit: int = 150_000, progress: Progress | None = None,
                  measure_memory: bool = False, stop_when_refuted: bool = True,
-                 observe: Observer | None = None) -> None:
+                 observe: Observer | None = None, backend: str | None = None) -> None:
+        """``backend``: ``c`` (compiled), ``python``, or None for ``c`` where a C compiler
+        works (see :func:`explicit_c.choose`); an observer always runs the Python backend."""
         self.interp = interp
+        self.backend = backend
+        self._c: explicit_c.CSearch | None = None
         self.observe = observe
         self.stop_when_refuted = stop_when_refuted  # nothing left to decide
         self.invariants = invariants
@@ -69,6 +77,10 @@ class Explorer:
         self.violations: dict[str, tuple[int, int]] = {}
 
     def run(self) -> Exploration:
+        if explicit_c.choose(self.backend, self.observe is not None) == "c":
+            self._c = explicit_c.CSearch(self)
+            self._c.run()
+            return self.result
         interp, res = self.interp, self.result
         if self.measure_memory:
             tracemalloc.start()
@@ -181,6 +193,8 @@ class Explorer:
         return [(str(a), args) for a, args in reversed(out)]
 
     def counterexample(self, invariant: str) -> list[tuple[str, tuple[int, ...]]]:
+        if self._c is not None:
+            return self._c.counterexample(invariant)
         sid, lab = self.violations[invariant]
         names = [a.name for a in self.interp.model.actions]
         if lab == -1:
@@ -208,8 +222,9 @@ def graph_summary(n: int, edges: array[int]) -> dict[str, int]:
 
 def check(interp: Interpreter, invariants: list[str], max_states: int | None = None,
           progress: Progress | None = None, measure_memory: bool = False,
-          graph_limit: int = 150_000) -> tuple[list[Verdict], Exploration]:
-    return verdicts_of(Explorer(interp, invariants, max_states, graph_limit, progress, measure_memory))
+          graph_limit: int = 150_000, backend: str | None = None) -> tuple[list[Verdict], Exploration]:
+    return verdicts_of(Explorer(interp, invariants, max_states, graph_limit, progress, measure_memory,
+                                backend=backend))
 
 
 def verdicts_of(ex: Explorer) -> tuple[list[Verdict], Exploration]:

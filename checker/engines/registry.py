@@ -35,6 +35,7 @@ class RunOptions:
     progress: Progress | None = None
     observe: explicit.Observer | None = None  # explicit: told of every transition explored
     to_the_end: bool = False  # explicit: explore every state even once every claim is refuted
+    backend: str | None = None  # explicit: "c" or "python"; None: c where a C compiler works
     depth: int | None = None  # bmc: deepest trace length to try
     k: int | None = None  # induction: the largest k to try
     timeout: float | None = None  # symbolic engines: seconds for the whole run
@@ -53,7 +54,7 @@ class Engine:
 def _explicit(interp: Interpreter, invariants: list[str], opts: RunOptions) -> tuple[list[Verdict], EngineStats]:
     verdicts, res = explicit.verdicts_of(explicit.Explorer(
         interp, invariants, opts.max_states, progress=opts.progress, stop_when_refuted=not opts.to_the_end,
-        observe=opts.observe))
+        observe=opts.observe, backend=opts.backend))
     return verdicts, res.stats()
 
 
@@ -83,7 +84,8 @@ def _proof(interp: Interpreter, invariants: list[str], opts: RunOptions) -> tupl
 
 ENGINES: dict[str, Engine] = {
     "explicit": Engine("explicit", "breadth-first search of every reachable state of a configuration: "
-                       "shortest counterexamples, deadlocks, action coverage, state graph (networkx)",
+                       "shortest counterexamples, deadlocks, action coverage, state graph (networkx); the search runs in C "
+                       "generated from the spec (--backend c, the default where a C compiler works) or in Python",
                        _explicit),
     "hypothesis": Engine("hypothesis", "Hypothesis stateful testing of a machine generated from the spec: random runs "
                          "(--examples, --steps, --seed), shrunk counterexamples; refutes or says unknown, never proves",

@@ -189,14 +189,7 @@ class _Gen(Walker[str, list[str]]):
     # ---------------------------------------------------------------- actions
     def action(self, i: int, a: Action) -> list[str]:
         params = [p.name for p in a.params]
-        levels: list[list[str]] = [[] for _ in range(len(params) + 1)]
-        for g in a.guard:
-            used = free_names(g)
-            unknown = used - set(params)
-            if unknown:
-                raise SpecCompileError(f"guard of {a.name} reads unbound {', '.join(sorted(unknown))}")
-            level = max((params.index(u) + 1 for u in used), default=0)
-            levels[level].append(self.expr(g, "s"))
+        levels = [[self.expr(g, "s") for g in level] for level in guard_levels(a)]
         body = self.stmts(a.body, "")
         out = [f"def succ_{i}(s):", "    out = []"]
         ind = "    "
@@ -217,6 +210,21 @@ class _Gen(Walker[str, list[str]]):
         out += ["    " + line for line in body]
         out += ["    return bytes(n), tuple(bad)", ""]
         return out
+
+
+def guard_levels(a: Action) -> list[list[Expr]]:
+    """The guard conjuncts of ``a`` by the number of parameters they read: level k holds
+    those that can be tested once the first k parameters are bound (every backend tests
+    each conjunct as early as that)."""
+    params = [p.name for p in a.params]
+    levels: list[list[Expr]] = [[] for _ in range(len(params) + 1)]
+    for g in a.guard:
+        used = free_names(g)
+        unknown = used - set(params)
+        if unknown:
+            raise SpecCompileError(f"guard of {a.name} reads unbound {', '.join(sorted(unknown))}")
+        levels[max((params.index(u) + 1 for u in used), default=0)].append(g)
+    return levels
 
 
 def _ix(var: str, base: int, triples: tuple[tuple[int, int, int], ...]) -> int:

@@ -35,6 +35,8 @@ class ExplicitStats:
     action_fired: dict[str, int]
     read_sites_reached: dict[str, dict[str, int]]
     graph: dict[str, int] | None
+    backend: str = "python"  # "c" (compiled) or "python"
+    bytes_per_state: float | None = None  # C backend: allocated bytes (states, parents, table) per state
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,357 @@
+/* The explicit engine's search in C, compiled together with the C that
+ * checker/interp/cgen.py generates from a model (pack, unpack, expand, inv_table, g_hits).
+ *
+ * Breadth-first, level by level, driven from Python (checker/engines/explicit_c.py), in the
+ * Python backend's order: states are numbered as they are found, successors come in action
+ * order and parameter order, so both backends number every state alike and give the same
+ * shortest counterexamples.  Stored per state: the packed state (STATE_BYTES), its parent
+ * (4 bytes) and the label of the step into it (2 or 4 bytes); the visited set is an
+ * open-addressing table of 4-byte state ids (linear probing, at most 80% full).
+ */
+
+#if NLABELS <= 65536
+typedef uint16_t label_t;
+#else
+typedef uint32_t label_t;
+#endif
+
+typedef struct {
+    int64_t nstates, cap, next, level_end, deadlocks, first_deadlock, max_states, graph_limit;
+    int64_t nedges, edges_cap, tcap, bytes, peak_bytes, cur_sid;
+    int32_t stopped, hit_limit, edges_on, stop_when_refuted, nviolated, n_stop, nslots, any;
+    int32_t err, err_var, err_value, label_bytes;
+    uint8_t *states;
+    uint32_t *parent;
+    label_t *via;
+    uint32_t *table;
+    uint32_t *edges;
+    int32_t *check_slot;  /* check id -> invariant slot, or -1 when the claim is not asked */
+    int32_t *inv_slot;    /* state invariant (inv_table order) -> slot, or -1 */
+    int64_t *viol_sid;    /* per slot: the state (or -2 - source state for a step) */
+    int64_t *viol_lab;    /* per slot: the label of the failing step, or -1 */
+    uint8_t *viol_set;
+    uint64_t *fired;      /* per action */
+    uint64_t *hits;       /* per check id */
+    int32_t idbits;       /* a table entry: id + 1 in the low idbits, hash bits above (a tag) */
+} rc_search;
+
+typedef struct {
+    int64_t n, max;
+    uint8_t *targets;
+    int32_t *actions, *nbad, *bad;
+    uint32_t *labels;
+} rc_collect;
+
+static rc_search *g_cur;
+static rc_collect *g_col;
+
+static inline uint64_t hash_words(const uint64_t *w) {
+    uint64_t h = 0x9E3779B97F4A7C15ull;
+    for (int i = 0; i < STATE_WORDS; i++) {
+        h ^= w[i];
+        h *= 0xff51afd7ed558ccdull;
+        h ^= h >> 32;
+    }
+    h ^= h >> 29;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 32;
+    return h;
+}
+
+static inline uint64_t slot_of(uint64_t h, int64_t tcap) {
+    return (uint64_t)(((unsigned __int128)h * (uint64_t)tcap) >> 64);
+}
+
+static inline uint32_t id_mask(int idbits) { return idbits >= 32 ? UINT32_MAX : (1u << idbits) - 1; }
+
+/* the hash bits an entry keeps above its id: most probes of other states end there,
+ * without reading the stored state */
+static inline uint32_t tag_of(uint64_t h, int idbits) {
+    return idbits >= 32 ? 0 : (uint32_t)(h & ((1u << (32 - idbits)) - 1)) << idbits;
+}
+
+static void account(rc_search *c) {
+    c->bytes = c->cap * (int64_t)(STATE_BYTES + sizeof(uint32_t) + sizeof(label_t)) + c->tcap * 4
+               + c->edges_cap * 8;
+    if (c->bytes > c->peak_bytes) c->peak_bytes = c->bytes;
+}
+
+static int grow_states(rc_search *c) {
+    int64_t cap = c->cap < 1024 ? 1024 : c->cap + c->cap / 2;
+    uint8_t *st = realloc(c->states, (size_t)cap * STATE_BYTES);
+    if (!st) return 0;
+    c->states = st;
+    uint32_t *p = realloc(c->parent, (size_t)cap * sizeof(uint32_t));
+    if (!p) return 0;
+    c->parent = p;
+    label_t *v = realloc(c->via, (size_t)cap * sizeof(label_t));
+    if (!v) return 0;
+    c->via = v;
+    c->cap = cap;
+    account(c);
+    return 1;
+}
+
+static int grow_table(rc_search *c) {
+    int64_t tcap = c->tcap < 2048 ? 2048 : c->tcap + c->tcap / 2;
+    if (tcap > (int64_t)UINT32_MAX) tcap = UINT32_MAX;
+    if (tcap <= c->tcap) return 0;
+    uint32_t *t = calloc((size_t)tcap, sizeof(uint32_t));
+    if (!t) return 0;
+    int idbits = 64 - __builtin_clzll((uint64_t)tcap);  /* id + 1 <= tcap < 2^idbits */
+    for (int64_t id = 0; id < c->nstates; id++) {
+        uint64_t w[STATE_WORDS] = {0};
+        memcpy(w, c->states + id * STATE_BYTES, STATE_BYTES);
+        uint64_t h = hash_words(w);
+        uint64_t pos = slot_of(h, tcap);
+        while (t[pos]) if (++pos == (uint64_t)tcap) pos = 0;
+        t[pos] = tag_of(h, idbits) | (uint32_t)(id + 1);
+    }
+    free(c->table);
+    c->table = t;
+    c->tcap = tcap;
+    c->idbits = idbits;
+    account(c);
+    return 1;
+}
+
+static void record(rc_search *c, int slot, int64_t sid, int64_t lab) {
+    c->viol_set[slot] = 1;
+    c->viol_sid[slot] = sid;
+    c->viol_lab[slot] = lab;
+    c->nviolated++;
+}
+
+static void oom(rc_search *c) {
+    c->err = 5;
+    c->stopped = 1;
+}
+
+/* a new state: stored, entered in the table at pos with tag, its state invariants evaluated */
+static int64_t add(rc_search *c, const uint64_t *w, const uint8_t *n, uint64_t pos, uint32_t tag, int64_t parent,
+                   int64_t lab) {
+    if (c->nstates == c->cap && !grow_states(c)) { oom(c); return -1; }
+    int64_t id = c->nstates++;
+    memcpy(c->states + id * STATE_BYTES, w, STATE_BYTES);
+    c->parent[id] = (uint32_t)parent;
+    c->via[id] = (label_t)lab;
+    c->table[pos] = tag | (uint32_t)(id + 1);
+    if (c->nstates * 5 > c->tcap * 4 && !grow_table(c)) { oom(c); return -1; }
+    for (int k = 0; k < NSTATEINV; k++) {
+        int slot = c->inv_slot[k];
+        if (slot >= 0 && !c->viol_set[slot] && !inv_table[k](n)) record(c, slot, id, -1);
+    }
+    return id;
+}
+
+/* where the packed state w (hash h) is in the table (*found) or would go (with *tag) */
+static uint64_t lookup(rc_search *c, const uint64_t *w, uint64_t h, int64_t *found, uint32_t *tag) {
+    uint64_t pos = slot_of(h, c->tcap);
+    uint32_t mask = id_mask(c->idbits);
+    *tag = tag_of(h, c->idbits);
+    for (;;) {
+        uint32_t e = c->table[pos];
+        if (!e) { *found = -1; return pos; }
+        if ((e & ~mask) == *tag) {
+            int64_t id = (int64_t)(e & mask) - 1;
+            if (memcmp(c->states + id * STATE_BYTES, w, STATE_BYTES) == 0) { *found = id; return pos; }
+        }
+        if (++pos == (uint64_t)c->tcap) pos = 0;
+    }
+}
+
+/* The transitions of the state being expanded wait here until it is done (or PENDING of
+ * them are waiting): their table slots and stored states are prefetched together, then
+ * they are taken in the order they came, exactly as one at a time. */
+#define PENDING 64
+typedef struct {
+    uint64_t w[STATE_WORDS], h;
+    uint32_t label;
+    int32_t nbad, bad_at;
+    uint8_t n[STATE_LEN];
+} pending;
+static pending g_pend[PENDING];
+static int32_t g_pend_bad[PENDING * MAX_BAD];
+static int g_npend;
+
+static void take(rc_search *c, pending *p) {
+    for (int i = 0; i < p->nbad; i++) {
+        int slot = c->check_slot[g_pend_bad[p->bad_at + i]];
+        if (slot >= 0 && !c->viol_set[slot]) record(c, slot, -2 - c->cur_sid, p->label);
+    }
+    int64_t tid;
+    uint32_t tag;
+    uint64_t pos = lookup(c, p->w, p->h, &tid, &tag);
+    if (tid < 0) {
+        if (c->nstates == c->max_states) { c->stopped = c->hit_limit = 1; return; }
+        tid = add(c, p->w, p->n, pos, tag, c->cur_sid, p->label);
+        if (tid < 0) return;
+    }
+    if (c->edges_on) {
+        if (c->nstates > c->graph_limit) {  /* the graph is dropped at the end of this level anyway */
+            free(c->edges); c->edges = 0; c->edges_on = 0; c->nedges = c->edges_cap = 0; account(c);
+            return;
+        }
+        if (c->nedges == c->edges_cap) {
+            int64_t cap = c->edges_cap < 4096 ? 4096 : c->edges_cap * 2;
+            uint32_t *e = realloc(c->edges, (size_t)cap * 2 * sizeof(uint32_t));
+            if (!e) { oom(c); return; }
+            c->edges = e; c->edges_cap = cap; account(c);
+        }
+        c->edges[2 * c->nedges] = (uint32_t)c->cur_sid;
+        c->edges[2 * c->nedges + 1] = (uint32_t)tid;
+        c->nedges++;
+    }
+}
+
+static void flush(rc_search *c) {
+    uint32_t mask = id_mask(c->idbits);
+    for (int i = 0; i < g_npend; i++) {
+        g_pend[i].h = hash_words(g_pend[i].w);
+        __builtin_prefetch(&c->table[slot_of(g_pend[i].h, c->tcap)]);
+    }
+    for (int i = 0; i < g_npend; i++) {
+        uint32_t e = c->table[slot_of(g_pend[i].h, c->tcap)];
+        if (e && (e & ~mask) == tag_of(g_pend[i].h, c->idbits))
+            __builtin_prefetch(c->states + (int64_t)((e & mask) - 1) * STATE_BYTES);
+    }
+    for (int i = 0; i < g_npend && !c->err; i++) take(c, &g_pend[i]);
+    g_npend = 0;
+}
+
+static void emit(int action, uint32_t label, const uint8_t *n, const int32_t *bad, int nbad) {
+    if (g_col) {
+        rc_collect *k = g_col;
+        uint64_t w[STATE_WORDS];
+        if (k->n == k->max) { fail(6, -1, (int)k->max); return; }
+        pack(n, w);
+        unpack(w, k->targets + k->n * STATE_LEN);
+        k->actions[k->n] = action;
+        k->labels[k->n] = label;
+        k->nbad[k->n] = nbad;
+        memcpy(k->bad + k->n * MAX_BAD, bad, (size_t)nbad * sizeof(int32_t));
+        k->n++;
+        return;
+    }
+    rc_search *c = g_cur;
+    c->any = 1;
+    c->fired[action]++;
+    pending *p = &g_pend[g_npend];
+    pack(n, p->w);
+    memcpy(p->n, n, STATE_LEN);
+    p->label = label;
+    p->nbad = nbad;
+    p->bad_at = g_npend * MAX_BAD;
+    memcpy(g_pend_bad + p->bad_at, bad, (size_t)nbad * sizeof(int32_t));
+    if (++g_npend == PENDING) flush(c);
+}
+
+/* ------------------------------------------------------------------ API */
+
+int rc_state_len(void) { return STATE_LEN; }
+int rc_state_bytes(void) { return STATE_BYTES; }
+int rc_label_bytes(void) { return (int)sizeof(label_t); }
+
+void rc_free(rc_search *c) {
+    if (!c) return;
+    free(c->states); free(c->parent); free(c->via); free(c->table); free(c->edges);
+    free(c->check_slot); free(c->inv_slot); free(c->viol_sid); free(c->viol_lab); free(c->viol_set);
+    free(c->fired); free(c->hits);
+    free(c);
+}
+
+rc_search *rc_new(const uint8_t *init, int64_t max_states, int64_t graph_limit, const int32_t *check_slot,
+                  const int32_t *inv_slot, int32_t nslots, int32_t n_stop, int32_t stop_when_refuted) {
+    rc_search *c = calloc(1, sizeof(rc_search));
+    if (!c) return 0;
+    c->max_states = max_states;
+    c->graph_limit = graph_limit;
+    c->edges_on = graph_limit > 0;
+    c->nslots = nslots;
+    c->n_stop = n_stop;
+    c->stop_when_refuted = stop_when_refuted;
+    c->first_deadlock = -1;
+    c->label_bytes = (int32_t)sizeof(label_t);
+    c->check_slot = malloc(NCHECKS * sizeof(int32_t));
+    c->inv_slot = malloc((NSTATEINV + 1) * sizeof(int32_t));
+    c->viol_sid = calloc((size_t)nslots + 1, sizeof(int64_t));
+    c->viol_lab = calloc((size_t)nslots + 1, sizeof(int64_t));
+    c->viol_set = calloc((size_t)nslots + 1, 1);
+    c->fired = calloc(NACTIONS + 1, sizeof(uint64_t));
+    c->hits = calloc(NCHECKS, sizeof(uint64_t));
+    if (!c->check_slot || !c->inv_slot || !c->viol_sid || !c->viol_lab || !c->viol_set || !c->fired || !c->hits
+        || !grow_states(c) || !grow_table(c)) { rc_free(c); return 0; }
+    memcpy(c->check_slot, check_slot, NCHECKS * sizeof(int32_t));
+    memcpy(c->inv_slot, inv_slot, NSTATEINV * sizeof(int32_t));
+    uint64_t w[STATE_WORDS];
+    pack(init, w);
+    int64_t found;
+    uint32_t tag;
+    uint64_t pos = lookup(c, w, hash_words(w), &found, &tag);
+    add(c, w, init, pos, tag, -1, 0);
+    c->parent[0] = UINT32_MAX;
+    return c;
+}
+
+/* start the next level: 0 when there is none (frontier empty, or the search stopped) */
+int rc_level(rc_search *c) {
+    if (c->stopped || c->next >= c->nstates) return 0;
+    c->level_end = c->nstates;
+    return 1;
+}
+
+/* expand up to budget states of the level: 1 when the level is done, 0 when not, -1 on error */
+int rc_run(rc_search *c, int64_t budget) {
+    uint8_t s[STATE_LEN];
+    g_cur = c;
+    g_col = 0;
+    g_err = 0;
+    memcpy(g_hits, c->hits, sizeof(g_hits));
+    while (budget-- > 0 && c->next < c->level_end) {
+        int64_t sid = c->next++;
+        uint64_t w[STATE_WORDS] = {0};
+        memcpy(w, c->states + sid * STATE_BYTES, STATE_BYTES);
+        unpack(w, s);
+        c->cur_sid = sid;
+        c->any = 0;
+        g_npend = 0;
+        expand(s);
+        if (!g_err) flush(c);
+        if (g_err || c->err) break;
+        if (!c->any) {
+            c->deadlocks++;
+            if (c->first_deadlock < 0) c->first_deadlock = sid;
+        }
+        if (c->stop_when_refuted && c->nviolated == c->n_stop) {
+            c->stopped = 1;
+            c->next = c->level_end;
+        }
+    }
+    memcpy(c->hits, g_hits, sizeof(g_hits));
+    if (g_err && !c->err) { c->err = g_err; c->err_var = g_err_var; c->err_value = g_err_value; }
+    if (c->err) return -1;
+    return c->next >= c->level_end;
+}
+
+int64_t rc_parent(rc_search *c, int64_t sid) { return c->parent[sid] == UINT32_MAX ? -1 : (int64_t)c->parent[sid]; }
+int64_t rc_via(rc_search *c, int64_t sid) { return c->via[sid]; }
+
+void rc_state(rc_search *c, int64_t sid, uint8_t *out) {
+    uint64_t w[STATE_WORDS] = {0};
+    memcpy(w, c->states + sid * STATE_BYTES, STATE_BYTES);
+    unpack(w, out);
+}
+
+/* the successors of one state, as the search sees them (packed and unpacked again):
+ * their number, or -1 on a spec error (rc_error), -2 when more than max */
+int64_t rc_successors(const uint8_t *s, int64_t max, uint8_t *targets, int32_t *actions, uint32_t *labels,
+                      int32_t *nbad, int32_t *bad, int32_t *err) {
+    rc_collect k = {0, max, targets, actions, nbad, bad, labels};
+    g_col = &k;
+    g_err = 0;
+    expand(s);
+    g_col = 0;
+    err[0] = g_err; err[1] = g_err_var; err[2] = g_err_value;
+    if (g_err) return g_err == 6 ? -2 : -1;
+    return k.n;
+}

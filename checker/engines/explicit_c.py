@@ -1,0 +1,232 @@
+"""The explicit engine's compiled backend: the model's C (:mod:`checker.interp.cgen`) and the
+breadth-first search (``explicit_c.c``) in one shared library, driven level by level from
+here.
+
+It fills the same :class:`~checker.engines.explicit.Exploration` and violations as the
+Python backend, in the same order (states numbered as found, successors in action and
+parameter order), so both give the same states, transitions, depth, coverage and the same
+shortest counterexamples; those are rebuilt and replayed on the concrete Python
+interpreter by :func:`~checker.engines.explicit.verdicts_of`, as for the Python backend.
+An observer of every transition needs the Python backend (it reads the interpreter's
+per-transition probes).
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import time
+import weakref
+from array import array
+from dataclasses import dataclass
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+from checker.errors import ReportcheckError, UsageError
+from checker.interp import cbuild
+from checker.interp.cgen import MAX_BAD, CModel, generate
+from checker.interp.concrete import Interpreter, Transition
+from checker.interp.layout import SpecCompileError
+from spec.ir import Model
+
+if TYPE_CHECKING:
+    from checker.engines.explicit import Explorer
+
+BACKENDS = ("c", "python")
+CDEF = """
+typedef struct {
+    int64_t nstates, cap, next, level_end, deadlocks, first_deadlock, max_states, graph_limit;
+    int64_t nedges, edges_cap, tcap, bytes, peak_bytes, cur_sid;
+    int32_t stopped, hit_limit, edges_on, stop_when_refuted, nviolated, n_stop, nslots, any;
+    int32_t err, err_var, err_value, label_bytes;
+    uint8_t *states; uint32_t *parent; void *via; uint32_t *table; uint32_t *edges;
+    int32_t *check_slot; int32_t *inv_slot; int64_t *viol_sid; int64_t *viol_lab; uint8_t *viol_set;
+    uint64_t *fired; uint64_t *hits;
+    int32_t idbits;
+} rc_search;
+int rc_state_len(void);
+int rc_state_bytes(void);
+int rc_label_bytes(void);
+rc_search *rc_new(const uint8_t *init, int64_t max_states, int64_t graph_limit, const int32_t *check_slot,
+                  const int32_t *inv_slot, int32_t nslots, int32_t n_stop, int32_t stop_when_refuted);
+void rc_free(rc_search *c);
+int rc_level(rc_search *c);
+int rc_run(rc_search *c, int64_t budget);
+int64_t rc_parent(rc_search *c, int64_t sid);
+int64_t rc_via(rc_search *c, int64_t sid);
+void rc_state(rc_search *c, int64_t sid, uint8_t *out);
+int64_t rc_successors(const uint8_t *s, int64_t max, uint8_t *targets, int32_t *actions, uint32_t *labels,
+                      int32_t *nbad, int32_t *bad, int32_t *err);
+"""
+BUDGET = 1 << 16  # states expanded per call into C
+MAX_SUCCESSORS = 4096  # per state, for successors()
+
+
+class CBackendError(ReportcheckError, RuntimeError):
+    """The compiled model went outside a variable's range or domain (a bug in the spec)."""
+
+
+class SearchOutOfMemory(UsageError):
+    """The C search could not allocate its next block: the message names the fix."""
+
+
+@functools.cache
+def _runtime() -> str:
+    return resources.files("checker.engines").joinpath("explicit_c.c").read_text()
+
+
+@dataclass(frozen=True)
+class CEngine:
+    cmodel: CModel
+    ffi: Any
+    lib: Any
+
+
+_ENGINES: weakref.WeakKeyDictionary[Model, CEngine] = weakref.WeakKeyDictionary()
+
+
+def engine(interp: Interpreter) -> CEngine:
+    """The compiled model of ``interp`` (generated once per model, built once per source:
+    later runs load the cached library).  Raises cbuild.CompilerUnavailable."""
+    eng = _ENGINES.get(interp.model)
+    if eng is None:
+        cm = generate(interp.model)
+        if list(cm.checks) != list(interp.checks):
+            raise SpecCompileError("the C backend numbers the read sites differently from the Python backend")
+        ffi, lib = cbuild.load(cm.source + "\n" + _runtime(), CDEF)
+        eng = _ENGINES[interp.model] = CEngine(cm, ffi, lib)
+    return eng
+
+
+def unavailable() -> str | None:
+    """Why the C backend cannot run here (one line), or None."""
+    return cbuild.available()
+
+
+@functools.cache
+def _warn(message: str) -> None:
+    print(f"reportcheck: warning: {message}; using the Python backend of the explicit engine (slower)",
+          file=sys.stderr)
+
+
+def choose(backend: str | None, observed: bool = False) -> str:
+    """The backend to run: ``backend`` if given (``c`` without a compiler is a usage error
+    naming the fix), else ``c`` when a compiler works and ``python`` (with a one-line warning)
+    when not.  An observer of every transition needs the Python backend."""
+    if backend is not None and backend not in BACKENDS:
+        raise UsageError(f"unknown backend {backend!r}; choose from: {', '.join(BACKENDS)}")
+    if backend == "python" or observed:
+        return "python"
+    why = unavailable()
+    if why is None:
+        return "c"
+    if backend == "c":
+        raise UsageError(f"--backend c: {why}; or use --backend python")
+    _warn(why)
+    return "python"
+
+
+def successors(interp: Interpreter, s: bytes) -> list[Transition]:
+    """The C backend's successors of ``s`` (packed and unpacked again, as the search stores
+    them), as the interpreter's :class:`Transition` records."""
+    eng = engine(interp)
+    ffi, lib, cm = eng.ffi, eng.lib, eng.cmodel
+    n = MAX_SUCCESSORS
+    targets = ffi.new("uint8_t[]", n * cm.length)
+    actions, labels = ffi.new("int32_t[]", n), ffi.new("uint32_t[]", n)
+    nbad, bad, err = ffi.new("int32_t[]", n), ffi.new("int32_t[]", n * MAX_BAD), ffi.new("int32_t[3]")
+    count = lib.rc_successors(ffi.from_buffer("uint8_t[]", s), n, targets, actions, labels, nbad, bad, err)
+    if count < 0:
+        raise CBackendError(cm.error(err[0], err[1], err[2]))
+    out = []
+    raw = bytes(ffi.buffer(targets, count * cm.length))
+    for k in range(count):
+        a, args = cm.label(labels[k])
+        assert a == actions[k]
+        failed = tuple(bad[k * MAX_BAD + j] for j in range(nbad[k]))
+        out.append(Transition(a, args, raw[k * cm.length:(k + 1) * cm.length], failed))
+    return out
+
+
+class CSearch:
+    """One breadth-first search in C for an :class:`Explorer`; keeps the parents and labels
+    (in C) until it is garbage-collected, so counterexamples can be asked for afterwards."""
+
+    def __init__(self, ex: Explorer) -> None:
+        self.ex = ex
+        self.eng = engine(ex.interp)
+        self.cm = self.eng.cmodel
+        self.ptr: Any = None
+
+    def run(self) -> None:
+        ex, ffi, lib, cm = self.ex, self.eng.ffi, self.eng.lib, self.cm
+        interp, res = ex.interp, ex.result
+        names = list(dict.fromkeys(ex.invariants))
+        slot = {name: k for k, name in enumerate(names)}
+        check_slot = ffi.new("int32_t[]", [slot.get(inv, -1) for inv, _ in cm.checks] or [-1])
+        inv_slot = ffi.new("int32_t[]", [slot.get(inv, -1) for inv in cm.state_invariants] or [-1])
+        before = list(interp.compiled.hits)
+        start = interp.initial()  # the init's read sites, if any, count as in the Python backend
+        init_hits = [a - b for a, b in zip(interp.compiled.hits, before)]
+        t0 = time.perf_counter()
+        limit = ex.max_states if ex.max_states is not None else -1
+        ptr = lib.rc_new(ffi.from_buffer("uint8_t[]", start), limit, ex.graph_limit, check_slot, inv_slot, len(names), len(ex.invariants),
+                         int(ex.stop_when_refuted))
+        if ptr == ffi.NULL:
+            raise CBackendError("out of memory starting the search")
+        self.ptr = ffi.gc(ptr, lib.rc_free)
+        c, depth = self.ptr, 0
+        while lib.rc_level(c):
+            while (done := lib.rc_run(c, BUDGET)) == 0:
+                pass
+            if done < 0 and c.err == 5:
+                raise SearchOutOfMemory(f"the explicit search ran out of memory after {c.nstates:,} states "
+                                        f"({c.bytes / 2**30:.1f} GiB); give a smaller --max-states")
+            if done < 0:
+                raise CBackendError(f"{cm.error(c.err, c.err_var, c.err_value)} (C backend, after "
+                                    f"{c.nstates:,} states)")
+            depth += 1
+            if ex.progress:
+                ex.progress(c.nstates, depth, time.perf_counter() - t0)
+        res.backend = "c"
+        res.states = c.nstates
+        res.depth = depth - 1  # the last complete level, as the Python backend counts it
+        fired = [c.fired[i] for i in range(len(interp.model.actions))]
+        res.transitions = sum(fired)
+        res.complete = not c.stopped
+        res.hit_state_limit = bool(c.hit_limit)
+        res.seconds = time.perf_counter() - t0
+        res.bytes_per_state = c.bytes / c.nstates
+        if ex.measure_memory:
+            res.peak_mib = c.peak_bytes / 2**20
+        res.deadlocks = c.deadlocks
+        if c.first_deadlock >= 0:
+            res.deadlock_example = [(str(a), args) for a, args in self.path(c.first_deadlock)]
+        res.action_fired = {a.name: fired[i] for i, a in enumerate(interp.model.actions)}
+        hits: dict[str, dict[str, int]] = {}
+        for k, (inv, site) in enumerate(cm.checks):
+            of = hits.setdefault(inv, {})
+            of[site] = of.get(site, 0) + c.hits[k] + init_hits[k]
+        res.site_hits = hits
+        if c.edges_on and res.complete:
+            from checker.engines.explicit import graph_summary
+
+            edges = array("I", bytes(ffi.buffer(c.edges, c.nedges * 8)))
+            res.graph = graph_summary(c.nstates, edges)
+        for name, k in slot.items():
+            if c.viol_set[k]:
+                ex.violations[name] = (c.viol_sid[k], c.viol_lab[k])
+
+    def path(self, sid: int) -> list[tuple[int, tuple[int, ...]]]:
+        """The steps from the initial state to state ``sid`` (action index, arguments)."""
+        lib, out = self.eng.lib, []
+        while (p := lib.rc_parent(self.ptr, sid)) != -1:
+            out.append(self.cm.label(lib.rc_via(self.ptr, sid)))
+            sid = p
+        return out[::-1]
+
+    def counterexample(self, invariant: str) -> list[tuple[str, tuple[int, ...]]]:
+        sid, lab = self.ex.violations[invariant]
+        steps = self.path(sid) if lab == -1 else [*self.path(-2 - sid), self.cm.label(lab)]
+        names = [a.name for a in self.ex.interp.model.actions]
+        return [(names[a], args) for a, args in steps]

@@ -1,0 +1,335 @@
+"""Generate C from a spec Model: the same successor functions as :mod:`checker.interp.compile`,
+over the same flat state (one byte an element), plus a bit-packed encoding of that state.
+
+The packed state gives each element the bits its domain needs (``(size - 1).bit_length()``;
+a domain of one value takes none), elements end to end in the layout's order, so a state
+of config tiny takes 122 bits (16 bytes) instead of 53.  Each action becomes
+``succ_<i>(s)``: its parameters enumerated in the Python backend's order, each guard
+conjunct tested as soon as its parameters are bound (:func:`compile.guard_levels`), and
+for every binding that passes, the body run on a copy ``n`` of the state, then
+``emit(action, label, n, bad, nbad)``.  ``bad`` lists the read-site checks that failed,
+numbered exactly as the Python backend numbers them (:attr:`CModel.checks` is compared with
+the interpreter's).  ``emit`` is the caller's (the search, or the successor collector).
+
+Every dynamic index and every written value is range-checked (a spec bug would otherwise
+corrupt a neighbouring field of the packed state): the first failure is kept in ``g_err``
+and the search stops with an error naming the variable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from checker.interp.compile import guard_levels
+from checker.interp.layout import Layout, SpecCompileError
+from spec.expr import Cfg, Expr, Get, Lit, Name, Op, Quant, emptiness_test
+from spec.ir import Action, Assign, Check, For, ForEach, If, Let, Model, Stmt
+
+C_BINARY = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "add": "+", "sub": "-", "mul": "*",
+            "xor": "^", "bitand": "&"}
+C_CALL = {"shl": "SHL", "shr": "SHR", "min": "IMIN", "max": "IMAX"}
+MAX_BAD = 64  # failed read sites one transition may record
+# error kinds the generated code reports (g_err)
+ERRORS = {1: "reads or writes {var} at index {value}, outside its range",
+          2: "writes {value} to {var}, outside its domain",
+          3: "shifts by {value}, outside 0..30",
+          4: "fails more than 64 read sites in one transition"}
+
+PRELUDE = r"""
+#include <stdint.h>
+#include <string.h>
+#include <stdlib.h>
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "the packed state is laid out for a little-endian machine"
+#endif
+static int g_err, g_err_var, g_err_value;
+static void fail(int kind, int var, int value) {
+    if (!g_err) { g_err = kind; g_err_var = var; g_err_value = value; }
+}
+static inline int IX(int v, int size, int var) {
+    if (__builtin_expect((unsigned)v >= (unsigned)size, 0)) { fail(1, var, v); return 0; }
+    return v;
+}
+static inline int WR(int v, int size, int var) {
+    if (__builtin_expect((unsigned)v >= (unsigned)size, 0)) { fail(2, var, v); return 0; }
+    return v;
+}
+static inline int SHL(int a, int b) {
+    if (__builtin_expect((unsigned)b > 30, 0)) { fail(3, -1, b); return 0; }
+    return (int)((unsigned)a << b);
+}
+static inline int SHR(int a, int b) {
+    if (__builtin_expect((unsigned)b > 30, 0)) { fail(3, -1, b); return 0; }
+    return a >> b;
+}
+static inline int IMIN(int a, int b) { return a < b ? a : b; }
+static inline int IMAX(int a, int b) { return a > b ? a : b; }
+"""
+
+
+@dataclass(frozen=True)
+class CModel:
+    """The generated C of one model and what its caller needs to drive it."""
+
+    source: str
+    length: int  # bytes of the flat (unpacked) state, as the Python backend's
+    bits: int  # bits of the packed state
+    checks: tuple[tuple[str, str], ...]  # check id -> (invariant, site)
+    state_invariants: tuple[str, ...]  # inv_table order
+    label_base: tuple[int, ...]  # per action: its first label
+    param_sizes: tuple[tuple[int, ...], ...]  # per action: the sizes of its parameters
+    nlabels: int
+    var_names: tuple[str, ...]
+
+    @property
+    def packed_bytes(self) -> int:
+        return max(1, (self.bits + 7) // 8)
+
+    @property
+    def words(self) -> int:
+        return max(1, (self.bits + 63) // 64)
+
+    def label(self, lab: int) -> tuple[int, tuple[int, ...]]:
+        """The (action, arguments) a label stands for (inverse of the generated encoding)."""
+        a = max(i for i, base in enumerate(self.label_base) if base <= lab)
+        rest, args = lab - self.label_base[a], []
+        for size in reversed(self.param_sizes[a]):
+            args.append(rest % size)
+            rest //= size
+        return a, tuple(reversed(args))
+
+    def error(self, kind: int, var: int, value: int) -> str:
+        name = self.var_names[var] if 0 <= var < len(self.var_names) else "?"
+        return "spec " + ERRORS.get(kind, "error {value}").format(var=name, value=value)
+
+
+class _CGen:
+    def __init__(self, model: Model) -> None:
+        self.model = model
+        self.layout = Layout.of(model)
+        self.sort_size = {name: d.size for name, d in model.sorts.items()}
+        self.var_index = {v.name: k for k, v in enumerate(model.state_vars)}
+        self.var_domain = {v.name: v.domain.size for v in model.state_vars}
+        self.checks: list[tuple[str, str]] = []
+        self.tmp = 0
+
+    def fresh(self, stem: str) -> str:
+        self.tmp += 1
+        return f"_{stem}{self.tmp}"
+
+    # ------------------------------------------------------------ expressions
+    def expr(self, e: Expr, src: str) -> str:
+        if isinstance(e, Lit):
+            return str(e.value) if e.value >= 0 else f"({e.value})"
+        if isinstance(e, Name):
+            return "v_" + e.name
+        if isinstance(e, Cfg):
+            if e.name not in self.model.constants:
+                raise SpecCompileError(f"unknown configuration constant {e.name!r}")
+            return str(self.model.constants[e.name])
+        if isinstance(e, Get):
+            return f"{src}[{self.offset(e.var, e.index, src)}]"
+        if isinstance(e, Op):
+            test = emptiness_test(e)
+            if test is not None:
+                return self.expr(test, src)
+            a = [self.expr(x, src) for x in e.args]
+            if e.op in C_BINARY:
+                return f"({a[0]} {C_BINARY[e.op]} {a[1]})"
+            if e.op in C_CALL:
+                return f"{C_CALL[e.op]}({a[0]}, {a[1]})"
+            if e.op == "not":
+                return f"(!{a[0]})"
+            if e.op in ("and", "or"):
+                return "(" + (" && " if e.op == "and" else " || ").join(f"({x} != 0)" for x in a) + ")"
+            if e.op == "ite":
+                return f"({a[0]} ? {a[1]} : {a[2]})"
+        if isinstance(e, Quant):
+            return self.quant(e, src)
+        raise SpecCompileError(f"cannot compile {e!r}")
+
+    def quant(self, e: Quant, src: str) -> str:
+        if e.sort not in self.sort_size:
+            raise SpecCompileError(f"unknown sort {e.sort!r}; sorts: {', '.join(self.sort_size)}")
+        n, v, body, r = self.sort_size[e.sort], "v_" + e.var, self.expr(e.body, src), self.fresh("r")
+        loop = f"for (int {v} = 0; {v} < {n}; {v}++)"
+        if e.kind == "exists":
+            return f"({{ int {r} = 0; {loop} if ({body}) {{ {r} = 1; break; }} {r}; }})"
+        if e.kind == "forall":
+            return f"({{ int {r} = 1; {loop} if (!({body})) {{ {r} = 0; break; }} {r}; }})"
+        if e.kind == "count":
+            return f"({{ int {r} = 0; {loop} if ({body}) {r}++; {r}; }})"
+        if e.kind == "find":
+            return f"({{ int {r} = -1; {loop} if ({body}) {{ {r} = {v}; break; }} {r}; }})"
+        raise SpecCompileError(f"cannot compile quantifier {e.kind!r}")
+
+    def offset(self, var: str, index: tuple[Expr, ...], src: str) -> str:
+        if var not in self.layout.offsets:
+            raise SpecCompileError(f"unknown state variable {var!r}")
+        base, strides, sizes = self.layout.offsets[var], self.layout.strides[var], self.layout.sizes[var]
+        if len(index) != len(sizes):
+            raise SpecCompileError(f"{var} takes {len(sizes)} indices, got {len(index)}")
+        terms, const = [], base
+        for i, size, st in zip(index, sizes, strides):
+            if isinstance(i, Lit):
+                if not 0 <= i.value < size:
+                    raise SpecCompileError(f"{var}[{i.value}] is out of range 0..{size - 1}")
+                const += i.value * st
+            else:
+                ix = f"IX({self.expr(i, src)}, {size}, {self.var_index[var]})"
+                terms.append(ix if st == 1 else f"{ix} * {st}")
+        return " + ".join([str(const)] * bool(const or not terms) + terms)
+
+    # ------------------------------------------------------------- statements
+    def stmts(self, body: tuple[Stmt, ...] | list[Stmt], ind: str) -> list[str]:
+        out: list[str] = []
+        for st in body:
+            out += self.stmt(st, ind)
+        return out
+
+    def write(self, a: Assign, ind: str) -> str:
+        val = f"WR({self.expr(a.value, 'n')}, {self.var_domain[a.var]}, {self.var_index[a.var]})"
+        return f"{ind}n[{self.offset(a.var, a.index, 'n')}] = (uint8_t){val};"
+
+    def stmt(self, st: Stmt, ind: str) -> list[str]:
+        if isinstance(st, Assign):
+            return [self.write(st, ind)]
+        if isinstance(st, Let):
+            return [f"{ind}v_{st.name} = {self.expr(st.value, 'n')};"]
+        if isinstance(st, If):
+            out = [f"{ind}if ({self.expr(st.cond, 'n')}) {{", *self.stmts(st.then, ind + "    ")]
+            if st.orelse:
+                out += [f"{ind}}} else {{", *self.stmts(st.orelse, ind + "    ")]
+            return out + [ind + "}"]
+        if isinstance(st, For):
+            k, hi = self.fresh("k"), self.fresh("hi")
+            return [f"{ind}{{ int {hi} = {self.expr(st.stop, 'n')};",
+                    f"{ind}for (int {k} = {self.expr(st.start, 'n')}; {k} < {hi}; {k}++) {{",
+                    f"{ind}    v_{st.var} = {k};", *self.stmts(st.body, ind + "    "), f"{ind}}} }}"]
+        if isinstance(st, ForEach):
+            if st.sort not in self.sort_size:
+                raise SpecCompileError(f"unknown sort {st.sort!r}; sorts: {', '.join(self.sort_size)}")
+            n, v = self.sort_size[st.sort], "v_" + st.var
+            out, names = [f"{ind}{{"], []
+            for a in st.body:  # every right-hand side is read before any element is written
+                t = self.fresh("t")
+                names.append(t)
+                val = f"WR({self.expr(a.value, 'n')}, {self.var_domain[a.var]}, {self.var_index[a.var]})"
+                out += [f"{ind}int {t}o[{n}], {t}v[{n}];",
+                        (f"{ind}for (int {v} = 0; {v} < {n}; {v}++) {{ {t}o[{v}] = {self.offset(a.var, a.index, 'n')}; "
+                         f"{t}v[{v}] = {val}; }}")]
+            for t in names:
+                out.append(f"{ind}for (int _j = 0; _j < {n}; _j++) n[{t}o[_j]] = (uint8_t){t}v[_j];")
+            return out + [f"{ind}}}"]
+        if isinstance(st, Check):
+            self.checks.append((st.invariant, st.site))
+            c = len(self.checks) - 1
+            return [f"{ind}g_hits[{c}]++;",
+                    (f"{ind}if (!({self.expr(st.cond, 'n')})) {{ if (nbad < MAX_BAD) bad[nbad++] = {c}; "
+                     f"else fail(4, -1, {c}); }}")]
+        raise SpecCompileError(f"cannot compile statement {st!r}")
+
+    # ---------------------------------------------------------------- actions
+    def action(self, i: int, a: Action, label_base: int) -> list[str]:
+        levels = [[self.expr(g, "s") for g in level] for level in guard_levels(a)]
+        body = self.stmts(a.body, "")
+        names = sorted(locals_of(a.body) - {p.name for p in a.params})
+        out = [f"static void succ_{i}(const uint8_t *s) {{"]
+        ind = "    "
+        out += [f"{ind}if (!({c})) return;" for c in levels[0]]
+        for k, p in enumerate(a.params):
+            out.append(f"{ind}for (int v_{p.name} = 0; v_{p.name} < {p.domain.size}; v_{p.name}++) {{")
+            ind += "    "
+            out += [f"{ind}if (!({c})) continue;" for c in levels[k + 1]]
+        label, stride = [], 1
+        for p in reversed(a.params):
+            label.append(f"v_{p.name}" if stride == 1 else f"v_{p.name} * {stride}")
+            stride *= p.domain.size
+        out += [f"{ind}uint8_t n[{self.layout.length}]; int32_t bad[MAX_BAD]; int nbad = 0;",
+                f"{ind}memcpy(n, s, {self.layout.length});"]
+        out += [f"{ind}int v_{x} = 0; (void)v_{x};" for x in names]
+        out += [ind + line for line in body]
+        out.append(f"{ind}emit({i}, {' + '.join([str(label_base), *reversed(label)])}, n, bad, nbad);")
+        for _ in a.params:
+            ind = ind[:-4]
+            out.append(ind + "}")
+        return out + ["}", ""]
+
+
+def locals_of(body: tuple[Stmt, ...] | list[Stmt]) -> set[str]:
+    """The names a body binds with Let or For (a C local each, declared before the body)."""
+    out: set[str] = set()
+    for st in body:
+        if isinstance(st, Let):
+            out.add(st.name)
+        elif isinstance(st, For):
+            out |= {st.var} | locals_of(st.body)
+        elif isinstance(st, If):
+            out |= locals_of(st.then) | locals_of(st.orelse)
+    return out
+
+
+def packing(model: Model) -> list[tuple[int, int, int]]:
+    """(element offset in the flat state, first bit, bits) of every element that takes bits."""
+    out, at, bit = [], 0, 0
+    for v in model.state_vars:
+        width = (v.domain.size - 1).bit_length()
+        for _ in range(v.length):
+            if width:
+                out.append((at, bit, width))
+            at, bit = at + 1, bit + width
+    return out
+
+
+def pack_code(model: Model, words: int) -> list[str]:
+    """``pack(n, w)`` and ``unpack(w, n)`` between the flat and the packed state."""
+    fields = packing(model)
+    length = Layout.of(model).length
+    pack = ["static inline void pack(const uint8_t *n, uint64_t *w) {"]
+    pack += [f"    w[{k}] = 0;" for k in range(words)]
+    unpack = ["static inline void unpack(const uint64_t *w, uint8_t *n) {", f"    memset(n, 0, {length});"]
+    for at, bit, width in fields:
+        word, sh, mask = bit // 64, bit % 64, (1 << width) - 1
+        pack.append(f"    w[{word}] |= (uint64_t)n[{at}] << {sh};")
+        part = f"(w[{word}] >> {sh})"
+        if sh + width > 64:  # the element straddles two words
+            pack.append(f"    w[{word + 1}] |= (uint64_t)n[{at}] >> {64 - sh};")
+            part = f"({part} | (w[{word + 1}] << {64 - sh}))"
+        unpack.append(f"    n[{at}] = (uint8_t)({part} & {mask});")
+    return pack + ["}", ""] + unpack + ["}", ""]
+
+
+def generate(model: Model) -> CModel:
+    """The C of ``model``: the prelude, pack/unpack, one successor function per action,
+    ``expand(s)`` calling them in order, and the state invariants in ``inv_table``."""
+    g = _CGen(model)
+    g.stmts(model.init, "")  # numbers the init's read sites first, as the Python backend does
+    bits = sum(width for _, _, width in packing(model))
+    words = max(1, (bits + 63) // 64)
+    bases, sizes, nlabels = [], [], 0
+    actions: list[str] = []
+    for i, a in enumerate(model.actions):
+        bases.append(nlabels)
+        sizes.append(tuple(p.domain.size for p in a.params))
+        actions += g.action(i, a, nlabels)
+        count = 1
+        for p in a.params:
+            count *= p.domain.size
+        nlabels += count
+    head = [PRELUDE, f"#define STATE_LEN {g.layout.length}", f"#define STATE_BITS {bits}",
+            f"#define STATE_WORDS {words}", f"#define STATE_BYTES {max(1, (bits + 7) // 8)}",
+            f"#define NACTIONS {len(model.actions)}", f"#define NLABELS {nlabels}",
+            f"#define NCHECKS {max(1, len(g.checks))}", f"#define MAX_BAD {MAX_BAD}", "static uint64_t g_hits[NCHECKS];",
+            "static void emit(int action, uint32_t label, const uint8_t *n, const int32_t *bad, int nbad);", ""]
+    invs, names = [], []
+    for k, inv in enumerate(model.invariants):
+        if inv.expr is not None:
+            invs += [f"static int inv_{k}(const uint8_t *s) {{ return ({g.expr(inv.expr, 's')}) != 0; }}"]
+            names.append((k, inv.name))
+    table = ", ".join(f"inv_{k}" for k, _ in names) or "0"
+    tail = ["static void expand(const uint8_t *s) {", *(f"    succ_{i}(s);" for i in range(len(model.actions))),
+            "}", "", *invs, f"#define NSTATEINV {len(names)}",
+            f"static int (*const inv_table[{max(1, len(names))}])(const uint8_t *) = {{{table}}};", ""]
+    source = "\n".join(head + pack_code(model, words) + actions + tail)
+    return CModel(source, g.layout.length, bits, tuple(g.checks), tuple(n for _, n in names), tuple(bases),
+                  tuple(sizes), nlabels, tuple(v.name for v in model.state_vars))

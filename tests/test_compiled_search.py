@@ -1,0 +1,143 @@
+"""The explicit engine's two backends agree exactly: the C search gives the Python search's
+reachable states, transitions, depth, deadlocks, action and read-site hit counts, state
+graph, and verdicts -- each counterexample the same steps (so the same shortest length) --
+for every design, pcp cache on and off, and fault on tiny, every design on tiny-span, and
+runs cut short by the state limit or by every claim being refuted.
+
+The Python runs are the cost here (13-16k states/s): the full-configuration cases are
+marked slow.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+
+from checker.engines import explicit, explicit_c
+from checker.interp import cbuild
+from checker.interp.concrete import Interpreter
+from spec import DESIGNS, FAULTS, build_model
+
+pytestmark = pytest.mark.skipif(explicit_c.unavailable() is not None, reason="no C compiler")
+
+
+def both(design: str, fault: str | None, pcp_cache: bool, config: str, invariants: tuple[str, ...] = (),
+         max_states: int | None = None, graph_limit: int = 150_000) -> tuple[explicit.Exploration, ...]:
+    """Run both backends and assert that they agree on everything; returns (python, c)."""
+    model = build_model(design, fault, pcp_cache, config)
+    names = list(invariants) or [i.name for i in model.invariants]
+    out = []
+    verdicts = []
+    for backend in ("python", "c"):
+        v, res = explicit.check(Interpreter(model), names, max_states, graph_limit=graph_limit, backend=backend)
+        assert res.backend == backend
+        out.append(res)
+        verdicts.append(v)
+    py, c = out
+    assert (c.states, c.transitions, c.depth, c.complete, c.hit_state_limit) == \
+        (py.states, py.transitions, py.depth, py.complete, py.hit_state_limit)
+    assert (c.deadlocks, c.deadlock_example) == (py.deadlocks, py.deadlock_example)
+    assert c.action_fired == py.action_fired
+    assert c.site_hits == py.site_hits
+    assert c.graph == py.graph
+    assert verdicts[1] == verdicts[0]  # kinds, scopes, notes, and every trace step by step
+    return py, c
+
+
+FULL = [(d, None, c, "tiny") for d in DESIGNS for c in (True, False)]
+FULL += [(f.design, f.name, c, "tiny") for f in FAULTS.values() for c in (True, False)]
+FULL += [(d, None, c, "tiny-span") for d in DESIGNS for c in (True, False)]
+FULL += [("merged", "merge-keeps-reported", True, "tiny-span")]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("design,fault,pcp_cache,config", FULL)
+def test_both_backends_explore_the_same_state_space(design: str, fault: str | None, pcp_cache: bool,
+                                                     config: str) -> None:
+    c = both(design, fault, pcp_cache, config)[1]
+    assert c.complete
+
+
+def test_both_backends_agree_on_v10_tiny_with_its_state_graph() -> None:
+    c = both("v10", None, True, "tiny")[1]
+    assert c.complete and c.graph is not None and c.states == 62_095
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3000, 40_000])
+def test_both_backends_stop_at_the_same_state_limit(limit: int) -> None:
+    c = both("merged", None, True, "small", ("reported_implies_buddy", "index_trusted"), max_states=limit)[1]
+    assert not c.complete and c.hit_state_limit and c.states == limit
+
+
+def test_both_backends_stop_when_every_claim_is_refuted() -> None:
+    c = both("v9", None, True, "tiny", ("index_trusted", "boundary_valid"))[1]
+    assert not c.complete and not c.hit_state_limit and c.states < 255_349
+
+
+def test_both_backends_stop_at_a_broken_state_invariant_without_a_graph() -> None:
+    c = both("merged", "alloc-keeps-reported", True, "tiny", ("reported_implies_buddy",), graph_limit=0)[1]
+    assert c.graph is None and not c.complete
+
+
+# ----------------------------------------------------------------- command line
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, object], str]:
+    from checker.cli.main import main
+
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, json.loads(out) if out.startswith("{") else {}, err
+
+
+CHECK = ("check", "--design", "v10", "--invariant", "reported_implies_buddy", "--format", "json")
+
+
+@pytest.mark.parametrize("backend", ["c", "python"])
+def test_check_runs_the_backend_asked_for(capsys: pytest.CaptureFixture[str], backend: str) -> None:
+    code, data, err = run(capsys, *CHECK, "--backend", backend, "--max-states", "5000")
+    stats = data["stats"]
+    assert isinstance(stats, dict) and stats["backend"] == backend and stats["states"] == 5000
+    assert code == 3 and err == ""
+
+
+def test_check_uses_the_c_backend_by_default(capsys: pytest.CaptureFixture[str]) -> None:
+    code, data, err = run(capsys, *CHECK)
+    stats = data["stats"]
+    assert isinstance(stats, dict) and stats["backend"] == "c" and stats["complete"]
+    assert isinstance(stats["bytes_per_state"], float)
+    assert code == 0 and err == ""
+
+
+@pytest.fixture
+def no_compiler(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("REPORTCHECK_CC", "/nonexistent/cc")
+    cbuild.available.cache_clear()
+    explicit_c._warn.cache_clear()
+    yield
+    monkeypatch.undo()
+    cbuild.available.cache_clear()
+
+
+def test_without_a_compiler_the_python_backend_runs_after_one_warning(
+        capsys: pytest.CaptureFixture[str], no_compiler: None) -> None:
+    code, data, err = run(capsys, *CHECK, "--max-states", "2000")
+    stats = data["stats"]
+    assert isinstance(stats, dict) and stats["backend"] == "python"
+    assert err.count("\n") == 1 and err.startswith("reportcheck: warning: $REPORTCHECK_CC names")
+    assert "using the Python backend" in err and code == 3
+
+
+def test_without_a_compiler_asking_for_c_is_one_error_line(capsys: pytest.CaptureFixture[str],
+                                                            no_compiler: None) -> None:
+    code, data, err = run(capsys, *CHECK, "--backend", "c")
+    assert code == 2 and data == {} and err.count("\n") == 1
+    assert err.startswith("reportcheck: error: --backend c: ") and "--backend python" in err
+
+
+def test_a_second_build_of_the_same_model_is_loaded_from_the_cache() -> None:
+    model = build_model("merged", None, False, "tiny")
+    source = explicit_c.engine(Interpreter(model)).cmodel.source
+    path = cbuild.build(source + "\n" + explicit_c._runtime())
+    stamp = path.stat().st_mtime_ns
+    assert cbuild.build(source + "\n" + explicit_c._runtime()) == path and path.stat().st_mtime_ns == stamp
