@@ -1,24 +1,100 @@
 from __future__ import annotations
 
-import functools
+import hashlib
+import os
+import pickle
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
 
 from checker.engines import explicit
 from checker.interp.concrete import Interpreter
 from checker.results.verdict import Verdict
 from spec import build_model
 
+Explored = tuple[dict[str, Verdict], explicit.Exploration]
+
+# Under pytest-xdist the workers of one run share their explorations through files in the
+# run's temporary directory (each exploration is made once per run, by the first worker
+# that needs it, while the others wait for it); without xdist the in-process cache is the
+# only one.  Nothing is kept from one run to the next.
+_SHARED: Path | None = None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _shared_explorations(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    global _SHARED
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        _SHARED = tmp_path_factory.getbasetemp().parent / "explorations"  # the run's, shared by its workers
+        _SHARED.mkdir(exist_ok=True)
+    yield
+    _SHARED = None
+
 
 def explore(design: str, pcp_cache: bool = True, config: str = "tiny", fault: str | None = None,
-            invariants: tuple[str, ...] = ()) -> tuple[dict[str, Verdict], explicit.Exploration]:
-    """Explicit-engine verdicts per invariant, cached across tests (explorations are the
-    expensive part of the suite).  The cache is keyed on all five values, however the
-    call spells them, so explore("v9") and explore("v9", True) share one search."""
-    return _explore(design, pcp_cache, config, fault, tuple(invariants))
+            invariants: tuple[str, ...] = ()) -> Explored:
+    """Explicit-engine verdicts per invariant, cached across the tests of a run
+    (explorations are the expensive part of the suite).  The cache is keyed on all five
+    values, however the call spells them, so explore("v9") and explore("v9", True) share
+    one search.  A few claims are answered from the exploration of every claim when that
+    one is at hand and one of them holds: the search for them is then complete, so it is
+    the very same search (the same states, transitions, read-site hits and traces)."""
+    chosen = tuple(invariants)
+    if chosen:
+        full = _cached_full(design, pcp_cache, config, fault)
+        if full is not None and any(full[0][name].kind == "proved" for name in chosen):
+            return {name: full[0][name] for name in chosen}, full[1]
+    return _explore(design, pcp_cache, config, fault, chosen)
 
 
-@functools.cache
+def _cached_full(design: str, pcp_cache: bool, config: str, fault: str | None) -> Explored | None:
+    key = (design, pcp_cache, config, fault, ())
+    if key in _MEMO:
+        return _MEMO[key]
+    path = _shared_path(*key)
+    if path is not None and path.exists():
+        return _explore(*key)  # loads it
+    return None
+
+
+_MEMO: dict[tuple[str, bool, str, str | None, tuple[str, ...]], Explored] = {}
+
+
+def _shared_path(design: str, pcp_cache: bool, config: str, fault: str | None,
+                 invariants: tuple[str, ...]) -> Path | None:
+    if _SHARED is None:
+        return None
+    name = hashlib.sha256(repr((design, pcp_cache, config, fault, invariants)).encode()).hexdigest()[:24]
+    return _SHARED / f"{name}.pickle"
+
+
 def _explore(design: str, pcp_cache: bool, config: str, fault: str | None,
-             invariants: tuple[str, ...]) -> tuple[dict[str, Verdict], explicit.Exploration]:
+             invariants: tuple[str, ...]) -> Explored:
+    key = (design, pcp_cache, config, fault, invariants)
+    if key in _MEMO:
+        return _MEMO[key]
+    path = _shared_path(*key)
+    if path is None:
+        _MEMO[key] = _search(*key)
+        return _MEMO[key]
+    import fcntl
+
+    with open(path.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another worker may be making it: wait for it
+        if path.exists():
+            with open(path, "rb") as f:
+                _MEMO[key] = pickle.load(f)  # written by this run's own workers
+        else:
+            _MEMO[key] = _search(*key)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_bytes(pickle.dumps(_MEMO[key]))
+            tmp.replace(path)
+    return _MEMO[key]
+
+
+def _search(design: str, pcp_cache: bool, config: str, fault: str | None,
+            invariants: tuple[str, ...]) -> Explored:
     model = build_model(design, fault, pcp_cache, config)
     chosen = list(invariants) or [i.name for i in model.invariants]
     verdicts, res = explicit.check(Interpreter(model), chosen)
