@@ -1,6 +1,12 @@
 from __future__ import annotations
 
-import functools
+import hashlib
+import os
+import pickle
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
 
 from checker.engines import explicit
 from checker.interp.concrete import Interpreter
@@ -10,17 +16,86 @@ from spec import DEFAULT_ERA, ModelKey, build_model
 
 CACHED, UNCACHED = "5.3-5.7", "6.10"  # the eras with and without the pcp migratetype cache
 
+Explored = tuple[dict[str, Verdict], explicit.Exploration]
+
+# Under pytest-xdist the workers of one run share their explorations through files in the
+# run's temporary directory (each exploration is made once per run, by the first worker
+# that needs it, while the others wait for it); without xdist the in-process cache is the
+# only one.  Nothing is kept from one run to the next.
+_SHARED: Path | None = None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _shared_explorations(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    global _SHARED
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        _SHARED = tmp_path_factory.getbasetemp().parent / "explorations"  # the run's, shared by its workers
+        _SHARED.mkdir(exist_ok=True)
+    yield
+    _SHARED = None
+
 
 def explore(design: str, era: str = DEFAULT_ERA, config: str = "tiny", fault: str | None = None,
-            invariants: tuple[str, ...] = ()) -> tuple[dict[str, Verdict], explicit.Exploration]:
-    """Explicit-engine verdicts per invariant, cached across tests (explorations are the
-    expensive part of the suite).  The cache is keyed on the model and the invariants,
-    however the call spells them, so explore("v9") and explore("v9", CACHED) share one search."""
-    return _explore(ModelKey(design, fault, era, config), tuple(invariants))
+            invariants: tuple[str, ...] = ()) -> Explored:
+    """Explicit-engine verdicts per invariant, cached across the tests of a run
+    (explorations are the expensive part of the suite).  The cache is keyed on the model
+    and the invariants, however the call spells them, so explore("v9") and
+    explore("v9", CACHED) share one search.  A few claims are answered from the exploration
+    of every claim when that one is at hand and one of them holds: the search for them is
+    then complete, so it is the very same search (the same states, transitions, read-site
+    hits and traces)."""
+    key = ModelKey(design, fault, era, config)
+    chosen = tuple(invariants)
+    if chosen:
+        full = _cached_full(key)
+        if full is not None and any(full[0][name].kind == "proved" for name in chosen):
+            return {name: full[0][name] for name in chosen}, full[1]
+    return _explore(key, chosen)
 
 
-@functools.cache
-def _explore(key: ModelKey, invariants: tuple[str, ...]) -> tuple[dict[str, Verdict], explicit.Exploration]:
+def _cached_full(key: ModelKey) -> Explored | None:
+    if (key, ()) in _MEMO:
+        return _MEMO[(key, ())]
+    path = _shared_path(key, ())
+    if path is not None and path.exists():
+        return _explore(key, ())  # loads it
+    return None
+
+
+_MEMO: dict[tuple[ModelKey, tuple[str, ...]], Explored] = {}
+
+
+def _shared_path(key: ModelKey, invariants: tuple[str, ...]) -> Path | None:
+    if _SHARED is None:
+        return None
+    name = hashlib.sha256(repr((key, invariants)).encode()).hexdigest()[:24]
+    return _SHARED / f"{name}.pickle"
+
+
+def _explore(key: ModelKey, invariants: tuple[str, ...]) -> Explored:
+    memo = (key, invariants)
+    if memo in _MEMO:
+        return _MEMO[memo]
+    path = _shared_path(key, invariants)
+    if path is None:
+        _MEMO[memo] = _search(key, invariants)
+        return _MEMO[memo]
+    import fcntl
+
+    with open(path.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another worker may be making it: wait for it
+        if path.exists():
+            with open(path, "rb") as f:
+                _MEMO[memo] = pickle.load(f)  # written by this run's own workers
+        else:
+            _MEMO[memo] = _search(key, invariants)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_bytes(pickle.dumps(_MEMO[memo]))
+            tmp.replace(path)
+    return _MEMO[memo]
+
+
+def _search(key: ModelKey, invariants: tuple[str, ...]) -> Explored:
     model = build_model(key)
     chosen = list(invariants) or [i.name for i in model.invariants]
     verdicts, res = explicit.check(Interpreter(model), chosen)

@@ -8,6 +8,7 @@ traces that break index_trusted at its read site, and on no other trace.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 from pathlib import Path
@@ -30,7 +31,10 @@ pytestmark = pytest.mark.skipif(shutil.which("gcc") is None and not os.environ.g
                                 reason="gcc is not installed (.ci/run installs it)")
 
 
-def _traces() -> list[tuple[str, Interpreter, Steps]]:
+@functools.cache
+def traces() -> list[tuple[str, Interpreter, Steps]]:
+    """Made when a test first asks (not when pytest collects the module: every xdist worker
+    collects every module)."""
     out = []
     for path in catalogue_files(CATALOGUE):
         t = load(path).trace
@@ -45,7 +49,6 @@ def _traces() -> list[tuple[str, Interpreter, Steps]]:
     return out
 
 
-TRACES = _traces()
 
 
 def test_the_compiled_guards_fire_exactly_where_the_read_site_claim_fails() -> None:
@@ -53,7 +56,7 @@ def test_the_compiled_guards_fire_exactly_where_the_read_site_claim_fails() -> N
     broken_traces: dict[str, set[str]] = {}
     reached: dict[str, int] = {}
     total = 0
-    for label, interp, steps in TRACES:
+    for label, interp, steps in traces():
         gs = guards.guards(interp.model)
         reads = [r for per_step in guards.reads_of(interp, steps) for r in per_step]
         if not reads:
@@ -81,7 +84,7 @@ def test_the_compiled_guards_fire_exactly_where_the_read_site_claim_fails() -> N
 def test_the_stored_index_trusted_counterexamples_are_caught() -> None:
     """The traces that break index_trusted at a read: each is caught by its guard, at its last step."""
     caught = set()
-    for label, interp, steps in TRACES:
+    for label, interp, steps in traces():
         if not label.endswith("index_trusted.itf.json") or "reported_index_trusted" in label:
             continue
         gs = guards.guards(interp.model)

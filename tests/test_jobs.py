@@ -6,8 +6,9 @@ import pytest
 
 from checker.engines.jobs import Job, run_jobs
 from checker.engines.solver import houdini
+from spec import ModelKey
 
-JOBS = [Job("explicit", d, None, "tiny") for d in ("v9", "v10", "merged")]
+JOBS = [Job("explicit", ModelKey(d)) for d in ("v9", "v10", "merged")]
 
 
 def design_of(job: Job) -> str:  # module level: the workers import it

@@ -1,8 +1,11 @@
 """``reportcheck report``: the files it writes, their content, and a real browser on them.
 
-One report (explicit engine, every design, one fault) is made once for the module; the
-proof and other engines' sections are exercised by a report of one design with the proof
-engine, which is cheap for merged.
+The default run makes one report of merged (explicit engine, one fault) for the module:
+every section, the guards, the coverage of a fault, HTML opened in a real browser.  The
+report of every design (about three minutes) is ``deep``: the same code on three designs,
+with the counterexamples replayed on the other designs and the lifecycle checked against
+the whole state graph (``pytest -m deep tests/test_report.py``).  The proof engine's
+section is exercised by a report of merged with the proof engine.
 """
 
 from __future__ import annotations
@@ -19,20 +22,34 @@ import pytest
 from checker.cli.main import main
 from checker.interp.concrete import Interpreter
 from checker.io.catalogue import catalogue_files
-from checker.review import lifecycle
+from checker.review import guards, lifecycle
+from checker.review import run as review
 from spec import DESIGNS, ModelKey, build_model
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "counterexamples"
 
 
-@pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("report")
-    code = main(["report", "--out", str(out), "--engine", "explicit", "--fault", "pcp-index-not-set",
-                 "--catalogue", str(CATALOGUE), "--jobs", "1"])
+def make_report(out: Path, *designs: str) -> Path:
+    code = main(["report", "--out", str(out), *(a for d in designs for a in ("--design", d)), "--engine", "explicit",
+                 "--fault", "pcp-index-not-set", "--catalogue", str(CATALOGUE), "--jobs", "1"])
     assert code == 0
     return out
+
+
+@pytest.fixture(scope="module")
+def full_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every design (the default of ``reportcheck report``) and one fault."""
+    return make_report(tmp_path_factory.mktemp("report"))
+
+
+@pytest.fixture(scope="module", params=["merged", pytest.param("every design", marks=pytest.mark.deep)])
+def report(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tests that hold of any report: on merged's, and (deep) on every design's."""
+    if request.param == "merged":
+        return make_report(tmp_path_factory.mktemp("merged-report"), "merged")
+    full: Path = request.getfixturevalue("full_report")
+    return full
 
 
 VOID = {"meta", "br", "hr", "img", "input", "link", "col", "area", "base", "embed", "source", "track", "wbr"}
@@ -77,7 +94,9 @@ def test_html_is_well_formed_and_self_contained(report: Path) -> None:
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", text)
 
 
-def test_every_design_invariant_and_stored_counterexample_appears(report: Path) -> None:
+@pytest.mark.deep
+def test_every_design_invariant_and_stored_counterexample_appears(full_report: Path) -> None:
+    report = full_report
     html, md = (report / "index.html").read_text(), (report / "report.md").read_text()
     for d in DESIGNS:
         model = build_model(ModelKey(d))
@@ -96,7 +115,9 @@ def test_every_design_invariant_and_stored_counterexample_appears(report: Path) 
         assert title in html and f"## {title}" in md
 
 
-def test_a_counterexample_says_what_the_other_designs_do(report: Path) -> None:
+@pytest.mark.deep
+def test_a_counterexample_says_what_the_other_designs_do(full_report: Path) -> None:
+    report = full_report
     md = (report / "report.md").read_text()
     v9 = md.split("v9, tiny: index_trusted broken in 9 steps", 1)[1].split("\n### ", 1)[0]
     # v9's 9-step index_trusted trace, replayed on v10 and merged
@@ -105,7 +126,9 @@ def test_a_counterexample_says_what_the_other_designs_do(report: Path) -> None:
     assert "**`" in v9  # changed fields are highlighted
 
 
-def test_guards_section_has_paste_ready_c_for_every_read_site(report: Path) -> None:
+@pytest.mark.deep
+def test_guards_section_has_paste_ready_c_for_every_read_site(full_report: Path) -> None:
+    report = full_report
     md = (report / "report.md").read_text()
     guards = md.split("## 6. Guards for the kernel", 1)[1]
     assert "static int free_list_mt(struct page *page)" in guards
@@ -114,6 +137,43 @@ def test_guards_section_has_paste_ready_c_for_every_read_site(report: Path) -> N
     assert guards.count("VM_BUG_ON_PAGE(") >= 14
     assert "VM_BUG_ON_PAGE(!PageReported(page) || !PageBuddy(page) || page->index != free_list_mt(page), page);" \
         in guards
+
+
+def test_every_section_claim_and_stored_counterexample_of_the_reviewed_design_appears(report: Path) -> None:
+    """What test_every_design_invariant_and_stored_counterexample_appears checks of every
+    design (deep), for the designs of this report."""
+    html, md = (report / "index.html").read_text(), (report / "report.md").read_text()
+    reviewed = [d for d in DESIGNS if f"\n### {d}\n" in md.split("## 3.", 1)[0]]
+    assert "merged" in reviewed
+    for d in reviewed:
+        for text in (html, md):
+            assert all(inv.name in text for inv in build_model(ModelKey(d)).invariants), d
+    files = [p for p in catalogue_files(CATALOGUE) if p.parent.name.split("-")[0] in reviewed]
+    assert len(files) >= 10
+    for path in files:
+        assert f"reportcheck replay {path}" in html and f"reportcheck replay {path}" in md, path
+    for title in ("1. The question and the answer", "2. The page lifecycle", "3. Counterexamples",
+                  "4. Proof evidence", "5. Coverage", "6. Guards for the kernel"):
+        assert title in html and f"## {title}" in md
+
+
+def test_the_merged_guards_are_paste_ready_c(report: Path) -> None:
+    guards_md = (report / "report.md").read_text().split("## 6. Guards for the kernel", 1)[1]
+    assert guards_md.count("### merged: ") == 4
+    assert "VM_BUG_ON_PAGE(page->index >= MIGRATE_TYPES, page);" in guards_md
+    # the number of guards of each design, as the report of every design (deep) shows them
+    assert {d: len(guards.guards(build_model(ModelKey(d)))) for d in DESIGNS} == {"v9": 5, "v10": 5, "merged": 4}
+
+
+def test_a_stored_counterexample_is_replayed_on_the_other_designs() -> None:
+    """The data behind test_a_counterexample_says_what_the_other_designs_do (deep): v9's
+    9-step index_trusted trace, replayed on v10 and merged."""
+    stored, problems = review.stored_counterexamples(CATALOGUE, list(DESIGNS))
+    assert problems == []
+    (c,) = [c for c in stored if c.trace.design == "v9" and c.trace.fault is None and c.trace.key.kernel.pcp_cache
+            and c.trace.invariant == "index_trusted"]
+    assert len(c.trace.steps) == 9 and [o.design for o in c.others] == ["v10", "merged"]
+    assert all(o.outcome for o in c.others)
 
 
 def test_coverage_names_what_each_fault_breaks_and_the_claims_nothing_breaks(report: Path) -> None:
@@ -172,9 +232,9 @@ def _projection_of_the_state_graph(design: str) -> set[tuple[str, str, str]]:
     return out
 
 
-@pytest.mark.slow
-def test_lifecycle_edges_are_the_projection_of_the_explicit_state_graph(report: Path) -> None:
-    md = (report / "report.md").read_text()
+@pytest.mark.deep
+def test_lifecycle_edges_are_the_projection_of_the_explicit_state_graph(full_report: Path) -> None:
+    md = (full_report / "report.md").read_text()
     expected = _projection_of_the_state_graph("v10")
     assert _md_lifecycle(md, "v10") == expected
     assert ("BUDDY+Reported", "BUDDY+Reported (ISOLATE)", "start_isolate_page_range") in expected

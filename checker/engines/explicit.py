@@ -152,7 +152,8 @@ class Explorer:
                 if not any_succ:
                     res.deadlocks += 1
                     if res.deadlock_example is None:
-                        res.deadlock_example = self.path(sid, parent, via, labels)
+                        res.deadlock_example = [(actions[int(a)].action.name, args)  # names, as in a trace
+                                                for a, args in self.path(sid, parent, via, labels)]
                 if self.stop_when_refuted and len(violations) == len(self.invariants):
                     stopped = True
                     break

@@ -38,6 +38,7 @@ from hypothesis import HealthCheck, Phase, Verbosity, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir, storage_directory
+from hypothesis.errors import InvalidDefinition
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
 from checker.interp.compile import CompiledAction
@@ -50,6 +51,7 @@ from spec import ModelKey, build_model
 ENGINE = "hypothesis"
 DEFAULT_EXAMPLES = 300
 DEFAULT_STEPS = 40
+DEADLOCK_RULE = "no_action_enabled"  # the rule that runs in a deadlocked state
 
 # Settings profiles for the machines as pytest tests (select one with
 # ``settings.load_profile(name)``, ``pytest --hypothesis-profile=NAME`` once this module is
@@ -93,9 +95,11 @@ def _identifier(text: str) -> str:
 
 
 def build_machine(interp: Interpreter, invariants: list[str] | None = None,
-                  tally: Tally | None = None) -> type[RuleBasedStateMachine]:
+                  tally: Tally | None = None, deadlocks: bool = False) -> type[RuleBasedStateMachine]:
     """A RuleBasedStateMachine over ``interp`` checking ``invariants`` (default: all of the
-    design's).  ``tally``, if given, counts runs, steps and rule firings."""
+    design's).  ``tally``, if given, counts runs, steps and rule firings.  ``deadlocks``:
+    add a rule that keeps a run where it is in a state where no action is enabled
+    (Hypothesis stops with an error in such a state otherwise)."""
     model = interp.model
     names = [i.name for i in model.invariants]
     chosen = names if invariants is None else list(invariants)
@@ -140,7 +144,7 @@ def build_machine(interp: Interpreter, invariants: list[str] | None = None,
         counts.steps += 1
         counts.fired[ca.action.name] += 1
 
-    own = {"state", "steps", "failed", "options", "enabled", "take"}
+    own = {"state", "steps", "failed", "options", "enabled", "take", DEADLOCK_RULE}
     for name in [a.name for a in model.actions] + chosen:
         if name in own or hasattr(RuleBasedStateMachine, name):
             raise ValueError(f"{name!r} is taken by the Hypothesis machine; rename the action or claim in spec/")
@@ -149,6 +153,8 @@ def build_machine(interp: Interpreter, invariants: list[str] | None = None,
                                  "generated from the spec IR by checker.engines.stateful.build_machine"}
     for i, ca in enumerate(actions):
         namespace[ca.action.name] = _rule_for(i, ca, cls_name)
+    if deadlocks:
+        namespace[DEADLOCK_RULE] = _deadlock_rule(len(actions))
     for inv in chosen:
         if inv in namespace:
             raise ValueError(f"invariant {inv!r} has the name of an action; rename one of them in spec/")
@@ -169,6 +175,16 @@ def _rule_for(i: int, ca: CompiledAction, cls_name: str) -> Callable[..., None]:
     fire.__doc__ = f"{ca.action.kernel_name} ({ca.action.kernel_file}): {ca.action.doc}"
     ruled = rule(data=st.data())(fire) if ca.action.params else rule()(fire)
     return precondition(lambda self: bool(self.enabled(i)))(ruled)
+
+
+def _deadlock_rule(n_actions: int) -> Callable[..., None]:
+    """In a state where no action is enabled (a deadlock) the run stays put: Hypothesis
+    needs some rule to run, and the kernel does nothing more.  No step is recorded."""
+    def stay(self: Any) -> None:
+        self.failed = ()  # nothing ran: no read site either
+
+    stay.__name__ = DEADLOCK_RULE
+    return precondition(lambda self: not any(self.enabled(i) for i in range(n_actions)))(rule()(stay))
 
 
 def _invariant_for(interp: Interpreter, name: str, counts: Tally, cls_name: str) -> Callable[[Any], None]:
@@ -237,16 +253,21 @@ def explore(interp: Interpreter, invariants: list[str], examples: int, steps: in
     found_in_run: dict[str, int] = {}
     found_after: dict[str, float] = {}
     rounds, last_round_runs = 0, 0
+    deadlocks = False  # the extra rule only for a model that deadlocks: the runs of the others stay as they are
     while remaining:
         rounds += 1
         start, started = tally.runs, time.perf_counter()
         tally.first_broken_in_run.clear()
         tally.first_broken_at.clear()
-        machine = hypothesis_seed(seed)(build_machine(interp, remaining, tally))
+        machine = hypothesis_seed(seed)(build_machine(interp, remaining, tally, deadlocks))
         try:
             run_state_machine_as_test(machine, settings=engine_settings(examples, steps))
         except Exception as e:
             broken = list(_violations(e))
+            if not broken and not deadlocks and isinstance(e, InvalidDefinition) and "No progress" in str(e):
+                deadlocks = True  # a run reached a state where no action is enabled: the round again
+                rounds -= 1
+                continue
             if not broken:
                 raise
             for v in broken:
