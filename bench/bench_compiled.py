@@ -26,9 +26,9 @@ def one(design: str, config: str, cache: bool, backend: str, limit: int | None) 
     t0 = time.perf_counter()
     from checker.engines import explicit, explicit_c
     from checker.interp.concrete import Interpreter
-    from spec import build_model
+    from spec import ModelKey, build_model, era_of_pcp_cache
 
-    model = build_model(design, None, cache, config)
+    model = build_model(ModelKey(design, None, era_of_pcp_cache(cache), config))
     interp = Interpreter(model)
     if backend == "c":
         explicit_c.engine(interp)  # built, or loaded from the cache
@@ -86,9 +86,9 @@ def main() -> None:
                     note += f"; {int(rates['c']) / int(rates['python']):.0f}x the Python backend"  # type: ignore[call-overload]
                 print(row(r, note), flush=True)
     from checker.interp.cgen import generate
-    from spec import build_model
+    from spec import ModelKey, build_model, era_of_pcp_cache
 
-    packed = generate(build_model("merged", None, True, "small")).packed_bytes
+    packed = generate(build_model(ModelKey("merged", None, era_of_pcp_cache(True), "small"))).packed_bytes
     per_state = packed + 4 + 2 + 4 / 0.53  # state, parent, label, table at its emptiest after a growth
     limit = int(args.small_gib * 2**30 / per_state / 1.5)  # the state arrays grow by half
     for design in designs:

@@ -18,7 +18,7 @@ import pytest
 from checker.engines import explicit, explicit_c
 from checker.interp import cbuild
 from checker.interp.concrete import Interpreter
-from spec import DESIGNS, FAULTS, build_model
+from spec import DESIGNS, FAULTS, ModelKey, build_model, era_of_pcp_cache
 
 pytestmark = pytest.mark.skipif(explicit_c.unavailable() is not None, reason="no C compiler")
 
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.skipif(explicit_c.unavailable() is not None, reason="no
 def both(design: str, fault: str | None, pcp_cache: bool, config: str, invariants: tuple[str, ...] = (),
          max_states: int | None = None, graph_limit: int = 150_000) -> tuple[explicit.Exploration, ...]:
     """Run both backends and assert that they agree on everything; returns (python, c)."""
-    model = build_model(design, fault, pcp_cache, config)
+    model = build_model(ModelKey(design, fault, era_of_pcp_cache(pcp_cache), config))
     names = list(invariants) or [i.name for i in model.invariants]
     out = []
     verdicts = []
@@ -136,7 +136,7 @@ def test_without_a_compiler_asking_for_c_is_one_error_line(capsys: pytest.Captur
 
 
 def test_a_second_build_of_the_same_model_is_loaded_from_the_cache() -> None:
-    model = build_model("merged", None, False, "tiny")
+    model = build_model(ModelKey("merged", None, era_of_pcp_cache(False), "tiny"))
     source = explicit_c.engine(Interpreter(model)).cmodel.source
     path = cbuild.build(source + "\n" + explicit_c._runtime())
     stamp = path.stat().st_mtime_ns

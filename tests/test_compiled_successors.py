@@ -16,7 +16,7 @@ import pytest
 from checker.engines import explicit_c
 from checker.interp.cgen import generate, packing
 from checker.interp.concrete import Interpreter
-from spec import DESIGNS, FAULTS, build_model
+from spec import DESIGNS, FAULTS, ModelKey, build_model, era_of_pcp_cache
 
 pytestmark = pytest.mark.skipif(explicit_c.unavailable() is not None, reason="no C compiler")
 
@@ -54,7 +54,7 @@ def sample_states(interp: Interpreter, seed: int, bfs: int = 1500, walks: int = 
 
 @pytest.mark.parametrize("design,fault,pcp_cache,config", CASES)
 def test_c_successors_equal_python_successors(design: str, fault: str | None, pcp_cache: bool, config: str) -> None:
-    interp = Interpreter(build_model(design, fault, pcp_cache, config))
+    interp = Interpreter(build_model(ModelKey(design, fault, era_of_pcp_cache(pcp_cache), config)))
     states = sample_states(interp, seed=zlib.crc32(repr((design, fault, pcp_cache, config)).encode()))
     assert len(states) >= 200
     compared = 0
@@ -67,7 +67,7 @@ def test_c_successors_equal_python_successors(design: str, fault: str | None, pc
 
 
 def test_the_packed_state_takes_the_bits_its_domains_need() -> None:
-    model = build_model("v9")
+    model = build_model(ModelKey("v9"))
     cm = generate(model)
     assert cm.bits == sum((v.domain.size - 1).bit_length() * v.length for v in model.state_vars)
     assert cm.bits == 122 and cm.packed_bytes == 16  # tiny: 16 bytes instead of the Python backend's 53
@@ -82,7 +82,7 @@ def test_check_ids_are_the_python_backends() -> None:
 
 
 def test_labels_decode_to_every_binding_of_the_parameters() -> None:
-    cm = generate(build_model("v9"))
+    cm = generate(build_model(ModelKey("v9")))
     decoded = [cm.label(k) for k in range(cm.nlabels)]
     assert len(set(decoded)) == cm.nlabels
     for a, args in decoded:

@@ -36,7 +36,7 @@ from checker.errors import UsageError
 from checker.interp.concrete import Interpreter
 from checker.io.itf import load, write_all
 from checker.io.safe_write import write_files
-from spec import build_model
+from spec import ModelKey, build_model, era_of_pcp_cache
 from spec.ir import Check, For, If, Model, Stmt
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -534,7 +534,7 @@ def test_proof_checks_the_read_sites_of_a_per_element_claim() -> None:
     """v9 keeps pcp_page_index_is_list_type as a per-element claim (proved), and its
     get_pcppage_migratetype() read sites of index_trusted fail (the explicit engine refutes
     them).  Made read sites of pcp_page_index_is_list_type, they must stop its proof."""
-    base = build_model("v9", None, True, "tiny")
+    base = build_model(ModelKey("v9", None, era_of_pcp_cache(True), "tiny"))
     [kept], _ = proof.check(Interpreter(base), ["pcp_page_index_is_list_type"])
     assert kept.kind == "proved", kept.scope
     model = _with_read_site(base, "index_trusted", "pcp_page_index_is_list_type")
