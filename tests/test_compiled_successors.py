@@ -77,7 +77,7 @@ def test_the_packed_state_takes_the_bits_its_domains_need() -> None:
 
 def test_check_ids_are_the_python_backends() -> None:
     for design in DESIGNS:
-        interp = Interpreter(build_model(design))
+        interp = Interpreter(build_model(ModelKey(design)))
         assert list(generate(interp.model).checks) == interp.checks
 
 

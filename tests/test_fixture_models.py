@@ -71,10 +71,10 @@ def test_a_failed_read_site_is_named_on_the_step_that_reached_it() -> None:
     verdicts, res = explored("ring")
     v = verdicts["never_passes_from_2"]
     assert v.trace is not None
-    assert v.trace.steps[-1].failed_sites == ("never_passes_from_2 at pass_token: holder",)
+    assert [f.text() for f in v.trace.steps[-1].failed_sites] == ["never_passes_from_2 at pass_token: holder"]
     assert v.trace.steps[0].failed_sites == ()
-    assert res.site_hits == {"never_passes_from_2 at pass_token: holder": 8}  # every transition reads it
-    assert explored("ladder")[1].site_hits == {"halve_exact at halve: acc": 2}
+    assert res.site_hits == {"never_passes_from_2": {"pass_token: holder": 8}}  # every transition reads it
+    assert explored("ladder")[1].site_hits == {"halve_exact": {"halve: acc": 2}}
 
 
 @pytest.mark.parametrize("name", sorted(MODELS))
@@ -124,7 +124,7 @@ def test_bmc_finds_the_explicit_shortest_lengths_and_bounds_the_rest(name: str) 
         else:
             assert v.invariant in holds
             assert v.kind == "proved" and v.scope.startswith(f"every trace of at most {depth} steps"), v.scope
-    assert stats["depth"] == depth
+    assert stats.depth == depth
 
 
 def test_bmc_gives_the_breadth_first_trace_where_it_is_the_only_one() -> None:
@@ -147,8 +147,8 @@ def test_induction_does_not_prove_a_bound_that_is_not_inductive() -> None:
     """acc < 12 holds, but a state off the ladder (level 2, acc 11) climbs past it."""
     verdicts, stats = induction.check(Interpreter(ladder()), ["acc_fits", "acc_below_8"], k_max=2)
     assert [v.kind for v in verdicts] == ["unknown", "unknown"]
-    claims = stats["claims"]
-    assert isinstance(claims, dict) and claims["acc_fits"]["counterexample_to_induction"]["action"] == "climb"
+    cti = stats.claims["acc_fits"].counterexample_to_induction
+    assert cti is not None and cti.action == "climb"
 
 
 def test_proof_proves_the_per_page_claim_for_every_size() -> None:
@@ -157,21 +157,22 @@ def test_proof_proves_the_per_page_claim_for_every_size() -> None:
     kinds = {v.invariant: v.kind for v in verdicts}
     assert kinds == {"one_token": "unknown", "token_at_holder": "proved",
                      "token_never_at_3": "unknown", "never_passes_from_2": "unknown"}
-    detail = stats["claims"]
+    detail = stats.claims
     assert isinstance(detail, dict)
-    assert detail["one_token"]["outcome"] == "unsupported"  # a Count: not a claim about every page
-    assert detail["token_never_at_3"]["outcome"] == detail["never_passes_from_2"]["outcome"] == "not inductive"
-    assert detail["never_passes_from_2"]["counterexample_to_induction"]["where"] == "pass_token: holder"
-    assert "nquads" not in stats["scope"]  # type: ignore[operator]
+    assert detail["one_token"].outcome == "unsupported"  # a Count: not a claim about every page
+    assert detail["token_never_at_3"].outcome == detail["never_passes_from_2"].outcome == "not inductive"
+    cti = detail["never_passes_from_2"].counterexample_to_induction
+    assert cti is not None and cti.where == "pass_token: holder"
+    assert "nquads" not in stats.scope
 
 
 def test_proof_of_scalar_claims_is_unknown_and_a_read_site_not_inductive() -> None:
     model = ladder()
     verdicts, stats = proof.check(Interpreter(model), names(model))
     assert [v.kind for v in verdicts] == ["unknown"] * 3
-    detail = stats["claims"]
+    detail = stats.claims
     assert isinstance(detail, dict)
-    assert [detail[n]["outcome"] for n in names(model)] == ["unsupported", "unsupported", "not inductive"]
+    assert [detail[n].outcome for n in names(model)] == ["unsupported", "unsupported", "not inductive"]
 
 
 @pytest.mark.parametrize("name", sorted(PINNED))
@@ -187,7 +188,7 @@ def test_hypothesis_refutes_what_breaks_and_runs_through_a_deadlock(name: str) -
             assert v.kind == "refuted" and len(steps_of(v)) >= len(refuted[v.invariant]), v.invariant
             steps = [(a, interp.parse_args(a, dict[str, object](args))) for a, args in steps_of(v)]
             assert replay_labels(interp, steps, v.invariant).violated_at == len(steps)
-    assert stats["actions_never_fired"] == []
+    assert stats.actions_never_fired == []
 
 
 OPTIONS = RunOptions(depth=6, k=2, timeout=60, examples=20, steps=8, seed=0)

@@ -542,8 +542,7 @@ def test_proof_checks_the_read_sites_of_a_per_element_claim() -> None:
     assert any(c[0] == "pcp_page_index_is_list_type" for c in interp.checks)
     [v], stats = proof.check(interp, ["pcp_page_index_is_list_type"])
     assert v.kind == "unknown", v.scope
-    assert "pcp_page_index_is_list_type" not in stats["claims"]["pcp_page_index_is_list_type"].get(  # type: ignore[index]
-        "inductive_claims", [])
+    assert "pcp_page_index_is_list_type" not in (stats.claims["pcp_page_index_is_list_type"].inductive_claims or [])
 
 
 # ==================================================================== fuzz

@@ -201,7 +201,8 @@ class CSearch:
             res.peak_mib = c.peak_bytes / 2**20
         res.deadlocks = c.deadlocks
         if c.first_deadlock >= 0:
-            res.deadlock_example = [(str(a), args) for a, args in self.path(c.first_deadlock)]
+            res.deadlock_example = [(interp.model.actions[int(a)].name, args)  # names, as in a trace
+                                    for a, args in self.path(c.first_deadlock)]
         res.action_fired = {a.name: fired[i] for i, a in enumerate(interp.model.actions)}
         hits: dict[str, dict[str, int]] = {}
         for k, (inv, site) in enumerate(cm.checks):
