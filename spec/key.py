@@ -37,3 +37,22 @@ class ModelKey:
         parts = [self.design, self.fault or "", self.kernel.slug if self.era in ERAS else self.era,
                  "" if self.config == DEFAULT_CONFIG else self.config]
         return "-".join(p for p in parts if p)
+
+
+class OfModel:
+    """A value that belongs to one model (a trace, a run's report, a job): its ``key`` and
+    the three names read most often from it."""
+
+    key: ModelKey
+
+    @property
+    def design(self) -> str:
+        return self.key.design
+
+    @property
+    def fault(self) -> str | None:
+        return self.key.fault
+
+    @property
+    def config(self) -> str:
+        return self.key.config

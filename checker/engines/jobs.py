@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from checker.engines.worker import init_worker
-from spec import ModelKey
+from spec.key import ModelKey, OfModel
 
 R = TypeVar("R")
 
 
 @dataclass(frozen=True)
-class Job:
+class Job(OfModel):
     """One run of ``engine`` on one model.  ``invariants``: the claims to decide (none
     named: every claim of the model).  ``entry``: where the caller's plan asks for the
     run (a ``[tool.reportcheck]`` entry), so that the same run asked twice stays two jobs."""
@@ -31,18 +31,6 @@ class Job:
     key: ModelKey
     invariants: tuple[str, ...] = ()
     entry: str = ""
-
-    @property
-    def design(self) -> str:
-        return self.key.design
-
-    @property
-    def fault(self) -> str | None:
-        return self.key.fault
-
-    @property
-    def config(self) -> str:
-        return self.key.config
 
     @property
     def label(self) -> str:

@@ -14,7 +14,7 @@ from typing import Literal
 from checker.results.stats import EngineStats
 from checker.results.verdict import Trace, Verdict
 from spec.ir import Model
-from spec.key import ModelKey
+from spec.key import ModelKey, OfModel
 
 Status = Literal["passed", "failed", "skipped"]
 Expectation = Literal["holds", "refuted"]
@@ -30,7 +30,7 @@ class Outcome:
 
 
 @dataclass(frozen=True)
-class RunReport:
+class RunReport(OfModel):
     """One engine run on one model (design, fault, era, configuration: ``key``)."""
 
     key: ModelKey
@@ -39,18 +39,6 @@ class RunReport:
     seconds: float
     outcomes: tuple[Outcome, ...]
     stats: EngineStats
-
-    @property
-    def design(self) -> str:
-        return self.key.design
-
-    @property
-    def fault(self) -> str | None:
-        return self.key.fault
-
-    @property
-    def config(self) -> str:
-        return self.key.config
 
     @property
     def title(self) -> str:

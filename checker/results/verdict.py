@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import Literal
 
-from spec.key import ModelKey
+from spec.key import ModelKey, OfModel
 
 Kind = Literal["proved", "refuted", "unknown"]
 # ordered: the worst verdict decides the exit code
@@ -77,7 +77,7 @@ class Step:
 
 
 @dataclass(frozen=True)
-class Trace:
+class Trace(OfModel):
     """A counterexample as a value: replayable by action names and arguments on the model
     ``key`` names."""
 
@@ -88,18 +88,6 @@ class Trace:
     initial: State
     steps: tuple[Step, ...]
     command: str
-
-    @property
-    def design(self) -> str:
-        return self.key.design
-
-    @property
-    def fault(self) -> str | None:
-        return self.key.fault
-
-    @property
-    def config(self) -> str:
-        return self.key.config
 
 
 class UnknownReason(enum.IntEnum):
