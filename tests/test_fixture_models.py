@@ -4,6 +4,8 @@ The numbers pinned here are worked out by hand in that module's docstring."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 import z3
 from models import ladder, ring
@@ -14,7 +16,7 @@ from checker.interp.concrete import Interpreter
 from checker.interp.symbolic import SymbolicModel
 from checker.results.verdict import Verdict
 from checker.trace.build import replay_labels
-from spec.ir import Model
+from spec.ir import Check, Model
 
 Steps = list[tuple[str, dict[str, str]]]
 CLIMB, HALVE = ("climb", {}), ("halve", {})
@@ -164,6 +166,25 @@ def test_proof_proves_the_per_page_claim_for_every_size() -> None:
     cti = detail["never_passes_from_2"].counterexample_to_induction
     assert cti is not None and cti.where == "pass_token: holder"
     assert "nquads" not in stats.scope
+
+
+def test_proof_checks_the_read_sites_of_a_per_page_claim() -> None:
+    """token_at_holder is proved; made the claim of the read site that fails on a pass
+    from page 2 too, it must stop being proved (the real-model case, v9's
+    pcp_page_index_is_list_type, is deep: tests/test_hostile_input.py)."""
+    base = ring()
+    [kept], _ = proof.check(Interpreter(base), ["token_at_holder"])
+    assert kept.kind == "proved", kept.scope
+    [action] = base.actions
+    body = tuple(dataclasses.replace(st, invariant="token_at_holder") if isinstance(st, Check) else st
+                 for st in action.body)
+    model = dataclasses.replace(base, actions=(dataclasses.replace(action, body=body),))
+    interp = Interpreter(model)
+    assert [inv for inv, _ in interp.checks] == ["token_at_holder"]
+    [v], stats = proof.check(interp, ["token_at_holder"])
+    assert v.kind == "unknown", v.scope
+    detail = stats.claims["token_at_holder"]
+    assert detail.outcome == "not inductive" and "token_at_holder" not in (detail.inductive_claims or [])
 
 
 def test_proof_of_scalar_claims_is_unknown_and_a_read_site_not_inductive() -> None:

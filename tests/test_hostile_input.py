@@ -529,7 +529,7 @@ def _with_read_site(model: Model, site_of: str, claim: str) -> Model:
     return replace(model, actions=tuple(replace(a, body=_relabel(a.body, site_of, claim)) for a in model.actions))
 
 
-@pytest.mark.slow  # two proofs of v9 (Houdini over every candidate claim)
+@pytest.mark.deep  # two proofs of v9 (Houdini over every candidate claim); the fixture case is fast
 def test_proof_checks_the_read_sites_of_a_per_element_claim() -> None:
     """v9 keeps pcp_page_index_is_list_type as a per-element claim (proved), and its
     get_pcppage_migratetype() read sites of index_trusted fail (the explicit engine refutes
