@@ -33,7 +33,20 @@ typedef struct {
     uint64_t *fired;      /* per action */
     uint64_t *hits;       /* per check id */
     int32_t idbits;       /* a table entry: id + 1 in the low idbits, hash bits above (a tag) */
+    uint64_t *watch;      /* the watched read sites' counters (NWATCH) */
+    struct rc_set *sets;  /* per projection: its distinct moves */
+    uint8_t *psrc;        /* every projection of the state being expanded */
+    int64_t watch_bytes;  /* what the sets hold */
 } rc_search;
+
+/* A set of the distinct moves of one projection: (projected source, projected target,
+ * action) keys of fixed length, stored end to end, found through an open-addressing
+ * table of their numbers + 1 (at most half full). */
+typedef struct rc_set {
+    uint8_t *keys;
+    uint32_t *table;
+    int64_t n, cap, tcap;
+} rc_set;
 
 typedef struct {
     int64_t n, max;
@@ -72,7 +85,7 @@ static inline uint32_t tag_of(uint64_t h, int idbits) {
 
 static void account(rc_search *c) {
     c->bytes = c->cap * (int64_t)(STATE_BYTES + sizeof(uint32_t) + sizeof(label_t)) + c->tcap * 4
-               + c->edges_cap * 8;
+               + c->edges_cap * 8 + c->watch_bytes;
     if (c->bytes > c->peak_bytes) c->peak_bytes = c->bytes;
 }
 
@@ -219,6 +232,91 @@ static void flush(rc_search *c) {
     g_npend = 0;
 }
 
+/* ---------------------------------------------------------- projections */
+
+#define MOVE_MAXLEN (2 * PROJ_MAXLEN + 4)
+
+static inline uint64_t hash_bytes(const uint8_t *p, int len) {
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (int i = 0; i < len; i++) h = (h ^ p[i]) * 0x100000001b3ull;
+    h ^= h >> 29;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 32;
+    return h;
+}
+
+static int set_grow(rc_set *t, int len) {
+    int64_t tcap = t->tcap < 1024 ? 1024 : t->tcap * 2;
+    uint32_t *table = calloc((size_t)tcap, sizeof(uint32_t));
+    if (!table) return 0;
+    for (int64_t i = 0; i < t->n; i++) {
+        uint64_t pos = slot_of(hash_bytes(t->keys + i * len, len), tcap);
+        while (table[pos]) if (++pos == (uint64_t)tcap) pos = 0;
+        table[pos] = (uint32_t)(i + 1);
+    }
+    free(t->table);
+    t->table = table;
+    t->tcap = tcap;
+    return 1;
+}
+
+/* add key (len bytes) to t: 0 when out of memory, 2 when t grew, else 1 */
+static int set_add(rc_set *t, const uint8_t *key, int len) {
+    int grew = 1;
+    if ((t->n + 1) * 2 > t->tcap) {
+        if (t->n >= (int64_t)UINT32_MAX / 2 || !set_grow(t, len)) return 0;
+        grew = 2;
+    }
+    uint64_t pos = slot_of(hash_bytes(key, len), t->tcap);
+    for (uint32_t e; (e = t->table[pos]); ) {
+        if (memcmp(t->keys + (int64_t)(e - 1) * len, key, len) == 0) return grew;
+        if (++pos == (uint64_t)t->tcap) pos = 0;
+    }
+    if (t->n == t->cap) {
+        int64_t cap = t->cap < 256 ? 256 : t->cap * 2;
+        uint8_t *k = realloc(t->keys, (size_t)cap * len);
+        if (!k) return 0;
+        t->keys = k;
+        t->cap = cap;
+        grew = 2;
+    }
+    memcpy(t->keys + t->n * len, key, len);
+    t->table[pos] = (uint32_t)(++t->n);
+    return grew;
+}
+
+/* the state being expanded, projected (once per state) */
+static void project_source(rc_search *c, const uint8_t *s) {
+    for (int j = 0; j < NPROJ; j++)
+        for (int k = 0; k < proj_len[j]; k++) c->psrc[proj_start[j] + k] = s[proj_at[proj_start[j] + k]];
+}
+
+/* a transition to n: a move of each projection that it changes */
+static void watch_moves(rc_search *c, int action, const uint8_t *n) {
+    for (int j = 0; j < NPROJ; j++) {
+        int len = proj_len[j], diff = 0;
+        const int32_t *at = proj_at + proj_start[j];
+        const uint8_t *src = c->psrc + proj_start[j];
+        uint8_t key[MOVE_MAXLEN];
+        for (int k = 0; k < len; k++) {
+            key[len + k] = n[at[k]];
+            diff |= key[len + k] ^ src[k];
+        }
+        if (!diff) continue;
+        memcpy(key, src, len);
+        int32_t a = action;
+        memcpy(key + 2 * len, &a, 4);
+        int r = set_add(&c->sets[j], key, 2 * len + 4);
+        if (!r) { oom(c); return; }
+        if (r == 2) {  /* a set grew: count what every set holds */
+            c->watch_bytes = 0;
+            for (int i = 0; i < NPROJ; i++)
+                c->watch_bytes += c->sets[i].cap * (2 * proj_len[i] + 4) + c->sets[i].tcap * 4;
+            account(c);
+        }
+    }
+}
+
 static void emit(int action, uint32_t label, const uint8_t *n, const int32_t *bad, int nbad) {
     if (g_col) {
         rc_collect *k = g_col;
@@ -236,6 +334,7 @@ static void emit(int action, uint32_t label, const uint8_t *n, const int32_t *ba
     rc_search *c = g_cur;
     c->any = 1;
     c->fired[action]++;
+    if (NPROJ) watch_moves(c, action, n);
     pending *p = &g_pend[g_npend];
     pack(n, p->w);
     memcpy(p->n, n, STATE_LEN);
@@ -256,7 +355,10 @@ void rc_free(rc_search *c) {
     if (!c) return;
     free(c->states); free(c->parent); free(c->via); free(c->table); free(c->edges);
     free(c->check_slot); free(c->inv_slot); free(c->viol_sid); free(c->viol_lab); free(c->viol_set);
-    free(c->fired); free(c->hits);
+    free(c->fired); free(c->hits); free(c->watch); free(c->psrc);
+    if (c->sets)
+        for (int j = 0; j < NPROJ; j++) { free(c->sets[j].keys); free(c->sets[j].table); }
+    free(c->sets);
     free(c);
 }
 
@@ -279,8 +381,11 @@ rc_search *rc_new(const uint8_t *init, int64_t max_states, int64_t graph_limit, 
     c->viol_set = calloc((size_t)nslots + 1, 1);
     c->fired = calloc(NACTIONS + 1, sizeof(uint64_t));
     c->hits = calloc(NCHECKS, sizeof(uint64_t));
+    c->watch = calloc(NWATCH, sizeof(uint64_t));
+    c->sets = calloc(NPROJ + 1, sizeof(rc_set));
+    c->psrc = calloc(PROJ_MAXLEN * NPROJ + 1, 1);
     if (!c->check_slot || !c->inv_slot || !c->viol_sid || !c->viol_lab || !c->viol_set || !c->fired || !c->hits
-        || !grow_states(c) || !grow_table(c)) { rc_free(c); return 0; }
+        || !c->watch || !c->sets || !c->psrc || !grow_states(c) || !grow_table(c)) { rc_free(c); return 0; }
     memcpy(c->check_slot, check_slot, NCHECKS * sizeof(int32_t));
     memcpy(c->inv_slot, inv_slot, NSTATEINV * sizeof(int32_t));
     uint64_t w[STATE_WORDS];
@@ -306,6 +411,7 @@ int rc_run(rc_search *c, int64_t budget) {
     g_cur = c;
     g_col = 0;
     g_err = 0;
+    g_watch = c->watch;
     memcpy(g_hits, c->hits, sizeof(g_hits));
     while (budget-- > 0 && c->next < c->level_end) {
         int64_t sid = c->next++;
@@ -314,6 +420,7 @@ int rc_run(rc_search *c, int64_t budget) {
         unpack(w, s);
         c->cur_sid = sid;
         c->any = 0;
+        if (NPROJ) project_source(c, s);
         g_npend = 0;
         expand(s);
         if (!g_err) flush(c);
@@ -328,6 +435,7 @@ int rc_run(rc_search *c, int64_t budget) {
         }
     }
     memcpy(c->hits, g_hits, sizeof(g_hits));
+    g_watch = 0;
     if (g_err && !c->err) { c->err = g_err; c->err_var = g_err_var; c->err_value = g_err_value; }
     if (c->err) return -1;
     return c->next >= c->level_end;
@@ -349,9 +457,20 @@ int64_t rc_successors(const uint8_t *s, int64_t max, uint8_t *targets, int32_t *
     rc_collect k = {0, max, targets, actions, nbad, bad, labels};
     g_col = &k;
     g_err = 0;
+    g_watch = 0;
     expand(s);
     g_col = 0;
     err[0] = g_err; err[1] = g_err_var; err[2] = g_err_value;
     if (g_err) return g_err == 6 ? -2 : -1;
     return k.n;
 }
+
+/* the distinct moves of projection j: their number; copied to out (each 2 * proj_len[j] + 4
+ * bytes: source, target, action) unless out is 0 */
+int64_t rc_moves(rc_search *c, int32_t j, uint8_t *out) {
+    if (j < 0 || j >= NPROJ) return 0;
+    if (out) memcpy(out, c->sets[j].keys, (size_t)(c->sets[j].n * (2 * proj_len[j] + 4)));
+    return c->sets[j].n;
+}
+
+int rc_watch_counters(void) { return NWATCH; }
