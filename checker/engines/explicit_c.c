@@ -474,3 +474,81 @@ int64_t rc_moves(rc_search *c, int32_t j, uint8_t *out) {
 }
 
 int rc_watch_counters(void) { return NWATCH; }
+
+/* The shape of the state graph, as checker.engines.explicit.graph_summary gives it with
+ * networkx: out[0] nodes, [1] distinct edges (self-loops included), [2] strongly connected
+ * components, [3] of them terminal (no edge to another component), [4] the largest's size.
+ * Tarjan's algorithm without recursion over the edges, which come grouped by source in
+ * increasing order (each state's successors as it was expanded).  0 when out of memory. */
+int rc_graph(rc_search *c, int64_t *out) {
+    int64_t n = c->nstates, m = c->nedges;
+    int64_t *first = calloc((size_t)n + 1, sizeof(int64_t));
+    uint32_t *succ = malloc((size_t)(m ? m : 1) * sizeof(uint32_t));
+    int32_t *index = malloc((size_t)n * sizeof(int32_t)), *low = malloc((size_t)n * sizeof(int32_t));
+    int32_t *comp = malloc((size_t)n * sizeof(int32_t)), *stack = malloc((size_t)n * sizeof(int32_t));
+    int32_t *call = malloc((size_t)n * sizeof(int32_t));
+    int64_t *next = malloc((size_t)n * sizeof(int64_t));
+    uint8_t *onstack = calloc((size_t)n + 1, 1);
+    int ok = first && succ && index && low && comp && stack && call && next && onstack;
+    if (ok) {
+        int64_t distinct = 0;
+        for (int64_t e = 0; e < m; e++) first[c->edges[2 * e] + 1]++;
+        for (int64_t v = 0; v < n; v++) first[v + 1] += first[v];
+        for (int64_t e = 0; e < m; e++) succ[e] = c->edges[2 * e + 1];  /* grouped by source already */
+        for (int64_t v = 0; v < n; v++) {  /* distinct targets of v: insertion-sort its few successors */
+            for (int64_t i = first[v] + 1; i < first[v + 1]; i++) {
+                uint32_t x = succ[i];
+                int64_t j = i;
+                while (j > first[v] && succ[j - 1] > x) { succ[j] = succ[j - 1]; j--; }
+                succ[j] = x;
+            }
+            for (int64_t i = first[v]; i < first[v + 1]; i++) distinct += i == first[v] || succ[i] != succ[i - 1];
+        }
+        int32_t counter = 0, sp = 0, ncomp = 0;
+        for (int64_t v = 0; v < n; v++) index[v] = -1;
+        for (int64_t root = 0; root < n; root++) {
+            if (index[root] >= 0) continue;
+            int32_t depth = 0;
+            call[0] = (int32_t)root;
+            index[root] = low[root] = counter++;
+            next[root] = first[root];
+            stack[sp++] = (int32_t)root;
+            onstack[root] = 1;
+            while (depth >= 0) {
+                int32_t v = call[depth];
+                if (next[v] < first[v + 1]) {
+                    int32_t w = (int32_t)succ[next[v]++];
+                    if (index[w] < 0) {
+                        index[w] = low[w] = counter++;
+                        next[w] = first[w];
+                        stack[sp++] = w;
+                        onstack[w] = 1;
+                        call[++depth] = w;
+                    } else if (onstack[w] && index[w] < low[v]) {
+                        low[v] = index[w];
+                    }
+                    continue;
+                }
+                if (low[v] == index[v]) {
+                    int32_t w;
+                    do { w = stack[--sp]; onstack[w] = 0; comp[w] = ncomp; } while (w != v);
+                    ncomp++;
+                }
+                if (--depth >= 0 && low[v] < low[call[depth]]) low[call[depth]] = low[v];
+            }
+        }
+        /* reuse: call = component sizes, onstack = "has an edge out" */
+        memset(call, 0, (size_t)n * sizeof(int32_t));
+        memset(onstack, 0, (size_t)n + 1);
+        int32_t largest = 0;
+        for (int64_t v = 0; v < n; v++) if (++call[comp[v]] > largest) largest = call[comp[v]];
+        for (int64_t v = 0; v < n; v++)
+            for (int64_t i = first[v]; i < first[v + 1]; i++)
+                if (comp[succ[i]] != comp[v]) onstack[comp[v]] = 1;
+        int64_t terminal = 0;
+        for (int32_t k = 0; k < ncomp; k++) terminal += !onstack[k];
+        out[0] = n; out[1] = distinct; out[2] = ncomp; out[3] = terminal; out[4] = largest;
+    }
+    free(first); free(succ); free(index); free(low); free(comp); free(stack); free(call); free(next); free(onstack);
+    return ok;
+}

@@ -19,7 +19,6 @@ import functools
 import sys
 import time
 import weakref
-from array import array
 from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -63,6 +62,7 @@ int64_t rc_successors(const uint8_t *s, int64_t max, uint8_t *targets, int32_t *
                       int32_t *nbad, int32_t *bad, int32_t *err);
 int64_t rc_moves(rc_search *c, int32_t j, uint8_t *out);
 int rc_watch_counters(void);
+int rc_graph(rc_search *c, int64_t *out);
 """
 BUDGET = 1 << 16  # states expanded per call into C
 MAX_SUCCESSORS = 4096  # per state, for successors()
@@ -227,11 +227,11 @@ class CSearch:
             of = hits.setdefault(inv, {})
             of[site] = of.get(site, 0) + c.hits[k] + init_hits[k]
         res.site_hits = hits
-        if c.edges_on and res.complete:
-            from checker.engines.explicit import graph_summary
-
-            edges = array("I", bytes(ffi.buffer(c.edges, c.nedges * 8)))
-            res.graph = graph_summary(c.nstates, edges)
+        if c.edges_on and res.complete:  # the shape explicit.graph_summary gives with networkx, computed in C
+            shape = ffi.new("int64_t[5]")
+            if not lib.rc_graph(c, shape):
+                raise SearchOutOfMemory("the explicit search ran out of memory summing up its state graph")
+            res.graph = dict(zip(("nodes", "edges", "sccs", "terminal_sccs", "largest_scc"), map(int, shape)))
         for name, k in slot.items():
             if c.viol_set[k]:
                 ex.violations[name] = (c.viol_sid[k], c.viol_lab[k])
