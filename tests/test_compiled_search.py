@@ -158,3 +158,18 @@ def test_a_second_build_of_the_same_model_is_loaded_from_the_cache() -> None:
     path = cbuild.build(source + "\n" + explicit_c._runtime())
     stamp = path.stat().st_mtime_ns
     assert cbuild.build(source + "\n" + explicit_c._runtime()) == path and path.stat().st_mtime_ns == stamp
+
+
+@pytest.mark.parametrize("fixture, shape", [
+    ("ring", {"nodes": 4, "edges": 8, "sccs": 1, "terminal_sccs": 1, "largest_scc": 4}),  # p <-> p ^ 1, p <-> p ^ 2
+    ("ladder", {"nodes": 6, "edges": 5, "sccs": 6, "terminal_sccs": 1, "largest_scc": 1}),  # a path to the deadlock
+])
+def test_the_c_search_sums_up_the_state_graph_as_networkx_does(fixture: str, shape: dict[str, int]) -> None:
+    """The C backend finds the strongly connected components itself (Tarjan's algorithm);
+    the Python backend asks networkx: the shapes worked out by hand from tests/models.py."""
+    import models
+
+    model = getattr(models, fixture)()
+    for backend in ("python", "c"):
+        res = explicit.check(Interpreter(model), [i.name for i in model.invariants], backend=backend)[1]
+        assert res.backend == backend and res.graph == shape

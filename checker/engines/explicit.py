@@ -11,18 +11,51 @@ from __future__ import annotations
 
 import time
 import tracemalloc
+from abc import ABC, abstractmethod
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from checker.engines import explicit_c
 from checker.interp.concrete import Interpreter
+from checker.interp.watch import Seen, Watch
 from checker.results.stats import ExplicitStats, Progress
 from checker.results.verdict import Undecided, UnknownReason, Verdict
 from checker.trace.build import build_trace
 
 ENGINE = "explicit"
 Observer = Callable[[bytes, int, bytes], None]  # source, action index, target: every transition
+
+
+class Watcher(ABC):
+    """An observer of every transition that declares what it needs (``watch``), so the C
+    backend can gather it in the search and hand it over once, at the end (``absorb``).
+    The Python backend calls it on every transition instead; both must come to the same."""
+
+    watch: Watch
+
+    @abstractmethod
+    def __call__(self, source: bytes, action: int, target: bytes) -> None: ...
+
+    @abstractmethod
+    def absorb(self, seen: Seen) -> None:
+        """What the compiled search saw of ``watch``, over every transition it explored."""
+
+
+class Watchers(Watcher):
+    """Several watchers as one: their watches end to end."""
+
+    def __init__(self, *parts: Watcher) -> None:
+        self.parts = parts
+        self.watch = sum((p.watch for p in parts), Watch())
+
+    def __call__(self, source: bytes, action: int, target: bytes) -> None:
+        for p in self.parts:
+            p(source, action, target)
+
+    def absorb(self, seen: Seen) -> None:
+        for p, part in zip(self.parts, seen.split([p.watch for p in self.parts])):
+            p.absorb(part)
 
 
 @dataclass
@@ -60,7 +93,8 @@ class Explorer:
                  measure_memory: bool = False, stop_when_refuted: bool = True,
                  observe: Observer | None = None, backend: str | None = None) -> None:
         """``backend``: ``c`` (compiled), ``python``, or None for ``c`` where a C compiler
-        works (see :func:`explicit_c.choose`); an observer always runs the Python backend."""
+        works (see :func:`explicit_c.choose`); an observer that is not a :class:`Watcher`
+        (the C search can gather a watcher's watch itself) runs the Python backend."""
         self.interp = interp
         self.backend = backend
         self._c: explicit_c.CSearch | None = None
@@ -77,9 +111,13 @@ class Explorer:
         self.violations: dict[str, tuple[int, int]] = {}
 
     def run(self) -> Exploration:
-        if explicit_c.choose(self.backend, self.observe is not None) == "c":
-            self._c = explicit_c.CSearch(self)
+        watcher = self.observe if isinstance(self.observe, Watcher) else None
+        compiled = watcher is not None and explicit_c.watchable(self.interp, watcher.watch)
+        if explicit_c.choose(self.backend, self.observe is not None and not compiled) == "c":
+            self._c = explicit_c.CSearch(self, watcher.watch if watcher is not None else None)
             self._c.run()
+            if watcher is not None:
+                watcher.absorb(self._c.seen())
             return self.result
         interp, res = self.interp, self.result
         if self.measure_memory:

@@ -33,7 +33,20 @@ typedef struct {
     uint64_t *fired;      /* per action */
     uint64_t *hits;       /* per check id */
     int32_t idbits;       /* a table entry: id + 1 in the low idbits, hash bits above (a tag) */
+    uint64_t *watch;      /* the watched read sites' counters (NWATCH) */
+    struct rc_set *sets;  /* per projection: its distinct moves */
+    uint8_t *psrc;        /* every projection of the state being expanded */
+    int64_t watch_bytes;  /* what the sets hold */
 } rc_search;
+
+/* A set of the distinct moves of one projection: (projected source, projected target,
+ * action) keys of fixed length, stored end to end, found through an open-addressing
+ * table of their numbers + 1 (at most half full). */
+typedef struct rc_set {
+    uint8_t *keys;
+    uint32_t *table;
+    int64_t n, cap, tcap;
+} rc_set;
 
 typedef struct {
     int64_t n, max;
@@ -72,7 +85,7 @@ static inline uint32_t tag_of(uint64_t h, int idbits) {
 
 static void account(rc_search *c) {
     c->bytes = c->cap * (int64_t)(STATE_BYTES + sizeof(uint32_t) + sizeof(label_t)) + c->tcap * 4
-               + c->edges_cap * 8;
+               + c->edges_cap * 8 + c->watch_bytes;
     if (c->bytes > c->peak_bytes) c->peak_bytes = c->bytes;
 }
 
@@ -219,6 +232,91 @@ static void flush(rc_search *c) {
     g_npend = 0;
 }
 
+/* ---------------------------------------------------------- projections */
+
+#define MOVE_MAXLEN (2 * PROJ_MAXLEN + 4)
+
+static inline uint64_t hash_bytes(const uint8_t *p, int len) {
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (int i = 0; i < len; i++) h = (h ^ p[i]) * 0x100000001b3ull;
+    h ^= h >> 29;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 32;
+    return h;
+}
+
+static int set_grow(rc_set *t, int len) {
+    int64_t tcap = t->tcap < 1024 ? 1024 : t->tcap * 2;
+    uint32_t *table = calloc((size_t)tcap, sizeof(uint32_t));
+    if (!table) return 0;
+    for (int64_t i = 0; i < t->n; i++) {
+        uint64_t pos = slot_of(hash_bytes(t->keys + i * len, len), tcap);
+        while (table[pos]) if (++pos == (uint64_t)tcap) pos = 0;
+        table[pos] = (uint32_t)(i + 1);
+    }
+    free(t->table);
+    t->table = table;
+    t->tcap = tcap;
+    return 1;
+}
+
+/* add key (len bytes) to t: 0 when out of memory, 2 when t grew, else 1 */
+static int set_add(rc_set *t, const uint8_t *key, int len) {
+    int grew = 1;
+    if ((t->n + 1) * 2 > t->tcap) {
+        if (t->n >= (int64_t)UINT32_MAX / 2 || !set_grow(t, len)) return 0;
+        grew = 2;
+    }
+    uint64_t pos = slot_of(hash_bytes(key, len), t->tcap);
+    for (uint32_t e; (e = t->table[pos]); ) {
+        if (memcmp(t->keys + (int64_t)(e - 1) * len, key, len) == 0) return grew;
+        if (++pos == (uint64_t)t->tcap) pos = 0;
+    }
+    if (t->n == t->cap) {
+        int64_t cap = t->cap < 256 ? 256 : t->cap * 2;
+        uint8_t *k = realloc(t->keys, (size_t)cap * len);
+        if (!k) return 0;
+        t->keys = k;
+        t->cap = cap;
+        grew = 2;
+    }
+    memcpy(t->keys + t->n * len, key, len);
+    t->table[pos] = (uint32_t)(++t->n);
+    return grew;
+}
+
+/* the state being expanded, projected (once per state) */
+static void project_source(rc_search *c, const uint8_t *s) {
+    for (int j = 0; j < NPROJ; j++)
+        for (int k = 0; k < proj_len[j]; k++) c->psrc[proj_start[j] + k] = s[proj_at[proj_start[j] + k]];
+}
+
+/* a transition to n: a move of each projection that it changes */
+static void watch_moves(rc_search *c, int action, const uint8_t *n) {
+    for (int j = 0; j < NPROJ; j++) {
+        int len = proj_len[j], diff = 0;
+        const int32_t *at = proj_at + proj_start[j];
+        const uint8_t *src = c->psrc + proj_start[j];
+        uint8_t key[MOVE_MAXLEN];
+        for (int k = 0; k < len; k++) {
+            key[len + k] = n[at[k]];
+            diff |= key[len + k] ^ src[k];
+        }
+        if (!diff) continue;
+        memcpy(key, src, len);
+        int32_t a = action;
+        memcpy(key + 2 * len, &a, 4);
+        int r = set_add(&c->sets[j], key, 2 * len + 4);
+        if (!r) { oom(c); return; }
+        if (r == 2) {  /* a set grew: count what every set holds */
+            c->watch_bytes = 0;
+            for (int i = 0; i < NPROJ; i++)
+                c->watch_bytes += c->sets[i].cap * (2 * proj_len[i] + 4) + c->sets[i].tcap * 4;
+            account(c);
+        }
+    }
+}
+
 static void emit(int action, uint32_t label, const uint8_t *n, const int32_t *bad, int nbad) {
     if (g_col) {
         rc_collect *k = g_col;
@@ -236,6 +334,7 @@ static void emit(int action, uint32_t label, const uint8_t *n, const int32_t *ba
     rc_search *c = g_cur;
     c->any = 1;
     c->fired[action]++;
+    if (NPROJ) watch_moves(c, action, n);
     pending *p = &g_pend[g_npend];
     pack(n, p->w);
     memcpy(p->n, n, STATE_LEN);
@@ -256,7 +355,10 @@ void rc_free(rc_search *c) {
     if (!c) return;
     free(c->states); free(c->parent); free(c->via); free(c->table); free(c->edges);
     free(c->check_slot); free(c->inv_slot); free(c->viol_sid); free(c->viol_lab); free(c->viol_set);
-    free(c->fired); free(c->hits);
+    free(c->fired); free(c->hits); free(c->watch); free(c->psrc);
+    if (c->sets)
+        for (int j = 0; j < NPROJ; j++) { free(c->sets[j].keys); free(c->sets[j].table); }
+    free(c->sets);
     free(c);
 }
 
@@ -279,8 +381,11 @@ rc_search *rc_new(const uint8_t *init, int64_t max_states, int64_t graph_limit, 
     c->viol_set = calloc((size_t)nslots + 1, 1);
     c->fired = calloc(NACTIONS + 1, sizeof(uint64_t));
     c->hits = calloc(NCHECKS, sizeof(uint64_t));
+    c->watch = calloc(NWATCH, sizeof(uint64_t));
+    c->sets = calloc(NPROJ + 1, sizeof(rc_set));
+    c->psrc = calloc(PROJ_MAXLEN * NPROJ + 1, 1);
     if (!c->check_slot || !c->inv_slot || !c->viol_sid || !c->viol_lab || !c->viol_set || !c->fired || !c->hits
-        || !grow_states(c) || !grow_table(c)) { rc_free(c); return 0; }
+        || !c->watch || !c->sets || !c->psrc || !grow_states(c) || !grow_table(c)) { rc_free(c); return 0; }
     memcpy(c->check_slot, check_slot, NCHECKS * sizeof(int32_t));
     memcpy(c->inv_slot, inv_slot, NSTATEINV * sizeof(int32_t));
     uint64_t w[STATE_WORDS];
@@ -306,6 +411,7 @@ int rc_run(rc_search *c, int64_t budget) {
     g_cur = c;
     g_col = 0;
     g_err = 0;
+    g_watch = c->watch;
     memcpy(g_hits, c->hits, sizeof(g_hits));
     while (budget-- > 0 && c->next < c->level_end) {
         int64_t sid = c->next++;
@@ -314,6 +420,7 @@ int rc_run(rc_search *c, int64_t budget) {
         unpack(w, s);
         c->cur_sid = sid;
         c->any = 0;
+        if (NPROJ) project_source(c, s);
         g_npend = 0;
         expand(s);
         if (!g_err) flush(c);
@@ -328,6 +435,7 @@ int rc_run(rc_search *c, int64_t budget) {
         }
     }
     memcpy(c->hits, g_hits, sizeof(g_hits));
+    g_watch = 0;
     if (g_err && !c->err) { c->err = g_err; c->err_var = g_err_var; c->err_value = g_err_value; }
     if (c->err) return -1;
     return c->next >= c->level_end;
@@ -349,9 +457,98 @@ int64_t rc_successors(const uint8_t *s, int64_t max, uint8_t *targets, int32_t *
     rc_collect k = {0, max, targets, actions, nbad, bad, labels};
     g_col = &k;
     g_err = 0;
+    g_watch = 0;
     expand(s);
     g_col = 0;
     err[0] = g_err; err[1] = g_err_var; err[2] = g_err_value;
     if (g_err) return g_err == 6 ? -2 : -1;
     return k.n;
+}
+
+/* the distinct moves of projection j: their number; copied to out (each 2 * proj_len[j] + 4
+ * bytes: source, target, action) unless out is 0 */
+int64_t rc_moves(rc_search *c, int32_t j, uint8_t *out) {
+    if (j < 0 || j >= NPROJ) return 0;
+    if (out) memcpy(out, c->sets[j].keys, (size_t)(c->sets[j].n * (2 * proj_len[j] + 4)));
+    return c->sets[j].n;
+}
+
+int rc_watch_counters(void) { return NWATCH; }
+
+/* The shape of the state graph, as checker.engines.explicit.graph_summary gives it with
+ * networkx: out[0] nodes, [1] distinct edges (self-loops included), [2] strongly connected
+ * components, [3] of them terminal (no edge to another component), [4] the largest's size.
+ * Tarjan's algorithm without recursion over the edges, which come grouped by source in
+ * increasing order (each state's successors as it was expanded).  0 when out of memory. */
+int rc_graph(rc_search *c, int64_t *out) {
+    int64_t n = c->nstates, m = c->nedges;
+    int64_t *first = calloc((size_t)n + 1, sizeof(int64_t));
+    uint32_t *succ = malloc((size_t)(m ? m : 1) * sizeof(uint32_t));
+    int32_t *index = malloc((size_t)n * sizeof(int32_t)), *low = malloc((size_t)n * sizeof(int32_t));
+    int32_t *comp = malloc((size_t)n * sizeof(int32_t)), *stack = malloc((size_t)n * sizeof(int32_t));
+    int32_t *call = malloc((size_t)n * sizeof(int32_t));
+    int64_t *next = malloc((size_t)n * sizeof(int64_t));
+    uint8_t *onstack = calloc((size_t)n + 1, 1);
+    int ok = first && succ && index && low && comp && stack && call && next && onstack;
+    if (ok) {
+        int64_t distinct = 0;
+        for (int64_t e = 0; e < m; e++) first[c->edges[2 * e] + 1]++;
+        for (int64_t v = 0; v < n; v++) first[v + 1] += first[v];
+        for (int64_t e = 0; e < m; e++) succ[e] = c->edges[2 * e + 1];  /* grouped by source already */
+        for (int64_t v = 0; v < n; v++) {  /* distinct targets of v: insertion-sort its few successors */
+            for (int64_t i = first[v] + 1; i < first[v + 1]; i++) {
+                uint32_t x = succ[i];
+                int64_t j = i;
+                while (j > first[v] && succ[j - 1] > x) { succ[j] = succ[j - 1]; j--; }
+                succ[j] = x;
+            }
+            for (int64_t i = first[v]; i < first[v + 1]; i++) distinct += i == first[v] || succ[i] != succ[i - 1];
+        }
+        int32_t counter = 0, sp = 0, ncomp = 0;
+        for (int64_t v = 0; v < n; v++) index[v] = -1;
+        for (int64_t root = 0; root < n; root++) {
+            if (index[root] >= 0) continue;
+            int32_t depth = 0;
+            call[0] = (int32_t)root;
+            index[root] = low[root] = counter++;
+            next[root] = first[root];
+            stack[sp++] = (int32_t)root;
+            onstack[root] = 1;
+            while (depth >= 0) {
+                int32_t v = call[depth];
+                if (next[v] < first[v + 1]) {
+                    int32_t w = (int32_t)succ[next[v]++];
+                    if (index[w] < 0) {
+                        index[w] = low[w] = counter++;
+                        next[w] = first[w];
+                        stack[sp++] = w;
+                        onstack[w] = 1;
+                        call[++depth] = w;
+                    } else if (onstack[w] && index[w] < low[v]) {
+                        low[v] = index[w];
+                    }
+                    continue;
+                }
+                if (low[v] == index[v]) {
+                    int32_t w;
+                    do { w = stack[--sp]; onstack[w] = 0; comp[w] = ncomp; } while (w != v);
+                    ncomp++;
+                }
+                if (--depth >= 0 && low[v] < low[call[depth]]) low[call[depth]] = low[v];
+            }
+        }
+        /* reuse: call = component sizes, onstack = "has an edge out" */
+        memset(call, 0, (size_t)n * sizeof(int32_t));
+        memset(onstack, 0, (size_t)n + 1);
+        int32_t largest = 0;
+        for (int64_t v = 0; v < n; v++) if (++call[comp[v]] > largest) largest = call[comp[v]];
+        for (int64_t v = 0; v < n; v++)
+            for (int64_t i = first[v]; i < first[v + 1]; i++)
+                if (comp[succ[i]] != comp[v]) onstack[comp[v]] = 1;
+        int64_t terminal = 0;
+        for (int32_t k = 0; k < ncomp; k++) terminal += !onstack[k];
+        out[0] = n; out[1] = distinct; out[2] = ncomp; out[3] = terminal; out[4] = largest;
+    }
+    free(first); free(succ); free(index); free(low); free(comp); free(stack); free(call); free(next); free(onstack);
+    return ok;
 }

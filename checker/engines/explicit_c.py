@@ -7,8 +7,10 @@ Python backend, in the same order (states numbered as found, successors in actio
 parameter order), so both give the same states, transitions, depth, coverage and the same
 shortest counterexamples; those are rebuilt and replayed on the concrete Python
 interpreter by :func:`~checker.engines.explicit.verdicts_of`, as for the Python backend.
-An observer of every transition needs the Python backend (it reads the interpreter's
-per-transition probes).
+An observer that declares what it needs as a :class:`~checker.interp.watch.Watch` (a
+projection's distinct moves, tallies at read sites) runs compiled into the search: C
+gathers it and hands it back at the end (:meth:`CSearch.seen`), no Python is called per
+transition.  Any other observer of every transition needs the Python backend.
 """
 
 from __future__ import annotations
@@ -17,16 +19,16 @@ import functools
 import sys
 import time
 import weakref
-from array import array
 from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from checker.errors import ReportcheckError, UsageError
 from checker.interp import cbuild
-from checker.interp.cgen import MAX_BAD, CModel, generate
+from checker.interp.cgen import MAX_BAD, CModel, generate, init_checks
 from checker.interp.concrete import Interpreter, Transition
 from checker.interp.layout import SpecCompileError
+from checker.interp.watch import CELLS, Seen, Watch
 from spec.ir import Model
 
 if TYPE_CHECKING:
@@ -43,6 +45,7 @@ typedef struct {
     int32_t *check_slot; int32_t *inv_slot; int64_t *viol_sid; int64_t *viol_lab; uint8_t *viol_set;
     uint64_t *fired; uint64_t *hits;
     int32_t idbits;
+    uint64_t *watch; void *sets; uint8_t *psrc; int64_t watch_bytes;
 } rc_search;
 int rc_state_len(void);
 int rc_state_bytes(void);
@@ -57,6 +60,9 @@ int64_t rc_via(rc_search *c, int64_t sid);
 void rc_state(rc_search *c, int64_t sid, uint8_t *out);
 int64_t rc_successors(const uint8_t *s, int64_t max, uint8_t *targets, int32_t *actions, uint32_t *labels,
                       int32_t *nbad, int32_t *bad, int32_t *err);
+int64_t rc_moves(rc_search *c, int32_t j, uint8_t *out);
+int rc_watch_counters(void);
+int rc_graph(rc_search *c, int64_t *out);
 """
 BUDGET = 1 << 16  # states expanded per call into C
 MAX_SUCCESSORS = 4096  # per state, for successors()
@@ -82,20 +88,30 @@ class CEngine:
     lib: Any
 
 
-_ENGINES: weakref.WeakKeyDictionary[Model, CEngine] = weakref.WeakKeyDictionary()
+# per model: per watch (by its key) the compiled engine
+_ENGINES: weakref.WeakKeyDictionary[Model, dict[str, CEngine]] = weakref.WeakKeyDictionary()
 
 
-def engine(interp: Interpreter) -> CEngine:
-    """The compiled model of ``interp`` (generated once per model, built once per source:
-    later runs load the cached library).  Raises cbuild.CompilerUnavailable."""
-    eng = _ENGINES.get(interp.model)
+def engine(interp: Interpreter, watch: Watch | None = None) -> CEngine:
+    """The compiled model of ``interp`` with ``watch`` compiled in (generated once per model
+    and watch, built once per source: later runs load the cached library).  Raises
+    cbuild.CompilerUnavailable."""
+    watch = watch or Watch()
+    of = _ENGINES.setdefault(interp.model, {})
+    eng = of.get(watch.key)
     if eng is None:
-        cm = generate(interp.model)
+        cm = generate(interp.model, watch)
         if list(cm.checks) != list(interp.checks):
             raise SpecCompileError("the C backend numbers the read sites differently from the Python backend")
         ffi, lib = cbuild.load(cm.source + "\n" + _runtime(), CDEF)
-        eng = _ENGINES[interp.model] = CEngine(cm, ffi, lib)
+        eng = of[watch.key] = CEngine(cm, ffi, lib)
     return eng
+
+
+def watchable(interp: Interpreter, watch: Watch) -> bool:
+    """Whether the C backend can gather ``watch``: it does not run the init, so a read site
+    watched there needs the Python backend."""
+    return all(w.check >= init_checks(interp.model) for w in watch.sites)
 
 
 def unavailable() -> str | None:
@@ -112,7 +128,8 @@ def _warn(message: str) -> None:
 def choose(backend: str | None, observed: bool = False) -> str:
     """The backend to run: ``backend`` if given (``c`` without a compiler is a usage error
     naming the fix), else ``c`` when a compiler works and ``python`` (with a one-line warning)
-    when not.  An observer of every transition needs the Python backend."""
+    when not.  ``observed``: an observer the C search cannot gather for (a Python callable
+    of every transition) needs the Python backend."""
     if backend is not None and backend not in BACKENDS:
         raise UsageError(f"unknown backend {backend!r}; choose from: {', '.join(BACKENDS)}")
     if backend == "python" or observed:
@@ -152,9 +169,10 @@ class CSearch:
     """One breadth-first search in C for an :class:`Explorer`; keeps the parents and labels
     (in C) until it is garbage-collected, so counterexamples can be asked for afterwards."""
 
-    def __init__(self, ex: Explorer) -> None:
+    def __init__(self, ex: Explorer, watch: Watch | None = None) -> None:
         self.ex = ex
-        self.eng = engine(ex.interp)
+        self.watch = watch or Watch()
+        self.eng = engine(ex.interp, self.watch)
         self.cm = self.eng.cmodel
         self.ptr: Any = None
 
@@ -209,14 +227,34 @@ class CSearch:
             of = hits.setdefault(inv, {})
             of[site] = of.get(site, 0) + c.hits[k] + init_hits[k]
         res.site_hits = hits
-        if c.edges_on and res.complete:
-            from checker.engines.explicit import graph_summary
-
-            edges = array("I", bytes(ffi.buffer(c.edges, c.nedges * 8)))
-            res.graph = graph_summary(c.nstates, edges)
+        if c.edges_on and res.complete:  # the shape explicit.graph_summary gives with networkx, computed in C
+            shape = ffi.new("int64_t[5]")
+            if not lib.rc_graph(c, shape):
+                raise SearchOutOfMemory("the explicit search ran out of memory summing up its state graph")
+            res.graph = dict(zip(("nodes", "edges", "sccs", "terminal_sccs", "largest_scc"), map(int, shape)))
         for name, k in slot.items():
             if c.viol_set[k]:
                 ex.violations[name] = (c.viol_sid[k], c.viol_lab[k])
+
+    def seen(self) -> Seen:
+        """What the search gathered for its watch: each projection's distinct moves (in the
+        order first found), each watched site's counters per cell and value."""
+        ffi, lib, c = self.eng.ffi, self.eng.lib, self.ptr
+        out = Seen()
+        for j, length in enumerate(self.cm.projection_lengths):
+            n, size = lib.rc_moves(c, j, ffi.NULL), 2 * length + 4
+            buf = ffi.new("uint8_t[]", max(1, n * size))
+            lib.rc_moves(c, j, buf)
+            raw = bytes(ffi.buffer(buf, n * size))
+            out.moves.append({(raw[k:k + length], raw[k + length:k + 2 * length],
+                               int.from_bytes(raw[k + 2 * length:k + size], "little", signed=True))
+                              for k in range(0, n * size, size)})
+        at = 0
+        for w in self.watch.sites:
+            out.tallies.append([[int(c.watch[at + cell * w.values + v]) for v in range(w.values)]
+                                for cell in range(CELLS)])
+            at += CELLS * w.values
+        return out
 
     def path(self, sid: int) -> list[tuple[int, tuple[int, ...]]]:
         """The steps from the initial state to state ``sid`` (action index, arguments)."""

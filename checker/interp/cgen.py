@@ -11,6 +11,11 @@ for every binding that passes, the body run on a copy ``n`` of the state, then
 numbered exactly as the Python backend numbers them (:attr:`CModel.checks` is compared with
 the interpreter's).  ``emit`` is the caller's (the search, or the successor collector).
 
+With a :class:`~checker.interp.watch.Watch`, each watched read site also counts, in
+``g_watch`` (when the search sets it), the cell (claim held, predicate holds) and the
+value the observer asked for, on the state at the read; the projections become the
+tables ``proj_len``, ``proj_start``, ``proj_at`` the search gathers moves with.
+
 Every dynamic index and every written value is range-checked (a spec bug would otherwise
 corrupt a neighbouring field of the packed state): the first failure is kept in ``g_err``
 and the search stops with an error naming the variable.
@@ -22,6 +27,7 @@ from dataclasses import dataclass
 
 from checker.interp.compile import guard_levels
 from checker.interp.layout import Layout, SpecCompileError
+from checker.interp.watch import CELLS, SiteWatch, Watch
 from spec.expr import Cfg, Expr, Get, Lit, Name, Op, Quant, emptiness_test
 from spec.ir import Action, Assign, Check, For, ForEach, If, Let, Model, Stmt
 
@@ -33,7 +39,8 @@ MAX_BAD = 64  # failed read sites one transition may record
 ERRORS = {1: "reads or writes {var} at index {value}, outside its range",
           2: "writes {value} to {var}, outside its domain",
           3: "shifts by {value}, outside 0..30",
-          4: "fails more than 64 read sites in one transition"}
+          4: "fails more than 64 read sites in one transition",
+          7: "gives the watched value {value}, outside the range its observer declared"}
 
 PRELUDE = r"""
 #include <stdint.h>
@@ -62,6 +69,10 @@ static inline int SHR(int a, int b) {
     if (__builtin_expect((unsigned)b > 30, 0)) { fail(3, -1, b); return 0; }
     return a >> b;
 }
+static inline int WV(int v, int size) {
+    if (__builtin_expect((unsigned)v >= (unsigned)size, 0)) { fail(7, -1, v); return 0; }
+    return v;
+}
 static inline int IMIN(int a, int b) { return a < b ? a : b; }
 static inline int IMAX(int a, int b) { return a > b ? a : b; }
 """
@@ -80,6 +91,8 @@ class CModel:
     param_sizes: tuple[tuple[int, ...], ...]  # per action: the sizes of its parameters
     nlabels: int
     var_names: tuple[str, ...]
+    watch_counters: int = 0  # the counters of every watched read site: CELLS * values each
+    projection_lengths: tuple[int, ...] = ()  # per projection: the bytes of a projected state
 
     @property
     def packed_bytes(self) -> int:
@@ -104,8 +117,14 @@ class CModel:
 
 
 class _CGen:
-    def __init__(self, model: Model) -> None:
+    def __init__(self, model: Model, sites: tuple[SiteWatch, ...] = ()) -> None:
         self.model = model
+        # check id -> (watched site, its first counter)
+        self.watched: dict[int, list[tuple[SiteWatch, int]]] = {}
+        self.counters = 0
+        for w in sites:
+            self.watched.setdefault(w.check, []).append((w, self.counters))
+            self.counters += CELLS * w.values
         self.layout = Layout.of(model)
         self.sort_size = {name: d.size for name, d in model.sorts.items()}
         self.var_index = {v.name: k for k, v in enumerate(model.state_vars)}
@@ -224,9 +243,18 @@ class _CGen:
         if isinstance(st, Check):
             self.checks.append((st.invariant, st.site))
             c = len(self.checks) - 1
-            return [f"{ind}g_hits[{c}]++;",
-                    (f"{ind}if (!({self.expr(st.cond, 'n')})) {{ if (nbad < MAX_BAD) bad[nbad++] = {c}; "
-                     f"else fail(4, -1, {c}); }}")]
+            failed = f"{{ if (nbad < MAX_BAD) bad[nbad++] = {c}; else fail(4, -1, {c}); }}"
+            if c not in self.watched:
+                return [f"{ind}g_hits[{c}]++;", f"{ind}if (!({self.expr(st.cond, 'n')})) {failed}"]
+            ok = self.fresh("ok")
+            out = [f"{ind}g_hits[{c}]++;", f"{ind}{{ int {ok} = ({self.expr(st.cond, 'n')}) != 0;",
+                   f"{ind}if (!{ok}) {failed}"]
+            for w, base in self.watched[c]:  # the site's observers, on the state at the read
+                at = self.fresh("at")
+                out += [f"{ind}if (g_watch) {{ int {at} = {self.expr(w.bind, 'n')}; {{ int v_{w.name} = {at};",
+                        f"{ind}    int _cell = {ok} * 2 + (({self.expr(w.predicate, 'n')}) != 0);",
+                        f"{ind}    g_watch[{base} + _cell * {w.values} + WV({self.expr(w.value, 'n')}, {w.values})]++; }} }}"]
+            return out + [f"{ind}}}"]
         raise SpecCompileError(f"cannot compile statement {st!r}")
 
     # ---------------------------------------------------------------- actions
@@ -299,11 +327,45 @@ def pack_code(model: Model, words: int) -> list[str]:
     return pack + ["}", ""] + unpack + ["}", ""]
 
 
-def generate(model: Model) -> CModel:
-    """The C of ``model``: the prelude, pack/unpack, one successor function per action,
-    ``expand(s)`` calling them in order, and the state invariants in ``inv_table``."""
+def init_checks(model: Model) -> int:
+    """How many read sites the init has (numbered first; the C backend does not run the init)."""
     g = _CGen(model)
+    g.stmts(model.init, "")
+    return len(g.checks)
+
+
+def projection_code(model: Model, watch: Watch) -> tuple[list[str], tuple[int, ...]]:
+    """The flat-state offsets each projection gathers (``proj_at`` from ``proj_start[j]``,
+    ``proj_len[j]`` of them), and those lengths."""
+    lay = Layout.of(model)
+    lengths: list[int] = []
+    starts: list[int] = []
+    at: list[int] = []
+    for p in watch.projections:
+        starts.append(len(at))
+        for var in p.variables:
+            if var not in lay.offsets:
+                raise SpecCompileError(f"a projection names the unknown state variable {var!r}")
+            length = model.var(var).length
+            at += range(lay.offsets[var], lay.offsets[var] + length)
+        lengths.append(len(at) - starts[-1])
+    n = len(lengths)
+    return ([f"#define NPROJ {n}", f"#define PROJ_MAXLEN {max(lengths, default=0)}",
+             f"static const int32_t proj_len[{max(1, n)}] = {{{', '.join(map(str, lengths)) or '0'}}};",
+             f"static const int32_t proj_start[{max(1, n)}] = {{{', '.join(map(str, starts)) or '0'}}};",
+             f"static const int32_t proj_at[{max(1, len(at))}] = {{{', '.join(map(str, at)) or '0'}}};", ""],
+            tuple(lengths))
+
+
+def generate(model: Model, watch: Watch | None = None) -> CModel:
+    """The C of ``model``: the prelude, pack/unpack, one successor function per action,
+    ``expand(s)`` calling them in order, and the state invariants in ``inv_table``; with
+    ``watch``, its read sites counted in ``g_watch`` and its projections' tables."""
+    watch = watch or Watch()
+    g = _CGen(model, watch.sites)
     g.stmts(model.init, "")  # numbers the init's read sites first, as the Python backend does
+    if any(w.check < len(g.checks) for w in watch.sites):
+        raise SpecCompileError("a watched read site is in the init, which the C backend does not run")
     bits = sum(width for _, _, width in packing(model))
     words = max(1, (bits + 63) // 64)
     bases, sizes, nlabels = [], [], 0
@@ -320,6 +382,8 @@ def generate(model: Model) -> CModel:
             f"#define STATE_WORDS {words}", f"#define STATE_BYTES {max(1, (bits + 7) // 8)}",
             f"#define NACTIONS {len(model.actions)}", f"#define NLABELS {nlabels}",
             f"#define NCHECKS {max(1, len(g.checks))}", f"#define MAX_BAD {MAX_BAD}", "static uint64_t g_hits[NCHECKS];",
+            f"#define NWATCH {max(1, g.counters)}", "static uint64_t *g_watch;  /* the watched sites' counters, or 0 */",
+            *projection_code(model, watch)[0],
             "static void emit(int action, uint32_t label, const uint8_t *n, const int32_t *bad, int nbad);", ""]
     invs, names = [], []
     for k, inv in enumerate(model.invariants):
@@ -331,5 +395,8 @@ def generate(model: Model) -> CModel:
             "}", "", *invs, f"#define NSTATEINV {len(names)}",
             f"static int (*const inv_table[{max(1, len(names))}])(const uint8_t *) = {{{table}}};", ""]
     source = "\n".join(head + pack_code(model, words) + actions + tail)
+    if len(g.checks) < max((w.check + 1 for w in watch.sites), default=0):
+        raise SpecCompileError("a watched read site does not exist")
     return CModel(source, g.layout.length, bits, tuple(g.checks), tuple(n for _, n in names), tuple(bases),
-                  tuple(sizes), nlabels, tuple(v.name for v in model.state_vars))
+                  tuple(sizes), nlabels, tuple(v.name for v in model.state_vars), g.counters,
+                  projection_code(model, watch)[1])

@@ -17,13 +17,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from checker.engines.explicit import Watcher
 from checker.errors import ReportcheckError
 from checker.interp.compile import compile_predicate, index_read_page
 from checker.interp.concrete import Interpreter
+from checker.interp.watch import Seen, SiteWatch, Watch, cell
 from spec.expr import Cfg, Expr, Get, Lit, Name, Op
 from spec.ir import Check, Model
 from spec.kernel import BUDDY, MIGRATE_TYPES, MIGRATETYPES, PCP
-from spec.walk import action_checks, reads
+from spec.walk import action_checks, checks, reads
 
 INVARIANT = "index_trusted"  # the claim every read of ->index makes
 
@@ -257,9 +259,21 @@ class SiteTally:
     missed_writers: dict[str, int] = field(default_factory=dict)  # who wrote ->index last, on the missed reads
 
 
-class ReadTally:
-    """An explicit-engine observer (the interpreter must probe): every ``->index`` read on
-    every explored transition, the guard against the spec's claim."""
+def numbered_checks(model: Model, numbering: list[tuple[str, str]]) -> list[Check]:
+    """Every read site of the model (the init's, then the actions'), by check id; checked
+    against the interpreter's ``numbering``."""
+    out = [*checks(model.init), *(c for _, c in action_checks(model.actions))]
+    if [(c.invariant, c.site) for c in out] != list(numbering):
+        raise GuardError("the read sites are numbered differently from the interpreter's (a change in spec.walk)")
+    return out
+
+
+class ReadTally(Watcher):
+    """An explicit-engine observer: every ``->index`` read on every explored transition,
+    the guard against the spec's claim.  The Python backend calls it on every transition
+    (the interpreter must probe); the C backend evaluates the guard at each read site
+    itself (:attr:`watch`: per site, the claim held x the guard's predicate, and who wrote
+    ``->index`` last) and hands the counts to :meth:`absorb`."""
 
     def __init__(self, interp: Interpreter) -> None:
         self.interp = interp
@@ -269,6 +283,30 @@ class ReadTally:
         self.tally = {s: SiteTally() for s in self.sites}
         self._site_of = {k: s for k, (inv, s) in enumerate(interp.checks) if inv == INVARIANT}
         self._by_at, self._by = interp.layout.offsets["index_by"], model.var("index_by").domain
+        watched = []
+        for k, check in enumerate(numbered_checks(model, interp.checks)):
+            page = index_read_page(check.cond)  # the reads the interpreter probes
+            site = self._site_of.get(k)
+            if site is None or page is None or site not in self.sites:
+                continue
+            g = self.sites[site]
+            watched.append((site, SiteWatch(k, g.page, page, g.claim, Get("index_by", (Name(g.page),)),
+                                            self._by.size)))
+        self._watched = [site for site, _ in watched]
+        self.watch = Watch(sites=tuple(w for _, w in watched))
+
+    def absorb(self, seen: Seen) -> None:
+        for site, counts in zip(self._watched, seen.tallies):
+            t = self.tally[site]
+            caught, missed = sum(counts[cell(False, False)]), sum(counts[cell(False, True)])
+            alarms, quiet = sum(counts[cell(True, False)]), sum(counts[cell(True, True)])
+            t.reads += caught + missed + alarms + quiet
+            t.caught, t.missed, t.false_alarms, t.quiet = (t.caught + caught, t.missed + missed,
+                                                           t.false_alarms + alarms, t.quiet + quiet)
+            for who, n in enumerate(counts[cell(False, True)]):
+                if n:
+                    name = self._by.label(who)
+                    t.missed_writers[name] = t.missed_writers.get(name, 0) + n
 
     def __call__(self, source: bytes, action: int, target: bytes) -> None:
         probes = self.interp.compiled.probes

@@ -16,9 +16,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html import escape
 
-from checker.engines.explicit import Observer
+from checker.engines.explicit import Observer, Watcher, Watchers
 from checker.engines.registry import ENGINES, RunOptions
 from checker.interp.concrete import Interpreter
+from checker.interp.watch import Projection, Seen, Watch
 from checker.results.stats import ExplicitStats
 from checker.results.verdict import Verdict
 from spec.kernel import BUDDY, ISOLATE, WHERE
@@ -28,17 +29,23 @@ ORDER = ("ALLOC", "ALLOC+Reported", "FREEING", "PCP", "BUDDY", "BUDDY+Reported",
          "BUDDY+Reported (ISOLATE)", "BUDDY (ISOLATE)", "TAIL", "TAIL+Reported")
 
 Edge = tuple[str, str, str]  # from, to, kernel function
+PROJECTED = ("where", "reported", "list_mt")  # all that decides a page's lifecycle state
 
 
 def page_states(interp: Interpreter, s: bytes) -> tuple[str, ...]:
     """Each page's lifecycle state in ``s``."""
     lay = interp.layout.offsets
-    w, r, lm = lay["where"], lay["reported"], lay["list_mt"]
+    return _pages(b"".join(s[lay[v]:lay[v] + interp.model.var(v).length] for v in PROJECTED))
+
+
+def _pages(key: bytes) -> tuple[str, ...]:
+    """Each page's lifecycle state in a state projected onto PROJECTED (one page a byte)."""
+    n = len(key) // 3
     out = []
-    for p in range(interp.model.constants["npfn"]):
-        where = s[w + p]
-        name = WHERE[where] + ("+Reported" if s[r + p] else "")  # a Reported page off the free lists is a bug
-        if where == BUDDY and s[lm + p] == ISOLATE:
+    for p in range(n):
+        where = key[p]
+        name = WHERE[where] + ("+Reported" if key[n + p] else "")  # a Reported page off the free lists is a bug
+        if where == BUDDY and key[2 * n + p] == ISOLATE:
             name += " (ISOLATE)"
         out.append(name)
     return tuple(out)
@@ -77,18 +84,23 @@ class Lifecycle:
         return rows + more
 
 
-class Collector:
+class Collector(Watcher):
     """An explicit-engine observer that accumulates the projection.  Only the bytes of
     ``where``, ``reported`` and ``list_mt`` decide a page's state, so a transition that
-    leaves them alone is skipped without naming any state."""
+    leaves them alone is skipped without naming any state.  The C backend gathers the
+    distinct moves of that projection itself (:attr:`watch`) and hands them to
+    :meth:`absorb`; the Python backend calls the collector on every transition."""
 
     def __init__(self, interp: Interpreter) -> None:
         self.interp = interp
         self.edges: set[Edge] = set()
-        lay, n = interp.layout.offsets, interp.model.constants["npfn"]
-        self._slices = [slice(lay[v], lay[v] + n) for v in ("where", "reported", "list_mt")]
-        self._names = [a.kernel_name for a in interp.model.actions]
+        lay, model = interp.layout.offsets, interp.model
+        if any(model.var(v).length != model.constants["npfn"] for v in PROJECTED):
+            raise ValueError(f"the lifecycle projection needs {', '.join(PROJECTED)} with one element a page")
+        self._slices = [slice(lay[v], lay[v] + model.var(v).length) for v in PROJECTED]
+        self._names = [a.kernel_name for a in model.actions]
         self._seen: set[tuple[bytes, bytes, int]] = set()
+        self.watch = Watch(projections=(Projection(PROJECTED),))
 
     def _key(self, s: bytes) -> bytes:
         a, b, c = self._slices
@@ -99,22 +111,32 @@ class Collector:
         if k0 == k1 or (k0, k1, action) in self._seen:
             return
         self._seen.add((k0, k1, action))
+        self._move(k0, k1, action)
+
+    def _move(self, k0: bytes, k1: bytes, action: int) -> None:
         fn = self._names[action]
-        for a, b in zip(page_states(self.interp, source), page_states(self.interp, target)):
+        for a, b in zip(_pages(k0), _pages(k1)):
             if a != b:
                 self.edges.add((a, b, fn))
+
+    def absorb(self, seen: Seen) -> None:
+        for k0, k1, action in seen.moves[0]:
+            self._move(k0, k1, action)
 
 
 def explore(interp: Interpreter, invariants: list[str], options: RunOptions | None = None,
             also: Observer | None = None) -> tuple[list[Verdict], ExplicitStats, set[Edge]]:
     """The explicit engine's verdicts and statistics, and the projection of every
     transition it explored (the search runs to the end: no early stop).  ``also``
-    observes every transition too."""
+    observes every transition too (a :class:`Watcher` runs in the C search; another
+    observer needs the Python backend)."""
     collect = Collector(interp)
-
-    def observe(source: bytes, action: int, target: bytes) -> None:
-        collect(source, action, target)
-        if also is not None:
+    observe: Observer
+    if also is None or isinstance(also, Watcher):
+        observe = Watchers(collect, *([also] if also is not None else []))
+    else:
+        def observe(source: bytes, action: int, target: bytes) -> None:
+            collect(source, action, target)
             also(source, action, target)
 
     options = dataclasses.replace(options or RunOptions(), observe=observe, to_the_end=True)
