@@ -28,7 +28,7 @@ import time
 import z3
 
 from checker.engines.solver import OutOfTime, Query, SolverStats, deadline_of, houdini, reason_of
-from checker.engines.unroll import Path
+from checker.engines.unroll import Path, Transition
 from checker.interp.concrete import Interpreter, StepError
 from checker.interp.symbolic import SymbolicModel
 from checker.results.stats import ClaimOutcome, InductionStats
@@ -63,13 +63,17 @@ def check(interp: Interpreter, invariants: list[str], k_max: int = DEFAULT_K,
     stats = SolverStats()
     sym = SymbolicModel(interp.model)
     deadline = deadline_of(timeout)
+    t_build = time.perf_counter()
+    transition = Transition(sym)  # T translated once, instantiated on every path of every claim
+    stats.build_seconds += time.perf_counter() - t_build
     where = f"config {interp.model.config.name}"
     state_claims = [i.name for i in interp.model.invariants if i.expr is not None]
     verdicts: dict[str, Verdict] = {}
     detail: dict[str, ClaimOutcome] = {}
     for inv in invariants:
         try:
-            verdicts[inv], detail[inv] = _prove(interp, sym, inv, state_claims, k_max, deadline, stats, where)
+            verdicts[inv], detail[inv] = _prove(interp, sym, transition, inv, state_claims, k_max, deadline, stats,
+                                                       where)
         except OutOfTime as e:
             verdicts[inv] = Verdict.unknown(ENGINE, inv, f"k-induction on {where} did not finish: {e}",
                                             Undecided(reason_of(e)))
@@ -78,10 +82,10 @@ def check(interp: Interpreter, invariants: list[str], k_max: int = DEFAULT_K,
     return [verdicts[i] for i in invariants], out
 
 
-def _prove(interp: Interpreter, sym: SymbolicModel, inv: str, state_claims: list[str], k_max: int,
+def _prove(interp: Interpreter, sym: SymbolicModel, transition: Transition, inv: str, state_claims: list[str], k_max: int,
            deadline: float | None, stats: SolverStats, where: str) -> tuple[Verdict, ClaimOutcome]:
     supports = [c for c in state_claims if c != inv]
-    base = Path(sym, "b", deadline, stats)
+    base = Path(sym, "b", deadline, stats, transition)
     base.add(sym.init(base.states[0]))
     cti: CounterexampleToInduction | None = None
     for k in range(1, k_max + 1):
@@ -101,7 +105,7 @@ def _prove(interp: Interpreter, sym: SymbolicModel, inv: str, state_claims: list
                 supports.remove(claim)
             base.extend()
         # inductive step with Houdini over the supports
-        step = Path(sym, f"k{k}_", deadline, stats)
+        step = Path(sym, f"k{k}_", deadline, stats, transition)
         for _ in range(k):
             step.extend()
         for s in step.states:
