@@ -15,11 +15,14 @@
    ``reported_implies_buddy`` asked together: each claim's outcome, what it rests on, and
    the seconds and queries of the whole run (one Houdini search shared by both claims).
 
+4. With ``--cex``: seconds for BMC to find v9's 9-step ``index_trusted`` counterexample on
+   tiny (the deepest agreement case of tests/test_bmc_agreement.py).
+
 Each case runs in its own process (a fresh Z3 context, nothing cached between cases).
 
     python bench/bench_symbolic.py [--budget S] [--timeout S] [--configs tiny small]
                                    [--designs v9 v10 merged] [--no-bmc] [--no-induction] [--no-proof]
-                                   [--proof-configs tiny small]
+                                   [--proof-configs tiny small] [--cex [--cex-budget S]]
 """
 
 from __future__ import annotations
@@ -51,6 +54,32 @@ def one_bmc(design: str, config: str, budget: float) -> dict[str, object]:
     interp = Interpreter(build_model(ModelKey(design, None, DEFAULT_ERA, config)))
     verdicts, stats = bmc.check(interp, [BMC_CLAIM], UNREACHABLE_DEPTH, budget)
     return {"verdict": verdicts[0].kind, "scope": verdicts[0].scope, "stats": stats_json(stats)}
+
+
+def one_cex(design: str, claim: str, depth: int, budget: float) -> dict[str, object]:
+    from checker.engines import bmc
+    from checker.interp.concrete import Interpreter
+    from checker.results.stats import stats_json
+    from spec import DEFAULT_ERA, ModelKey, build_model
+
+    interp = Interpreter(build_model(ModelKey(design, None, DEFAULT_ERA, "tiny")))
+    verdicts, stats = bmc.check(interp, [claim], depth, budget)
+    v = verdicts[0]
+    return {"verdict": v.kind, "steps": None if v.trace is None else len(v.trace.steps), "stats": stats_json(stats)}
+
+
+def cex_table(budget: float) -> None:
+    """Seconds to v9's shortest counterexample of index_trusted on tiny (9 steps)."""
+    print(f"\nBMC to v9's 9-step index_trusted counterexample on tiny, pcp cache on, budget {budget:g} s")
+    t0 = time.perf_counter()
+    r = run_case(["--one-cex", "v9", "index_trusted", "9", str(budget)], budget + 300)
+    if isinstance(r, str):
+        print(f"v9 index_trusted: {r}")
+        return
+    st = r["stats"]
+    print(f"v9 index_trusted: {r['verdict']} ({r['steps']} steps), deepest decided depth {st['depth']}; engine "
+          f"{st['seconds']:.1f} s (build {st['build_seconds']:.1f}, solver {st['solver_seconds']:.1f}, "
+          f"{st['queries']} queries), process {time.perf_counter() - t0:.1f} s; per depth {st['seconds_per_depth']}")
 
 
 def one_induction(design: str, claim: str, k: int, timeout: float) -> dict[str, object]:
@@ -206,11 +235,18 @@ def main() -> None:
     ap.add_argument("--proof-timeout", type=float, default=600.0, help="seconds per proof case (default 600)")
     ap.add_argument("--one-proof", nargs=3, metavar=("DESIGN", "CONFIG", "TIMEOUT"), help=argparse.SUPPRESS)
     ap.add_argument("--one-bmc", nargs=3, metavar=("DESIGN", "CONFIG", "BUDGET"), help=argparse.SUPPRESS)
+    ap.add_argument("--cex", action="store_true", help="also time BMC to v9's 9-step index_trusted counterexample")
+    ap.add_argument("--cex-budget", type=float, default=600.0, help="seconds for that case (default 600)")
+    ap.add_argument("--one-cex", nargs=4, metavar=("DESIGN", "CLAIM", "DEPTH", "BUDGET"), help=argparse.SUPPRESS)
     ap.add_argument("--one-induction", nargs=4, metavar=("DESIGN", "CLAIM", "K", "TIMEOUT"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one_bmc:
         d, c, budget = args.one_bmc
         print(json.dumps(one_bmc(d, c, float(budget))))
+        return
+    if args.one_cex:
+        d, claim, depth, budget = args.one_cex
+        print(json.dumps(one_cex(d, claim, int(depth), float(budget))))
         return
     if args.one_induction:
         d, claim, k, timeout = args.one_induction
@@ -223,6 +259,8 @@ def main() -> None:
     machine()
     if not args.no_bmc:
         bmc_table(args.designs, args.configs, args.budget)
+    if args.cex:
+        cex_table(args.cex_budget)
     if not args.no_induction:
         induction_table(args.designs, args.k, args.timeout)
     if not args.no_proof:

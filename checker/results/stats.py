@@ -109,6 +109,7 @@ class ProofStats(SolverRunStats):
     scope: str  # what a proof covers (every zone size and MAX_ORDER, with the configuration's types)
     claims: dict[str, ClaimOutcome] = field(default_factory=dict)
     untranslatable: str | None = None  # why the spec could not be translated for every size
+    reused_cores: int = 0  # Houdini queries answered by the step's last unsat core, not asked again
 
 
 EngineStats = ExplicitStats | HypothesisStats | BmcStats | InductionStats | ProofStats
