@@ -39,8 +39,15 @@ class Transition:
         self.sym = sym
         self.pre = sym.state("pre")
         self.post = sym.state("post")
-        self.template = sym.step(self.pre, self.post, "T")
+        self._template: StepTerms | None = None
         self._invariants: dict[str, z3.BoolRef | None] = {}
+
+    @property
+    def template(self) -> StepTerms:
+        """T over the template states, translated on first use (a query at depth 0 needs none)."""
+        if self._template is None:
+            self._template = self.sym.step(self.pre, self.post, "T")
+        return self._template
 
     def instance(self, s: State, t: State, tag: str) -> StepTerms:
         """T(s, t) with the action choice and parameters named ``...@tag``."""
@@ -81,9 +88,7 @@ class Path:
         self.tag = tag
         self.deadline = deadline
         self.stats = stats
-        t0 = time.perf_counter()
         self.transition = transition if transition is not None else Transition(sym)
-        stats.build_seconds += time.perf_counter() - t0
         self.solver = z3.SolverFor("QF_BV")
         self.states: list[State] = [sym.state(f"{tag}0")]
         self.steps: list[StepTerms] = []
