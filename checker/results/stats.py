@@ -68,6 +68,7 @@ class SolverRunStats:
     queries: int
     solver_seconds: float
     build_seconds: float
+    cached: bool = False  # the verdicts are a cached answer (checker/engines/cache.py): these figures are that run's
 
 
 @dataclass(frozen=True, kw_only=True)
