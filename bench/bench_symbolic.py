@@ -31,6 +31,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import subprocess
 import sys
 import time
@@ -79,7 +80,8 @@ def cex_table(budget: float) -> None:
     st = r["stats"]
     print(f"v9 index_trusted: {r['verdict']} ({r['steps']} steps), deepest decided depth {st['depth']}; engine "
           f"{st['seconds']:.1f} s (build {st['build_seconds']:.1f}, solver {st['solver_seconds']:.1f}, "
-          f"{st['queries']} queries), process {time.perf_counter() - t0:.1f} s; per depth {st['seconds_per_depth']}")
+          f"{st['queries']} queries), process {time.perf_counter() - t0:.1f} s ({r['cpu_seconds']:.1f} s CPU); "
+          f"per depth {st['seconds_per_depth']}")
 
 
 def one_induction(design: str, claim: str, k: int, timeout: float) -> dict[str, object]:
@@ -107,6 +109,7 @@ def one_proof(design: str, config: str, timeout: float) -> dict[str, object]:
 def run_case(argv: list[str], limit: float) -> dict[str, Any] | str:
     """The case's JSON, or a one-line reason it has none.  ``limit`` is a safety net for a
     step whose construction the engine's own timeout cannot interrupt."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     try:
         p = subprocess.run([sys.executable, __file__, *argv], check=False, capture_output=True, text=True, timeout=limit)
     except subprocess.TimeoutExpired:
@@ -115,6 +118,9 @@ def run_case(argv: list[str], limit: float) -> dict[str, Any] | str:
         lines = p.stderr.strip().splitlines()
         return f"exit {p.returncode}: {lines[-1] if lines else 'no output'}"
     out: dict[str, Any] = json.loads(p.stdout)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # the case process's own CPU seconds: on a loaded machine wall seconds say more about the load
+    out["cpu_seconds"] = round(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, 2)
     return out
 
 
@@ -169,7 +175,8 @@ def bmc_table(designs: list[str], configs: list[str], budget: float) -> None:
                 print(f"  note: the engine counted {st['queries']} queries, not one per depth")
             summaries.append(f"{design:8} {config:6} {r['verdict']:8} deepest decided depth {st['depth']:>2}; "
                              f"build {st['build_seconds']:.2f} s, solver {st['solver_seconds']:.2f} s, "
-                             f"engine {st['seconds']:.2f} s, process {time.perf_counter() - t0:.2f} s")
+                             f"engine {st['seconds']:.2f} s, process {time.perf_counter() - t0:.2f} s "
+                             f"({r['cpu_seconds']:.1f} s CPU)")
             sys.stdout.flush()
     print("\n" + "\n".join(summaries))
 
@@ -198,7 +205,7 @@ def induction_table(designs: list[str], k: int, timeout: float) -> None:
 
 def proof_table(designs: list[str], configs: list[str], timeout: float) -> None:
     print(f"\nproof for every zone size and MAX_ORDER, pcp cache on, timeout {timeout:g} s per case")
-    print(f"{'design':8} {'config':9} {'seconds':>8} {'solver s':>8} {'queries':>7}  claim: outcome (rests on)")
+    print(f"{'design':8} {'config':9} {'seconds':>8} {'CPU s':>8} {'queries':>7}  claim: outcome (rests on)")
     for design in designs:
         for config in configs:
             r = run_case(["--one-proof", design, config, str(timeout)], timeout + 300)
@@ -213,7 +220,7 @@ def proof_table(designs: list[str], configs: list[str], timeout: float) -> None:
                 rests = ", ".join(spec_claims) or ("domain bounds only" if needed else "no other claim")
                 parts.append(f"{claim}: {kind}" + (f" ({rests})"
                                                     if needed is not None else ""))
-            print(f"{design:8} {config:9} {st['seconds']:>8.1f} {st['solver_seconds']:>8.1f} {st['queries']:>7}  "
+            print(f"{design:8} {config:9} {st['seconds']:>8.1f} {r['cpu_seconds']:>8.1f} {st['queries']:>7}  "
                   + "; ".join(parts), flush=True)
 
 
