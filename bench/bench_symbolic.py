@@ -46,34 +46,40 @@ OUTCOMES = {"proved": "proved", "not inductive": "unknown (not inductive)", "ref
             "timeout": "unknown (timeout)"}
 
 
-def one_bmc(design: str, config: str, budget: float) -> dict[str, object]:
+def one_bmc(design: str, config: str, budget: float, incremental: bool = True) -> dict[str, object]:
     from checker.engines import bmc
     from checker.interp.concrete import Interpreter
     from checker.results.stats import stats_json
     from spec import DEFAULT_ERA, ModelKey, build_model
 
     interp = Interpreter(build_model(ModelKey(design, None, DEFAULT_ERA, config)))
-    verdicts, stats = bmc.check(interp, [BMC_CLAIM], UNREACHABLE_DEPTH, budget)
+    verdicts, stats = bmc.check(interp, [BMC_CLAIM], UNREACHABLE_DEPTH, budget, **fresh_kw(incremental))
     return {"verdict": verdicts[0].kind, "scope": verdicts[0].scope, "stats": stats_json(stats)}
 
 
-def one_cex(design: str, claim: str, depth: int, budget: float) -> dict[str, object]:
+def fresh_kw(incremental: bool) -> dict[str, bool]:
+    """bmc.check's solver choice, passed only when it is not the default (so that the code
+    before the incremental solver, which has no such argument, can be measured too)."""
+    return {} if incremental else {"incremental": False}
+
+
+def one_cex(design: str, claim: str, depth: int, budget: float, incremental: bool = True) -> dict[str, object]:
     from checker.engines import bmc
     from checker.interp.concrete import Interpreter
     from checker.results.stats import stats_json
     from spec import DEFAULT_ERA, ModelKey, build_model
 
     interp = Interpreter(build_model(ModelKey(design, None, DEFAULT_ERA, "tiny")))
-    verdicts, stats = bmc.check(interp, [claim], depth, budget)
+    verdicts, stats = bmc.check(interp, [claim], depth, budget, **fresh_kw(incremental))
     v = verdicts[0]
     return {"verdict": v.kind, "steps": None if v.trace is None else len(v.trace.steps), "stats": stats_json(stats)}
 
 
-def cex_table(budget: float) -> None:
+def cex_table(budget: float, extra: list[str]) -> None:
     """Seconds to v9's shortest counterexample of index_trusted on tiny (9 steps)."""
     print(f"\nBMC to v9's 9-step index_trusted counterexample on tiny, pcp cache on, budget {budget:g} s")
     t0 = time.perf_counter()
-    r = run_case(["--one-cex", "v9", "index_trusted", "9", str(budget)], budget + 300)
+    r = run_case(["--one-cex", "v9", "index_trusted", "9", str(budget), *extra], budget + 300)
     if isinstance(r, str):
         print(f"v9 index_trusted: {r}")
         return
@@ -146,14 +152,14 @@ def code_version() -> str:
     return f"commit {head}" + (", with uncommitted changes in checker/ or spec/" if dirty else "")
 
 
-def bmc_table(designs: list[str], configs: list[str], budget: float) -> None:
+def bmc_table(designs: list[str], configs: list[str], budget: float, extra: list[str]) -> None:
     print(f"\nBMC on {BMC_CLAIM}, pcp cache on: depths 0, 1, ... in one bmc.check call with timeout {budget:g} s")
     print(f"{'design':8} {'config':6} {'depth':>5} {'seconds':>9} {'cumulative':>10} {'queries':>7}")
     summaries = []
     for config in configs:
         for design in designs:
             t0 = time.perf_counter()
-            r = run_case(["--one-bmc", design, config, str(budget)], budget + 300)
+            r = run_case(["--one-bmc", design, config, str(budget), *extra], budget + 300)
             if isinstance(r, str):
                 print(f"{design:8} {config:6}  {r}", flush=True)
                 continue
@@ -244,16 +250,18 @@ def main() -> None:
     ap.add_argument("--one-bmc", nargs=3, metavar=("DESIGN", "CONFIG", "BUDGET"), help=argparse.SUPPRESS)
     ap.add_argument("--cex", action="store_true", help="also time BMC to v9's 9-step index_trusted counterexample")
     ap.add_argument("--cex-budget", type=float, default=600.0, help="seconds for that case (default 600)")
+    ap.add_argument("--fresh-solver", action="store_true",
+                    help="bmc: every query on a fresh solver instead of the incremental one (to compare)")
     ap.add_argument("--one-cex", nargs=4, metavar=("DESIGN", "CLAIM", "DEPTH", "BUDGET"), help=argparse.SUPPRESS)
     ap.add_argument("--one-induction", nargs=4, metavar=("DESIGN", "CLAIM", "K", "TIMEOUT"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one_bmc:
         d, c, budget = args.one_bmc
-        print(json.dumps(one_bmc(d, c, float(budget))))
+        print(json.dumps(one_bmc(d, c, float(budget), not args.fresh_solver)))
         return
     if args.one_cex:
         d, claim, depth, budget = args.one_cex
-        print(json.dumps(one_cex(d, claim, int(depth), float(budget))))
+        print(json.dumps(one_cex(d, claim, int(depth), float(budget), not args.fresh_solver)))
         return
     if args.one_induction:
         d, claim, k, timeout = args.one_induction
@@ -264,10 +272,13 @@ def main() -> None:
         print(json.dumps(one_proof(d, c, float(timeout))))
         return
     machine()
+    extra = ["--fresh-solver"] if args.fresh_solver else []
+    if args.fresh_solver:
+        print("bmc: every query on a fresh bit-blasting solver (--fresh-solver), T still translated once")
     if not args.no_bmc:
-        bmc_table(args.designs, args.configs, args.budget)
+        bmc_table(args.designs, args.configs, args.budget, extra)
     if args.cex:
-        cex_table(args.cex_budget)
+        cex_table(args.cex_budget, extra)
     if not args.no_induction:
         induction_table(args.designs, args.k, args.timeout)
     if not args.no_proof:

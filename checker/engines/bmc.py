@@ -36,12 +36,12 @@ DEFAULT_DEPTH = 10
 
 
 def check(interp: Interpreter, invariants: list[str], depth: int = DEFAULT_DEPTH,
-          timeout: float | None = None) -> tuple[list[Verdict], BmcStats]:
+          timeout: float | None = None, incremental: bool = True) -> tuple[list[Verdict], BmcStats]:
     t0 = time.perf_counter()
     stats = SolverStats()
     sym = SymbolicModel(interp.model)
     where = f"config {interp.model.config.name}"
-    path = Path(sym, "s", deadline_of(timeout), stats)
+    path = Path(sym, "s", deadline_of(timeout), stats, incremental=incremental)
     path.add(sym.init(path.states[0]))
     verdicts: dict[str, Verdict] = {}
     pending = list(invariants)
