@@ -42,13 +42,16 @@ from checker.results.verdict import Verdict
 from checker.trace.build import ReplayMismatch, build_trace
 
 FORMAT = 1
-ROOT = pathlib.Path(__file__).resolve().parent.parent  # checker/
-SHARED = ("engines/solver.py", "engines/cache.py", "interp/terms.py", "interp/layout.py", "interp/concrete.py",
-          "interp/compile.py", "results/verdict.py", "results/stats.py", "trace/build.py")
+ROOT = pathlib.Path(__file__).resolve().parent.parent.parent  # the checkout: checker/ and spec/
+SHARED = ("checker/engines/solver.py", "checker/engines/cache.py", "checker/interp/terms.py",
+          "checker/interp/layout.py", "checker/interp/concrete.py", "checker/interp/compile.py",
+          "checker/results/verdict.py", "checker/results/stats.py", "checker/trace/build.py",
+          # the IR walkers the translations and the proof's candidate claims are read with
+          "spec/walk.py", "spec/expr.py")
 ENGINE_SOURCES: dict[str, tuple[str, ...]] = {
-    "bmc": ("engines/bmc.py", "engines/unroll.py", "interp/symbolic.py", *SHARED),
-    "induction": ("engines/induction.py", "engines/unroll.py", "interp/symbolic.py", *SHARED),
-    "proof": ("engines/proof.py", "interp/universal.py", *SHARED),
+    "bmc": ("checker/engines/bmc.py", "checker/engines/unroll.py", "checker/interp/symbolic.py", *SHARED),
+    "induction": ("checker/engines/induction.py", "checker/engines/unroll.py", "checker/interp/symbolic.py", *SHARED),
+    "proof": ("checker/engines/proof.py", "checker/interp/universal.py", *SHARED),
 }
 STATS: dict[str, type[BmcStats | InductionStats | ProofStats]] = {
     "bmc": BmcStats, "induction": InductionStats, "proof": ProofStats}
