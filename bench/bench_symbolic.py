@@ -15,11 +15,14 @@
    ``reported_implies_buddy`` asked together: each claim's outcome, what it rests on, and
    the seconds and queries of the whole run (one Houdini search shared by both claims).
 
+4. With ``--cex``: seconds for BMC to find v9's 9-step ``index_trusted`` counterexample on
+   tiny (the deepest agreement case of tests/test_bmc_agreement.py).
+
 Each case runs in its own process (a fresh Z3 context, nothing cached between cases).
 
     python bench/bench_symbolic.py [--budget S] [--timeout S] [--configs tiny small]
                                    [--designs v9 v10 merged] [--no-bmc] [--no-induction] [--no-proof]
-                                   [--proof-configs tiny small]
+                                   [--proof-configs tiny small] [--cex [--cex-budget S]]
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import subprocess
 import sys
 import time
@@ -42,15 +46,48 @@ OUTCOMES = {"proved": "proved", "not inductive": "unknown (not inductive)", "ref
             "timeout": "unknown (timeout)"}
 
 
-def one_bmc(design: str, config: str, budget: float) -> dict[str, object]:
+def one_bmc(design: str, config: str, budget: float, incremental: bool = True) -> dict[str, object]:
     from checker.engines import bmc
     from checker.interp.concrete import Interpreter
     from checker.results.stats import stats_json
     from spec import DEFAULT_ERA, ModelKey, build_model
 
     interp = Interpreter(build_model(ModelKey(design, None, DEFAULT_ERA, config)))
-    verdicts, stats = bmc.check(interp, [BMC_CLAIM], UNREACHABLE_DEPTH, budget)
+    verdicts, stats = bmc.check(interp, [BMC_CLAIM], UNREACHABLE_DEPTH, budget, **fresh_kw(incremental))
     return {"verdict": verdicts[0].kind, "scope": verdicts[0].scope, "stats": stats_json(stats)}
+
+
+def fresh_kw(incremental: bool) -> dict[str, bool]:
+    """bmc.check's solver choice, passed only when it is not the default (so that the code
+    before the incremental solver, which has no such argument, can be measured too)."""
+    return {} if incremental else {"incremental": False}
+
+
+def one_cex(design: str, claim: str, depth: int, budget: float, incremental: bool = True) -> dict[str, object]:
+    from checker.engines import bmc
+    from checker.interp.concrete import Interpreter
+    from checker.results.stats import stats_json
+    from spec import DEFAULT_ERA, ModelKey, build_model
+
+    interp = Interpreter(build_model(ModelKey(design, None, DEFAULT_ERA, "tiny")))
+    verdicts, stats = bmc.check(interp, [claim], depth, budget, **fresh_kw(incremental))
+    v = verdicts[0]
+    return {"verdict": v.kind, "steps": None if v.trace is None else len(v.trace.steps), "stats": stats_json(stats)}
+
+
+def cex_table(budget: float, extra: list[str]) -> None:
+    """Seconds to v9's shortest counterexample of index_trusted on tiny (9 steps)."""
+    print(f"\nBMC to v9's 9-step index_trusted counterexample on tiny, pcp cache on, budget {budget:g} s")
+    t0 = time.perf_counter()
+    r = run_case(["--one-cex", "v9", "index_trusted", "9", str(budget), *extra], budget + 300)
+    if isinstance(r, str):
+        print(f"v9 index_trusted: {r}")
+        return
+    st = r["stats"]
+    print(f"v9 index_trusted: {r['verdict']} ({r['steps']} steps), deepest decided depth {st['depth']}; engine "
+          f"{st['seconds']:.1f} s (build {st['build_seconds']:.1f}, solver {st['solver_seconds']:.1f}, "
+          f"{st['queries']} queries), process {time.perf_counter() - t0:.1f} s ({r['cpu_seconds']:.1f} s CPU); "
+          f"per depth {st['seconds_per_depth']}")
 
 
 def one_induction(design: str, claim: str, k: int, timeout: float) -> dict[str, object]:
@@ -78,6 +115,7 @@ def one_proof(design: str, config: str, timeout: float) -> dict[str, object]:
 def run_case(argv: list[str], limit: float) -> dict[str, Any] | str:
     """The case's JSON, or a one-line reason it has none.  ``limit`` is a safety net for a
     step whose construction the engine's own timeout cannot interrupt."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     try:
         p = subprocess.run([sys.executable, __file__, *argv], check=False, capture_output=True, text=True, timeout=limit)
     except subprocess.TimeoutExpired:
@@ -86,6 +124,9 @@ def run_case(argv: list[str], limit: float) -> dict[str, Any] | str:
         lines = p.stderr.strip().splitlines()
         return f"exit {p.returncode}: {lines[-1] if lines else 'no output'}"
     out: dict[str, Any] = json.loads(p.stdout)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # the case process's own CPU seconds: on a loaded machine wall seconds say more about the load
+    out["cpu_seconds"] = round(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, 2)
     return out
 
 
@@ -111,14 +152,14 @@ def code_version() -> str:
     return f"commit {head}" + (", with uncommitted changes in checker/ or spec/" if dirty else "")
 
 
-def bmc_table(designs: list[str], configs: list[str], budget: float) -> None:
+def bmc_table(designs: list[str], configs: list[str], budget: float, extra: list[str]) -> None:
     print(f"\nBMC on {BMC_CLAIM}, pcp cache on: depths 0, 1, ... in one bmc.check call with timeout {budget:g} s")
     print(f"{'design':8} {'config':6} {'depth':>5} {'seconds':>9} {'cumulative':>10} {'queries':>7}")
     summaries = []
     for config in configs:
         for design in designs:
             t0 = time.perf_counter()
-            r = run_case(["--one-bmc", design, config, str(budget)], budget + 300)
+            r = run_case(["--one-bmc", design, config, str(budget), *extra], budget + 300)
             if isinstance(r, str):
                 print(f"{design:8} {config:6}  {r}", flush=True)
                 continue
@@ -140,7 +181,8 @@ def bmc_table(designs: list[str], configs: list[str], budget: float) -> None:
                 print(f"  note: the engine counted {st['queries']} queries, not one per depth")
             summaries.append(f"{design:8} {config:6} {r['verdict']:8} deepest decided depth {st['depth']:>2}; "
                              f"build {st['build_seconds']:.2f} s, solver {st['solver_seconds']:.2f} s, "
-                             f"engine {st['seconds']:.2f} s, process {time.perf_counter() - t0:.2f} s")
+                             f"engine {st['seconds']:.2f} s, process {time.perf_counter() - t0:.2f} s "
+                             f"({r['cpu_seconds']:.1f} s CPU)")
             sys.stdout.flush()
     print("\n" + "\n".join(summaries))
 
@@ -169,7 +211,7 @@ def induction_table(designs: list[str], k: int, timeout: float) -> None:
 
 def proof_table(designs: list[str], configs: list[str], timeout: float) -> None:
     print(f"\nproof for every zone size and MAX_ORDER, pcp cache on, timeout {timeout:g} s per case")
-    print(f"{'design':8} {'config':9} {'seconds':>8} {'solver s':>8} {'queries':>7}  claim: outcome (rests on)")
+    print(f"{'design':8} {'config':9} {'seconds':>8} {'CPU s':>8} {'queries':>7}  claim: outcome (rests on)")
     for design in designs:
         for config in configs:
             r = run_case(["--one-proof", design, config, str(timeout)], timeout + 300)
@@ -184,7 +226,7 @@ def proof_table(designs: list[str], configs: list[str], timeout: float) -> None:
                 rests = ", ".join(spec_claims) or ("domain bounds only" if needed else "no other claim")
                 parts.append(f"{claim}: {kind}" + (f" ({rests})"
                                                     if needed is not None else ""))
-            print(f"{design:8} {config:9} {st['seconds']:>8.1f} {st['solver_seconds']:>8.1f} {st['queries']:>7}  "
+            print(f"{design:8} {config:9} {st['seconds']:>8.1f} {r['cpu_seconds']:>8.1f} {st['queries']:>7}  "
                   + "; ".join(parts), flush=True)
 
 
@@ -206,11 +248,20 @@ def main() -> None:
     ap.add_argument("--proof-timeout", type=float, default=600.0, help="seconds per proof case (default 600)")
     ap.add_argument("--one-proof", nargs=3, metavar=("DESIGN", "CONFIG", "TIMEOUT"), help=argparse.SUPPRESS)
     ap.add_argument("--one-bmc", nargs=3, metavar=("DESIGN", "CONFIG", "BUDGET"), help=argparse.SUPPRESS)
+    ap.add_argument("--cex", action="store_true", help="also time BMC to v9's 9-step index_trusted counterexample")
+    ap.add_argument("--cex-budget", type=float, default=600.0, help="seconds for that case (default 600)")
+    ap.add_argument("--fresh-solver", action="store_true",
+                    help="bmc: every query on a fresh solver instead of the incremental one (to compare)")
+    ap.add_argument("--one-cex", nargs=4, metavar=("DESIGN", "CLAIM", "DEPTH", "BUDGET"), help=argparse.SUPPRESS)
     ap.add_argument("--one-induction", nargs=4, metavar=("DESIGN", "CLAIM", "K", "TIMEOUT"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one_bmc:
         d, c, budget = args.one_bmc
-        print(json.dumps(one_bmc(d, c, float(budget))))
+        print(json.dumps(one_bmc(d, c, float(budget), not args.fresh_solver)))
+        return
+    if args.one_cex:
+        d, claim, depth, budget = args.one_cex
+        print(json.dumps(one_cex(d, claim, int(depth), float(budget), not args.fresh_solver)))
         return
     if args.one_induction:
         d, claim, k, timeout = args.one_induction
@@ -221,8 +272,13 @@ def main() -> None:
         print(json.dumps(one_proof(d, c, float(timeout))))
         return
     machine()
+    extra = ["--fresh-solver"] if args.fresh_solver else []
+    if args.fresh_solver:
+        print("bmc: every query on a fresh bit-blasting solver (--fresh-solver), T still translated once")
     if not args.no_bmc:
-        bmc_table(args.designs, args.configs, args.budget)
+        bmc_table(args.designs, args.configs, args.budget, extra)
+    if args.cex:
+        cex_table(args.cex_budget, extra)
     if not args.no_induction:
         induction_table(args.designs, args.k, args.timeout)
     if not args.no_proof:

@@ -35,6 +35,13 @@ def _shared_explorations(tmp_path_factory: pytest.TempPathFactory) -> Iterator[N
     _SHARED = None
 
 
+@pytest.fixture(autouse=True)
+def _own_verdict_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test its own (empty) verdict cache: no test reads an answer another test or an
+    earlier run stored (checker/engines/cache.py)."""
+    monkeypatch.setenv("REPORTCHECK_VERDICTS", str(tmp_path_factory.mktemp("verdicts")))
+
+
 def explore(design: str, era: str = DEFAULT_ERA, config: str = "tiny", fault: str | None = None,
             invariants: tuple[str, ...] = ()) -> Explored:
     """Explicit-engine verdicts per invariant, cached across the tests of a run

@@ -24,6 +24,13 @@ on the first pass from page 2: ``pass_token(s=1), pass_token(s=0)``.
 one deadlock, reached by climb x 3, halve x 2.  ``acc_fits`` (acc < 12) holds;
 ``acc_below_8`` breaks after climb x 3; the read site of ``halve_exact`` (acc even when
 halved) fails on the first halve: climb x 3, halve.
+
+**latch**: ``stage`` 0 and 1 ``toggle`` into each other; from stage 2 (unreachable) the
+latch can ``hold`` (stay at 2) or ``escape`` to 3.  Reachable: 2 states, 2 transitions, no
+deadlock; ``never_escapes`` (stage < 3) holds.  It is not 1-inductive (2 -escape-> 3), and
+without the simple-path constraint no k makes it inductive (2 -hold-> 2 ... -escape-> 3);
+with it, 2-induction proves it: a loop-free path s0 -> s1 -> 3 needs s1 = 2 and an s0 other
+than 2 that steps to 2, and there is none.
 """
 
 from __future__ import annotations
@@ -101,3 +108,21 @@ def ladder() -> Model:
             Invariant("acc_below_8", "acc stays below 8", acc < 8),
             Invariant("halve_exact", "halve only halves even numbers", None),
         ))
+
+
+@functools.cache
+def latch() -> Model:
+    stage_d = Domain("stage", 4)
+    stage = Get("stage", ())
+    toggle = Action("toggle", "toggle", "tests/models.py", "stage 0 and 1 swap", (), (stage < 2,),
+                    (Assign("stage", (), stage ^ 1),))
+    hold = Action("hold", "hold", "tests/models.py", "stage 2 stays", (), (stage == 2,),
+                  (Assign("stage", (), Lit(2)),))
+    escape = Action("escape", "escape", "tests/models.py", "stage 2 escapes to 3", (), (stage == 2,),
+                    (Assign("stage", (), Lit(3)),))
+    return _fixture(
+        "latch", constants={}, sorts={},
+        state_vars=(StateVar("stage", (), stage_d, "where the latch is"),),
+        init=(),
+        actions=(toggle, hold, escape),
+        invariants=(Invariant("never_escapes", "the latch never reaches stage 3", stage < 3),))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import CACHED, explore
+from models import latch
 
 from checker.engines import induction
 from checker.interp.concrete import Interpreter
@@ -36,3 +37,19 @@ def test_induction_does_not_prove_a_refuted_trust_claim(design: str, fault: str 
     verdicts, _ = induction.check(Interpreter(model), refuted, k_max=1)
     assert [v.invariant for v in verdicts] == refuted
     assert all(v.kind in ("refuted", "unknown") for v in verdicts), [(v.invariant, v.kind) for v in verdicts]
+
+
+def test_two_induction_proves_what_one_induction_cannot() -> None:
+    """latch (tests/models.py): stage 2 is unreachable, holds on itself and escapes to 3.
+    1-induction gives its counterexample to induction; 2-induction proves the claim because
+    its step query asks for paths without a repeated state (without that constraint the
+    path 2 -hold-> 2 -escape-> 3 is a counterexample to every k)."""
+    model = latch()
+    (one,), stats = induction.check(Interpreter(model), ["never_escapes"], k_max=1)
+    assert one.kind == "unknown"
+    cti = stats.claims["never_escapes"].counterexample_to_induction
+    assert cti is not None and cti.action == "escape"
+    (two,), stats = induction.check(Interpreter(model), ["never_escapes"], k_max=2)
+    assert two.kind == "proved", two.scope
+    assert stats.claims["never_escapes"].k == 2
+    assert "2-induction over paths without a repeated state" in two.scope

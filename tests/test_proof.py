@@ -61,3 +61,29 @@ def test_a_claim_that_is_not_per_page_is_unknown_not_proved() -> None:
     assert v.kind == "unknown"
     assert "not a claim about every page" in v.scope
     assert v.reason is UnknownReason.NOT_A_PER_PAGE_CLAIM
+
+
+def test_a_product_by_a_power_of_two_is_a_shift() -> None:
+    """nblocks = nranges * (1 << (max_order - 1 - pageblock_order)) reaches the solver as a
+    shift, not a 64-bit multiplier -- and the two are the same function of their operands."""
+    import z3
+
+    from checker.interp.universal import WIDTH, Universal
+
+    def ops(t: z3.ExprRef) -> set[int]:
+        seen, todo, out = set(), [t], set()
+        while todo:
+            e = todo.pop()
+            if e.get_id() in seen or not z3.is_app(e):
+                continue
+            seen.add(e.get_id())
+            out.add(e.decl().kind())
+            todo += e.children()
+        return out
+
+    nblocks = Universal(build_model(ModelKey("merged", None, CACHED, "tiny"))).constant("nblocks")
+    assert z3.Z3_OP_BSHL in ops(nblocks) and z3.Z3_OP_BMUL not in ops(nblocks)
+    x, k = z3.BitVecs("x k", WIDTH)
+    s = z3.Solver()
+    s.add(x * (z3.BitVecVal(1, WIDTH) << k) != x << k)
+    assert s.check() == z3.unsat

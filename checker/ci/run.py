@@ -25,7 +25,7 @@ from typing import Any
 
 from checker.ci.config import TABLE, CiConfig, Target, load
 from checker.engines.jobs import Job, run_jobs
-from checker.engines.registry import ENGINES, RunOptions
+from checker.engines.registry import ENGINES, RunOptions, verdict_cache_dir
 from checker.interp.concrete import Interpreter
 from checker.io.catalogue import check_catalogue
 from checker.io.safe_write import check_target, write_files
@@ -57,6 +57,8 @@ def add_parser(sub: Any) -> None:
                        "replay the stored counterexamples, write JUnit/SARIF/JSON")
     p.add_argument("--pyproject", default="pyproject.toml", metavar="PATH",
                    help="the pyproject.toml with the [tool.reportcheck] table (default ./pyproject.toml)")
+    p.add_argument("--no-cache", action="store_true",
+                   help="ask Z3 again instead of reusing cached proved/refuted answers of bmc, induction and proof")
     p.set_defaults(func=cmd_ci)
 
 
@@ -64,31 +66,32 @@ def cmd_ci(args: argparse.Namespace) -> int:
     cfg = load(Path(args.pyproject))
     for kind, path in cfg.outputs.items():  # before running: an output that cannot be written runs nothing
         check_target(path, f"{TABLE} output {kind} =")
-    result = run(cfg, log=lambda line: print(line, flush=True))  # CI logs show each run as it ends
+    cache = None if args.no_cache else verdict_cache_dir()
+    result = run(cfg, log=lambda line: print(line, flush=True), cache=cache)  # CI logs show each run as it ends
     write_outputs(cfg, result)
     summary(result)
     return result.exit_code
 
 
-def options_for(cfg: CiConfig, engine: str, remaining: float | None) -> RunOptions:
-    opts = cfg.options.get(engine, RunOptions())
+def options_for(cfg: CiConfig, engine: str, remaining: float | None, cache: Path | None = None) -> RunOptions:
+    opts = dataclasses.replace(cfg.options.get(engine, RunOptions()), cache=cache)
     if remaining is not None and (opts.timeout is None or opts.timeout > remaining):
         opts = dataclasses.replace(opts, timeout=max(remaining, 1.0))  # symbolic engines stop in time
     return opts
 
 
-def run_target(cfg: CiConfig, t: Target, job: Job, remaining: float | None) -> RunReport:
+def run_target(cfg: CiConfig, t: Target, job: Job, remaining: float | None, cache: Path | None = None) -> RunReport:
     model = build_model(job.key)
     expected: dict[str, Expectation] = {i: "refuted" if i in t.refuted else "holds" for i in job.invariants}
     t0 = time.perf_counter()
     verdicts, stats = ENGINES[job.engine].run(Interpreter(model), list(job.invariants),
-                                              options_for(cfg, job.engine, remaining))
+                                              options_for(cfg, job.engine, remaining, cache))
     return report_from(model, job.engine, verdicts, stats, time.perf_counter() - t0, expected)
 
 
-def run(cfg: CiConfig, log: Any = None) -> CiResult:
+def run(cfg: CiConfig, log: Any = None, cache: Path | None = None) -> CiResult:
     """Every target x configuration x engine, then the catalogue; stop starting runs once
-    the time budget is spent."""
+    the time budget is spent.  ``cache``: the verdict cache of the Z3 engines (None: none)."""
     say = log or (lambda _s: None)
     res = CiResult()
     t0 = time.perf_counter()
@@ -109,7 +112,7 @@ def run(cfg: CiConfig, log: Any = None) -> CiResult:
     def work(job: Job) -> RunReport | str:  # the report, or the line that says how the engine failed
         remaining = cfg.time_budget - (time.perf_counter() - t0) if cfg.time_budget is not None else None
         try:
-            return run_target(cfg, target_of[job], job, remaining)
+            return run_target(cfg, target_of[job], job, remaining, cache)
         except Exception as e:  # noqa: BLE001 - an engine bug: one failure line, and the other runs go on
             return f"{job.entry}, config {job.config}, engine {job.engine}: the engine failed: {type(e).__name__}: {e}"
 

@@ -17,7 +17,7 @@ from typing import Any, NoReturn
 
 from checker.cli import stdout
 from checker.cli.options import add_era_options, chosen_era
-from checker.engines.registry import DEFAULT_ENGINE, ENGINES, RunOptions, seconds_problem
+from checker.engines.registry import DEFAULT_ENGINE, ENGINES, RunOptions, seconds_problem, verdict_cache_dir
 from checker.errors import UsageError
 from checker.interp.concrete import Interpreter
 from checker.outputs import render
@@ -94,6 +94,8 @@ def build_parser() -> Parser:
                          "[-<config>]/<invariant>.itf.json (the first era adds nothing, 6.10 'pcp-off'; "
                          "default DIR: counterexamples)")
     ck.add_argument("--force", action="store_true", help="with --save: overwrite existing files")
+    ck.add_argument("--no-cache", action="store_true",
+                    help="bmc, induction, proof: ask Z3 again instead of reusing a cached proved/refuted answer")
     ck.set_defaults(func=cmd_check)
     ls.set_defaults(func=cmd_list)
     for module in SUBCOMMAND_MODULES:
@@ -168,7 +170,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     engine = ENGINES[args.engine]
     with render.progress_reporter(enabled=args.format == "text" and sys.stderr.isatty()) as progress:
         opts = RunOptions(max_states=max_states, progress=progress, backend=args.backend, depth=args.depth,
-                          k=args.k, timeout=args.timeout, examples=args.examples, steps=args.steps, seed=args.seed)
+                          k=args.k, timeout=args.timeout, examples=args.examples, steps=args.steps, seed=args.seed,
+                          cache=None if args.no_cache else verdict_cache_dir())
         verdicts, stats = engine.run(interp, chosen, opts)
     if args.save is not None:  # before printing: a refused save (exit 2) prints nothing
         from checker.io.itf import save_and_say

@@ -9,7 +9,9 @@ claim failed on the step into s_d".  Depths are tried in increasing order, so th
 satisfiable depth is the length of a shortest counterexample; the trace is read from the
 Z3 model and replayed on the concrete interpreter before it is reported.  Once depth d is
 decided, the claims still standing are asserted at s_d: true on every path already, they
-prune the deeper queries.  When every
+prune the deeper queries.  Every depth is asked of one incremental solver that holds the
+path built so far (checker/engines/unroll.py), the query of depth d under its own
+assumption literal.  When every
 depth up to K is unsatisfiable the verdict is ``proved`` for "every trace of at most K
 steps" -- and says that longer traces are not covered.
 """
@@ -34,12 +36,12 @@ DEFAULT_DEPTH = 10
 
 
 def check(interp: Interpreter, invariants: list[str], depth: int = DEFAULT_DEPTH,
-          timeout: float | None = None) -> tuple[list[Verdict], BmcStats]:
+          timeout: float | None = None, incremental: bool = True) -> tuple[list[Verdict], BmcStats]:
     t0 = time.perf_counter()
     stats = SolverStats()
     sym = SymbolicModel(interp.model)
     where = f"config {interp.model.config.name}"
-    path = Path(sym, "s", deadline_of(timeout), stats)
+    path = Path(sym, "s", deadline_of(timeout), stats, incremental=incremental)
     path.add(sym.init(path.states[0]))
     verdicts: dict[str, Verdict] = {}
     pending = list(invariants)

@@ -5,6 +5,7 @@ A claim P is proved for every reachable state of the configuration when, for som
 - base:  no trace of fewer than k steps from the initial state breaks P or a support
          (bounded model checking), and
 - step:  in_domain(s0..sk) and T(s0,s1) ... T(s_{k-1},s_k) and Good(s0) ... Good(s_{k-1})
+         and s_i != s_j for all i < j < k (the simple-path constraint)
          and not Good(s_k) is unsatisfiable,
 
 where Good is the conjunction of P and the supporting claims S, each with its read sites
@@ -13,6 +14,15 @@ state claim of the design, drop each one that the base case or a step query show
 false, repeat until the step query is unsatisfiable or only P is left.  The supports
 that remain are proved together with P (the conjunction is what is k-inductive), and
 the verdict lists them.
+
+The simple-path constraint keeps this sound and makes it complete for a finite
+configuration.  Sound: if some reachable state breaks Good (or a transition into it breaks
+a read site), take such an event at the least position n of any path from the initial
+state; then s0 .. s_{n-1} has no repeated state (cutting the loop between two equal
+states would give an earlier one), so either n < k and the base case finds it, or the
+last k states before it satisfy the step query.  Complete: with k above the number of
+states, no path has k distinct states, so the step query is unsat.  Without it no k
+proves a claim that a looping unreachable state can break (tests/models.py: latch).
 
 When the step query stays satisfiable up to the largest k, the answer is either a real
 counterexample (found by the base case, replayed like any trace) or a counterexample to
@@ -28,9 +38,9 @@ import time
 import z3
 
 from checker.engines.solver import OutOfTime, Query, SolverStats, deadline_of, houdini, reason_of
-from checker.engines.unroll import Path
+from checker.engines.unroll import Path, Transition
 from checker.interp.concrete import Interpreter, StepError
-from checker.interp.symbolic import SymbolicModel
+from checker.interp.symbolic import State, SymbolicModel
 from checker.results.stats import ClaimOutcome, InductionStats
 from checker.results.verdict import CounterexampleToInduction, Undecided, UnknownReason, Verdict
 from checker.trace.build import ReplayMismatch, build_trace
@@ -41,6 +51,11 @@ DEFAULT_K = 1
 
 def _good(path: Path, claims: list[str], k: int) -> z3.BoolRef:
     return z3.And([path.holds(c, k) for c in claims])
+
+
+def _loop_free(states: list[State]) -> list[z3.BoolRef]:
+    """No state occurs twice among ``states``: one disequality per pair."""
+    return [z3.Or([a != b for a, b in zip(x, y)]) for i, x in enumerate(states) for y in states[i + 1:]]
 
 
 def _consecution(step: Path, inv: str, k: int) -> Query[str]:
@@ -63,13 +78,15 @@ def check(interp: Interpreter, invariants: list[str], k_max: int = DEFAULT_K,
     stats = SolverStats()
     sym = SymbolicModel(interp.model)
     deadline = deadline_of(timeout)
+    transition = Transition(sym)  # T translated once, instantiated on every path of every claim
     where = f"config {interp.model.config.name}"
     state_claims = [i.name for i in interp.model.invariants if i.expr is not None]
     verdicts: dict[str, Verdict] = {}
     detail: dict[str, ClaimOutcome] = {}
     for inv in invariants:
         try:
-            verdicts[inv], detail[inv] = _prove(interp, sym, inv, state_claims, k_max, deadline, stats, where)
+            verdicts[inv], detail[inv] = _prove(interp, sym, transition, inv, state_claims, k_max, deadline, stats,
+                                                       where)
         except OutOfTime as e:
             verdicts[inv] = Verdict.unknown(ENGINE, inv, f"k-induction on {where} did not finish: {e}",
                                             Undecided(reason_of(e)))
@@ -78,10 +95,10 @@ def check(interp: Interpreter, invariants: list[str], k_max: int = DEFAULT_K,
     return [verdicts[i] for i in invariants], out
 
 
-def _prove(interp: Interpreter, sym: SymbolicModel, inv: str, state_claims: list[str], k_max: int,
+def _prove(interp: Interpreter, sym: SymbolicModel, transition: Transition, inv: str, state_claims: list[str], k_max: int,
            deadline: float | None, stats: SolverStats, where: str) -> tuple[Verdict, ClaimOutcome]:
     supports = [c for c in state_claims if c != inv]
-    base = Path(sym, "b", deadline, stats)
+    base = Path(sym, "b", deadline, stats, transition)
     base.add(sym.init(base.states[0]))
     cti: CounterexampleToInduction | None = None
     for k in range(1, k_max + 1):
@@ -101,18 +118,20 @@ def _prove(interp: Interpreter, sym: SymbolicModel, inv: str, state_claims: list
                 supports.remove(claim)
             base.extend()
         # inductive step with Houdini over the supports
-        step = Path(sym, f"k{k}_", deadline, stats)
+        step = Path(sym, f"k{k}_", deadline, stats, transition)
         for _ in range(k):
             step.extend()
         for s in step.states:
             step.add(sym.in_domain(s))
+        for differ in _loop_free(step.states[:k]):
+            step.add(differ)
         alone = [_good(step, [inv], j) for j in range(k)]
         if step.check(*alone, z3.Not(_good(step, [inv], k))) == z3.unsat:
-            return Verdict.proved(ENGINE, inv, f"every reachable state of {where}: {k}-induction (Z3 unsat), "
+            return Verdict.proved(ENGINE, inv, f"every reachable state of {where}: {_kind(k)} (Z3 unsat), "
                                   f"no supporting claims needed"), ClaimOutcome(outcome="proved", k=k, supports=[])
         supports, inductive = houdini(supports, [_consecution(step, inv, k)])
         if inductive:
-            scope = (f"every reachable state of {where}: {k}-induction (Z3 unsat), "
+            scope = (f"every reachable state of {where}: {_kind(k)} (Z3 unsat), "
                      + (f"strengthened with {', '.join(supports)}, proved with it" if supports
                         else "no supporting claims needed"))
             return Verdict.proved(ENGINE, inv, scope), ClaimOutcome(outcome="proved", k=k, supports=supports)
@@ -131,6 +150,10 @@ def _prove(interp: Interpreter, sym: SymbolicModel, inv: str, state_claims: list
     why = Undecided(UnknownReason.NOT_INDUCTIVE, depth=k_max - 1, cti=cti)
     return Verdict.unknown(ENGINE, inv, scope, why), ClaimOutcome(
         outcome="not inductive", k=k_max, candidate_supports=supports, counterexample_to_induction=cti)
+
+
+def _kind(k: int) -> str:
+    return f"{k}-induction" + (" over paths without a repeated state" if k > 1 else "")
 
 
 def _decode_cti(interp: Interpreter, sym: SymbolicModel, step: Path, m: z3.ModelRef,

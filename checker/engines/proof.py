@@ -137,14 +137,30 @@ class Prover:
     def houdini(self, claims: Sequence[Claim]) -> list[Claim]:
         """The largest subset of ``claims`` that is inductive (every query unsat).  A claim
         with read sites stays only while its read sites hold too: it is kept as a whole,
-        so one that is proved, or used as a support, has had its sites checked."""
+        so one that is proved, or used as a support, has had its sites checked.
+
+        A step whose last answer was unsat is not asked again while the claims of that
+        answer's unsat core are all still kept: the query of a smaller set assumes a
+        subset of the claims and asks about a subset of the goals (the goals are one
+        disjunction, each guarded by its literal), so every model of it would be a model
+        of the core's literals, which Z3 showed have none.  Houdini's last pass, which
+        confirms that nothing more is dropped, is mostly answered that way."""
         def consecution(session: Session) -> Query[Claim]:
+            core: set[str] | None = None  # of the last unsat answer of this step
+
             def query(current: list[Claim]) -> set[Claim] | None:  # the claims the step can break
+                nonlocal core
                 if not current:
                     return None
                 names = [c.name for c in current]
-                r, failing, _ = session.ask(names, claim_goals(session, names))
-                return None if r == z3.unsat else {c for c in current if c.name in failing}
+                if core is not None and core <= set(names):
+                    self.stats.reused_cores += 1
+                    return None
+                r, failing, used = session.ask(names, claim_goals(session, names))
+                if r == z3.unsat:
+                    core = used
+                    return None
+                return {c for c in current if c.name in failing}
             return query
 
         inductive, stable = houdini(claims, [consecution(self.session(step)) for step in self.steps])
@@ -373,4 +389,4 @@ def check(interp: Interpreter, invariants: list[str], timeout: float | None = No
             f"{scope}{vacuous}: Init => Inv and Inv and T => Inv' (Z3 unsat) for an inductive set of "
             f"{len(inductive) + (claim is None)} claims; it rests on {', '.join(needed) if needed else 'no other claim'}")))
         detail[name] = ClaimOutcome(outcome="proved", inductive_set=[c.name for c in inductive], needed=needed)
-    return verdicts, ProofStats(scope=scope, claims=detail, **stats.fields(t0))
+    return verdicts, ProofStats(scope=scope, claims=detail, reused_cores=stats.reused_cores, **stats.fields(t0))

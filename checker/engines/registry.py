@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from checker.engines import explicit
 from checker.interp.concrete import Interpreter
@@ -27,6 +29,18 @@ def seconds_problem(value: object) -> str | None:
     return None
 
 
+def verdict_cache_dir() -> Path:
+    """Where the Z3 engines' verdict cache lives (checker/engines/cache.py):
+    ``$REPORTCHECK_VERDICTS``, else ``verdicts`` in the C engine's cache directory
+    (``$REPORTCHECK_CACHE``, ``$XDG_CACHE_HOME/reportcheck`` or ``~/.cache/reportcheck``)."""
+    if os.environ.get("REPORTCHECK_VERDICTS"):
+        return Path(os.environ["REPORTCHECK_VERDICTS"])
+    if os.environ.get("REPORTCHECK_CACHE"):
+        return Path(os.environ["REPORTCHECK_CACHE"]) / "verdicts"
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "reportcheck" / "verdicts"
+
+
 @dataclass(frozen=True)
 class RunOptions:
     """Every engine's knobs; an engine reads the ones it has and ignores the rest."""
@@ -42,6 +56,7 @@ class RunOptions:
     examples: int | None = None  # hypothesis: how many runs
     steps: int | None = None  # hypothesis: steps per run
     seed: int | None = None  # hypothesis: seed for reproducible runs
+    cache: Path | None = None  # bmc, induction, proof: the verdict cache directory (None: ask Z3 every time)
 
 
 @dataclass(frozen=True)
@@ -64,22 +79,37 @@ def _hypothesis(interp: Interpreter, invariants: list[str], opts: RunOptions) ->
     return stateful.check(interp, invariants, opts.examples, opts.steps, opts.seed)
 
 
+def _cached(engine: str, interp: Interpreter, invariants: list[str], opts: RunOptions, asked: dict[str, object],
+            run: Callable[[], tuple[list[Verdict], EngineStats]]) -> tuple[list[Verdict], EngineStats]:
+    """``run()``, or its stored answer when ``opts.cache`` names a verdict cache.  ``asked``:
+    the options that change the answer (the time-out does not change a decided one)."""
+    if opts.cache is None:
+        return run()
+    from checker.engines import cache
+
+    return cache.cached_run(opts.cache, engine, interp, invariants, asked, run)
+
+
 def _bmc(interp: Interpreter, invariants: list[str], opts: RunOptions) -> tuple[list[Verdict], EngineStats]:
     from checker.engines import bmc  # imports z3: only when a symbolic engine runs
 
-    return bmc.check(interp, invariants, opts.depth if opts.depth is not None else bmc.DEFAULT_DEPTH, opts.timeout)
+    depth = opts.depth if opts.depth is not None else bmc.DEFAULT_DEPTH
+    return _cached("bmc", interp, invariants, opts, {"depth": depth},
+                   lambda: bmc.check(interp, invariants, depth, opts.timeout))
 
 
 def _induction(interp: Interpreter, invariants: list[str], opts: RunOptions) -> tuple[list[Verdict], EngineStats]:
     from checker.engines import induction
 
-    return induction.check(interp, invariants, opts.k if opts.k is not None else induction.DEFAULT_K, opts.timeout)
+    k = opts.k if opts.k is not None else induction.DEFAULT_K
+    return _cached("induction", interp, invariants, opts, {"k": k},
+                   lambda: induction.check(interp, invariants, k, opts.timeout))
 
 
 def _proof(interp: Interpreter, invariants: list[str], opts: RunOptions) -> tuple[list[Verdict], EngineStats]:
     from checker.engines import proof
 
-    return proof.check(interp, invariants, opts.timeout)
+    return _cached("proof", interp, invariants, opts, {}, lambda: proof.check(interp, invariants, opts.timeout))
 
 
 ENGINES: dict[str, Engine] = {

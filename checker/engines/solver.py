@@ -43,6 +43,7 @@ class SolverStats:
     queries: int = 0
     solver_seconds: float = 0.0
     build_seconds: float = 0.0
+    reused_cores: int = 0  # proof: queries answered by an earlier unsat core instead of the solver
 
     def fields(self, t0: float) -> dict[str, Any]:
         """The :class:`SolverRunStats` fields of a run that started at ``t0``."""

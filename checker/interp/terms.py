@@ -152,7 +152,30 @@ class Operators:
             return b
         if op == "mul" and isinstance(b, int) and b == 1:
             return a
+        if op == "mul":
+            for x, y in ((a, b), (b, a)):
+                k = power_of_two_exponent(y)
+                if k is not None:  # x * (1 << k) is x << k, bit for bit: a shift, not a multiplier
+                    return ARITH["shl"](self.int_term(x), self.int_term(k))
         return ARITH[op](self.int_term(a), self.int_term(b))
+
+
+def power_of_two_exponent(t: Term) -> Term | None:
+    """k when ``t`` is ``1 << k`` (a term) or a positive power of two (a constant), else None.
+
+    On bit-vectors of any width W, ``x * (1 << k)`` and ``x << k`` are the same function:
+    for k < W both are x times 2^k modulo 2^W, and for k >= W both are 0 (``bvshl`` gives 0).
+    The solver then sees a barrel shifter instead of a W x W multiplier."""
+    if isinstance(t, bool):
+        return None
+    if isinstance(t, int):
+        n = int(t)
+        return n.bit_length() - 1 if n > 0 and n & (n - 1) == 0 and n > 1 else None
+    if z3.is_app_of(t, z3.Z3_OP_BSHL):
+        one = t.arg(0)
+        if z3.is_bv_value(one) and one.as_long() == 1:
+            return t.arg(1)
+    return None
 
 
 class Statements(Operators, Walker[Any, None]):

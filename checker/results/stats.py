@@ -68,6 +68,7 @@ class SolverRunStats:
     queries: int
     solver_seconds: float
     build_seconds: float
+    cached: bool = False  # the verdicts are a cached answer (checker/engines/cache.py): these figures are that run's
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -109,6 +110,7 @@ class ProofStats(SolverRunStats):
     scope: str  # what a proof covers (every zone size and MAX_ORDER, with the configuration's types)
     claims: dict[str, ClaimOutcome] = field(default_factory=dict)
     untranslatable: str | None = None  # why the spec could not be translated for every size
+    reused_cores: int = 0  # Houdini queries answered by the step's last unsat core, not asked again
 
 
 EngineStats = ExplicitStats | HypothesisStats | BmcStats | InductionStats | ProofStats
