@@ -73,6 +73,11 @@ def test_sarif_code_flow_steps_carry_state_spec_line_and_kernel_file() -> None:
     assert steps[-1]["location"]["logicalLocations"][0]["fullyQualifiedName"].startswith("mm/page_isolation.c:")
     assert steps[-1]["importance"] == "essential"
     assert res["locations"][0] == steps[-1]["location"]
+    # the failing read explained: in the result's message and as the record (also in the step)
+    [read] = [f for f in trace.steps[-1].failed_sites if f.claim == "index_trusted"]
+    assert res["properties"]["failed_reads"] == [read.record()] == steps[-1]["properties"]["failed_sites"]
+    assert "->index read MIGRATE_MOVABLE" in res["message"]["text"]
+    assert "last written at step 5 by page_reporting_drain()" in res["message"]["text"]
 
 
 def test_every_action_of_every_design_has_a_spec_line() -> None:

@@ -83,6 +83,8 @@ def print_step(r: Replayed) -> None:
     if s.changes:
         print("      " + "; ".join(f"{c.field}: {c.old} -> {c.new}" for c in s.changes))
     for site in s.failed_sites:
-        print(f"      read site fails: {site.text()}")
+        print(f"      read site fails: {site.claim} at {site.site}")
+        for line in site.explanation():
+            print(f"        {line}")
     for inv in r.broken:
         print(f"      breaks: {inv}")

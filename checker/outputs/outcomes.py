@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from checker.interp.concrete import kernel_label
 from checker.results.stats import EngineStats
 from checker.results.verdict import Trace, Verdict
 from spec.ir import Model
@@ -87,16 +88,34 @@ def step_line(k: int, s_action: str, args: dict[str, str], kernel_file: str) -> 
     return f"{k:>2}. {s_action}({', '.join(f'{a}={b}' for a, b in args.items())})  {kernel_file}"
 
 
-Line = tuple[str, str]  # (kind, text); kind: "header", "claim", "step", "changes", "fails", "reproduce"
+Line = tuple[str, str]  # (kind, text); kind: "header", "claim", "initial", "step", "changes", "fails", "reproduce"
 
 
-def trace_lines(trace: Trace, claim: str = "", max_changes: int = 12) -> list[Line]:
+def initial_lines(trace: Trace, model: Model) -> list[str]:
+    """The initial state once, one field a line, values named as the kernel names them."""
+    out = []
+    bys = trace.initial.get("index_by")
+    for v in model.state_vars:
+        values = trace.initial.get(v.name)
+        if values is None:
+            continue
+        named = [kernel_label(model, v.name, x, bys[k] if v.name == "index" and bys else None)
+                 for k, x in enumerate(values)]
+        out.append(f"{v.name}: {', '.join(named)}")
+    return out
+
+
+def trace_lines(trace: Trace, claim: str = "", max_changes: int = 12, model: Model | None = None) -> list[Line]:
     """The counterexample as kernel operations, one line each with its kind, so that the
-    terminal can style what plain text (JUnit failures, pytest, CI logs) prints as it is."""
+    terminal can style what plain text (JUnit failures, pytest, CI logs) prints as it is.
+    With the ``model`` the trace was made on, the initial state is shown first (once)."""
     header = f"{trace.invariant} is broken after {len(trace.steps)} steps (replayed on the concrete interpreter):"
     lines: list[Line] = [("header", header)]
     if claim:
         lines.append(("claim", f"  claim: {claim}"))
+    if model is not None and model.key == trace.key and model.digest == trace.spec_digest:
+        lines.append(("initial", "  initial state (each step below shows only what it changes):"))
+        lines += [("initial", "      " + x) for x in initial_lines(trace, model)]
     for k, s in enumerate(trace.steps, 1):
         lines.append(("step", "  " + step_line(k, s.action, s.args, s.kernel_file)))
         changes = [f"{c.field}: {c.old} -> {c.new}" for c in s.changes]
@@ -106,13 +125,14 @@ def trace_lines(trace: Trace, claim: str = "", max_changes: int = 12) -> list[Li
             lines.append(("changes", "      " + "; ".join(changes)))
         for site in s.failed_sites:
             if site.claim == trace.invariant:
-                lines.append(("fails", f"      read site fails: {site.text()}"))
+                lines.append(("fails", f"      read site fails: {site.claim} at {site.site}"))
+                lines += [("fails", f"        {x}") for x in site.explanation()]
     if trace.steps and not any(site.claim == trace.invariant for site in trace.steps[-1].failed_sites):
         lines.append(("fails", f"      the state after step {len(trace.steps)} breaks the claim"))
     lines.append(("reproduce", f"  reproduce: {trace.command}"))
     return lines
 
 
-def trace_text(trace: Trace, claim: str = "", max_changes: int = 12) -> str:
+def trace_text(trace: Trace, claim: str = "", max_changes: int = 12, model: Model | None = None) -> str:
     """The counterexample as kernel operations, plain text (JUnit failures, pytest)."""
-    return "\n".join(text for _, text in trace_lines(trace, claim, max_changes))
+    return "\n".join(text for _, text in trace_lines(trace, claim, max_changes, model))
