@@ -83,6 +83,11 @@ BAD = [
     (["check", "--engine", "spin"], "unknown engine 'spin'; choose from: explicit"),
     (["check", "--pcp-cache", "maybe"], "argument --pcp-cache: invalid choice"),
     (["check", "--max-states", "0"], "--max-states must be a positive number"),
+    (["check", "--depth", "3"], "--depth is an option of engine bmc, not of explicit: drop it or add --engine bmc"),
+    (["check", "--engine", "bmc", "--examples", "3"],
+     "--examples is an option of engine hypothesis, not of bmc: drop it or add --engine hypothesis"),
+    (["check", "--engine", "proof", "--timeout", "1", "--k", "2"],
+     "--k is an option of engine induction, not of proof: drop it or add --engine induction"),
     (["frobnicate"], "invalid choice"),
 ]
 

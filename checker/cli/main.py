@@ -17,7 +17,7 @@ from typing import Any, NoReturn
 
 from checker.cli import stdout
 from checker.cli.options import add_era_options, chosen_era
-from checker.engines.registry import DEFAULT_ENGINE, ENGINES, RunOptions, seconds_problem
+from checker.engines.registry import DEFAULT_ENGINE, ENGINES, Engine, RunOptions, engines_taking, seconds_problem
 from checker.errors import UsageError
 from checker.interp.concrete import Interpreter
 from checker.outputs import render
@@ -112,6 +112,21 @@ def positive(name: str, value: float | None) -> None:
         raise UsageError(f"{name} must be a positive number")
 
 
+# the options of ``check`` that only some engines read (RunOptions fields)
+ENGINE_OPTIONS = ("max_states", "backend", "depth", "k", "timeout", "examples", "steps", "seed")
+
+
+def refuse_ignored_options(args: argparse.Namespace, engine: Engine) -> None:
+    """An option the chosen engine would ignore is bad input, naming the engines that
+    take it (``--depth`` with explicit, ``--examples`` with bmc)."""
+    for opt in ENGINE_OPTIONS:
+        if getattr(args, opt, None) is not None and opt not in engine.takes:
+            flag = "--" + opt.replace("_", "-")
+            takers = engines_taking(opt)
+            raise UsageError(f"{flag} is an option of engine {' and '.join(takers)}, not of {engine.name}: "
+                             f"drop it or add --engine {takers[0]}")
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     data = catalogue()
     if args.json:
@@ -153,6 +168,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         raise UsageError(f"unknown engine {args.engine!r}; choose from: {', '.join(ENGINES)}")
     for flag in ("max_states", "depth", "k", "timeout", "examples", "steps"):
         positive("--" + flag.replace("_", "-"), getattr(args, flag))
+    refuse_ignored_options(args, ENGINES[args.engine])
     model = build_model(ModelKey(design, args.fault, chosen_era(args, DEFAULT_ERA), args.config))
     names = [i.name for i in model.invariants]
     for inv in args.invariant:

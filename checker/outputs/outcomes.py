@@ -56,30 +56,36 @@ def claims_of(model: Model) -> dict[str, str]:
     return {i.name: i.claim for i in model.invariants}
 
 
-def judge(v: Verdict, claim: str, expected: Expectation | None = None) -> Outcome:
+def judge(v: Verdict, claim: str, expected: Expectation | None = None, fail_on_vacuous: bool = False) -> Outcome:
     """Pass/fail of one verdict.  Without an expectation a refutation fails; with one, a
     verdict that contradicts it fails.  ``unknown`` is skipped (the caller decides whether
-    undecided verdicts fail a CI run)."""
+    undecided verdicts fail a CI run).  A vacuous proof passes with its marker in the
+    message, or fails when ``fail_on_vacuous`` (``[tool.reportcheck] fail_on_vacuous``)."""
     if v.kind == "unknown":
         want = f" (expected: {'holds' if expected == 'holds' else 'refuted'})" if expected else ""
         return Outcome(v, claim, "skipped", f"{v.invariant}: undecided{want}: {v.scope}", expected)
+    scope = v.scope + (f"; {v.vacuity.words}" if v.vacuity is not None else "")
+    if fail_on_vacuous and v.kind == "proved" and v.vacuity is not None and expected != "refuted":
+        return Outcome(v, claim, "failed", f"{v.invariant}: {v.word}, and fail_on_vacuous is set: {scope}", expected)
     if expected is None:
         status: Status = "failed" if v.kind == "refuted" else "passed"
-        return Outcome(v, claim, status, f"{v.invariant}: {v.kind}: {v.scope}")
+        return Outcome(v, claim, status, f"{v.invariant}: {v.word}: {scope}")
     ok = (v.kind == "refuted") == (expected == "refuted")
     if ok:
-        return Outcome(v, claim, "passed", f"{v.invariant}: {v.kind}, as expected: {v.scope}", expected)
+        return Outcome(v, claim, "passed", f"{v.invariant}: {v.word}, as expected: {scope}", expected)
     if expected == "holds":
-        text = f"{v.invariant}: refuted, but it is expected to hold: {v.scope}"
+        text = f"{v.invariant}: refuted, but it is expected to hold: {scope}"
     else:
-        text = f"{v.invariant}: {v.kind}, but it is expected to be refuted: {v.scope}"
+        text = f"{v.invariant}: {v.word}, but it is expected to be refuted: {scope}"
     return Outcome(v, claim, "failed", text, expected)
 
 
 def report_from(model: Model, engine: str, verdicts: list[Verdict], stats: EngineStats,
-                seconds: float, expected: dict[str, Expectation] | None = None) -> RunReport:
+                seconds: float, expected: dict[str, Expectation] | None = None,
+                fail_on_vacuous: bool = False) -> RunReport:
     claims = claims_of(model)
-    outcomes = tuple(judge(v, claims.get(v.invariant, ""), (expected or {}).get(v.invariant)) for v in verdicts)
+    outcomes = tuple(judge(v, claims.get(v.invariant, ""), (expected or {}).get(v.invariant), fail_on_vacuous)
+                     for v in verdicts)
     return RunReport(model.key, engine, model.digest,
                      seconds, outcomes, stats)
 

@@ -110,6 +110,28 @@ def result(r: RunReport, o: Outcome, rule_index: int) -> dict[str, Any]:
     return out
 
 
+def vacuous_result(r: RunReport, o: Outcome, rule_index: int) -> dict[str, Any]:
+    """A proof that reached nothing (or not every read site) of its claim: a result for a
+    reviewer to look at (kind ``review``), an error when ``fail_on_vacuous`` failed it."""
+    v = o.verdict
+    assert v.vacuity is not None
+    failed = o.status == "failed"
+    return {
+        "ruleId": v.invariant,
+        "ruleIndex": rule_index,
+        "kind": "fail" if failed else "review",
+        "level": "error" if failed else "none",
+        "message": _text(f"{v.invariant} is {v.word} in {r.key.describe()} (engine {v.engine}): "
+                         f"{v.vacuity.words}; the claim: {o.claim}"),
+        "partialFingerprints": {"reportcheckVacuity/v1": _fingerprint(
+            v.invariant, r.design, r.fault or "", r.key.kernel.fingerprint, r.config, *v.vacuity.unreached)},
+        "properties": {"design": r.design, "fault": r.fault, "era": r.key.era, "config": r.config,
+                       "engine": v.engine, "spec_digest": r.spec_digest, "scope": v.scope,
+                       "vacuity": v.vacuity.marker, "unreached": list(v.vacuity.unreached),
+                       "no_read_site": v.vacuity.no_read_site},
+    }
+
+
 def sarif_log(reports: list[RunReport], notifications: list[str] | None = None,
               successful: bool = True) -> dict[str, Any]:
     """The SARIF log of ``reports``; ``notifications`` are failures that are not
@@ -130,6 +152,8 @@ def sarif_log(reports: list[RunReport], notifications: list[str] | None = None,
                               "properties": {"tags": ["model-checking", "linux-mm", "page-reporting"]}})
             if o.verdict.kind == "refuted" and o.verdict.trace is not None:
                 results.append(result(r, o, index[inv]))
+            elif o.verdict.vacuity is not None:
+                results.append(vacuous_result(r, o, index[inv]))
     invocation: dict[str, Any] = {"executionSuccessful": successful}
     if notifications:
         invocation["toolExecutionNotifications"] = [{"level": "error", "message": _text(n)} for n in notifications]

@@ -48,9 +48,18 @@ def _short(v: Verdict | None, res: JobResult) -> Inline:
             "induction": f"k-induction on {res.job.config}",
             "proof": "every zone size and MAX_ORDER",
         }.get(name, "")
-        word = "holds" if name == "bmc" else "proved"
-        return [Span(f"{name}: "), Span(word, "proved"), Span(f" ({what})" if what else "")]
+        if v.bound is not None:  # bmc: nothing found is not a proof
+            return [Span(f"{name}: "), Span(f"no counterexample up to depth {v.bound}", "proved"),
+                    *_vacuity_spans(v)]
+        return [Span(f"{name}: "), Span("proved", "proved"), Span(f" ({what})" if what else ""), *_vacuity_spans(v)]
     return [Span(f"{name}: "), Span("unknown", "unknown"), Span(f" ({_why_unknown(v, stats)})")]
+
+
+def _vacuity_spans(v: Verdict) -> list[Span]:
+    """The vacuity marker of a proof, next to its verdict word."""
+    if v.vacuity is None:
+        return []
+    return [Span(" "), Span(v.vacuity.marker, "warn"), Span(f" ({v.vacuity.words.split(': ', 1)[-1]})")]
 
 
 def _why_unknown(v: Verdict, stats: EngineStats | None) -> str:
@@ -92,8 +101,12 @@ def _answer(r: Review) -> list[Block]:
             items.append([Span(f"{d}: "), Span("->index is not trustworthy", "refuted"),
                           Span(f": a {n}-step sequence of kernel operations reads it when it means something else "
                                f"({shortest.engine}). {design_title(d)}")])
+        elif proved and all(v.vacuity is not None and v.vacuity.marker == "vacuous" for v in proved):
+            items.append([Span(f"{d}: "), Span("vacuous", "warn"),
+                          Span(f": proved only because nothing was checked ({proved[0].vacuity.words}"  # type: ignore[union-attr]
+                               f"). {design_title(d)}")])
         elif proved:
-            scopes = [_short(v, res)[-1].text.strip(" ()") for res in r.results
+            scopes = ["".join(sp.text for sp in _short(v, res)[1:]).strip() for res in r.results
                       if res.job.design == d and res.job.fault is None
                       for v in res.verdicts if v.invariant == "index_trusted" and v.kind == "proved"]
             items.append([Span(f"{d}: "), Span("->index is trustworthy", "proved"),
@@ -214,7 +227,7 @@ def _proofs(r: Review) -> list[Block]:
                 info = detail.get(v.invariant)
                 needed = info.needed if info is not None else None
                 rests = ", ".join(needed) if needed else ("no other claim" if needed == [] else "")
-                rows.append([[Span(v.invariant, "code")], t(v.kind, v.kind), t(rests), t(v.scope)])
+                rows.append([[Span(v.invariant, "code")], t(v.word, v.kind), t(rests), t(v.scope)])
             secs = stats.seconds if stats is not None else round(res.seconds, 1)
             scope = f"Scope: {stats.scope}." if isinstance(stats, ProofStats) else ""
             out += [Heading(3, f"{engine}: {d}"),
