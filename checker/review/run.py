@@ -25,7 +25,8 @@ from checker.results.stats import EngineStats, ExplicitStats
 from checker.results.verdict import Trace, Verdict
 from checker.review import guards, lifecycle
 from checker.review import harness as guard_harness
-from checker.trace.replay import ReplayResult, replay
+from checker.trace.mapping import map_trace
+from checker.trace.replay import replay
 from spec import DEFAULT_ERA, DESIGNS, FAULTS, ModelKey, build_model
 
 # what each engine is asked to do in a report (the scopes say it again on every verdict)
@@ -98,23 +99,15 @@ class Counterexample:
 
 
 def _others(t: Trace, designs: list[str]) -> list[Rejection]:
+    """What each other design does with the trace's kernel operations, mapped through the
+    operations they share (:mod:`checker.trace.mapping`)."""
     out = []
     for d in designs:
         if d == t.design:
             continue
-        res = replay(t, replace(t.key, design=d, fault=None), [t.invariant])
-        out.append(Rejection(d, _sentence(res, t.invariant, d)))
+        m = map_trace(t, replace(t.key, design=d, fault=None))
+        out.append(Rejection(d, m.sentence(len(t.steps))))
     return out
-
-
-def _sentence(res: ReplayResult, invariant: str, design: str) -> str:
-    if res.divergence is not None:
-        return f"rejects the operations: step {res.divergence.step}, {res.divergence.reason}"
-    if invariant not in {i.name for i in build_model(replace(res.target, design=design, fault=None)).invariants}:
-        return f"runs every step; it has no claim {invariant}"
-    if invariant in res.first_broken:
-        return f"runs every step and breaks {invariant} too, at step {res.first_broken[invariant]}"
-    return f"runs every step and keeps {invariant}"
 
 
 def stored_counterexamples(root: Path, designs: list[str]) -> tuple[list[Counterexample], list[str]]:
