@@ -245,7 +245,9 @@ def test_arbitrary_bytes_and_json_are_the_clear_error(content: bytes) -> None:
 @pytest.mark.parametrize("engine", sorted(set(ENGINES) - {"induction", "proof"}))
 def test_every_engines_counterexample_saves_and_replays(engine: str, tmp_path: Path,
                                                         capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, _ = run(capsys, *SAVE, "--engine", engine, "--seed", "1", "--depth", "4", "--save", str(tmp_path))
+    knobs = {"seed": ["--seed", "1"], "depth": ["--depth", "4"]}  # each to the engine that takes it
+    given = [x for k, v in knobs.items() if k in ENGINES[engine].takes for x in v]
+    code, _, _ = run(capsys, *SAVE, "--engine", engine, *given, "--save", str(tmp_path))
     assert code == 1
     path = tmp_path / "merged-pcp-index-not-set" / "index_trusted.itf.json"
     loaded = load(path)
