@@ -90,8 +90,12 @@ def report_from(model: Model, engine: str, verdicts: list[Verdict], stats: Engin
                      seconds, outcomes, stats)
 
 
-def step_line(k: int, s_action: str, args: dict[str, str], kernel_file: str) -> str:
-    return f"{k:>2}. {s_action}({', '.join(f'{a}={b}' for a, b in args.items())})  {kernel_file}"
+def step_line(k: int, s_action: str, args: dict[str, str], kernel_file: str, kernel_name: str = "") -> str:
+    """One kernel operation, spelt as everywhere (check, replay, ITF, the report): the
+    action's name and arguments, as ``reportcheck`` takes them back, and its file; the
+    kernel function when the action is named otherwise (``rmqueue_buddy``: ``rmqueue()``)."""
+    alias = f", {kernel_name}() in the kernel" if kernel_name and kernel_name != s_action else ""
+    return f"{k:>2}. {s_action}({', '.join(f'{a}={b}' for a, b in args.items())})  {kernel_file}{alias}"
 
 
 Line = tuple[str, str]  # (kind, text); kind: "header", "claim", "initial", "step", "changes", "fails", "reproduce"
@@ -123,7 +127,7 @@ def trace_lines(trace: Trace, claim: str = "", max_changes: int = 12, model: Mod
         lines.append(("initial", "  initial state (each step below shows only what it changes):"))
         lines += [("initial", "      " + x) for x in initial_lines(trace, model)]
     for k, s in enumerate(trace.steps, 1):
-        lines.append(("step", "  " + step_line(k, s.action, s.args, s.kernel_file)))
+        lines.append(("step", "  " + step_line(k, s.action, s.args, s.kernel_file, s.kernel_name)))
         changes = [f"{c.field}: {c.old} -> {c.new}" for c in s.changes]
         if len(changes) > max_changes:
             changes = changes[:max_changes] + [f"... {len(changes) - max_changes} more"]

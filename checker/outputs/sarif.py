@@ -48,7 +48,7 @@ def step_location(design: str, k: int, s: Step) -> dict[str, Any]:
                                    "region": {"startLine": src.line}}
     loc["logicalLocations"] = [{"name": s.kernel_name, "fullyQualifiedName": f"{s.kernel_file}:{s.kernel_name}",
                                 "kind": "function"}]
-    loc["message"] = _text(step_line(k, s.action, s.args, s.kernel_file).strip())
+    loc["message"] = _text(step_line(k, s.action, s.args, s.kernel_file, s.kernel_name).strip())
     loc["properties"] = {"kernel_file": s.kernel_file, "kernel_name": s.kernel_name}
     return loc
 
