@@ -244,7 +244,7 @@ def write_all(files: dict[Path, str], force: bool) -> None:
             which = (f"{shown(existing[0])} already exists" if len(existing) == 1
                      else f"{shown(existing[0])} and {len(existing) - 1} more already exist")
             raise UsageError(f"{which}; nothing written. "
-                             "Use --force to overwrite, or --save DIR for another directory")
+                             "Use --force to overwrite, or --catalogue DIR for another directory")
     write_files(files)
 
 
