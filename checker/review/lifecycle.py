@@ -146,9 +146,12 @@ def _clip(x0: float, y0: float, x1: float, y1: float) -> tuple[float, float]:
 
 
 # the layers of the picture, top to bottom, along a page's life: allocated, being freed, on
-# the pcp and buddy lists, handed to the device, back as Reported (unknown states go last)
-LAYERS = (("ALLOC", "ALLOC+Reported"), ("FREEING",), ("PCP", "BUDDY", "BUDDY (ISOLATE)", "TAIL"),
-          ("REPORTING",), ("BUDDY+Reported", "BUDDY+Reported (ISOLATE)", "TAIL+Reported"))
+# a pcp list, on the buddy lists, handed to the device (or merged into a buddy: TAIL), back
+# as Reported (unknown states go last); PCP above BUDDY keeps the arrows of one layer, whose
+# labels dot cannot keep apart, few
+LAYERS = (("ALLOC", "ALLOC+Reported"), ("FREEING", "FREEING+Reported"), ("PCP", "PCP+Reported"),
+          ("BUDDY", "BUDDY (ISOLATE)"),
+          ("REPORTING", "TAIL"), ("BUDDY+Reported", "BUDDY+Reported (ISOLATE)", "TAIL+Reported"))
 DOT_TIMEOUT = 30  # seconds: dot lays out a dozen nodes in milliseconds
 
 
@@ -165,7 +168,7 @@ def dot_source(life: Lifecycle) -> str:
 
     nodes = life.nodes()
     out = [f"digraph {q('lifecycle ' + life.design)} {{",
-           '  graph [rankdir=TB, nodesep=0.5, ranksep=0.7, fontname="sans-serif", bgcolor="white"];',
+           '  graph [rankdir=TB, newrank=true, nodesep=0.6, ranksep=0.8, fontname="sans-serif", bgcolor="white"];',
            '  node [shape=box, style="rounded,filled", fontname="sans-serif", fontsize=12, color="#333333"];',
            '  edge [fontname="sans-serif", fontsize=10, color="#444444", fontcolor="#444444"];']
     placed = set()
