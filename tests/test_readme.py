@@ -35,3 +35,17 @@ def test_the_readme_example_is_the_output_of_its_command(capsys: pytest.CaptureF
     for line in shown:  # every line the README shows, in the order the command prints them
         assert line in out[at:], f"README line not in the output (after line {at}): {line!r}"
         at = out.index(line, at) + 1
+
+
+def test_the_readme_legend_is_the_outputs_legend() -> None:
+    """Every field of every design, every value of where and index_by, as legend.py says."""
+    from checker.outputs.legend import INDEX_BY_VALUES, WHERE_VALUES, field_lines
+    from spec import DESIGNS, ModelKey, build_model
+
+    section = README.read_text().split("## Reading a counterexample", 1)[1].split("\n## ", 1)[0]
+    rows = set(section.splitlines())
+    for d in DESIGNS:
+        for name, doc in field_lines(build_model(ModelKey(d))):
+            assert f"| `{name}` | {doc} |" in rows, name
+    for k, v in {**WHERE_VALUES, **INDEX_BY_VALUES}.items():
+        assert f"| `{k}` | {v} |" in rows, k
