@@ -125,7 +125,7 @@ code, pre { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size:
 pre { background: #f6f8fa; border: 1px solid #ddd; padding: .6em; overflow-x: auto;
       white-space: pre-wrap; overflow-wrap: anywhere; }  /* a long guard line wraps, never cut off */
 td code { overflow-wrap: anywhere; }
-mark { background: #fff3a8; }
+mark { background: #fff3a8; line-height: 1.7; }  /* the next line's highlight must not hide an underscore */
 .proved { color: #1e7b34; font-weight: 600; }
 .refuted { color: #b3261e; font-weight: 600; }
 .unknown { color: #9a6700; font-weight: 600; }
