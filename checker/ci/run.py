@@ -128,7 +128,7 @@ def run(cfg: CiConfig, log: Any = None) -> CiResult:
             f"{len(undecided)} undecided, {len(vacuous)} vacuous ({r.seconds:.1f} s)")
         for o in vacuous:
             if o.status != "failed":
-                say(f"  {o.verdict.invariant}: {o.verdict.word}: {o.verdict.vacuity.words}"  # type: ignore[union-attr]
+                say(f"  {o.verdict.invariant}: {o.verdict.word}: {o.verdict.vacuity.detail}"  # type: ignore[union-attr]
                     + ("" if cfg.fail_on_vacuous else " (fail_on_vacuous = true makes this a failure)"))
         for o in bad:
             res.failures.append((CONTRADICTED, f"{r.title}: {o.message}"))

@@ -71,7 +71,7 @@ def junit_xml(reports: list[RunReport], extra: list[PlainCase] | None = None) ->
                 values["bound"] = str(v.bound)
             if v.vacuity is not None:  # a proof that reached nothing (or not everything) of the claim
                 values["vacuity"] = v.vacuity.marker
-                values["vacuity_detail"] = v.vacuity.words
+                values["vacuity_detail"] = v.vacuity.detail
             if v.reason is not None:
                 values["reason"] = v.reason.name.lower()
             if o.expected:

@@ -52,7 +52,8 @@ def verdict_json(v: Verdict) -> dict[str, Any]:
         out["bound"] = v.bound
     if v.vacuity is not None:
         out["vacuity"] = {"marker": v.vacuity.marker, "unreached": list(v.vacuity.unreached),
-                          "no_read_site": v.vacuity.no_read_site, "total": v.vacuity.total, "words": v.vacuity.words}
+                          "no_read_site": v.vacuity.no_read_site, "total": v.vacuity.total,
+                          "detail": v.vacuity.detail}
     if v.notes:
         out["notes"] = list(v.notes)
     out["trace"] = trace_json(v.trace) if v.trace else None

@@ -122,7 +122,7 @@ def vacuous_result(r: RunReport, o: Outcome, rule_index: int) -> dict[str, Any]:
         "kind": "fail" if failed else "review",
         "level": "error" if failed else "none",
         "message": _text(f"{v.invariant} is {v.word} in {r.key.describe()} (engine {v.engine}): "
-                         f"{v.vacuity.words}; the claim: {o.claim}"),
+                         f"{v.vacuity.detail}; the claim: {o.claim}"),
         "partialFingerprints": {"reportcheckVacuity/v1": _fingerprint(
             v.invariant, r.design, r.fault or "", r.key.kernel.fingerprint, r.config, *v.vacuity.unreached)},
         "properties": {"design": r.design, "fault": r.fault, "era": r.key.era, "config": r.config,

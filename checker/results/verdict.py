@@ -225,12 +225,16 @@ class Vacuity:
     total: bool = False
 
     @property
-    def words(self) -> str:
+    def detail(self) -> str:
+        """What was not reached, without the marker."""
         if self.no_read_site:
-            return "vacuous: the model has no read site of this claim"
+            return "the model has no read site of this claim"
         n = len(self.unreached)
-        sites = f"{n} read site{'s' if n != 1 else ''} never reached: {'; '.join(self.unreached)}"
-        return f"vacuous: {sites}" if self.total else f"partly vacuous: {sites}"
+        return f"{n} read site{'s' if n != 1 else ''} never reached: {'; '.join(self.unreached)}"
+
+    @property
+    def words(self) -> str:
+        return f"{self.marker}: {self.detail}"
 
     @property
     def marker(self) -> str:

@@ -70,7 +70,7 @@ def _vacuity_spans(v: Verdict) -> list[Span]:
     """The vacuity marker of a proof, next to its verdict word."""
     if v.vacuity is None:
         return []
-    return [Span(" "), Span(v.vacuity.marker, "warn"), Span(f" ({v.vacuity.words.split(': ', 1)[-1]})")]
+    return [Span(" "), Span(v.vacuity.marker, "warn"), Span(f" ({v.vacuity.detail})")]
 
 
 def _why_unknown(v: Verdict, stats: EngineStats | None) -> str:
@@ -114,7 +114,7 @@ def _answer(r: Review) -> list[Block]:
                                f"({shortest.engine}). {design_title(d)}")])
         elif proved and all(v.vacuity is not None and v.vacuity.marker == "vacuous" for v in proved):
             items.append([Span(f"{d}: "), Span("vacuous", "warn"),
-                          Span(f": proved only because nothing was checked ({proved[0].vacuity.words}"  # type: ignore[union-attr]
+                          Span(f": proved only because nothing was checked ({proved[0].vacuity.detail}"  # type: ignore[union-attr]
                                f"). {design_title(d)}")])
         elif proved:
             scopes = ["".join(sp.text for sp in _short(v, res)[1:]).strip() for res in r.results
