@@ -84,3 +84,21 @@ def test_mail_wraps_c_and_commands_to_72_columns() -> None:
     cmd = mail.wrap_command("reportcheck check --design v9 --pcp-cache on --config tiny "
                             "--invariant boundary_lookup_sound", "      ")
     assert cmd[0].endswith(" \\") and all(len(line) <= mail.WIDTH for line in cmd)
+
+
+def test_the_command_writes_a_partial_report_then_the_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    written: list[list[str]] = []
+    real = report_cli.write_report
+
+    def spy(out: Path, r: review.Review) -> None:
+        real(out, r)
+        written.append(list(r.pending))
+        if r.pending:  # the partial files are there, and say what is still running
+            assert "Partial report, written as the engine jobs finish: 1 still running (hypothesis v10)" \
+                in (out / "report.md").read_text()
+
+    monkeypatch.setattr(report_cli, "write_report", spy)
+    assert main(["report", "--out", str(tmp_path), "--design", "v9", "--design", "v10", *QUICK]) == 0
+    assert written == [["hypothesis v10"], []]
+    assert "Partial report" not in (tmp_path / "report.md").read_text()
