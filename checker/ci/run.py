@@ -133,7 +133,7 @@ def run(cfg: CiConfig, log: Any = None) -> CiResult:
         for o in bad:
             res.failures.append((CONTRADICTED, f"{r.title}: {o.message}"))
             if o.verdict.trace is not None:
-                say(trace_text(o.verdict.trace, o.claim))
+                say(trace_text(o.verdict.trace, o.claim, model=build_model(o.verdict.trace.key)))
         if cfg.fail_on_unknown:
             res.failures += [(UNDECIDED, f"{r.title}: {o.message}") for o in undecided]
         if job.fault is not None:
