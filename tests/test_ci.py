@@ -135,9 +135,11 @@ def test_an_empty_catalogue_fails_with_exit_4(tmp_path: Path, capsys: pytest.Cap
 @pytest.mark.parametrize("engine", sorted(set(ENGINES) - {"explicit"}))
 def test_other_engines_run_through_ci_when_registered(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                       engine: str) -> None:
+    knobs = {"timeout": 5, "depth": 1, "k": 1, "examples": 5, "steps": 5, "seed": 1}
+    options = ", ".join(f"{k} = {v}" for k, v in knobs.items() if k in ENGINES[engine].takes)
     code, out, err = ci(tmp_path, capsys, f"""
         engines = ["{engine}"]
-        options.{engine} = {{ timeout = 5, depth = 1, k = 1, examples = 5, steps = 5, seed = 1 }}
+        options.{engine} = {{ {options} }}
         [[tool.reportcheck.designs]]
         design = "v9"
         invariants = ["isolated_pages_stay_isolated"]
@@ -156,8 +158,11 @@ BAD = [
     ("[tool.reportcheck]\noutput = { html = \"x\" }\n", "[tool.reportcheck] output: unknown key 'html'"),
     ("[tool.reportcheck]\noptions.explicit = { depht = 3 }\n", "options.explicit: unknown key 'depht'; valid keys:"),
     ("[tool.reportcheck]\noptions.explicit = { max_states = 0 }\n", "max_states must be a positive integer, not 0"),
+    ("[tool.reportcheck]\noptions.explicit = { depth = 3 }\n",
+     "options.explicit: engine explicit does not take depth (an option of bmc); move it to [tool.reportcheck] options.bmc"),
     ("[tool.reportcheck]\ndesigns = { design = \"v9\" }\n", "designs must be an array of tables"),
     ("[tool.reportcheck]\n", "nothing to check"),
+    ("[tool.reportcheck]\nfail_on_vacuous = \"yes\"\n", "fail_on_vacuous must be true or false, not 'yes'"),
     ("[[tool.reportcheck.designs]]\ndesign = \"v11\"\nrefuted = []\n",
      "[[tool.reportcheck.designs]] #1: design: unknown design 'v11'; choose from: v9, v10, merged"),
     ("[[tool.reportcheck.designs]]\ndesign = \"v9\"\n", "#1 (v9): missing key 'refuted'"),

@@ -50,9 +50,15 @@ def test_sarif_of_v9_validates_with_one_rule_per_invariant_and_one_result_per_re
     (run,) = log["runs"]
     rules = run["tool"]["driver"]["rules"]
     assert [r["id"] for r in rules] == [i.name for i in build_model(ModelKey("v9")).invariants]
-    assert {r["ruleId"]: len(r["codeFlows"][0]["threadFlows"][0]["locations"]) for r in run["results"]} == V9_REFUTED
-    for r in run["results"]:
+    fails = [r for r in run["results"] if r["kind"] == "fail"]
+    assert {r["ruleId"]: len(r["codeFlows"][0]["threadFlows"][0]["locations"]) for r in fails} == V9_REFUTED
+    for r in fails:
         assert rules[r["ruleIndex"]]["id"] == r["ruleId"] and r["level"] == "error"
+    # a proof that reached none of its read sites is a result to review, not a pass
+    (vacuous,) = [r for r in run["results"] if r["kind"] == "review"]
+    assert vacuous["ruleId"] == "no_mixed_merge" and vacuous["level"] == "none"
+    assert vacuous["properties"]["vacuity"] == "vacuous"
+    assert "proved (vacuous)" in vacuous["message"]["text"]
 
 
 def test_sarif_code_flow_steps_carry_state_spec_line_and_kernel_file() -> None:
@@ -73,6 +79,11 @@ def test_sarif_code_flow_steps_carry_state_spec_line_and_kernel_file() -> None:
     assert steps[-1]["location"]["logicalLocations"][0]["fullyQualifiedName"].startswith("mm/page_isolation.c:")
     assert steps[-1]["importance"] == "essential"
     assert res["locations"][0] == steps[-1]["location"]
+    # the failing read explained: in the result's message and as the record (also in the step)
+    [read] = [f for f in trace.steps[-1].failed_sites if f.claim == "index_trusted"]
+    assert res["properties"]["failed_reads"] == [read.record()] == steps[-1]["properties"]["failed_sites"]
+    assert "->index read MIGRATE_MOVABLE" in res["message"]["text"]
+    assert "last written at step 5 by page_reporting_drain()" in res["message"]["text"]
 
 
 def test_every_action_of_every_design_has_a_spec_line() -> None:
@@ -131,6 +142,22 @@ def test_junit_of_v9_has_a_case_per_invariant_with_the_trace_as_failure_text() -
     assert " 9. undo_isolate_page_range(range=1)  mm/page_isolation.c" in text
     assert "read site fails: index_trusted at page_reporting_del_from_boundary" in text
     assert cases["free_counts [explicit]"].find("failure") is None
+    # the vacuous proof passes, and says it is vacuous
+    vac = cases["no_mixed_merge [explicit]"]
+    vac_values = {p.get("name"): p.get("value") for p in vac.iter("property")}
+    assert vac.find("failure") is None and vac_values["vacuity"] == "vacuous"
+    assert vac_values["verdict"] == "proved" and vac_values["shown_as"] == "proved (vacuous)"
+    assert "read site never reached: __free_one_page" in (vac.findtext("system-out") or "")
+
+
+def test_fail_on_vacuous_fails_the_vacuous_proof() -> None:
+    verdicts, stats = explore("v9", invariants=("no_mixed_merge", "free_counts"))
+    model = build_model(ModelKey("v9"))
+    report = report_from(model, "explicit", list(verdicts.values()), stats.stats(), 0.0, fail_on_vacuous=True)
+    status = {o.verdict.invariant: o.status for o in report.outcomes}
+    assert status == {"no_mixed_merge": "failed", "free_counts": "passed"}
+    [o] = [o for o in report.outcomes if o.status == "failed"]
+    assert o.message.startswith("no_mixed_merge: proved (vacuous), and fail_on_vacuous is set: ")
 
 
 def test_check_format_junit_exit_code_and_failure(capsys: pytest.CaptureFixture[str]) -> None:

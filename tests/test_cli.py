@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -83,6 +84,11 @@ BAD = [
     (["check", "--engine", "spin"], "unknown engine 'spin'; choose from: explicit"),
     (["check", "--pcp-cache", "maybe"], "argument --pcp-cache: invalid choice"),
     (["check", "--max-states", "0"], "--max-states must be a positive number"),
+    (["check", "--depth", "3"], "--depth is an option of engine bmc, not of explicit: drop it or add --engine bmc"),
+    (["check", "--engine", "bmc", "--examples", "3"],
+     "--examples is an option of engine hypothesis, not of bmc: drop it or add --engine hypothesis"),
+    (["check", "--engine", "proof", "--timeout", "1", "--k", "2"],
+     "--k is an option of engine induction, not of proof: drop it or add --engine induction"),
     (["frobnicate"], "invalid choice"),
 ]
 
@@ -125,3 +131,36 @@ def test_every_fault_is_refuted_on_small(capsys: pytest.CaptureFixture[str], fau
                        "--format", "json")
     (r,) = json.loads(out)["results"]
     assert code == 1 and r["verdict"] == "refuted" and len(r["trace"]["steps"]) == length
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from checker.io.itf import tool_version
+
+    with pytest.raises(SystemExit) as e:
+        main(["--version"])
+    assert e.value.code == 0 and capsys.readouterr().out == f"reportcheck {tool_version()}\n"
+
+
+def test_check_help_describes_the_command_its_verdicts_and_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as e:
+        main(["check", "--help"])
+    out = capsys.readouterr().out
+    assert e.value.code == 0
+    assert "Check the claims (invariants) of one design" in out
+    assert "no counterexample up to depth K" in out and "(vacuous)" in out
+    for line in ("  0  every checked claim proved in its scope", "  1  at least one claim refuted",
+                 "  2  bad input", "  3  undecided (unknown) with nothing refuted"):
+        assert line in out
+
+
+def test_the_catalogue_directory_option_has_one_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """check --save --catalogue DIR, catalogue --catalogue DIR, report --catalogue DIR."""
+    argv = ["check", "--fault", "v9-unguarded-index-read", "--invariant", "index_trusted", "--save",
+            "--catalogue", str(tmp_path)]
+    assert main(argv) == 1
+    assert (tmp_path / "v9-v9-unguarded-index-read" / "index_trusted.itf.json").is_file()
+    capsys.readouterr()
+    assert main(["catalogue", "--catalogue", str(tmp_path)]) == 0
+    assert "1 of 1 stored counterexamples reproduce" in capsys.readouterr().out
+    assert main(["check", "--catalogue", str(tmp_path)]) == 2
+    assert "--catalogue names where --save writes; add --save" in capsys.readouterr().err

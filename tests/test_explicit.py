@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from conftest import CACHED, UNCACHED, explore, steps_of
 
-from checker.results.verdict import FailedRead, Undecided, UnknownReason
+from checker.results.verdict import FailedRead, Undecided, UnknownReason, Vacuity
 from spec import ModelKey, build_model
 
 # design, era -> (reachable states, transitions) of config tiny
@@ -94,6 +94,16 @@ def test_v9_index_is_read_stale_after_the_isolation_deferral() -> None:
     # migratetype of the list the page is on (the value the read site expects)
     assert read.page is not None and read.value_read is not None and read.value_expected is not None
     assert read.value_read != read.value_expected
+    # ... and explains itself: the value by name, what the reader assumed, who wrote it when
+    assert (read.page, read.value_read, read.read_as) == ("2", "MIGRATE_MOVABLE", "reported_mt")
+    assert (read.value_expected, read.assumed_as, read.expected_from) == ("MIGRATE_ISOLATE", "reported_mt", "list_mt[2]")
+    assert (read.written_at, read.written_by) == (5, "page_reporting_drain")
+    assert (read.expected_set_at, read.expected_set_by) == (7, "start_isolate_page_range")
+    assert read.explanation() == [
+        ("pfn 2: ->index read MIGRATE_MOVABLE (written as reported_mt); the reader assumed "
+        "MIGRATE_ISOLATE (list_mt[2]), written as reported_mt"),
+        "->index was last written at step 5 by page_reporting_drain()",
+        "list_mt[2] became MIGRATE_ISOLATE at step 7 by start_isolate_page_range()"]
 
 
 def test_v9_moves_a_page_onto_the_never_initialised_isolate_boundary() -> None:
@@ -131,11 +141,21 @@ def test_every_read_site_of_index_is_reached_on_tiny() -> None:
         assert unreached == [], design
 
 
-def test_a_proof_warns_about_read_sites_it_never_reached() -> None:
+def test_a_proof_whose_read_sites_were_never_reached_is_marked_vacuous() -> None:
     verdicts, _ = explore("v9", CACHED, "tiny", None, ("no_mixed_merge",))
-    assert verdicts["no_mixed_merge"].kind == "proved"
-    assert verdicts["no_mixed_merge"].notes == (
-        "read site never reached: no_mixed_merge at __free_one_page: merging buddies of two pageblocks",)
+    v = verdicts["no_mixed_merge"]
+    assert v.kind == "proved" and v.word == "proved (vacuous)"
+    assert v.vacuity == Vacuity(("__free_one_page: merging buddies of two pageblocks",), total=True)
+
+
+def test_a_claim_with_no_read_site_in_the_model_is_vacuous() -> None:
+    """merged without the pcp cache never reads ->index: its index_trusted is proved of
+    nothing, and the verdict says so."""
+    verdicts, _ = explore("merged", UNCACHED, "tiny", None, ("index_trusted",))
+    v = verdicts["index_trusted"]
+    assert v.kind == "proved" and v.vacuity == Vacuity(no_read_site=True, total=True)
+    assert v.word == "proved (vacuous)"
+    assert v.vacuity.words == "vacuous: the model has no read site of this claim"
 
 
 def test_state_graph_is_built_with_networkx_where_it_fits() -> None:

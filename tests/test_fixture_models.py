@@ -126,6 +126,8 @@ def test_bmc_finds_the_explicit_shortest_lengths_and_bounds_the_rest(name: str) 
         else:
             assert v.invariant in holds
             assert v.kind == "proved" and v.scope.startswith(f"every trace of at most {depth} steps"), v.scope
+            # what it is, in the word shown: bounded, not proved (the exit code stays 0)
+            assert v.bound == depth and v.word == f"no counterexample up to depth {depth}"
     assert stats.depth == depth
 
 

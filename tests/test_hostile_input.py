@@ -391,7 +391,7 @@ def test_a_file_name_with_a_newline_stays_on_one_line(tmp_path: Path, capsys: py
 
 def test_catalogue_root_that_does_not_exist_is_bad_input(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "catalogue", "--root", "/nonexistent")
-    one_line_error(code, err, "--root /nonexistent is not a directory")
+    one_line_error(code, err, "--catalogue /nonexistent is not a directory")
     assert out == ""
 
 

@@ -41,11 +41,13 @@ def test_round_trip_gives_back_the_same_trace(tmp_path: Path, text: str) -> None
     loaded = load(path)
     assert loaded.trace == fault_trace()
     assert (loaded.engine, loaded.violated_at) == ("explicit", 3)
-    # the file keeps a failed read as "claim at site": loaded, it is a record of those two
-    # (the page and values are shown when the trace is replayed, not stored)
+    # the file keeps a failed read as "claim at site" and as the record that explains it:
+    # loaded, it is that record again (page, values by name, the step that wrote ->index)
     [read] = loaded.trace.steps[-1].failed_sites
     assert read.key == (INV, "page_reporting_del_from_boundary: mt = get_pcppage_migratetype(page)")
-    assert read.page is None and fault_trace().steps[-1].failed_sites[0].page is not None
+    assert read.record() == fault_trace().steps[-1].failed_sites[0].record()
+    assert (read.page, read.value_read, read.value_expected) == ("2", "MIGRATE_UNMOVABLE", "MIGRATE_MOVABLE")
+    assert json.loads(text)["#meta"]["failed_read"] == read.record()
     assert dump(loaded.trace, loaded.engine) == text
 
 
@@ -243,7 +245,9 @@ def test_arbitrary_bytes_and_json_are_the_clear_error(content: bytes) -> None:
 @pytest.mark.parametrize("engine", sorted(set(ENGINES) - {"induction", "proof"}))
 def test_every_engines_counterexample_saves_and_replays(engine: str, tmp_path: Path,
                                                         capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, _ = run(capsys, *SAVE, "--engine", engine, "--seed", "1", "--depth", "4", "--save", str(tmp_path))
+    knobs = {"seed": ["--seed", "1"], "depth": ["--depth", "4"]}  # each to the engine that takes it
+    given = [x for k, v in knobs.items() if k in ENGINES[engine].takes for x in v]
+    code, _, _ = run(capsys, *SAVE, "--engine", engine, *given, "--save", str(tmp_path))
     assert code == 1
     path = tmp_path / "merged-pcp-index-not-set" / "index_trusted.itf.json"
     loaded = load(path)

@@ -42,7 +42,10 @@ def test_a_stored_trace_still_violates_step_by_step(capsys: pytest.CaptureFixtur
     assert any(line.strip().startswith("where[0]: BUDDY -> PCP;") for line in lines)
     # the replay says which page's ->index was read, what it held and what the site expects
     assert "      read site fails: index_trusted at page_reporting_del_from_boundary: " \
-           "mt = get_pcppage_migratetype(page) (pfn 2: ->index UNMOVABLE, expected MOVABLE)" in lines
+           "mt = get_pcppage_migratetype(page)" in lines
+    assert "        pfn 2: ->index read MIGRATE_UNMOVABLE (written as stale); the reader assumed " \
+           "MIGRATE_MOVABLE (list_mt[2]), written as reported_mt" in lines
+    assert "        ->index has not been written since the initial state" in lines
     assert "      breaks: index_trusted" in lines
 
 

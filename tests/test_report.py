@@ -174,6 +174,10 @@ def test_a_stored_counterexample_is_replayed_on_the_other_designs() -> None:
             and c.trace.invariant == "index_trusted"]
     assert len(c.trace.steps) == 9 and [o.design for o in c.others] == ["v10", "merged"]
     assert all(o.outcome for o in c.others)
+    # mapped through the shared kernel operations: merged runs them with its worker's own steps
+    v10, merged = (o.outcome for o in c.others)
+    assert v10 == "runs the same kernel operations and breaks index_trusted too, at step 9 of 9"
+    assert merged.startswith("runs every step (with extra steps of merged's worker: ") and "rejects" not in merged
 
 
 def test_coverage_names_what_each_fault_breaks_and_the_claims_nothing_breaks(report: Path) -> None:

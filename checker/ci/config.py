@@ -12,8 +12,9 @@ is a :class:`~checker.errors.UsageError` whose one line names the key and the fi
     time_budget = 180                   # seconds for the whole run
     catalogue = "counterexamples"       # replay the stored counterexamples (optional)
     fail_on_unknown = false             # is an undecided verdict a failure?
+    fail_on_vacuous = false             # is a vacuous proof (read sites never reached) a failure?
     output = { junit = "reportcheck-results/junit.xml", sarif = "...", json = "..." }
-    options.bmc = { depth = 6 }         # engine knobs: max_states depth k timeout examples steps seed
+    options.bmc = { depth = 6 }         # engine knobs, only those the engine takes: max_states depth k timeout examples steps seed
 
     [[tool.reportcheck.designs]]        # every invariant not listed in refuted must hold
     design = "v9"
@@ -43,7 +44,7 @@ from spec import CONFIGS, DEFAULT_ERA, DESIGNS, ERAS, FAULTS, ModelKey, build_mo
 
 TABLE = "[tool.reportcheck]"
 MAX_TOML_BYTES = 4 * 1024 * 1024  # pyproject.toml is read whole: a cap, not a guess at its size
-TOP_KEYS = ("configs", "engines", "time_budget", "catalogue", "fail_on_unknown", "output", "options",
+TOP_KEYS = ("configs", "engines", "time_budget", "catalogue", "fail_on_unknown", "fail_on_vacuous", "output", "options",
             "designs", "faults")
 OUTPUT_KEYS = ("junit", "sarif", "json")
 OPTION_KEYS = ("max_states", "depth", "k", "timeout", "examples", "steps", "seed")
@@ -77,6 +78,7 @@ class CiConfig:
     fail_on_unknown: bool = False
     outputs: dict[str, Path] = field(default_factory=dict)
     options: dict[str, RunOptions] = field(default_factory=dict)
+    fail_on_vacuous: bool = False
 
 
 def _keys(where: str, table: dict[str, Any], allowed: tuple[str, ...]) -> None:
@@ -147,6 +149,10 @@ def _options(table: object) -> dict[str, RunOptions]:
                 kind = "a positive number" if k == "timeout" else "a non-negative integer" if k == "seed" \
                     else "a positive integer"
                 raise UsageError(f"{where}.{engine}: {k} must be {kind}, not {v!r}")
+            if k not in ENGINES[engine].takes:  # a knob the engine would ignore
+                takers = " and ".join(e.name for e in ENGINES.values() if k in e.takes)
+                raise UsageError(f"{where}.{engine}: engine {engine} does not take {k} (an option of {takers}); "
+                                 f"move it to {where}.{takers.split(' and ')[0]}")
             values[k] = v
         out[engine] = RunOptions(**values)
     return out
@@ -232,6 +238,9 @@ def parse(data: dict[str, Any], root: Path, config_file: Path | None = None) -> 
     fail_on_unknown = table.get("fail_on_unknown", False)
     if not isinstance(fail_on_unknown, bool):
         raise UsageError(f"{TABLE}: fail_on_unknown must be true or false, not {fail_on_unknown!r}")
+    fail_on_vacuous = table.get("fail_on_vacuous", False)
+    if not isinstance(fail_on_vacuous, bool):
+        raise UsageError(f"{TABLE}: fail_on_vacuous must be true or false, not {fail_on_vacuous!r}")
     catalogue = root / _string(TABLE, "catalogue", table["catalogue"]) if "catalogue" in table else None
     output = table.get("output", {})
     if not isinstance(output, dict):
@@ -250,7 +259,7 @@ def parse(data: dict[str, Any], root: Path, config_file: Path | None = None) -> 
     if not targets:
         raise UsageError(f"{TABLE}: nothing to check; add [[tool.reportcheck.designs]] or [[tool.reportcheck.faults]]")
     return CiConfig(root, tuple(targets), float(budget) if budget is not None else None, catalogue,
-                    fail_on_unknown, outputs, options)
+                    fail_on_unknown, outputs, options, fail_on_vacuous)
 
 
 def load(path: Path) -> CiConfig:

@@ -4,7 +4,8 @@ Exit codes (when several apply, the first in this order wins: 1, 4, 5, 3):
 
 - 0: every verdict matches its expectation, every stored trace reproduces, in time;
 - 1: an invariant expected to hold is refuted, or one expected to be refuted is not
-  (a proved verdict, or a fault that no engine refutes);
+  (a proved verdict, or a fault that no engine refutes), or a proof is vacuous (read
+  sites never reached, or none in the model) while ``fail_on_vacuous = true``;
 - 2: bad input (pyproject.toml, ``[tool.reportcheck]``): one line naming the key;
 - 3: undecided verdicts while ``fail_on_unknown = true``, or an engine that failed (its
   error is the failure line; the other runs still go on);
@@ -86,7 +87,7 @@ def run_target(cfg: CiConfig, t: Target, job: Job, remaining: float | None, cach
     t0 = time.perf_counter()
     verdicts, stats = ENGINES[job.engine].run(Interpreter(model), list(job.invariants),
                                               options_for(cfg, job.engine, remaining, cache))
-    return report_from(model, job.engine, verdicts, stats, time.perf_counter() - t0, expected)
+    return report_from(model, job.engine, verdicts, stats, time.perf_counter() - t0, expected, cfg.fail_on_vacuous)
 
 
 def run(cfg: CiConfig, log: Any = None, cache: Path | None = None) -> CiResult:
@@ -125,12 +126,17 @@ def run(cfg: CiConfig, log: Any = None, cache: Path | None = None) -> CiResult:
         res.reports.append(r)
         bad = [o for o in r.outcomes if o.status == "failed"]
         undecided = [o for o in r.outcomes if o.status == "skipped"]
+        vacuous = [o for o in r.outcomes if o.verdict.vacuity is not None]
         say(f"{r.title}: {len(r.outcomes)} invariants, {len(bad)} contradict the expectation, "
-            f"{len(undecided)} undecided ({r.seconds:.1f} s)")
+            f"{len(undecided)} undecided, {len(vacuous)} vacuous ({r.seconds:.1f} s)")
+        for o in vacuous:
+            if o.status != "failed":
+                say(f"  {o.verdict.invariant}: {o.verdict.word}: {o.verdict.vacuity.detail}"  # type: ignore[union-attr]
+                    + ("" if cfg.fail_on_vacuous else " (fail_on_vacuous = true makes this a failure)"))
         for o in bad:
             res.failures.append((CONTRADICTED, f"{r.title}: {o.message}"))
             if o.verdict.trace is not None:
-                say(trace_text(o.verdict.trace, o.claim))
+                say(trace_text(o.verdict.trace, o.claim, model=build_model(o.verdict.trace.key)))
         if cfg.fail_on_unknown:
             res.failures += [(UNDECIDED, f"{r.title}: {o.message}") for o in undecided]
         if job.fault is not None:

@@ -23,8 +23,9 @@ def add_parser(sub: Any) -> None:
                         description="Replay every counterexample under the catalogue directory on the current "
                         "spec; with --regenerate, find them all again with the explicit engine and rewrite "
                         "the catalogue (a few minutes).")
-    cp.add_argument("--root", type=Path, default=Path(DEFAULT_DIR), metavar="DIR",
-                    help=f"catalogue directory (default {DEFAULT_DIR})")
+    cp.add_argument("--catalogue", type=Path, default=Path(DEFAULT_DIR), metavar="DIR", dest="root",
+                    help=f"catalogue directory (default {DEFAULT_DIR}; the same option as check's and report's)")
+    cp.add_argument("--root", type=Path, metavar="DIR", dest="root", help=argparse.SUPPRESS)  # its old name
     cp.add_argument("--regenerate", action="store_true",
                     help="rewrite the whole catalogue from the current spec (after an intended spec change)")
     cp.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
@@ -37,7 +38,7 @@ def cmd_catalogue(args: argparse.Namespace) -> int:
     if args.regenerate:
         if args.jobs < 1:
             raise UsageError("--jobs must be at least 1")
-        check_directory(root, "--root")
+        check_directory(root, "--catalogue")
         written, removed = regenerate(root, lambda line: print(line, file=sys.stderr, flush=True), args.jobs)
         for p in written:
             print(f"wrote {p}")
@@ -46,8 +47,8 @@ def cmd_catalogue(args: argparse.Namespace) -> int:
         print(f"{len(written)} counterexamples under {root}")
         return 0
     if not root.is_dir():
-        raise UsageError(f"--root {shown(root)} is not a directory of stored counterexamples; "
-                         f"run from the project root or pass --root DIR")
+        raise UsageError(f"--catalogue {shown(root)} is not a directory of stored counterexamples; "
+                         f"run from the project root or pass --catalogue DIR")
     checks = check_catalogue(root)
     for c in checks:
         print(f"{'ok  ' if c.ok else 'FAIL'} {c.path}: {c.message}")

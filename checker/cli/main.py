@@ -17,7 +17,15 @@ from typing import Any, NoReturn
 
 from checker.cli import stdout
 from checker.cli.options import add_era_options, chosen_era
-from checker.engines.registry import DEFAULT_ENGINE, ENGINES, RunOptions, seconds_problem, verdict_cache_dir
+from checker.engines.registry import (
+    DEFAULT_ENGINE,
+    ENGINES,
+    Engine,
+    RunOptions,
+    engines_taking,
+    seconds_problem,
+    verdict_cache_dir,
+)
 from checker.errors import UsageError
 from checker.interp.concrete import Interpreter
 from checker.outputs import render
@@ -48,6 +56,38 @@ DEFAULT_MAX_STATES = {"small": 400_000}
 SUBCOMMAND_MODULES: list[str] = ["checker.cli.replay", "checker.cli.catalogue", "checker.ci.run", "checker.cli.report"]
 
 
+CHECK_DESCRIPTION = """\
+Check the claims (invariants) of one design, fault, kernel era and configuration with one
+engine, and print each verdict with its scope: what it covers, in words.  A refutation
+comes with the shortest sequence of kernel operations that breaks the claim (explicit,
+bmc; shrunk for hypothesis), replayed on the concrete interpreter, the failing read
+explained and the command that finds it again.  'reportcheck list' names the designs,
+faults, eras, configurations, claims and engines."""
+
+CHECK_EPILOG = """\
+verdicts:
+  proved            the claim holds in the scope (every reachable state of the configuration,
+                    every size for --engine proof); '(vacuous)' when none of its read sites
+                    was reached, '(partly vacuous)' when some were not
+  no counterexample up to depth K
+                    bmc found nothing in traces of up to K steps (longer ones not covered)
+  refuted           a counterexample exists (shown, replayed)
+  unknown           undecided: state limit, time-out, solver unknown, random runs only, ...
+
+exit codes:
+  0  every checked claim proved in its scope (vacuous and bounded ones included)
+  1  at least one claim refuted
+  2  bad input: one line on stderr naming the problem and the fix (an unknown name, an
+     option the chosen engine does not take, a file that cannot be written); nothing runs
+  3  undecided (unknown) with nothing refuted
+
+examples:
+  reportcheck check --design v9 --invariant index_trusted
+  reportcheck check --design merged --pcp-cache off --format json
+  reportcheck check --engine bmc --depth 6 --fault v9-unguarded-index-read
+  reportcheck check --engine hypothesis --examples 300 --seed 0"""
+
+
 class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         raise UsageError(message)
@@ -63,10 +103,14 @@ class Parser(argparse.ArgumentParser):
 def build_parser() -> Parser:
     p = Parser(prog="reportcheck", description="Model checker for the free-page lifecycle of the "
                "Linux buddy allocator: is page->index trusted when it is read?")
+    from checker.io.itf import tool_version
+
+    p.add_argument("--version", action="version", version=f"reportcheck {tool_version()}")
     sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
     ls = sub.add_parser("list", help="designs, faults, configurations, invariants, engines, actions")
     ls.add_argument("--json", action="store_true", help="machine-readable output")
-    ck = sub.add_parser("check", help="check a design's invariants")
+    ck = sub.add_parser("check", help="check a design's invariants", description=CHECK_DESCRIPTION,
+                        epilog=CHECK_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     ck.add_argument("--design", help=f"design to check (default {DEFAULT_DESIGN}, or the fault's design)")
     ck.add_argument("--fault", help="a faulty variant of the design (see 'reportcheck list')")
     add_era_options(ck, f"default {DEFAULT_ERA}")
@@ -89,10 +133,13 @@ def build_parser() -> Parser:
     ck.add_argument("--examples", type=int, metavar="N", help="hypothesis: number of random runs")
     ck.add_argument("--steps", type=int, metavar="N", help="hypothesis: steps per run")
     ck.add_argument("--seed", type=int, metavar="S", help="hypothesis: seed (same seed, same trace)")
-    ck.add_argument("--save", nargs="?", const="counterexamples", metavar="DIR",
-                    help="write each counterexample as ITF JSON to DIR/<design>[-<fault>][-<era>]"
-                         "[-<config>]/<invariant>.itf.json (the first era adds nothing, 6.10 'pcp-off'; "
-                         "default DIR: counterexamples)")
+    ck.add_argument("--save", nargs="?", const=SAVE_TO_CATALOGUE, metavar="DIR",
+                    help="write each counterexample as ITF JSON to CATALOGUE/<design>[-<fault>][-<era>]"
+                         "[-<config>]/<invariant>.itf.json (the first era adds nothing, 6.10 'pcp-off'); "
+                         "the directory is --catalogue's (--save DIR: the older spelling of --save --catalogue DIR)")
+    ck.add_argument("--catalogue", metavar="DIR",
+                    help="with --save: the catalogue directory (default counterexamples; the same option as "
+                         "'reportcheck catalogue' and 'reportcheck report' take)")
     ck.add_argument("--force", action="store_true", help="with --save: overwrite existing files")
     ck.add_argument("--no-cache", action="store_true",
                     help="bmc, induction, proof: ask Z3 again instead of reusing a cached proved/refuted answer")
@@ -112,6 +159,38 @@ def positive(name: str, value: float | None) -> None:
             raise UsageError(f"{name} {value!r} {problem}")
     elif value <= 0:
         raise UsageError(f"{name} must be a positive number")
+
+
+# the options of ``check`` that only some engines read (RunOptions fields)
+ENGINE_OPTIONS = ("max_states", "backend", "depth", "k", "timeout", "examples", "steps", "seed")
+
+
+def refuse_ignored_options(args: argparse.Namespace, engine: Engine) -> None:
+    """An option the chosen engine would ignore is bad input, naming the engines that
+    take it (``--depth`` with explicit, ``--examples`` with bmc)."""
+    for opt in ENGINE_OPTIONS:
+        if getattr(args, opt, None) is not None and opt not in engine.takes:
+            flag = "--" + opt.replace("_", "-")
+            takers = engines_taking(opt)
+            raise UsageError(f"{flag} is an option of engine {' and '.join(takers)}, not of {engine.name}: "
+                             f"drop it or add --engine {takers[0]}")
+
+
+SAVE_TO_CATALOGUE = "\x00catalogue"  # --save without DIR: write to --catalogue (no real path has a NUL)
+
+
+def catalogue_dir(args: argparse.Namespace) -> str | None:
+    """Where ``check --save`` writes (None: it does not save): --catalogue DIR, or the
+    older ``--save DIR``, or the default catalogue."""
+    if args.save is None:
+        if args.catalogue is not None:
+            raise UsageError("--catalogue names where --save writes; add --save")
+        return None
+    given = None if args.save == SAVE_TO_CATALOGUE else args.save
+    if given is not None and args.catalogue is not None and given != args.catalogue:
+        raise UsageError(f"--save {args.save} and --catalogue {args.catalogue} name different directories; "
+                         "give --save --catalogue DIR")
+    return args.catalogue or given or "counterexamples"
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -155,16 +234,18 @@ def cmd_check(args: argparse.Namespace) -> int:
         raise UsageError(f"unknown engine {args.engine!r}; choose from: {', '.join(ENGINES)}")
     for flag in ("max_states", "depth", "k", "timeout", "examples", "steps"):
         positive("--" + flag.replace("_", "-"), getattr(args, flag))
+    refuse_ignored_options(args, ENGINES[args.engine])
     model = build_model(ModelKey(design, args.fault, chosen_era(args, DEFAULT_ERA), args.config))
     names = [i.name for i in model.invariants]
     for inv in args.invariant:
         if inv not in names:
             raise UsageError(f"unknown invariant {inv!r} for design {design}; choose from: {', '.join(names)}")
     chosen = list(dict.fromkeys(args.invariant)) or names
-    if args.save is not None:  # before running: a save that cannot be written runs nothing
+    save_dir = catalogue_dir(args)
+    if save_dir is not None:  # before running: a save that cannot be written runs nothing
         from checker.io.safe_write import check_directory
 
-        check_directory(Path(args.save), "--save")
+        check_directory(Path(save_dir), "--catalogue")
     interp = Interpreter(model)
     max_states = args.max_states if args.max_states is not None else DEFAULT_MAX_STATES.get(args.config)
     engine = ENGINES[args.engine]
@@ -173,10 +254,10 @@ def cmd_check(args: argparse.Namespace) -> int:
                           k=args.k, timeout=args.timeout, examples=args.examples, steps=args.steps, seed=args.seed,
                           cache=None if args.no_cache else verdict_cache_dir())
         verdicts, stats = engine.run(interp, chosen, opts)
-    if args.save is not None:  # before printing: a refused save (exit 2) prints nothing
+    if save_dir is not None:  # before printing: a refused save (exit 2) prints nothing
         from checker.io.itf import save_and_say
 
-        save_and_say(verdicts, args.save, args.force)
+        save_and_say(verdicts, save_dir, args.force)
     result = {
         "design": design, "fault": args.fault, "config": args.config, "era": model.key.era,
         "pcp_cache": model.key.kernel.pcp_cache,

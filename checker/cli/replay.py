@@ -17,6 +17,7 @@ from checker.cli.options import add_era_options, chosen_era
 from checker.errors import UsageError
 from checker.interp.concrete import interpreter
 from checker.io.itf import LoadedTrace, load
+from checker.outputs.outcomes import step_line
 from checker.trace.replay import DIVERGES, Replayed, ReplayResult, replay
 from spec import FAULTS, ModelKey, SpecError
 
@@ -77,12 +78,12 @@ def print_replay(loaded: LoadedTrace, res: ReplayResult) -> None:
 
 def print_step(r: Replayed) -> None:
     s = r.step
-    args = ", ".join(f"{k}={v}" for k, v in s.args.items())
-    alias = f" [{s.action}]" if s.action != s.kernel_name else ""
-    print(f"  {r.index:>2}. {s.kernel_name}({args}){alias}  {s.kernel_file}")
+    print("  " + step_line(r.index, s.action, s.args, s.kernel_file, s.kernel_name))
     if s.changes:
         print("      " + "; ".join(f"{c.field}: {c.old} -> {c.new}" for c in s.changes))
     for site in s.failed_sites:
-        print(f"      read site fails: {site.text()}")
+        print(f"      read site fails: {site.claim} at {site.site}")
+        for line in site.explanation():
+            print(f"        {line}")
     for inv in r.broken:
         print(f"      breaks: {inv}")

@@ -90,6 +90,6 @@ def check(interp: Interpreter, invariants: list[str], depth: int = DEFAULT_DEPTH
     for inv in pending:
         verdicts[inv] = Verdict.proved(
             ENGINE, inv, f"every trace of at most {depth} steps from the initial state of {where} "
-            f"(bounded: longer traces are not covered)")
+            f"(bounded: longer traces are not covered)", bound=depth)
     out_stats = BmcStats(depth=reached, max_depth=depth, seconds_per_depth=seconds_per_depth, **stats.fields(t0))
     return [verdicts[i] for i in invariants], out_stats

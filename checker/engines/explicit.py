@@ -20,8 +20,9 @@ from checker.engines import explicit_c
 from checker.interp.concrete import Interpreter
 from checker.interp.watch import Seen, Watch
 from checker.results.stats import ExplicitStats, Progress
-from checker.results.verdict import Undecided, UnknownReason, Verdict
+from checker.results.verdict import Undecided, UnknownReason, Vacuity, Verdict
 from checker.trace.build import build_trace
+from spec.ir import Model
 
 ENGINE = "explicit"
 Observer = Callable[[bytes, int, bytes], None]  # source, action index, target: every transition
@@ -266,6 +267,19 @@ def check(interp: Interpreter, invariants: list[str], max_states: int | None = N
                                 backend=backend))
 
 
+def vacuity_of(m: Model, inv: str, site_hits: dict[str, dict[str, int]]) -> Vacuity | None:
+    """What a complete search did not reach of the claim ``inv``: its read sites never
+    reached, or none in the model when the claim is nothing but read sites."""
+    hits = site_hits.get(inv, {})
+    predicate = next((i.expr for i in m.invariants if i.name == inv), None) is not None
+    if not hits:
+        return None if predicate else Vacuity(no_read_site=True, total=True)
+    unreached = tuple(site for site, n in hits.items() if n == 0)
+    if not unreached:
+        return None
+    return Vacuity(unreached, total=not predicate and len(unreached) == len(hits))
+
+
 def verdicts_of(ex: Explorer) -> tuple[list[Verdict], Exploration]:
     """Run the exploration and turn what it found into verdicts."""
     interp, invariants = ex.interp, ex.invariants
@@ -284,9 +298,7 @@ def verdicts_of(ex: Explorer) -> tuple[list[Verdict], Exploration]:
             parts = [f"all {res.states:,} reachable states of {where}"]
             if inv in has_sites:
                 parts.append(f"every read site on all {res.transitions:,} transitions")
-            notes = tuple(f"read site never reached: {inv} at {site}"
-                          for site, n in res.site_hits.get(inv, {}).items() if n == 0)
-            verdicts.append(Verdict.proved(ENGINE, inv, "; ".join(parts), notes))
+            verdicts.append(Verdict.proved(ENGINE, inv, "; ".join(parts), vacuity=vacuity_of(m, inv, res.site_hits)))
         else:
             d = res.depth  # the last complete level: the one being expanded when the limit struck
             sites = (f"; read sites checked on every transition from states within {d} steps"

@@ -64,6 +64,12 @@ class Engine:
     name: str
     description: str
     run: Callable[[Interpreter, list[str], RunOptions], tuple[list[Verdict], EngineStats]]
+    takes: tuple[str, ...] = ()  # the RunOptions knobs (command-line options) it reads
+
+
+def engines_taking(option: str) -> list[str]:
+    """The engines that read the knob ``option`` (a RunOptions field name)."""
+    return [e.name for e in ENGINES.values() if option in e.takes]
 
 
 def _explicit(interp: Interpreter, invariants: list[str], opts: RunOptions) -> tuple[list[Verdict], EngineStats]:
@@ -116,17 +122,19 @@ ENGINES: dict[str, Engine] = {
     "explicit": Engine("explicit", "breadth-first search of every reachable state of a configuration: "
                        "shortest counterexamples, deadlocks, action coverage, state graph (networkx); the search runs in C "
                        "generated from the spec (--backend c, the default where a C compiler works) or in Python",
-                       _explicit),
+                       _explicit, ("max_states", "backend")),
     "hypothesis": Engine("hypothesis", "Hypothesis stateful testing of a machine generated from the spec: random runs "
                          "(--examples, --steps, --seed), shrunk counterexamples; refutes or says unknown, never proves",
-                         _hypothesis),
+                         _hypothesis, ("examples", "steps", "seed")),
     "bmc": Engine("bmc", "bounded model checking with Z3: every trace of up to --depth steps from the initial "
-                  "state; the shortest counterexample (depths tried in increasing order)", _bmc),
+                  "state; the shortest counterexample (depths tried in increasing order)", _bmc,
+                  ("depth", "timeout")),
     "induction": Engine("induction", "k-induction with Z3 (--k): every reachable state of a configuration, "
-                        "strengthened with the design's other claims; or a counterexample to induction", _induction),
+                        "strengthened with the design's other claims; or a counterexample to induction", _induction,
+                        ("k", "timeout")),
     "proof": Engine("proof", "induction with Z3 over a zone of every size and every MAX_ORDER (pages, pageblocks, "
                     "CPUs, MAX_ORDER and pageblock_order symbolic; migratetypes and capacity from --config): "
                     "per-page claims and read sites, with the supporting claims found Houdini-style; or a "
-                    "counterexample to induction", _proof),
+                    "counterexample to induction", _proof, ("timeout",)),
 }
 DEFAULT_ENGINE = "explicit"

@@ -179,6 +179,11 @@ class _Gen(Walker[str, list[str]]):
             # the values are labelled in the domain of the variable they must equal, if one
             labels = repr(expected_e.var if isinstance(expected_e, Get) else "index")
             parts += f", {labels}"
+            # what the last write of ->index meant at the read (the ghost index_by), and
+            # what a conjunct of the condition says it must mean (index_by[page] == BY_X)
+            by_now = (self.expr(Get("index_by", (page_e,)), "n")
+                      if page_e is not None and "index_by" in self.layout.offsets else "None")
+            parts += f", {by_now}, {index_by_required(st.cond)!r}"
             return [f"{ind}_hits[{k}] += 1", f"{ind}if not {self.expr(st.cond, 'n')}: bad.append(({k}, {parts}))"]
         if self.probe and page is not None:
             return [f"{ind}_hits[{k}] += 1", f"{ind}_ok = {self.expr(st.cond, 'n')}",
@@ -263,6 +268,19 @@ def read_site_parts(cond: Expr) -> tuple[Expr | None, Expr | None, Expr | None]:
     return read.index[0], read, expected[0] if len(expected) == 1 else None
 
 
+def index_by_required(cond: Expr) -> int | None:
+    """The meaning of ``->index`` a read-site condition requires, where one conjunct
+    says it (``index_by[page] == BY_X``); None otherwise."""
+    read = _index_get(cond)
+    if read is None:
+        return None
+    page = repr(read.index[0])
+    found = [b.value for c in _conjuncts(cond) if isinstance(c, Op) and c.op == "eq"
+             for a, b in [c.args] if isinstance(a, Get) and a.var == "index_by"
+             and repr(a.index[0]) == page and isinstance(b, Lit)]
+    return found[0] if len(found) == 1 else None
+
+
 def _conjuncts(e: Expr) -> list[Expr]:
     if isinstance(e, Op) and e.op == "and":
         return [c for a in e.args for c in _conjuncts(a)]
@@ -279,9 +297,10 @@ def compile_model(model: Model, checked: bool = False, probe: bool = False, deta
     the tests use it to catch spec bugs that would otherwise read a neighbour).
     ``probe``: record the state at every ``->index`` read site reached (``probes``).
     ``detail``: a failed read site is recorded as ``(check id, page, value read, value
-    expected, variable)`` (each value an int or None, see :func:`read_site_parts`;
-    ``variable`` names the state variable whose domain labels the two values: the one the
-    read must equal, else ``index``) instead of its id alone; the interpreter uses it to
+    expected, variable, index_by at the read, index_by required)`` (each value an int or
+    None, see :func:`read_site_parts` and :func:`index_by_required`; ``variable`` names the
+    state variable whose domain labels the two values: the one the read must equal, else
+    ``index``) instead of its id alone; the interpreter uses it to
     describe the failed reads of a trace's steps."""
     g = _Gen(model, checked, probe, detail)
     lines = ["def init():", f"    n = [0] * {g.layout.length}", "    bad = []"]

@@ -8,8 +8,8 @@ goes through this class; the code it runs is compiled from the spec IR by
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import ClassVar
 
@@ -152,7 +152,11 @@ class Interpreter:
                 if relevant and where_at is not None and where_dom is not None \
                         and where_dom.label(after[where_at + k]) not in relevant:
                     continue
-                out.append(Change(self.element_name(v.name, k), v.domain.label(a), v.domain.label(b)))
+                if v.name == "index" and (by := self.layout.offsets.get("index_by")) is not None:
+                    old, new = self.value_name("index", a, before[by + k]), self.value_name("index", b, after[by + k])
+                else:
+                    old, new = self.value_name(v.name, a), self.value_name(v.name, b)
+                out.append(Change(self.element_name(v.name, k), old, new))
         return tuple(out)
 
     @staticmethod
@@ -178,36 +182,118 @@ class Interpreter:
                 raise StepError(f"{name}: {e}") from None
         return tuple(out)
 
-    def failed_reads(self, before: bytes, t: Transition) -> tuple[FailedRead, ...]:
+    # ---------------------------------------------------------- value names
+    def value_name(self, var: str, value: int, index_by: int | None = None) -> str:
+        """A value of ``var`` as a reader of the kernel names it (see :func:`kernel_label`);
+        ``index_by``: for ``->index``, the ghost that says what its last write meant."""
+        by = None
+        if index_by is not None and "index_by" in self.layout.offsets:
+            by = self.model.var("index_by").domain.label(index_by)
+        return kernel_label(self.model, var, self.model.var(var).domain.label(value), by)
+
+    def named(self, state: State) -> State:
+        """A decoded state with every value as :func:`kernel_label` names it."""
+        bys = state.get("index_by")
+        return {v: [kernel_label(self.model, v, x, bys[k] if v == "index" and bys else None)
+                    for k, x in enumerate(xs)] for v, xs in state.items()}
+
+    def _index_by_at(self, s: bytes, page: int) -> int | None:
+        at = self.layout.offsets.get("index_by")
+        return None if at is None else s[at + page]
+
+    def failed_reads(self, before: bytes, t: Transition,
+                     history: Sequence[tuple[str, bytes]] = ()) -> tuple[FailedRead, ...]:
         """The read sites that failed on ``t`` (its check ids, from whichever backend ran
         it), as records: the step is run again on the detailed model, which also says
-        the page and values read where :func:`read_site_parts` can derive them."""
+        the page and values read where :func:`read_site_parts` can derive them.
+        ``history``: the steps before ``t`` as (action, state after it), from the first;
+        with it a record also says which step last wrote the page's ``->index`` and
+        which last changed the field the reader compared it with."""
         if not t.failed:
             return ()
         result = self._detailed.actions[t.action].step(before, *t.args)
         # the detailed step returns (check id, page, value read, value expected, the variable
-        # whose domain labels the values) per failed read
-        found: tuple[tuple[int, int | None, int | None, int | None, str], ...] = (
+        # whose domain labels the values, index_by at the read, index_by required) per failed read
+        found: tuple[tuple[int, int | None, int | None, int | None, str, int | None, int | None], ...] = (
             () if result is None else result[1])  # type: ignore[assignment]
         if tuple(f[0] for f in found) != t.failed:
             raise RuntimeError(f"the detailed model fails read sites {[f[0] for f in found]} on "
                                f"{self.model.actions[t.action].name}, the transition {list(t.failed)}")
         out = []
-        for k, page, read, expected, labels in found:
+        for k, page, read, expected, labels, by_now, by_required in found:
             inv, site = self.checks[k]
             if page is None or read is None:
                 out.append(FailedRead(inv, site))
                 continue
             pages = self.model.var("index").dims[0]  # read_site_parts reads page->index
-            dom = self.model.var(labels).domain
-            out.append(FailedRead(inv, site, pages.label(page), dom.label(read),
-                                  None if expected is None else dom.label(expected)))
+            by_dom = self.model.var("index_by").domain if "index_by" in self.layout.offsets else None
+            record = FailedRead(
+                inv, site, pages.label(page), self.value_name(labels, read, by_now),
+                None if expected is None else self.value_name(labels, expected, by_required),
+                read_as=None if by_dom is None or by_now is None else by_dom.label(by_now),
+                assumed_as=None if by_dom is None or by_required is None else by_dom.label(by_required))
+            out.append(self._with_history(record, page, read, by_now, labels, before, t, history))
         return tuple(out)
 
-    def make_step(self, before: bytes, t: Transition) -> Step:
+    def _with_history(self, r: FailedRead, page: int, read: int, by_now: int | None, labels: str,
+                      before: bytes, t: Transition, history: Sequence[tuple[str, bytes]]) -> FailedRead:
+        """``r`` with the steps that last changed the page's ->index (or its meaning) and
+        the field the reader compared it with; a write within the failing step itself
+        (before the read) is that step."""
+        states = [self.initial(), *(s for _, s in history)]
+        if len(states) < 1 or states[-1] != before:
+            return r  # no history given (or not this one): say nothing rather than guess
+        n = len(history) + 1  # the failing step
+        name = self.model.actions[t.action].name
+        idx = self.layout.offsets["index"] + page
+        fields = [idx] + ([self.layout.offsets["index_by"] + page] if "index_by" in self.layout.offsets else [])
+        if before[idx] != read or (by_now is not None and self._index_by_at(before, page) != by_now):
+            written: tuple[int, str | None] = (n, name)
+        else:
+            written = self._last_change(states, history, fields)
+        r = replace(r, written_at=written[0], written_by=written[1])
+        v = self.model.var(labels)
+        if labels != "index" and len(v.dims) == 1 and v.dims[0].name == "pfn" and r.value_expected is not None:
+            at = self.layout.offsets[labels] + page
+            set_at = self._last_change(states, history, [at])
+            r = replace(r, expected_from=f"{labels}[{page}]", expected_set_at=set_at[0], expected_set_by=set_at[1])
+        return r
+
+    @staticmethod
+    def _last_change(states: list[bytes], history: Sequence[tuple[str, bytes]],
+                     offsets: list[int]) -> tuple[int, str | None]:
+        for j in range(len(history), 0, -1):
+            if any(states[j][o] != states[j - 1][o] for o in offsets):
+                return j, history[j - 1][0]
+        return 0, None
+
+    def make_step(self, before: bytes, t: Transition, history: Sequence[tuple[str, bytes]] = ()) -> Step:
         a = self.model.actions[t.action]
         return Step(a.name, a.kernel_name, a.kernel_file, self.args_dict(a, t.args),
-                    self.changes(before, t.target), self.decode(t.target), self.failed_reads(before, t))
+                    self.changes(before, t.target), self.decode(t.target), self.failed_reads(before, t, history))
+
+
+MIGRATETYPE_DOMAINS = ("migratetype", "alloc_migratetype")
+
+
+def kernel_label(model: Model, var: str, label: str, index_by: str | None = None) -> str:
+    """A value label of ``var`` as the kernel names it: a migratetype by its enum name
+    (``MOVABLE`` -> ``MIGRATE_MOVABLE``); ``->index`` by what its last write meant
+    (``index_by``): a migratetype for ``pcp_mt``/``reported_mt``, ``slot k`` for a v10
+    boundary slot, the owner's data as ``owner-data``, anything else (a stale value) as
+    its number.  Other values keep their labels."""
+    dom = model.var(var).domain
+    if dom.name in MIGRATETYPE_DOMAINS:
+        return "MIGRATE_" + label
+    if var != "index" or index_by is None or not label.isdigit():
+        return label
+    value = int(label)
+    mts = next((v.domain for v in model.state_vars if v.domain.name == "migratetype"), None)
+    if index_by in ("pcp_mt", "reported_mt") and mts is not None and value < mts.size:
+        return "MIGRATE_" + mts.label(value)
+    if index_by in ("boundary_slot", "slot_pending"):
+        return f"slot {value}"
+    return label
 
 
 @functools.cache

@@ -16,8 +16,11 @@ written and read with the ``itf-py`` library:
   string otherwise (``"BUDDY"``, ``"pfn 2"``, ``"stale"``);
 * state ``k`` (k >= 1) is the state after step ``k``.  The step itself -- the action's
   name and arguments -- is in that state's ``#meta``: ``action``, ``args`` (parameter ->
-  label, as printed by the CLI), plus ``kernel_name``, ``kernel_file`` and
-  ``failed_sites`` for the reader.  Replay goes by ``action`` and ``args`` only, never
+  label, as printed by the CLI), plus ``kernel_name``, ``kernel_file``,
+  ``failed_sites`` ("claim at site") and ``failed_reads`` (the same reads as records:
+  page, value read and assumed by name, the step that last wrote ``->index``; see
+  :class:`~checker.results.verdict.FailedRead`) for the reader; the top-level ``#meta``
+  has ``failed_read``, the record of the read that breaks the claim, when one does.  Replay goes by ``action`` and ``args`` only, never
   by an action's position in a list.
 
 Loading validates everything against the current spec of the recorded model and turns
@@ -167,8 +170,24 @@ def _site_text(f: FailedRead) -> str:
     return f"{f.claim}{SITE_SEP}{f.site}"
 
 
-def _site_record(text: str) -> FailedRead:
+def _site_record(text: str, records: list[Any]) -> FailedRead:
+    """A stored failed read: "claim at site", with the fields of its ``failed_reads``
+    record where the file has one for that claim and site (files before they existed
+    keep only the two)."""
     claim, site = text.split(SITE_SEP, 1)
+    for r in records:
+        if isinstance(r, dict) and r.get("claim") == claim and r.get("site") == site:
+            def label(f: str, r: dict[str, Any] = r) -> str | None:
+                x = r.get(f)
+                return x if isinstance(x, str) else None
+
+            def step(f: str, r: dict[str, Any] = r) -> int | None:
+                x = r.get(f)
+                return x if isinstance(x, int) and not isinstance(x, bool) and x >= 0 else None
+
+            return FailedRead(claim, site, label("page"), label("value_read"), label("value_expected"),
+                              label("read_as"), label("assumed_as"), step("written_at"), label("written_by"),
+                              label("expected_from"), step("expected_set_at"), label("expected_set_by"))
     return FailedRead(claim, site)
 
 
@@ -185,12 +204,17 @@ def trace_to_itf(trace: Trace, engine: str) -> dict[str, Any]:
         "config": key.config,
         "engine": engine, "invariant": trace.invariant, "violated_at": len(trace.steps),
         "command": trace.command,
+        # the read that breaks the claim at the last step, explained (page, value read by
+        # name, value assumed, the step that last wrote it); absent for a state claim
+        **({"failed_read": last[0].record()} if (last := [
+            f for f in (trace.steps[-1].failed_sites if trace.steps else ()) if f.claim == trace.invariant]) else {}),
     }
     states = [_state(model, trace.initial, {"index": 0})]
     for k, s in enumerate(trace.steps, 1):
         states.append(_state(model, s.state, {
             "index": k, "action": s.action, "args": dict(s.args), "kernel_name": s.kernel_name,
-            "kernel_file": s.kernel_file, "failed_sites": [_site_text(f) for f in s.failed_sites]}))
+            "kernel_file": s.kernel_file, "failed_sites": [_site_text(f) for f in s.failed_sites],
+            "failed_reads": [f.record() for f in s.failed_sites]}))
     out: dict[str, Any] = itf_py.trace_to_json(itf_py.Trace(
         meta=meta, params=[], vars=[v.name for v in model.state_vars], states=states, loop=None))
     return out
@@ -220,7 +244,7 @@ def write_all(files: dict[Path, str], force: bool) -> None:
             which = (f"{shown(existing[0])} already exists" if len(existing) == 1
                      else f"{shown(existing[0])} and {len(existing) - 1} more already exist")
             raise UsageError(f"{which}; nothing written. "
-                             "Use --force to overwrite, or --save DIR for another directory")
+                             "Use --force to overwrite, or --catalogue DIR for another directory")
     write_files(files)
 
 
@@ -414,6 +438,9 @@ def parse(path: Path, text: bytes) -> LoadedTrace:
         if not isinstance(args, dict) or not all(isinstance(x, str) for x in args.values()):
             raise _fail(path, f"{place} #meta.args", "must map each parameter to a value label (a string)")
         sites = smeta.get("failed_sites", [])
+        records = smeta.get("failed_reads", [])
+        if not isinstance(records, list):
+            raise _fail(path, f"{place} #meta.failed_reads", f"must be a list of objects, got {_type_name(records)}")
         if not isinstance(sites, list) or not all(isinstance(x, str) and SITE_SEP in x for x in sites):
             raise _fail(path, f"{place} #meta.failed_sites", f"must be a list of strings 'claim{SITE_SEP}site'")
         try:
@@ -427,7 +454,7 @@ def parse(path: Path, text: bytes) -> LoadedTrace:
             raise _fail(path, f"{place} #meta.args", f"{loose[0]} = {args[loose[0]]!r} is not a value label "
                         f"as reportcheck writes it (expected {written[loose[0]]!r})")
         steps.append(Step(action, a.kernel_name, a.kernel_file, dict(args), interp.changes(prev, encoded), state,
-                          tuple(_site_record(x) for x in sites)))
+                          tuple(_site_record(x, records) for x in sites)))
         prev = encoded
     trace = Trace(model.key, meta["spec_digest"],
                   meta["spec_version"], meta["invariant"], states[0], tuple(steps), meta["command"])

@@ -122,8 +122,10 @@ table { border-collapse: collapse; margin: .6em 0 1em; font-size: 90%; }
 th, td { border: 1px solid #ccc; padding: .25em .5em; vertical-align: top; text-align: left; }
 th { background: #f0f0f0; }
 code, pre { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 92%; }
-pre { background: #f6f8fa; border: 1px solid #ddd; padding: .6em; overflow-x: auto; }
-mark { background: #fff3a8; }
+pre { background: #f6f8fa; border: 1px solid #ddd; padding: .6em; overflow-x: auto;
+      white-space: pre-wrap; overflow-wrap: anywhere; }  /* a long guard line wraps, never cut off */
+td code { overflow-wrap: anywhere; }
+mark { background: #fff3a8; line-height: 1.7; }  /* the next line's highlight must not hide an underscore */
 .proved { color: #1e7b34; font-weight: 600; }
 .refuted { color: #b3261e; font-weight: 600; }
 .unknown { color: #9a6700; font-weight: 600; }

@@ -66,7 +66,12 @@ def junit_xml(reports: list[RunReport], extra: list[PlainCase] | None = None) ->
             v = o.verdict
             case = ET.SubElement(suite, "testcase", classname=r.ident, name=f"{v.invariant} [{v.engine}]",
                                  time=f"{share:.3f}")
-            values = {"verdict": v.kind, "scope": v.scope, "engine": v.engine}
+            values = {"verdict": v.kind, "shown_as": v.word, "scope": v.scope, "engine": v.engine}
+            if v.bound is not None:
+                values["bound"] = str(v.bound)
+            if v.vacuity is not None:  # a proof that reached nothing (or not everything) of the claim
+                values["vacuity"] = v.vacuity.marker
+                values["vacuity_detail"] = v.vacuity.detail
             if v.reason is not None:
                 values["reason"] = v.reason.name.lower()
             if o.expected:
@@ -81,8 +86,8 @@ def junit_xml(reports: list[RunReport], extra: list[PlainCase] | None = None) ->
                 f.text = f"{o.message}\n{text}" if text else o.message
             elif o.status == "skipped":
                 ET.SubElement(case, "skipped", message=o.message)
-            elif text:
-                ET.SubElement(case, "system-out").text = f"{o.message}\n{text}"
+            elif text or v.vacuity is not None:
+                ET.SubElement(case, "system-out").text = f"{o.message}\n{text}" if text else o.message
     by_suite: dict[str, list[PlainCase]] = {}
     for c in extra:
         by_suite.setdefault(c.suite, []).append(c)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import asdict
 from typing import Any
 
 from checker.io.itf import tool_version
@@ -49,7 +48,7 @@ def step_location(design: str, k: int, s: Step) -> dict[str, Any]:
                                    "region": {"startLine": src.line}}
     loc["logicalLocations"] = [{"name": s.kernel_name, "fullyQualifiedName": f"{s.kernel_file}:{s.kernel_name}",
                                 "kind": "function"}]
-    loc["message"] = _text(step_line(k, s.action, s.args, s.kernel_file).strip())
+    loc["message"] = _text(step_line(k, s.action, s.args, s.kernel_file, s.kernel_name).strip())
     loc["properties"] = {"kernel_file": s.kernel_file, "kernel_name": s.kernel_name}
     return loc
 
@@ -57,7 +56,7 @@ def step_location(design: str, k: int, s: Step) -> dict[str, Any]:
 def code_flow(trace: Trace) -> dict[str, Any]:
     locations = []
     for k, s in enumerate(trace.steps, 1):
-        failed = [asdict(f) for f in s.failed_sites if f.claim == trace.invariant]
+        failed = [f.record() for f in s.failed_sites if f.claim == trace.invariant]
         tfl: dict[str, Any] = {
             "location": step_location(trace.design, k, s),
             "state": state_object(s.state),
@@ -85,13 +84,16 @@ def result(r: RunReport, o: Outcome, rule_index: int) -> dict[str, Any]:
     # the era's fingerprint part: "True"/"False" for the two eras that were the bool pcp_cache
     identity = (v.invariant, r.design, r.fault or "", r.key.kernel.fingerprint, r.config)
     expectation = {"refuted": " (expected)", "holds": " (expected to hold)"}.get(o.expected or "", "")
+    reads = [f for f in (last.failed_sites if last else ()) if f.claim == v.invariant]
+    why = "".join(f" At step {len(t.steps)}, {f.site}: " + "; ".join(f.explanation()) + "." for f in reads
+                  if f.explanation())
     out: dict[str, Any] = {
         "ruleId": v.invariant,
         "ruleIndex": rule_index,
         "kind": "fail",
         "level": "warning" if o.status == "passed" else "error",
         "message": _text(f"{v.invariant} is refuted{expectation} in {where} after {len(t.steps)} kernel operations "
-                         f"(engine {v.engine}); the claim: {o.claim}"),
+                         f"(engine {v.engine}); the claim: {o.claim}.{why}"),
         "locations": [step_location(r.design, len(t.steps), last)] if last else [],
         "codeFlows": [code_flow(t)],
         "partialFingerprints": {
@@ -102,9 +104,32 @@ def result(r: RunReport, o: Outcome, rule_index: int) -> dict[str, Any]:
         "properties": {"design": r.design, "fault": r.fault, "era": r.key.era, "pcp_cache": r.key.kernel.pcp_cache,
                        "config": r.config,
                        "engine": v.engine, "spec_digest": r.spec_digest, "scope": v.scope,
-                       "expected": o.expected, "reproduce": t.command},
+                       "expected": o.expected, "reproduce": t.command,
+                       "failed_reads": [f.record() for f in reads]},
     }
     return out
+
+
+def vacuous_result(r: RunReport, o: Outcome, rule_index: int) -> dict[str, Any]:
+    """A proof that reached nothing (or not every read site) of its claim: a result for a
+    reviewer to look at (kind ``review``), an error when ``fail_on_vacuous`` failed it."""
+    v = o.verdict
+    assert v.vacuity is not None
+    failed = o.status == "failed"
+    return {
+        "ruleId": v.invariant,
+        "ruleIndex": rule_index,
+        "kind": "fail" if failed else "review",
+        "level": "error" if failed else "none",
+        "message": _text(f"{v.invariant} is {v.word} in {r.key.describe()} (engine {v.engine}): "
+                         f"{v.vacuity.detail}; the claim: {o.claim}"),
+        "partialFingerprints": {"reportcheckVacuity/v1": _fingerprint(
+            v.invariant, r.design, r.fault or "", r.key.kernel.fingerprint, r.config, *v.vacuity.unreached)},
+        "properties": {"design": r.design, "fault": r.fault, "era": r.key.era, "config": r.config,
+                       "engine": v.engine, "spec_digest": r.spec_digest, "scope": v.scope,
+                       "vacuity": v.vacuity.marker, "unreached": list(v.vacuity.unreached),
+                       "no_read_site": v.vacuity.no_read_site},
+    }
 
 
 def sarif_log(reports: list[RunReport], notifications: list[str] | None = None,
@@ -127,6 +152,8 @@ def sarif_log(reports: list[RunReport], notifications: list[str] | None = None,
                               "properties": {"tags": ["model-checking", "linux-mm", "page-reporting"]}})
             if o.verdict.kind == "refuted" and o.verdict.trace is not None:
                 results.append(result(r, o, index[inv]))
+            elif o.verdict.vacuity is not None:
+                results.append(vacuous_result(r, o, index[inv]))
     invocation: dict[str, Any] = {"executionSuccessful": successful}
     if notifications:
         invocation["toolExecutionNotifications"] = [{"level": "error", "message": _text(n)} for n in notifications]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Literal
 
 from spec.key import ModelKey, OfModel
@@ -27,31 +27,49 @@ class Change:
 class FailedRead:
     """A read site of ``claim`` that failed on a step: the kernel read named ``site``.
 
-    ``page``, ``value_read`` and ``value_expected`` are value labels, filled in only where
-    the compiled model can derive them from the read site's condition without guessing:
-    ``page`` and ``value_read`` when the condition reads one page's ``->index`` (the pfn
-    and the value it held at the read); ``value_expected`` when, besides, one conjunct of
-    the condition says that ``->index`` must equal one value (the v9 and v10 reads of a
-    Reported page); the two values are labelled in the domain of the variable ->index must
-    equal where it is one (v9: the migratetype of the page's list), else as ->index's
-    numbers.  A pcp read (get_pcppage_migratetype, which accepts a range or several
-    migratetypes) has ``page`` and ``value_read`` but no ``value_expected``; every other
-    site (a boundary that must point at a free page, a merge of two pageblocks, a page of
-    an isolated pageblock) reads no ->index and has none of the three, and neither has a
-    read loaded from a stored trace, whose file keeps only claim and site.
-    Claim and site identify the read: two records compare equal when they agree on those
-    (a stored trace equals the one it was written from)."""
+    The other fields explain the read, filled in only where the compiled model can derive
+    them from the read site's condition without guessing (None elsewhere):
+
+    * ``page``: the pfn whose ``->index`` the condition reads;
+    * ``value_read``: what ``->index`` held at the read, by name (``MIGRATE_MOVABLE``,
+      ``slot 1``, ``owner-data``), and ``read_as``: what its last write meant (the ghost
+      ``index_by``: ``pcp_mt``, ``reported_mt``, ``stale``, ...);
+    * ``value_expected``: the value the reader assumed, where one conjunct of the condition
+      says ``->index`` must equal one value (v9 and v10 reads of a Reported page), and
+      ``expected_from``: the field that value comes from (``list_mt[2]``: the list the page
+      is on), with ``expected_set_at``/``expected_set_by``: the step that last changed it;
+    * ``assumed_as``: the meaning the reader assumed (a conjunct ``index_by == X``; a pcp
+      read assumes ``pcp_mt``, written by set_pcppage_migratetype());
+    * ``written_at``/``written_by``: the step (0: the initial state) and the action that
+      last changed ``->index`` or its meaning before the read.
+
+    A pcp read (get_pcppage_migratetype, which accepts a range or several migratetypes)
+    has no ``value_expected``; a site that reads no ->index (a boundary that must point at
+    a free page, a merge of two pageblocks, a page of an isolated pageblock) has none of
+    these.  Claim and site identify the read: two records compare equal when they agree
+    on those (a stored trace equals the one it was written from)."""
 
     claim: str
     site: str
     page: str | None = field(default=None, compare=False)
     value_read: str | None = field(default=None, compare=False)
     value_expected: str | None = field(default=None, compare=False)
+    read_as: str | None = field(default=None, compare=False)
+    assumed_as: str | None = field(default=None, compare=False)
+    written_at: int | None = field(default=None, compare=False)
+    written_by: str | None = field(default=None, compare=False)
+    expected_from: str | None = field(default=None, compare=False)
+    expected_set_at: int | None = field(default=None, compare=False)
+    expected_set_by: str | None = field(default=None, compare=False)
 
     @property
     def key(self) -> tuple[str, str]:
         """What identifies the read (a replay compares these): the claim and the site."""
         return self.claim, self.site
+
+    def record(self) -> dict[str, str | int]:
+        """The fields that are known, for JSON, ITF ``#meta`` and SARIF."""
+        return {k: v for k, v in asdict(self).items() if v is not None}
 
     def text(self) -> str:
         """One line for a reader: the claim, the site and what was read where known."""
@@ -59,6 +77,32 @@ class FailedRead:
         if self.page is not None:
             out += f" (pfn {self.page}: ->index {self.value_read}"
             out += f", expected {self.value_expected})" if self.value_expected is not None else ")"
+        return out
+
+    def explanation(self) -> list[str]:
+        """The read in sentences: which page, what was read and what the reader assumed,
+        who wrote it last and when (empty when the site reads no ->index)."""
+        if self.page is None:
+            return []
+        read = f"pfn {self.page}: ->index read {self.value_read}"
+        if self.read_as is not None:
+            read += f" (written as {self.read_as})"
+        assumed = self.value_expected
+        if assumed is not None and self.expected_from is not None:
+            assumed += f" ({self.expected_from})"
+        if self.assumed_as is not None:
+            assumed = (f"{assumed}, written as {self.assumed_as}" if assumed is not None
+                       else f"a value written as {self.assumed_as}")
+        out = [read + (f"; the reader assumed {assumed}" if assumed is not None else "")]
+        if self.written_at == 0:
+            out.append("->index has not been written since the initial state")
+        elif self.written_at is not None:
+            out.append(f"->index was last written at step {self.written_at} by {self.written_by}()")
+        if self.expected_from is not None and self.expected_set_at == 0:
+            out.append(f"{self.expected_from} has been {self.value_expected} since the initial state")
+        elif self.expected_from is not None and self.expected_set_at is not None:
+            out.append(f"{self.expected_from} became {self.value_expected} at step {self.expected_set_at} "
+                       f"by {self.expected_set_by}()")
         return out
 
 
@@ -170,6 +214,35 @@ class Undecided:
 
 
 @dataclass(frozen=True)
+class Vacuity:
+    """Why a ``proved`` says less than it seems to: read sites of the claim that the
+    search never reached, or (``no_read_site``) none in the model at all.  ``total``: the
+    claim is nothing but its read sites (no state predicate) and none was reached, so the
+    proof checked nothing; otherwise the unreached sites are holes in it."""
+
+    unreached: tuple[str, ...] = ()
+    no_read_site: bool = False
+    total: bool = False
+
+    @property
+    def detail(self) -> str:
+        """What was not reached, without the marker."""
+        if self.no_read_site:
+            return "the model has no read site of this claim"
+        n = len(self.unreached)
+        return f"{n} read site{'s' if n != 1 else ''} never reached: {'; '.join(self.unreached)}"
+
+    @property
+    def words(self) -> str:
+        return f"{self.marker}: {self.detail}"
+
+    @property
+    def marker(self) -> str:
+        """The short word shown next to the verdict."""
+        return "vacuous" if self.total or self.no_read_site else "partly vacuous"
+
+
+@dataclass(frozen=True)
 class Verdict:
     kind: Kind
     engine: str
@@ -178,10 +251,23 @@ class Verdict:
     trace: Trace | None = None
     notes: tuple[str, ...] = field(default=())
     undecided: Undecided | None = None  # set exactly when kind is "unknown"
+    vacuity: Vacuity | None = None  # only on "proved": what the proof did not reach
+    bound: int | None = None  # only on "proved" by bmc: no counterexample up to this depth
 
     @staticmethod
-    def proved(engine: str, invariant: str, scope: str, notes: tuple[str, ...] = ()) -> Verdict:
-        return Verdict("proved", engine, invariant, scope, None, notes)
+    def proved(engine: str, invariant: str, scope: str, notes: tuple[str, ...] = (),
+               vacuity: Vacuity | None = None, bound: int | None = None) -> Verdict:
+        return Verdict("proved", engine, invariant, scope, None, notes, None, vacuity, bound)
+
+    @property
+    def word(self) -> str:
+        """The verdict as shown to a reader: ``proved`` only when it is one in its scope;
+        a bounded search that found nothing says so (its kind, and so the exit code, stay
+        those of ``proved``: see the README's exit codes); vacuity is marked."""
+        if self.kind != "proved":
+            return self.kind
+        word = f"no counterexample up to depth {self.bound}" if self.bound is not None else "proved"
+        return f"{word} ({self.vacuity.marker})" if self.vacuity is not None else word
 
     @staticmethod
     def refuted(engine: str, invariant: str, scope: str, trace: Trace) -> Verdict:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html import escape
@@ -166,9 +167,78 @@ def _clip(x0: float, y0: float, x1: float, y1: float) -> tuple[float, float]:
     return x0 + dx * t, y0 + dy * t
 
 
+# the layers of the picture, top to bottom, along a page's life: allocated, being freed, on
+# a pcp list, on the buddy lists, handed to the device (or merged into a buddy: TAIL), back
+# as Reported (unknown states go last); PCP above BUDDY keeps the arrows of one layer, whose
+# labels dot cannot keep apart, few
+LAYERS = (("ALLOC", "ALLOC+Reported"), ("FREEING", "FREEING+Reported"), ("PCP", "PCP+Reported"),
+          ("BUDDY", "BUDDY (ISOLATE)"),
+          ("REPORTING", "TAIL"), ("BUDDY+Reported", "BUDDY+Reported (ISOLATE)", "TAIL+Reported"))
+DOT_TIMEOUT = 30  # seconds: dot lays out a dozen nodes in milliseconds
+
+
+def _fill(name: str) -> str:
+    return "#fdebd0" if "Reported" in name else "#e8f0fe" if name.startswith("BUDDY") else "#f4f4f4"
+
+
+def dot_source(life: Lifecycle) -> str:
+    """The lifecycle as a Graphviz graph: the states in layers along the lifecycle, each
+    arrow labelled with its number and kernel functions, dashed red where only a fault
+    adds it."""
+    def q(text: str) -> str:  # a DOT string: backslash, quote and newline escaped
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+    nodes = life.nodes()
+    out = [f"digraph {q('lifecycle ' + life.design)} {{",
+           '  graph [rankdir=TB, newrank=true, nodesep=0.6, ranksep=0.8, fontname="sans-serif", bgcolor="white"];',
+           '  node [shape=box, style="rounded,filled", fontname="sans-serif", fontsize=12, color="#333333"];',
+           '  edge [fontname="sans-serif", fontsize=10, color="#444444", fontcolor="#444444"];']
+    placed = set()
+    for layer in LAYERS:
+        here = [n for n in layer if n in nodes]
+        placed.update(here)
+        if here:
+            out.append("  { rank=same; " + " ".join(f"{q(n)} [fillcolor={q(_fill(n))}];" for n in here) + " }")
+    out += [f"  {q(n)} [fillcolor={q(_fill(n))}];" for n in nodes if n not in placed]
+    for k, (a, b, fns, faults) in enumerate(life.grouped(), 1):
+        label = f"{k}. " + "\n".join(fns)
+        style = ', style=dashed, color="#c0392b", fontcolor="#c0392b"' if faults else ""
+        out.append(f"  {q(a)} -> {q(b)} [label={q(label)}{style}];")
+    out.append("}")
+    return "\n".join(out)
+
+
+def dot_svg(life: Lifecycle) -> str | None:
+    """The picture laid out by Graphviz ``dot`` (an ``<svg>`` element to inline), or None
+    where ``dot`` is missing or fails."""
+    import shutil
+    import subprocess
+
+    exe = shutil.which("dot")
+    if exe is None:
+        return None
+    try:
+        done = subprocess.run([exe, "-Tsvg"], input=dot_source(life), capture_output=True, text=True,
+                              timeout=DOT_TIMEOUT, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    start = done.stdout.find("<svg")
+    if done.returncode != 0 or start < 0:
+        return None
+    body = re.sub(r"<!--.*?-->\n?", "", done.stdout[start:], flags=re.DOTALL)  # dot's comments name its version
+    return body.replace("<svg ", f'<svg role="img" aria-label="page lifecycle of {escape(life.design)}" ', 1).strip()
+
+
 def svg(life: Lifecycle) -> str:
-    """The lifecycle as an SVG picture: numbered arrows (the legend in :meth:`Lifecycle.grouped`
-    order), dashed red for arrows only a fault adds."""
+    """The lifecycle as an SVG picture: laid out by Graphviz ``dot`` where it is installed
+    (:func:`dot_svg`), else drawn here round an ellipse; numbered arrows (the legend in
+    :meth:`Lifecycle.grouped` order), dashed red for arrows only a fault adds."""
+    laid_out = dot_svg(life)
+    return laid_out if laid_out is not None else circle_svg(life)
+
+
+def circle_svg(life: Lifecycle) -> str:
+    """The picture without Graphviz: the states round an ellipse, numbered arrows."""
     nodes = life.nodes()
     pos = _positions(nodes)
     marker = ('<marker id="{id}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '

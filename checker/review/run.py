@@ -9,6 +9,7 @@ reproduces is reported as such, not shown as evidence).
 
 from __future__ import annotations
 
+import functools
 import os
 import random
 import time
@@ -25,7 +26,8 @@ from checker.results.stats import EngineStats, ExplicitStats
 from checker.results.verdict import Trace, Verdict
 from checker.review import guards, lifecycle
 from checker.review import harness as guard_harness
-from checker.trace.replay import ReplayResult, replay
+from checker.trace.mapping import map_trace
+from checker.trace.replay import replay
 from spec import DEFAULT_ERA, DESIGNS, FAULTS, ModelKey, build_model
 
 # what each engine is asked to do in a report (the scopes say it again on every verdict)
@@ -51,7 +53,7 @@ class JobResult:
     error: str = ""
 
 
-def run_job(job: Job) -> JobResult:
+def run_job(job: Job, options: RunOptions = REPORT_OPTIONS) -> JobResult:
     t0 = time.perf_counter()
     explore = job.engine == "explicit"
     interp = Interpreter(build_model(job.key), probe=explore)
@@ -59,24 +61,25 @@ def run_job(job: Job) -> JobResult:
     try:
         if explore:
             tally = guards.ReadTally(interp)
-            verdicts, explored, edges = lifecycle.explore(interp, names, REPORT_OPTIONS, also=tally)
+            verdicts, explored, edges = lifecycle.explore(interp, names, options, also=tally)
             return JobResult(job, verdicts, explored, time.perf_counter() - t0, edges, tally.tally,
                              explored.complete)
-        verdicts, stats = ENGINES[job.engine].run(interp, names, REPORT_OPTIONS)
+        verdicts, stats = ENGINES[job.engine].run(interp, names, options)
     except Exception as e:  # noqa: BLE001 - an engine failure is shown in the report, not hidden
         return JobResult(job, [], None, time.perf_counter() - t0, error=f"{type(e).__name__}: {e}")
     return JobResult(job, verdicts, stats, time.perf_counter() - t0)
 
 
-def jobs_for(designs: list[str], engines: list[str], config: str, faults: list[str] | None = None) -> list[Job]:
+def jobs_for(designs: list[str], engines: list[str], config: str, faults: list[str] | None = None,
+             era: str = REVIEW_ERA) -> list[Job]:
     """The slow ones first, so that two workers finish together.  ``faults``: the faulty
     variants to explore (default: every fault of the chosen designs)."""
     chosen = [f for f in FAULTS if FAULTS[f].design in designs] if faults is None else faults
-    out = [Job(e, ModelKey(d, None, REVIEW_ERA, config)) for e in ("proof", "induction") if e in engines for d in designs]
+    out = [Job(e, ModelKey(d, None, era, config)) for e in ("proof", "induction") if e in engines for d in designs]
     if "explicit" in engines:
-        out += [Job("explicit", ModelKey(d, None, REVIEW_ERA, config)) for d in designs]
-        out += [Job("explicit", ModelKey(FAULTS[f].design, f, REVIEW_ERA, config)) for f in chosen if FAULTS[f].design in designs]
-    out += [Job(e, ModelKey(d, None, REVIEW_ERA, config)) for e in ("bmc", "hypothesis") if e in engines for d in designs]
+        out += [Job("explicit", ModelKey(d, None, era, config)) for d in designs]
+        out += [Job("explicit", ModelKey(FAULTS[f].design, f, era, config)) for f in chosen if FAULTS[f].design in designs]
+    out += [Job(e, ModelKey(d, None, era, config)) for e in ("bmc", "hypothesis") if e in engines for d in designs]
     return out
 
 
@@ -98,23 +101,15 @@ class Counterexample:
 
 
 def _others(t: Trace, designs: list[str]) -> list[Rejection]:
+    """What each other design does with the trace's kernel operations, mapped through the
+    operations they share (:mod:`checker.trace.mapping`)."""
     out = []
     for d in designs:
         if d == t.design:
             continue
-        res = replay(t, replace(t.key, design=d, fault=None), [t.invariant])
-        out.append(Rejection(d, _sentence(res, t.invariant, d)))
+        m = map_trace(t, replace(t.key, design=d, fault=None))
+        out.append(Rejection(d, m.sentence(len(t.steps))))
     return out
-
-
-def _sentence(res: ReplayResult, invariant: str, design: str) -> str:
-    if res.divergence is not None:
-        return f"rejects the operations: step {res.divergence.step}, {res.divergence.reason}"
-    if invariant not in {i.name for i in build_model(replace(res.target, design=design, fault=None)).invariants}:
-        return f"runs every step; it has no claim {invariant}"
-    if invariant in res.first_broken:
-        return f"runs every step and breaks {invariant} too, at step {res.first_broken[invariant]}"
-    return f"runs every step and keeps {invariant}"
 
 
 def stored_counterexamples(root: Path, designs: list[str]) -> tuple[list[Counterexample], list[str]]:
@@ -235,23 +230,24 @@ def site_witnesses(interp: Interpreter, per_site: int = WITNESSES_PER_SITE, max_
     return out
 
 
-def guard_evidence(designs: list[str], config: str, stored: list[Counterexample]) -> list[GuardEvidence]:
+def guard_evidence(designs: list[str], config: str, stored: list[Counterexample],
+                   era: str = REVIEW_ERA) -> list[GuardEvidence]:
     """Each design's guards, evaluated on every read of ->index in the stored traces of the
     design (and its faults) and in seeded correct runs; compiled with gcc when there is one."""
     out: list[GuardEvidence] = []
     for d in designs:
-        model = build_model(ModelKey(d, None, REVIEW_ERA, config))
+        model = build_model(ModelKey(d, None, era, config))
         base = {g.site: GuardEvidence(g) for g in guards.guards(model)}
         runs: list[tuple[str, Interpreter, list[tuple[str, tuple[int, ...]]], bool]] = []
         for c in stored:
             t = c.trace
-            if t.design != d or t.key.era != REVIEW_ERA:
+            if t.design != d or t.key.era != era:
                 continue
             interp = Interpreter(build_model(t.key), probe=True)
             steps = [(s.action, interp.parse_args(s.action, dict[str, object](s.args))) for s in t.steps]
             label = f"{t.fault or d}/{t.invariant}"
             runs.append((label, interp, steps, False))
-        probe = Interpreter(build_model(ModelKey(d, None, REVIEW_ERA, config)), probe=True)
+        probe = Interpreter(build_model(ModelKey(d, None, era, config)), probe=True)
         runs += [(f"{d} correct run {k}", probe, w, True)
                  for k, w in enumerate(correct_walks(probe) + site_witnesses(probe), 1)]
         records: dict[int, tuple[Interpreter, list[guard_harness.Record], list[bool]]] = {}
@@ -334,25 +330,48 @@ class Review:
     faults: list[FaultFinding]
     seconds: float
     spec_digests: dict[str, str]
+    era: str = REVIEW_ERA
+    options: RunOptions = REPORT_OPTIONS
+    pending: list[str] = field(default_factory=list)  # jobs still running: a partial review
+    catalogue: Path | None = None  # where the stored counterexamples came from (None: none)
 
     def result(self, engine: str, design: str, fault: str | None = None) -> JobResult | None:
-        return next((r for r in self.results if r.job == Job(engine, ModelKey(design, fault, REVIEW_ERA, self.config))), None)
+        return next((r for r in self.results if r.job == Job(engine, ModelKey(design, fault, self.era, self.config))), None)
 
 
 Announce = Callable[[str], None]
 
 
-def gather(designs: list[str], config: str, engines: list[str], root: Path, workers: int | None = None,
+def gather(designs: list[str], config: str, engines: list[str], root: Path | None, workers: int | None = None,
            announce: Announce = lambda _: None, started: Callable[[int], None] = lambda _: None,
-           faults: list[str] | None = None) -> Review:
+           faults: list[str] | None = None, era: str = REVIEW_ERA, options: RunOptions = REPORT_OPTIONS,
+           partial: Callable[[Review], None] | None = None) -> Review:
+    """Run every job and put the review together.  ``root``: the stored counterexamples
+    (None: none).  ``partial``: told of a partial review (the sections of the jobs done so
+    far; the lifecycles, stored counterexamples and guards come at the end) after every
+    job but the last, so that a report can be written as its jobs finish."""
     t0 = time.perf_counter()
-    jobs = jobs_for(designs, engines, config, faults)
+    jobs = jobs_for(designs, engines, config, faults, era)
     started(len(jobs))
     workers = workers or min(len(jobs), os.cpu_count() or 1) or 1
-    results = run_jobs(run_job, jobs, workers, done=lambda _job, r: announce(_done(r)))
+    digests = {d: build_model(ModelKey(d, None, era, config)).digest for d in designs}
+    done_so_far: dict[Job, JobResult] = {}
+
+    def done(job: Job, r: JobResult) -> None:
+        announce(_done(r))
+        done_so_far[job] = r
+        if partial is None or len(done_so_far) == len(jobs):
+            return
+        results = [done_so_far[j] for j in jobs if j in done_so_far]
+        partial(Review(designs, config, engines, results, {}, run_counterexamples(results, [], designs),
+                       [f"{r.job.label}: the engine failed: {r.error}" for r in results if r.error], [],
+                       fault_findings(results), time.perf_counter() - t0, digests, era, options,
+                       [j.label for j in jobs if j not in done_so_far], root))
+
+    results = run_jobs(functools.partial(run_job, options=options), jobs, workers, done=done)
     lifecycles = {}
     for d in designs:
-        own = next((r for r in results if r.job == Job("explicit", ModelKey(d, None, REVIEW_ERA, config))), None)
+        own = next((r for r in results if r.job == Job("explicit", ModelKey(d, None, era, config))), None)
         if own is None:
             continue
         life = lifecycle.Lifecycle(d, set(own.edges), complete=own.complete,
@@ -362,22 +381,24 @@ def gather(designs: list[str], config: str, engines: list[str], root: Path, work
                 lifecycle.merge_fault(life, r.job.fault, r.edges)
                 life.complete &= r.complete
         lifecycles[d] = life
-    announce("replaying the stored counterexamples")
-    stored, problems = stored_counterexamples(root, designs)
+    stored: list[Counterexample] = []
+    problems: list[str] = []
+    if root is not None:
+        announce("replaying the stored counterexamples")
+        stored, problems = stored_counterexamples(root, designs)
     found = run_counterexamples(results, stored, designs)
     announce("evaluating the guards")
-    evidence = guard_evidence(designs, config, stored)
+    evidence = guard_evidence(designs, config, stored, era)
     for ev in evidence:
-        own = next((r for r in results if r.job == Job("explicit", ModelKey(ev.guard.design, None, REVIEW_ERA, config))), None)
+        own = next((r for r in results if r.job == Job("explicit", ModelKey(ev.guard.design, None, era, config))), None)
         if own is not None and ev.guard.site in own.reads:
             ev.everywhere = own.reads[ev.guard.site]
             states = own.stats.states if isinstance(own.stats, ExplicitStats) else 0
             ev.explored = (f"every transition of the {states:,} reachable states of {config}"
                            if own.complete else f"the transitions explored before the state limit on {config}")
     problems += [f"{r.job.label}: the engine failed: {r.error}" for r in results if r.error]
-    digests = {d: build_model(ModelKey(d, None, REVIEW_ERA, config)).digest for d in designs}
     return Review(designs, config, engines, results, lifecycles, stored + found, problems, evidence,
-                  fault_findings(results), time.perf_counter() - t0, digests)
+                  fault_findings(results), time.perf_counter() - t0, digests, era, options, [], root)
 
 
 def _done(r: JobResult) -> str:

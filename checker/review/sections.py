@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from checker.outputs.document import BR, Block, Bullets, Code, Heading, Inline, Para, Picture, Span, Table, t, ticks
+from checker.outputs.legend import INDEX_BY_VALUES, MIGRATETYPE_NOTE, WHERE_VALUES, field_lines
+from checker.outputs.outcomes import initial_lines
 from checker.results.stats import BmcStats, EngineStats, ExplicitStats, HypothesisStats, InductionStats, ProofStats
 from checker.results.verdict import UnknownReason, Verdict
 from checker.review import guards as guards_mod
 from checker.review.lifecycle import Lifecycle, svg
-from checker.review.run import REVIEW_ERA, Counterexample, GuardEvidence, JobResult, Review, design_title
+from checker.review.run import Counterexample, GuardEvidence, JobResult, Review, design_title
 from spec import CONFIGS, ERAS, FAULTS, ModelKey, build_model
+from spec.ir import Model
 
 TITLE = "reportcheck design review: is page->index trusted when it is read?"
 QUESTION = ("How do we avoid messing with ->index when the page is not in the right state of its "
@@ -19,13 +22,21 @@ ENGINE_ORDER = ("explicit", "bmc", "induction", "proof", "hypothesis")
 
 def build(r: Review) -> list[Block]:
     cfg = CONFIGS[r.config]
+    knobs = ", ".join(f"{k} {v}" for k, v in (("--depth", r.options.depth), ("--k", r.options.k),
+                      ("--examples", r.options.examples), ("--steps", r.options.steps), ("--seed", r.options.seed),
+                      ("--timeout", r.options.timeout), ("--max-states", r.options.max_states)) if v is not None)
+    catalogue = f"stored counterexamples from {r.catalogue}" if r.catalogue else "no stored counterexamples"
     blocks: list[Block] = [
         Heading(1, TITLE),
         Para(t(f"Designs {', '.join(r.designs)} on configuration {r.config} ({cfg.doc}), kernel era "
-               f"{REVIEW_ERA} ({ERAS[REVIEW_ERA].description}); engines {', '.join(r.engines)}. Spec digests: "
-               + ", ".join(f"{d} {h}" for d, h in r.spec_digests.items())
+               f"{r.era} ({ERAS[r.era].description}); engines {', '.join(r.engines)} ({knobs}); {catalogue}. "
+               "Spec digests: " + ", ".join(f"{d} {h}" for d, h in r.spec_digests.items())
                + f". Made by `reportcheck report` in {r.seconds:.0f} s.")),
     ]
+    if r.pending:
+        blocks.append(Para(t(f"Partial report, written as the engine jobs finish: {len(r.pending)} still running "
+                             f"({', '.join(r.pending)}). The lifecycle pictures, the stored counterexamples and "
+                             "the guards come when every job is done.", "warn")))
     if r.problems:
         blocks += [Heading(2, "Problems"), Bullets([t(p, "warn") for p in r.problems])]
     blocks += _answer(r) + _lifecycles(r) + _counterexamples(r) + _proofs(r) + _coverage(r) + _guards(r)
@@ -48,9 +59,18 @@ def _short(v: Verdict | None, res: JobResult) -> Inline:
             "induction": f"k-induction on {res.job.config}",
             "proof": "every zone size and MAX_ORDER",
         }.get(name, "")
-        word = "holds" if name == "bmc" else "proved"
-        return [Span(f"{name}: "), Span(word, "proved"), Span(f" ({what})" if what else "")]
+        if v.bound is not None:  # bmc: nothing found is not a proof
+            return [Span(f"{name}: "), Span(f"no counterexample up to depth {v.bound}", "proved"),
+                    *_vacuity_spans(v)]
+        return [Span(f"{name}: "), Span("proved", "proved"), Span(f" ({what})" if what else ""), *_vacuity_spans(v)]
     return [Span(f"{name}: "), Span("unknown", "unknown"), Span(f" ({_why_unknown(v, stats)})")]
+
+
+def _vacuity_spans(v: Verdict) -> list[Span]:
+    """The vacuity marker of a proof, next to its verdict word."""
+    if v.vacuity is None:
+        return []
+    return [Span(" "), Span(v.vacuity.marker, "warn"), Span(f" ({v.vacuity.detail})")]
 
 
 def _why_unknown(v: Verdict, stats: EngineStats | None) -> str:
@@ -68,7 +88,7 @@ def _why_unknown(v: Verdict, stats: EngineStats | None) -> str:
 def _invariant_rows(r: Review) -> list[tuple[str, str]]:
     seen: dict[str, str] = {}
     for d in r.designs:
-        for inv in build_model(ModelKey(d, None, REVIEW_ERA, r.config)).invariants:
+        for inv in build_model(ModelKey(d, None, r.era, r.config)).invariants:
             seen.setdefault(inv.name, inv.claim)
     return list(seen.items())
 
@@ -92,8 +112,12 @@ def _answer(r: Review) -> list[Block]:
             items.append([Span(f"{d}: "), Span("->index is not trustworthy", "refuted"),
                           Span(f": a {n}-step sequence of kernel operations reads it when it means something else "
                                f"({shortest.engine}). {design_title(d)}")])
+        elif proved and all(v.vacuity is not None and v.vacuity.marker == "vacuous" for v in proved):
+            items.append([Span(f"{d}: "), Span("vacuous", "warn"),
+                          Span(f": proved only because nothing was checked ({proved[0].vacuity.detail}"  # type: ignore[union-attr]
+                               f"). {design_title(d)}")])
         elif proved:
-            scopes = [_short(v, res)[-1].text.strip(" ()") for res in r.results
+            scopes = ["".join(sp.text for sp in _short(v, res)[1:]).strip() for res in r.results
                       if res.job.design == d and res.job.fault is None
                       for v in res.verdicts if v.invariant == "index_trusted" and v.kind == "proved"]
             items.append([Span(f"{d}: "), Span("->index is trustworthy", "proved"),
@@ -143,6 +167,8 @@ def _lifecycle_blocks(life: Lifecycle) -> list[Block]:
 
 def _lifecycles(r: Review) -> list[Block]:
     out: list[Block] = [Heading(2, "2. The page lifecycle", "lifecycle")]
+    if not r.lifecycles and r.pending and "explicit" in r.engines:
+        return [*out, Para(t("Drawn when the explicit engine's jobs are done.", "warn"))]
     if not r.lifecycles:
         return [*out, Para(t("Not drawn: the explicit engine did not run (--engine explicit).", "warn"))]
     for d in r.designs:
@@ -152,25 +178,31 @@ def _lifecycles(r: Review) -> list[Block]:
 
 
 # ----------------------------------------------------------- 3. counterexamples
-def _counterexample(k: int, c: Counterexample) -> list[Block]:
+def _counterexample(k: int, c: Counterexample, era: str) -> list[Block]:
     tr = c.trace
     model = build_model(tr.key)
     claim = next((i.claim for i in model.invariants if i.name == tr.invariant), "")
-    variant = (f" with fault {tr.fault}" if tr.fault else "") + ("" if tr.key.era == REVIEW_ERA else f", era {tr.key.era}")
+    variant = (f" with fault {tr.fault}" if tr.fault else "") + ("" if tr.key.era == era else f", era {tr.key.era}")
     rows, classes = [], []
     for n, s in enumerate(tr.steps, 1):
         args = ", ".join(f"{a}={b}" for a, b in s.args.items())
         changed: Inline = []
         for ch in s.changes:
             changed += [*([BR] if changed else []), Span(f"{ch.field}: {ch.old} → {ch.new}", "mark")]
-        failed = [Span(x.text(), "refuted") for x in s.failed_sites]
-        rows.append([t(str(n)), [Span(f"{s.kernel_name}({args})", "code")], t(s.kernel_file), changed or t("—"),
+        failed: Inline = []
+        for x in s.failed_sites:  # the read, then what it read, what was assumed, who wrote it when
+            failed += [*([BR] if failed else []), Span(f"{x.claim} at {x.site}", "refuted")]
+            failed += [p for line in x.explanation() for p in (BR, Span(line))]
+        alias = [Span(f" ({s.kernel_name}() in the kernel)")] if s.kernel_name != s.action else []
+        rows.append([t(str(n)), [Span(f"{s.action}({args})", "code"), *alias], t(s.kernel_file), changed or t("—"),
                      failed or t("")])
         classes.append("final" if n == len(tr.steps) else "")
     return [
         Heading(3, f"{k}. {tr.design}{variant}, {tr.config}: {tr.invariant} broken in {len(tr.steps)} steps",
                 f"cex-{k}"),
         Para([Span("Broken at the end: "), Span(tr.invariant, "code"), Span(f" — {claim}. Source: {c.source}.")]),
+        Para(t("The initial state (each step shows only the fields it changes):")),
+        Code("\n".join(initial_lines(tr, model))),
         Table(["#", "kernel operation", "file", "fields it changed", "read sites that failed"], rows, classes),
         Para(t("Replay it:")),
         Code(c.replay_command, "sh"),
@@ -192,9 +224,22 @@ def _counterexamples(r: Review) -> list[Block]:
                                "before it is shown: the stored catalogue (counterexamples/) and any this run found "
                                "that the catalogue does not hold. Under each, what the other designs do with the "
                                "same kernel operations."))]
+    if r.counterexamples:
+        out += _legend(build_model(r.counterexamples[0].trace.key))
     for k, c in enumerate(sorted(r.counterexamples, key=lambda c: _order(r, c)), 1):
-        out += _counterexample(k, c)
+        out += _counterexample(k, c, r.era)
     return out
+
+
+def _legend(model: Model) -> list[Block]:
+    """What the fields of a counterexample mean (the text output prints the same legend)."""
+    rows: list[list[Inline]] = [[[Span(name, "code")], t(doc)] for name, doc in field_lines(model)]
+    rows += [[[Span(f"where = {k}", "code")], t(v)] for k, v in WHERE_VALUES.items()]
+    rows += [[[Span(f"index_by = {k}", "code")], t(v)] for k, v in INDEX_BY_VALUES.items()]
+    return [Heading(3, "How to read a counterexample", "legend"),
+            Para(t(f"Every field of the model (ghost fields are bookkeeping the claims need, not kernel "
+                   f"memory), and the values of where and index_by; {MIGRATETYPE_NOTE}.")),
+            Table(["field or value", "meaning"], rows)]
 
 
 # ------------------------------------------------------------------- 4. proofs
@@ -214,7 +259,7 @@ def _proofs(r: Review) -> list[Block]:
                 info = detail.get(v.invariant)
                 needed = info.needed if info is not None else None
                 rests = ", ".join(needed) if needed else ("no other claim" if needed == [] else "")
-                rows.append([[Span(v.invariant, "code")], t(v.kind, v.kind), t(rests), t(v.scope)])
+                rows.append([[Span(v.invariant, "code")], t(v.word, v.kind), t(rests), t(v.scope)])
             secs = stats.seconds if stats is not None else round(res.seconds, 1)
             scope = f"Scope: {stats.scope}." if isinstance(stats, ProofStats) else ""
             out += [Heading(3, f"{engine}: {d}"),

@@ -70,10 +70,12 @@ def build_trace(interp: Interpreter, steps: list[tuple[str, tuple[int, ...]]], i
                              f"(breaks at step {outcome.violated_at} of {len(steps)})")
     s = interp.initial()
     out = []
+    history: list[tuple[str, bytes]] = []  # the steps so far: who last wrote a field read
     for name, args in steps:
         t = interp.step(s, name, args)
-        out.append(interp.make_step(s, t))
+        out.append(interp.make_step(s, t, history))
         s = t.target
+        history.append((name, s))
     m = interp.model
     return Trace(m.key, m.digest, m.spec_version, invariant,
                  interp.decode(interp.initial()), tuple(out), reproduce_command(m, [invariant]))

@@ -125,6 +125,7 @@ def replay(t: Trace, target: ModelKey | None = None, invariants: list[str] | Non
     for name, f in state_invs.items():
         if not f(s):
             res.first_broken.setdefault(name, 0)
+    history: list[tuple[str, bytes]] = []
     for k, rec in enumerate(t.steps, 1):
         if rec.action not in actions:
             res.divergence = Divergence(k, f"design {model.design} has no action {rec.action}")
@@ -135,7 +136,8 @@ def replay(t: Trace, target: ModelKey | None = None, invariants: list[str] | Non
         except StepError as e:
             res.divergence = Divergence(k, "action not enabled", (str(e),))
             return res
-        step = interp.make_step(s, tr)
+        step = interp.make_step(s, tr, history)
+        history.append((rec.action, tr.target))
         broken: list[str] = []
         for c in tr.failed:
             inv = interp.checks[c][0]
