@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from checker.engines import explicit, explicit_c
+from checker.errors import UsageError
 from checker.interp import cbuild
 from checker.interp.concrete import Interpreter
 from spec import DESIGNS, FAULTS, ModelKey, build_model, era_of_pcp_cache
@@ -154,10 +156,63 @@ def test_without_a_compiler_asking_for_c_is_one_error_line(capsys: pytest.Captur
 
 def test_a_second_build_of_the_same_model_is_loaded_from_the_cache() -> None:
     model = build_model(ModelKey("merged", None, era_of_pcp_cache(False), "tiny"))
-    source = explicit_c.engine(Interpreter(model)).cmodel.source
-    path = cbuild.build(source + "\n" + explicit_c._runtime())
+    source = explicit_c.source(explicit_c.cmodel(Interpreter(model)))
+    path = cbuild.build(source, cbuild.QUICK)
     stamp = path.stat().st_mtime_ns
-    assert cbuild.build(source + "\n" + explicit_c._runtime()) == path and path.stat().st_mtime_ns == stamp
+    assert cbuild.build(source, cbuild.QUICK) == path and path.stat().st_mtime_ns == stamp
+    assert cbuild.library_path(source, cbuild.OPTIMISED) != path  # each level its own library
+
+
+def _ring_search(monkeypatch: pytest.MonkeyPatch, level: str) -> tuple[explicit.Explorer, explicit.Exploration]:
+    import models
+
+    monkeypatch.setenv(explicit_c.LEVEL_VAR, level)
+    model = models.ring()
+    ex = explicit.Explorer(Interpreter(model), [i.name for i in model.invariants], backend="c")
+    return ex, ex.run()
+
+
+@pytest.mark.parametrize("level", ["quick", "optimised"])
+def test_each_library_level_can_be_asked_for(monkeypatch: pytest.MonkeyPatch, level: str) -> None:
+    ex, res = _ring_search(monkeypatch, level)
+    assert ex._c is not None and ex._c.eng is not None and ex._c.eng.level == level
+    assert (res.states, res.transitions, res.depth) == (4, 8, 2)
+
+
+def test_a_bad_library_level_is_one_error_naming_the_choices(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(UsageError, match=r"REPORTCHECK_C_LEVEL='fast': choose from auto, quick, optimised"):
+        _ring_search(monkeypatch, "fast")
+
+
+def test_a_long_search_starts_again_on_the_optimised_library(monkeypatch: pytest.MonkeyPatch,
+                                                             tmp_path: Path) -> None:
+    """Started on the quick library (the optimised one is not cached), the search moves to
+    the optimised one once it has run OPTIMISE_AFTER seconds and the compiler is done, and
+    gives the very same exploration and verdicts as a search that never moved."""
+    monkeypatch.setenv("REPORTCHECK_CACHE", str(tmp_path))
+    model = build_model(ModelKey("v10"))
+    names = [i.name for i in model.invariants]
+    monkeypatch.setenv(explicit_c.LEVEL_VAR, "quick")
+    plain = explicit.check(Interpreter(model), names, max_states=30_000, backend="c")
+    monkeypatch.setenv(explicit_c.LEVEL_VAR, "auto")
+    monkeypatch.setattr(explicit_c, "OPTIMISE_AFTER", 0.0)
+    real_done = cbuild.Build.done
+    monkeypatch.setattr(cbuild.Build, "done", lambda self: self._proc is None or self._proc.wait() is not None)
+    ex = explicit.Explorer(Interpreter(model), names, max_states=30_000, backend="c")
+    moved = explicit.verdicts_of(ex)
+    monkeypatch.setattr(cbuild.Build, "done", real_done)
+    assert ex._c is not None and ex._c.eng is not None and ex._c.eng.level == cbuild.OPTIMISED
+    assert moved[0] == plain[0]
+    assert (moved[1].states, moved[1].transitions, moved[1].depth, moved[1].site_hits, moved[1].action_fired) == \
+        (plain[1].states, plain[1].transitions, plain[1].depth, plain[1].site_hits, plain[1].action_fired)
+    assert [p.name for p in tmp_path.iterdir() if ".tmp" in p.name] == []  # nothing half-written is left
+
+
+def test_a_cancelled_build_leaves_nothing_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REPORTCHECK_CACHE", str(tmp_path))
+    build = cbuild.Build("int rc_cancelled(void) { return 1; }\n", cbuild.OPTIMISED)
+    build.cancel()
+    assert list(tmp_path.iterdir()) == [] and build.done()
 
 
 @pytest.mark.parametrize("fixture, shape", [

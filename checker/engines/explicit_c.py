@@ -16,6 +16,7 @@ transition.  Any other observer of every transition needs the Python backend.
 from __future__ import annotations
 
 import functools
+import os
 import sys
 import time
 import weakref
@@ -64,7 +65,8 @@ int64_t rc_moves(rc_search *c, int32_t j, uint8_t *out);
 int rc_watch_counters(void);
 int rc_graph(rc_search *c, int64_t *out);
 """
-BUDGET = 1 << 16  # states expanded per call into C
+BUDGET = 1 << 14  # states expanded per call into C (a tenth of a second on the quick library)
+OPTIMISE_AFTER = 3.0  # seconds of search on the quick library before the optimised one is compiled
 MAX_SUCCESSORS = 4096  # per state, for successors()
 
 
@@ -86,25 +88,43 @@ class CEngine:
     cmodel: CModel
     ffi: Any
     lib: Any
+    level: str  # cbuild.QUICK or cbuild.OPTIMISED
 
 
-# per model: per watch (by its key) the compiled engine
-_ENGINES: weakref.WeakKeyDictionary[Model, dict[str, CEngine]] = weakref.WeakKeyDictionary()
+# per model: per watch (by its key) the generated C, and per level the compiled engine
+_MODELS: weakref.WeakKeyDictionary[Model, dict[str, CModel]] = weakref.WeakKeyDictionary()
+_ENGINES: weakref.WeakKeyDictionary[Model, dict[tuple[str, str], CEngine]] = weakref.WeakKeyDictionary()
 
 
-def engine(interp: Interpreter, watch: Watch | None = None) -> CEngine:
-    """The compiled model of ``interp`` with ``watch`` compiled in (generated once per model
-    and watch, built once per source: later runs load the cached library).  Raises
-    cbuild.CompilerUnavailable."""
+def cmodel(interp: Interpreter, watch: Watch | None = None) -> CModel:
+    """The C of ``interp``'s model with ``watch`` compiled in (generated once per model and watch)."""
     watch = watch or Watch()
-    of = _ENGINES.setdefault(interp.model, {})
-    eng = of.get(watch.key)
-    if eng is None:
+    of = _MODELS.setdefault(interp.model, {})
+    cm = of.get(watch.key)
+    if cm is None:
         cm = generate(interp.model, watch)
         if list(cm.checks) != list(interp.checks):
             raise SpecCompileError("the C backend numbers the read sites differently from the Python backend")
-        ffi, lib = cbuild.load(cm.source + "\n" + _runtime(), CDEF)
-        eng = of[watch.key] = CEngine(cm, ffi, lib)
+        of[watch.key] = cm
+    return cm
+
+
+def source(cm: CModel) -> str:
+    """What is compiled: the model's C and the search."""
+    return cm.source + "\n" + _runtime()
+
+
+def engine(interp: Interpreter, watch: Watch | None = None, level: str = cbuild.OPTIMISED) -> CEngine:
+    """The compiled model of ``interp`` with ``watch`` compiled in, at ``level`` (built once
+    per source and level: later runs load the cached library).  Raises
+    cbuild.CompilerUnavailable."""
+    watch = watch or Watch()
+    of = _ENGINES.setdefault(interp.model, {})
+    eng = of.get((watch.key, level))
+    if eng is None:
+        cm = cmodel(interp, watch)
+        ffi, lib = cbuild.load(source(cm), CDEF, level)
+        eng = of[(watch.key, level)] = CEngine(cm, ffi, lib, level)
     return eng
 
 
@@ -143,10 +163,10 @@ def choose(backend: str | None, observed: bool = False) -> str:
     return "python"
 
 
-def successors(interp: Interpreter, s: bytes) -> list[Transition]:
+def successors(interp: Interpreter, s: bytes, level: str = cbuild.QUICK) -> list[Transition]:
     """The C backend's successors of ``s`` (packed and unpacked again, as the search stores
     them), as the interpreter's :class:`Transition` records."""
-    eng = engine(interp)
+    eng = engine(interp, level=level)
     ffi, lib, cm = eng.ffi, eng.lib, eng.cmodel
     n = MAX_SUCCESSORS
     targets = ffi.new("uint8_t[]", n * cm.length)
@@ -165,19 +185,96 @@ def successors(interp: Interpreter, s: bytes) -> list[Transition]:
     return out
 
 
+LEVEL_VAR = "REPORTCHECK_C_LEVEL"
+
+
+def chosen_level() -> str | None:
+    """The library level ``$REPORTCHECK_C_LEVEL`` asks for (``quick`` or ``optimised``), or
+    None (unset or ``auto``): start quick, move to optimised on a long search."""
+    value = os.environ.get(LEVEL_VAR, "auto")
+    if value == "auto":
+        return None
+    if value not in cbuild.LEVELS:
+        raise UsageError(f"${LEVEL_VAR}={value!r}: choose from auto, {', '.join(cbuild.LEVELS)}")
+    return value
+
+
+class Optimising:
+    """The optimised library of a source, compiled in the background once a search on the
+    quick library has run for :data:`OPTIMISE_AFTER` seconds.  A compiler that fails there
+    leaves the search on the quick library (it built the same source, so nothing is lost
+    but speed)."""
+
+    def __init__(self, src: str) -> None:
+        self.src = src
+        self.build: cbuild.Build | None = None
+        self.failed = False
+
+    def ready(self, searched: float) -> bool:
+        """Whether the optimised library is built and cached (``searched``: seconds the
+        search has run so far)."""
+        if self.failed or searched < OPTIMISE_AFTER:
+            return False
+        try:
+            if self.build is None:
+                if cbuild.cached(self.src, cbuild.OPTIMISED):  # another process built it meanwhile
+                    return True
+                self.build = cbuild.Build(self.src, cbuild.OPTIMISED)
+                return False
+            if not self.build.done():
+                return False
+            self.build.wait()
+        except cbuild.CompilerUnavailable:
+            self.failed = True
+            return False
+        return True
+
+    def cancel(self) -> None:
+        if self.build is not None:
+            self.build.cancel()
+
+
 class CSearch:
     """One breadth-first search in C for an :class:`Explorer`; keeps the parents and labels
-    (in C) until it is garbage-collected, so counterexamples can be asked for afterwards."""
+    (in C) until it is garbage-collected, so counterexamples can be asked for afterwards.
 
-    def __init__(self, ex: Explorer, watch: Watch | None = None) -> None:
+    Which library it runs (``level``; None: the tiers below): when the optimised library of
+    the model is cached, that one.  Otherwise the search starts at once on the quick library
+    (a second to build) and, once it has run for :data:`OPTIMISE_AFTER` seconds, the
+    optimised library is compiled beside it; when that is ready the search starts again on
+    it, from the initial state.  So a search of a few seconds never waits for the optimising
+    compiler, and a long one runs at full speed after at most the compilation's time.  Both
+    libraries compile the same source: a restarted search is the same search, and only the
+    progress shown goes back to the start."""
+
+    def __init__(self, ex: Explorer, watch: Watch | None = None, level: str | None = None) -> None:
         self.ex = ex
         self.watch = watch or Watch()
-        self.eng = engine(ex.interp, self.watch)
-        self.cm = self.eng.cmodel
+        self.cm = cmodel(ex.interp, self.watch)
+        self.level = level
+        self.eng: CEngine | None = None
         self.ptr: Any = None
 
     def run(self) -> None:
-        ex, ffi, lib, cm = self.ex, self.eng.ffi, self.eng.lib, self.cm
+        src = source(self.cm)
+        level = self.level or chosen_level()
+        if level is not None:
+            self._search(engine(self.ex.interp, self.watch, level), None)
+        elif cbuild.cached(src, cbuild.OPTIMISED):
+            self._search(engine(self.ex.interp, self.watch, cbuild.OPTIMISED), None)
+        else:
+            optimising = Optimising(src)
+            try:
+                if not self._search(engine(self.ex.interp, self.watch, cbuild.QUICK), optimising):
+                    self._search(engine(self.ex.interp, self.watch, cbuild.OPTIMISED), None)
+            finally:
+                optimising.cancel()
+
+    def _search(self, eng: CEngine, optimising: Optimising | None) -> bool:
+        """Run the search on ``eng``; False when it stopped to start again on the optimised
+        library (``optimising`` is ready), True when it ran to its end."""
+        self.eng, self.ptr = eng, None
+        ex, ffi, lib, cm = self.ex, eng.ffi, eng.lib, self.cm
         interp, res = ex.interp, ex.result
         names = list(dict.fromkeys(ex.invariants))
         slot = {name: k for k, name in enumerate(names)}
@@ -196,7 +293,8 @@ class CSearch:
         c, depth = self.ptr, 0
         while lib.rc_level(c):
             while (done := lib.rc_run(c, BUDGET)) == 0:
-                pass
+                if optimising is not None and optimising.ready(time.perf_counter() - t0):
+                    return False
             if done < 0 and c.err == 5:
                 raise SearchOutOfMemory(f"the explicit search ran out of memory after {c.nstates:,} states "
                                         f"({c.bytes / 2**30:.1f} GiB); give a smaller --max-states")
@@ -206,6 +304,8 @@ class CSearch:
             depth += 1
             if ex.progress:
                 ex.progress(c.nstates, depth, time.perf_counter() - t0)
+            if optimising is not None and optimising.ready(time.perf_counter() - t0):
+                return False
         res.backend = "c"
         res.states = c.nstates
         res.depth = depth - 1  # the last complete level, as the Python backend counts it
@@ -235,10 +335,12 @@ class CSearch:
         for name, k in slot.items():
             if c.viol_set[k]:
                 ex.violations[name] = (c.viol_sid[k], c.viol_lab[k])
+        return True
 
     def seen(self) -> Seen:
         """What the search gathered for its watch: each projection's distinct moves (in the
         order first found), each watched site's counters per cell and value."""
+        assert self.eng is not None, "seen() after run()"
         ffi, lib, c = self.eng.ffi, self.eng.lib, self.ptr
         out = Seen()
         for j, length in enumerate(self.cm.projection_lengths):
@@ -258,6 +360,7 @@ class CSearch:
 
     def path(self, sid: int) -> list[tuple[int, tuple[int, ...]]]:
         """The steps from the initial state to state ``sid`` (action index, arguments)."""
+        assert self.eng is not None, "path() after run()"
         lib, out = self.eng.lib, []
         while (p := lib.rc_parent(self.ptr, sid)) != -1:
             out.append(self.cm.label(lib.rc_via(self.ptr, sid)))
