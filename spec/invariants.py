@@ -45,7 +45,7 @@ from spec.kernel import (
     W_IDLE,
 )
 from spec.page_isolation import Allocator
-from spec.page_reporting import Boundaries, active, boundary, reported_pages, worker
+from spec.page_reporting import Boundaries, Reporting, active, boundary, reported_pages, worker
 
 p, q, b = Name("p"), Name("q"), Name("b")
 
@@ -62,13 +62,7 @@ def invariants(m: Allocator) -> list[Invariant]:
     is_head = Or(where[q] == BUDDY, where[q] == PCP, where[q] == ALLOC, where[q] == FREEING,
                  where[q] == REPORTING)
     covers = And(is_head, q <= p, p < q + (Lit(1) << order_of[q]))
-    out = [
-        Invariant(
-            "index_trusted",
-            "every read of page->index happens when its last write means what the reader "
-            "assumes, and the value is what the page's state says it must be",
-            None,
-        ),
+    reporting = [
         Invariant(
             "reported_implies_buddy",
             "PG_reported is set only on the head of a free chunk on a buddy free list",
@@ -79,6 +73,15 @@ def invariants(m: Allocator) -> list[Invariant]:
             f"a Reported page has order >= PAGE_REPORTING_MIN_ORDER ({cfg.pageblock_order})",
             Forall("p", "pfn", Implies(reported[p] == 1, order_of[p] >= m.MIN)),
         ),
+    ] if isinstance(m, Reporting) else []
+    out = [
+        Invariant(
+            "index_trusted",
+            "every read of page->index happens when its last write means what the reader "
+            "assumes, and the value is what the page's state says it must be",
+            None,
+        ),
+        *reporting,
         Invariant(
             "free_list_matches_pageblock",
             "a free chunk on free_list[o][t] lies in a pageblock whose migratetype is t",
@@ -118,7 +121,8 @@ def invariants(m: Allocator) -> list[Invariant]:
             And(
                 Forall("p", "pfn", Count("q", "pfn", covers) == 1),
                 Forall("q", "pfn", Implies(is_head, (q & ((Lit(1) << order_of[q]) - 1)) == 0)),
-                Implies(worker == W_IDLE, Count("p", "pfn", where[p] == REPORTING) == 0),
+                *((Implies(worker == W_IDLE, Count("p", "pfn", where[p] == REPORTING) == 0),)
+                  if isinstance(m, Reporting) else ()),
             ),
         ),
         Invariant(

@@ -22,7 +22,7 @@ def test_list_json_has_every_section(capsys: pytest.CaptureFixture[str]) -> None
     data = json.loads(out)
     assert code == 0
     assert set(data) == {"designs", "faults", "eras", "configs", "invariants", "engines", "actions"}
-    assert {d["name"] for d in data["designs"]} == {"v9", "v10", "merged"}
+    assert {d["name"] for d in data["designs"]} == {"none", "v9", "v10", "merged"}
     assert {f["name"] for f in data["faults"]} >= {
         "v9-unguarded-index-read", "merge-keeps-reported", "retype-keeps-stale-index",
         "alloc-keeps-reported", "pcp-index-not-set"}
@@ -74,7 +74,7 @@ def test_text_output_shows_the_trace_as_kernel_operations(capsys: pytest.Capture
 
 
 BAD = [
-    (["check", "--design", "v11"], "unknown design 'v11'; choose from: v9, v10, merged"),
+    (["check", "--design", "v11"], "unknown design 'v11'; choose from: none, v9, v10, merged"),
     (["check", "--fault", "nope"], "unknown fault 'nope'; choose from:"),
     (["check", "--config", "huge"], "unknown configuration 'huge'; choose from: tiny"),
     (["check", "--invariant", "bogus"], "unknown invariant 'bogus' for design v9; choose from: index_trusted"),

@@ -9,14 +9,23 @@ from conftest import CACHED, UNCACHED, explore, steps_of
 from checker.results.verdict import FailedRead, Undecided, UnknownReason
 from spec import ModelKey, build_model
 
-# design, era -> (reachable states, transitions) of config tiny
+# design, era -> (reachable states, transitions) of config tiny: every design on every
+# release it existed on (spec.eras.ERAS)
 PINNED = {
-    ("v9", CACHED): (255_349, 1_576_520),
-    ("v9", UNCACHED): (413_326, 2_631_500),
-    ("v10", CACHED): (62_095, 384_458),
-    ("v10", UNCACHED): (101_118, 645_732),
-    ("merged", CACHED): (187_723, 1_220_738),
-    ("merged", UNCACHED): (302_816, 2_028_080),
+    ('none', '3.16'): (30_068, 171_752),
+    ('none', '5.3'): (30_068, 171_752),
+    ('v9', '5.3'): (255_349, 1_576_520),
+    ('v10', '5.3'): (62_095, 384_458),
+    ('none', '5.7'): (30_068, 171_752),
+    ('merged', '5.7'): (187_723, 1_220_738),
+    ('none', '5.10'): (30_068, 171_752),
+    ('merged', '5.10'): (187_723, 1_220_738),
+    ('none', '6.1'): (30_068, 171_752),
+    ('merged', '6.1'): (187_723, 1_220_738),
+    ('none', '6.6'): (30_068, 171_752),
+    ('merged', '6.6'): (187_723, 1_220_738),
+    ('none', '6.10'): (48_580, 286_464),
+    ('merged', '6.10'): (302_816, 2_028_080),
 }
 
 # design -> invariants refuted on tiny (pcp cache on); every other claim is proved
@@ -27,6 +36,7 @@ REFUTED = {
     "v10": {"index_trusted": 5, "free_list_matches_pageblock": 4, "isolated_pages_stay_isolated": 3,
             "boundary_valid": 5, "reported_index_trusted": 5},
     "merged": {"free_list_matches_pageblock": 4, "isolated_pages_stay_isolated": 3},
+    "none": {"free_list_matches_pageblock": 4, "isolated_pages_stay_isolated": 3},
 }
 
 
@@ -42,7 +52,7 @@ def test_reachable_state_count_is_pinned(design: str, era: str) -> None:
 @pytest.mark.parametrize("design", sorted(REFUTED))
 def test_verdict_of_every_claim_with_the_pcp_cache(design: str) -> None:
     verdicts, res = explore(design, CACHED)
-    names = {i.name for i in build_model(ModelKey(design)).invariants}
+    names = {i.name for i in build_model(ModelKey(design, None, CACHED)).invariants}
     assert set(verdicts) == names
     for name, v in verdicts.items():
         if name in REFUTED[design]:
@@ -57,7 +67,7 @@ def test_without_the_pcp_cache_free_lists_match_their_pageblocks() -> None:
     """v6.10 reads the pageblock type under the zone lock: the stale-migratetype race of the
     cached era (a page freed to a pcp list, its block stolen, the page drained back to
     the old type's list) disappears."""
-    for design in ("v9", "v10", "merged"):
+    for design in ("none", "merged"):
         on, _ = explore(design, CACHED)
         off, _ = explore(design, UNCACHED)
         assert on["free_list_matches_pageblock"].kind == "refuted"
@@ -125,8 +135,8 @@ def test_v10_reads_the_placeholder_index_but_the_lookup_stays_sound() -> None:
 
 
 def test_every_read_site_of_index_is_reached_on_tiny() -> None:
-    for design in ("v9", "v10", "merged"):
-        _, res = explore(design)
+    for design in ("v9", "v10", "merged", "none"):
+        _, res = explore(design, CACHED)
         unreached = [s for s, n in res.site_hits["index_trusted"].items() if n == 0]
         assert unreached == [], design
 

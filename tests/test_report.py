@@ -162,13 +162,14 @@ def test_the_merged_guards_are_paste_ready_c(report: Path) -> None:
     assert guards_md.count("### merged: ") == 4
     assert "VM_BUG_ON_PAGE(page->index >= MIGRATE_TYPES, page);" in guards_md
     # the number of guards of each design, as the report of every design (deep) shows them
-    assert {d: len(guards.guards(build_model(ModelKey(d)))) for d in DESIGNS} == {"v9": 5, "v10": 5, "merged": 4}
+    assert {d: len(guards.guards(build_model(ModelKey(d)))) for d in DESIGNS} == \
+        {"v9": 5, "v10": 5, "merged": 4, "none": 0}  # none: 6.10, nothing reads ->index
 
 
 def test_a_stored_counterexample_is_replayed_on_the_other_designs() -> None:
     """The data behind test_a_counterexample_says_what_the_other_designs_do (deep): v9's
     9-step index_trusted trace, replayed on v10 and merged."""
-    stored, problems = review.stored_counterexamples(CATALOGUE, list(DESIGNS))
+    stored, problems = review.stored_counterexamples(CATALOGUE, ["v9", "v10", "merged"])
     assert problems == []
     (c,) = [c for c in stored if c.trace.design == "v9" and c.trace.fault is None and c.trace.key.kernel.pcp_cache
             and c.trace.invariant == "index_trusted"]

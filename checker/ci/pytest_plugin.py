@@ -51,7 +51,7 @@ class ReportCheck:
             pytest.fail(f"reportcheck: unknown option {unknown[0]!r}; valid: {', '.join(OPTION_KEYS)}", pytrace=False)
         if engine not in ENGINES:
             pytest.fail(f"reportcheck: unknown engine {engine!r}; choose from: {', '.join(ENGINES)}", pytrace=False)
-        alias = None if pcp_cache is None else era_of_pcp_cache(pcp_cache)
+        alias = None if pcp_cache is None else era_of_pcp_cache(pcp_cache, design)
         if era is not None and alias is not None and era != alias:
             pytest.fail(f"reportcheck: era={era!r} and pcp_cache={pcp_cache} name different eras; give one",
                         pytrace=False)

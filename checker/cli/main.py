@@ -37,6 +37,7 @@ from spec import (
     SpecError,
     build_model,
 )
+from spec.eras import default_era
 
 # per configuration: how many states the explicit engine explores unless told otherwise
 DEFAULT_MAX_STATES = {"small": 400_000}
@@ -69,7 +70,7 @@ def build_parser() -> Parser:
     ck = sub.add_parser("check", help="check a design's invariants")
     ck.add_argument("--design", help=f"design to check (default {DEFAULT_DESIGN}, or the fault's design)")
     ck.add_argument("--fault", help="a faulty variant of the design (see 'reportcheck list')")
-    add_era_options(ck, f"default {DEFAULT_ERA}")
+    add_era_options(ck, "default: the design's first release, 5.3 for v9 and v10, 5.7 for merged, 6.10 for none")
     ck.add_argument("--config", default=DEFAULT_CONFIG, help=f"configuration (default {DEFAULT_CONFIG})")
     ck.add_argument("--invariant", action="append", default=[], metavar="NAME",
                     help="check only this invariant (repeatable; default: all of the design's)")
@@ -137,7 +138,8 @@ def catalogue() -> dict[str, Any]:
         "designs": [{"name": d.name, "title": d.title, "default": d.name == DEFAULT_DESIGN} for d in DESIGNS.values()],
         "faults": [{"name": f.name, "design": f.design, "description": f.description} for f in FAULTS.values()],
         "eras": [{"name": e.name, "releases": list(e.releases), "description": e.description,
-                  "pcp_cache": e.pcp_cache, "default": e.name == DEFAULT_ERA} for e in ERAS.values()],
+                  "designs": list(e.designs), "pcp_cache": e.pcp_cache,
+                  "default_for": [d for d in DESIGNS if default_era(d) == e.name]} for e in ERAS.values()],
         "configs": [{"name": c.name, "description": c.doc, "npfn": c.npfn, "pageblock_order": c.pageblock_order,
                      "max_order": c.max_order, "ncpu": c.ncpu, "migratetypes": list(c.migratetypes),
                      "capacity": c.capacity, "default": c.name == DEFAULT_CONFIG} for c in CONFIGS.values()],
@@ -153,7 +155,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         raise UsageError(f"unknown engine {args.engine!r}; choose from: {', '.join(ENGINES)}")
     for flag in ("max_states", "depth", "k", "timeout", "examples", "steps"):
         positive("--" + flag.replace("_", "-"), getattr(args, flag))
-    model = build_model(ModelKey(design, args.fault, chosen_era(args, DEFAULT_ERA), args.config))
+    model = build_model(ModelKey(design, args.fault, chosen_era(args, DEFAULT_ERA, design), args.config))
     names = [i.name for i in model.invariants]
     for inv in args.invariant:
         if inv not in names:

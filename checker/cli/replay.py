@@ -40,7 +40,7 @@ def target_of(args: argparse.Namespace, recorded: ModelKey) -> ModelKey:
     else:
         fault = args.fault
         design = args.design or (FAULTS[fault].design if fault in FAULTS else recorded.design)
-    return ModelKey(design, fault, chosen_era(args, recorded.era), recorded.config)
+    return ModelKey(design, fault, chosen_era(args, recorded.era, design), recorded.config)
 
 
 def cmd_replay(args: argparse.Namespace) -> int:

@@ -61,7 +61,8 @@ def _choices(kind: str, given: list[str], valid: list[str] | tuple[str, ...], de
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    designs = _choices("design", args.design, list(DESIGNS), list(DESIGNS))
+    reporting = [d for d in DESIGNS if d != "none"]  # the review is of the reporting designs
+    designs = _choices("design", args.design, list(DESIGNS), reporting)
     engines = _choices("engine", args.engine, list(ENGINES), list(review.DEFAULT_ENGINES))
     if args.config not in CONFIGS:
         raise UsageError(f"unknown configuration {args.config!r}; choose from: {', '.join(CONFIGS)}")

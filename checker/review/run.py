@@ -102,7 +102,9 @@ def _others(t: Trace, designs: list[str]) -> list[Rejection]:
     for d in designs:
         if d == t.design:
             continue
-        res = replay(t, replace(t.key, design=d, fault=None), [t.invariant])
+        # on the same release if the other design existed there, else on its own first one
+        era = t.key.era if d in t.key.kernel.designs else ""
+        res = replay(t, replace(t.key, design=d, fault=None, era=era), [t.invariant])
         out.append(Rejection(d, _sentence(res, t.invariant, d)))
     return out
 
@@ -245,7 +247,7 @@ def guard_evidence(designs: list[str], config: str, stored: list[Counterexample]
         runs: list[tuple[str, Interpreter, list[tuple[str, tuple[int, ...]]], bool]] = []
         for c in stored:
             t = c.trace
-            if t.design != d or t.key.era != REVIEW_ERA:
+            if t.design != d or t.key.era != ModelKey(d, None, REVIEW_ERA).era:
                 continue
             interp = Interpreter(build_model(t.key), probe=True)
             steps = [(s.action, interp.parse_args(s.action, dict[str, object](s.args))) for s in t.steps]

@@ -22,7 +22,8 @@ def build(r: Review) -> list[Block]:
     blocks: list[Block] = [
         Heading(1, TITLE),
         Para(t(f"Designs {', '.join(r.designs)} on configuration {r.config} ({cfg.doc}), kernel era "
-               f"{REVIEW_ERA} ({ERAS[REVIEW_ERA].description}); engines {', '.join(r.engines)}. Spec digests: "
+               f"{', '.join(f'{d} {ModelKey(d, None, REVIEW_ERA).era}' for d in r.designs)} (each design's first "
+               f"release: the one its code was posted on or merged in); engines {', '.join(r.engines)}. Spec digests: "
                + ", ".join(f"{d} {h}" for d, h in r.spec_digests.items())
                + f". Made by `reportcheck report` in {r.seconds:.0f} s.")),
     ]
@@ -156,7 +157,8 @@ def _counterexample(k: int, c: Counterexample) -> list[Block]:
     tr = c.trace
     model = build_model(tr.key)
     claim = next((i.claim for i in model.invariants if i.name == tr.invariant), "")
-    variant = (f" with fault {tr.fault}" if tr.fault else "") + ("" if tr.key.era == REVIEW_ERA else f", era {tr.key.era}")
+    variant = (f" with fault {tr.fault}" if tr.fault else "") + ("" if tr.key.era == ModelKey(tr.design, None, REVIEW_ERA).era
+                                                                   else f", era {tr.key.era}")
     rows, classes = [], []
     for n, s in enumerate(tr.steps, 1):
         args = ", ".join(f"{a}={b}" for a, b in s.args.items())
