@@ -67,18 +67,39 @@ class Allocator(PageAlloc):
                 *self.explicit_accounting(-Name(moved), Name(old))]
 
     def unset_migratetype_isolate(self, b: Expr) -> Block:
-        """unset_migratetype_isolate(): a free chunk larger than a pageblock whose buddy
+        """unset_migratetype_isolate(): a free chunk of a pageblock or more whose buddy
         is not isolated is taken off the list and freed again (so that it can merge);
-        otherwise the block's free chunks move back.  Then the type is restored."""
+        otherwise the block's free chunks move back.  Then the type is restored.
+
+        v3.16: only the move back (the isolate-and-free came with 3c605096d315, v3.18).
+        v3.18 .. v5.6: the chunk is freed with __free_pages() after the unlock (the next
+        step, free_one_page, frees it).  v5.7+: set_pageblock_migratetype() then
+        __putback_isolated_page() under the same zone->lock ([PATCH v17 3/9]), at the
+        tail from v5.10 (FPI_TO_TAIL, 47b6a24a2382).  The buddy: v5.x any valid pfn
+        (pfn_valid_within); v5.18+ find_buddy_page_pfn(), a free buddy of the same order;
+        v6.4+ only below the top order (``order < MAX_ORDER``, MAX_ORDER inclusive)."""
         mt, moved, saved = self.fresh("migratetype"), self.fresh("nr_pages"), self.fresh("order")
         head = b << self.pageblock_order
         buddy = head ^ (Lit(1) << order_of[head])
-        # v5.x: any order >= pageblock_order whose buddy pfn is valid; v5.11+ (so the
-        # v6.10 model) also requires order < MAX_ORDER - 1 ("the max order page has no
-        # buddy page and never merge to other order")
-        in_range = buddy < self.npfn if self.era.pcp_cache else order_of[head] < self.max_order - 1
+
+        def move_back() -> Block:
+            return [*self.move_freepages_block(b, Name(mt), moved), *self.explicit_accounting(Name(moved), Name(mt))]
+
+        if not self.era.unisolate_frees_chunk:
+            return [Let(mt, self.restore_mt(b)), *move_back(), assign(pb_mt[b], Name(mt))]
+        in_range: Expr = self.page_is_buddy(buddy, order_of[head]) if self.era.unisolate_free_buddy \
+            else buddy < self.npfn
+        if self.era.unisolate_below_max:
+            in_range = And(order_of[head] < self.max_order - 1, in_range)
         big = And(where[head] == BUDDY, order_of[head] >= self.pageblock_order, in_range,
                   pb_mt[self.block_of(buddy)] != ISOLATE)
+        if self.era.unisolate_putback:
+            putback, _, _ = self._free_one_page(head, Name(saved), Name(mt), reported_page=False, notify=False,
+                                                to_tail=self.era.to_tail)
+            return [Let(mt, self.restore_mt(b)),
+                    If(big, (Let(saved, order_of[head]), *self._isolate_free_page(head, Name(saved)),
+                             assign(pb_mt[b], Name(mt)), *putback),
+                       (*move_back(), assign(pb_mt[b], Name(mt))))]
         isolate_and_free = [  # __free_pages() after the unlock: the next step frees it
             Let(saved, order_of[head]),
             *self._isolate_free_page(head, Name(saved)),
@@ -86,9 +107,7 @@ class Allocator(PageAlloc):
             assign(local_mt[head], Name(mt)),
         ]
         return [Let(mt, self.restore_mt(b)),
-                If(big, tuple(isolate_and_free),
-                   (*self.move_freepages_block(b, Name(mt), moved),
-                    *self.explicit_accounting(Name(moved), Name(mt)))),
+                If(big, tuple(isolate_and_free), tuple(move_back())),
                 assign(pb_mt[b], Name(mt))]
 
     def act_start_isolate_page_range(self) -> Action:

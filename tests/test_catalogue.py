@@ -29,7 +29,7 @@ CATALOGUE = {
     'merged-merge-keeps-reported-tiny-span': {'reported_implies_buddy': 10, 'reported_only_at_min_order': 10},
     'merged-pcp-index-not-set': {'freeing_page_index_is_set': 3, 'index_trusted': 4, 'pcp_page_index_is_list_type': 4},
     'none': {'isolated_pages_stay_isolated': 3},
-    'none-3.16': {'free_list_matches_pageblock': 4, 'isolated_pages_stay_isolated': 3},
+    'none-3.16': {'free_counts': 3, 'free_list_matches_pageblock': 3, 'isolated_pages_stay_isolated': 3},
     'none-5.10': {'free_list_matches_pageblock': 4, 'isolated_pages_stay_isolated': 3},
     'none-5.3': {'free_list_matches_pageblock': 4, 'isolated_pages_stay_isolated': 3},
     'none-5.7': {'free_list_matches_pageblock': 4, 'isolated_pages_stay_isolated': 3},

@@ -12,21 +12,28 @@ from spec import ModelKey, build_model
 # design, era -> (reachable states, transitions) of config tiny: every design on every
 # release it existed on (spec.eras.ERAS)
 PINNED = {
-    ('none', '3.16'): (30_068, 171_752),
+    ('none', '3.16'): (205_344, 1_156_276),
     ('none', '5.3'): (30_068, 171_752),
     ('v9', '5.3'): (255_349, 1_576_520),
     ('v10', '5.3'): (62_095, 384_458),
-    ('none', '5.7'): (30_068, 171_752),
-    ('merged', '5.7'): (187_723, 1_220_738),
-    ('none', '5.10'): (30_068, 171_752),
-    ('merged', '5.10'): (187_723, 1_220_738),
-    ('none', '6.1'): (30_068, 171_752),
-    ('merged', '6.1'): (187_723, 1_220_738),
-    ('none', '6.6'): (30_068, 171_752),
-    ('merged', '6.6'): (187_723, 1_220_738),
-    ('none', '6.10'): (48_580, 286_464),
-    ('merged', '6.10'): (302_816, 2_028_080),
+    ('none', '5.7'): (29_428, 168_432),
+    ('merged', '5.7'): (183_858, 1_197_658),
+    ('none', '5.10'): (29_452, 168_548),
+    ('merged', '5.10'): (183_996, 1_198_440),
+    ('none', '6.1'): (29_452, 168_548),
+    ('merged', '6.1'): (184_048, 1_198_822),
+    ('none', '6.6'): (29_452, 168_548),
+    ('merged', '6.6'): (184_048, 1_198_822),
+    ('none', '6.10'): (47_716, 281_824),
+    ('merged', '6.10'): (297_528, 1_995_436),
 }
+
+# states without a successor: 3.16 frees a page with the type it cached before its block was
+# un-isolated (no re-check), so it lands on the ISOLATE list of a block that is no longer
+# isolated, where nothing allocates it and no isolation moves it back -- memory lost, the
+# known bug fixed in v3.18 (ad53f92eb416 and "mm/page_alloc: add freepage on isolate
+# pageblock to correct buddy list")
+DEADLOCKS = {("none", "3.16"): 8}
 
 # design -> invariants refuted on tiny (pcp cache on); every other claim is proved
 REFUTED = {
@@ -45,7 +52,7 @@ def test_reachable_state_count_is_pinned(design: str, era: str) -> None:
     _, res = explore(design, era)
     assert res.complete
     assert (res.states, res.transitions) == PINNED[(design, era)]
-    assert res.deadlocks == 0
+    assert res.deadlocks == DEADLOCKS.get((design, era), 0)
     assert all(n > 0 for n in res.action_fired.values()), "an action never fired on tiny"
 
 
