@@ -4,7 +4,7 @@ point that builds a :class:`~spec.ir.Model` from a :class:`~spec.key.ModelKey`."
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spec.configs import CONFIGS, ConfigError, validate
 from spec.designs.merged import AllocKeepsReported, Merged, MergeKeepsReported, PcpIndexNotSet
@@ -147,7 +147,7 @@ def build_model(key: ModelKey) -> Model:
     model = Model(
         key=key, config=cfg, constants=constants_of(cfg),
         sorts=spec.d.sorts, state_vars=tuple(spec.state_vars()), init=tuple(spec.init()),
-        actions=tuple(spec.actions()), invariants=tuple(invariants(spec)), spec_version=SPEC_VERSION,
+        actions=tuple(replace(a, releases=key.kernel.releases) for a in spec.actions()), invariants=tuple(invariants(spec)), spec_version=SPEC_VERSION,
         parameters=PARAMETERS, definitions=DEFINITIONS, assumptions=ASSUMPTIONS,
     )
     validate_model(model)

@@ -57,6 +57,7 @@ index = StateVarRef("index")
 index_by = StateVarRef("index_by")
 local_mt = StateVarRef("local_mt")
 pb_mt = StateVarRef("pb_mt")
+isolation = StateVarRef("isolation")
 nr_free = StateVarRef("nr_free")
 nr_free_pages = StateVarRef("nr_free_pages").value
 nr_free_cma = StateVarRef("nr_free_cma").value

@@ -14,6 +14,7 @@ from spec.expr import And, Count, Expr, Forall, Implies, Lit, Name, Or
 from spec.free_lists import (
     index,
     index_by,
+    isolation,
     list_mt,
     nr_free,
     nr_free_cma,
@@ -35,6 +36,7 @@ from spec.kernel import (
     CMA,
     FREEING,
     HIGHATOMIC,
+    I_TESTED,
     ISOLATE,
     MIGRATE_TYPES,
     MOVABLE,
@@ -42,6 +44,7 @@ from spec.kernel import (
     REPORTING,
     SLOT_HEAD,
     SLOT_PAGE0,
+    TAIL,
     W_IDLE,
 )
 from spec.page_isolation import Allocator
@@ -89,10 +92,12 @@ def invariants(m: Allocator) -> list[Invariant]:
         ),
         Invariant(
             "isolated_pages_stay_isolated",
-            "a free page of an ISOLATE pageblock is on an ISOLATE list, and no page of an "
-            "ISOLATE pageblock is handed out",
-            Forall("p", "pfn", Implies(And(where[p] == BUDDY, pb_mt[m.block_of(p)] == ISOLATE),
-                                       list_mt[p] == ISOLATE)),
+            "once test_pages_isolated() has passed for a range (alloc_contig_range, memory "
+            "offline), every page of it stays in a free chunk on an ISOLATE list and none is "
+            "handed out, until undo_isolate_page_range() (__test_page_isolated_in_pageblock: "
+            "\"If the page is on a free list, it has to be on the correct MIGRATE_ISOLATE freelist\")",
+            Forall("p", "pfn", Implies(isolation[m.range_of(p)] == I_TESTED, And(
+                Or(where[p] == BUDDY, where[p] == TAIL), Implies(where[p] == BUDDY, list_mt[p] == ISOLATE)))),
         ),
         Invariant(
             "free_counts",

@@ -27,6 +27,7 @@ from spec.free_lists import (
     assign,
     index,
     index_by,
+    isolation,
     list_mt,
     local_mt,
     nr_free,
@@ -48,6 +49,7 @@ from spec.kernel import (
     FALLBACKS,
     FREEING,
     HIGHATOMIC,
+    I_TESTED,
     ISOLATE,
     MIGRATE_PCPTYPES,
     MIGRATE_TYPES,
@@ -132,6 +134,7 @@ class PageAlloc(FreeLists):
 
     def page_reporting_notify_free(self, o: ExprLike) -> Block:
         return []
+
 
     def free_one_page(self, page: ExprLike, o: ExprLike, mt: ExprLike) -> Block:
         """free_one_page(): re-read the block's type under the lock when isolation is
@@ -314,8 +317,8 @@ class PageAlloc(FreeLists):
 
     def owner_takes(self, page: ExprLike, o: ExprLike) -> Block:
         """prep_new_page(): the page belongs to its user, who may write ->index."""
-        return [Check("isolated_pages_stay_isolated", "prep_new_page: page of an isolated pageblock",
-                      self.pfn_mt(page) != ISOLATE),
+        return [Check("isolated_pages_stay_isolated", "prep_new_page: page of a range test_pages_isolated() passed",
+                      isolation[lift(page) >> (self.max_order - 1)] != I_TESTED),
                 *self.leave_list(page, ALLOC, o),
                 assign(index[page], Cfg("owner_index")), assign(index_by[page], BY_OWNER)]
 

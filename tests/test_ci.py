@@ -140,8 +140,8 @@ def test_other_engines_run_through_ci_when_registered(tmp_path: Path, capsys: py
         options.{engine} = {{ timeout = 5, depth = 1, k = 1, examples = 5, steps = 5, seed = 1 }}
         [[tool.reportcheck.designs]]
         design = "v9"
-        invariants = ["isolated_pages_stay_isolated"]
-        refuted = ["isolated_pages_stay_isolated"]
+        invariants = ["free_list_matches_pageblock"]
+        refuted = ["free_list_matches_pageblock"]
         """)
     assert code in (0, 1) and f"engine {engine}: 1 invariants" in out, err
 
@@ -201,7 +201,7 @@ def test_a_missing_pyproject_is_bad_input(tmp_path: Path, capsys: pytest.Capture
 
 def test_stored_traces_replay_and_a_tampered_one_fails_with_exit_4(tmp_path: Path,
                                                                    capsys: pytest.CaptureFixture[str]) -> None:
-    src = Path(__file__).parent.parent / "counterexamples" / "v9" / "isolated_pages_stay_isolated.itf.json"
+    src = Path(__file__).parent.parent / "counterexamples" / "v9" / "free_list_matches_pageblock.itf.json"
     if not src.exists():
         pytest.skip(f"no stored counterexample at {src}")
     dst = tmp_path / "stored" / "v9" / src.name
@@ -211,16 +211,16 @@ def test_stored_traces_replay_and_a_tampered_one_fails_with_exit_4(tmp_path: Pat
     code, out, err = ci(tmp_path, capsys, 'catalogue = "stored"\n' + FAST_FAULT)
     assert code == 0, err
     assert "1 of 1 stored traces reproduce" in out
-    assert text.count('"violated_at": 3') == 1
-    dst.write_text(text.replace('"violated_at": 3', '"violated_at": 2'))
+    assert text.count('"violated_at": 4') == 1
+    dst.write_text(text.replace('"violated_at": 4', '"violated_at": 3'))
     code, out, err = ci(tmp_path, capsys, 'catalogue = "stored"\n' + OUTPUT + FAST_FAULT)
     assert code == 4 and "0 of 1 stored traces reproduce" in out
-    assert "FAIL stored trace v9/isolated_pages_stay_isolated.itf.json: " in err
+    assert "FAIL stored trace v9/free_list_matches_pageblock.itf.json: " in err
     junit, _, data = outputs(tmp_path)
     assert data["exit_code"] == 4 and data["catalogue"] == [  # type: ignore[comparison-overlap]
-        {"path": "v9/isolated_pages_stay_isolated.itf.json", "ok": False, "message": data["catalogue"][0]["message"]}]  # type: ignore[index]
+        {"path": "v9/free_list_matches_pageblock.itf.json", "ok": False, "message": data["catalogue"][0]["message"]}]  # type: ignore[index]
     (case,) = [c for c in junit.iter("testcase") if c.get("classname") == "reportcheck.catalogue"]
-    assert case.get("name") == "v9/isolated_pages_stay_isolated.itf.json" and case.find("failure") is not None
+    assert case.get("name") == "v9/free_list_matches_pageblock.itf.json" and case.find("failure") is not None
 
 
 def test_the_projects_own_table_pins_every_explicit_verdict() -> None:

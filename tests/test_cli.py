@@ -110,7 +110,7 @@ def test_every_design_gets_a_verdict_on_small_through_json(capsys: pytest.Captur
     data = json.loads(out)
     assert data["config"] == "small" and code in (1, 3)
     assert {r["verdict"] for r in data["results"]} <= {"refuted", "unknown"}
-    assert any(r["verdict"] == "refuted" and r["invariant"] == "isolated_pages_stay_isolated" for r in data["results"])
+    assert any(r["verdict"] == "refuted" and r["invariant"] == "free_list_matches_pageblock" for r in data["results"])
 
 
 SMALL_FAULTS = [("v9-unguarded-index-read", "index_trusted", 3), ("merge-keeps-reported", "reported_implies_buddy", 8),

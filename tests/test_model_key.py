@@ -159,17 +159,17 @@ def test_an_old_trace_without_era_names_its_model_by_its_pcp_cache_and_design() 
 
 
 def test_a_new_trace_records_its_era_and_loads_by_it() -> None:
-    old = next((ROOT / "merged-6.10").glob("*.itf.json"))
+    old = next((ROOT / "merged-5.10").glob("*.itf.json"))
     t = load(old).trace
-    assert t.key == ModelKey("merged", None, "6.10")
+    assert t.key == ModelKey("merged", None, "5.10")
     data = json.loads(dump(t, "explicit"))
-    assert (data["#meta"]["era"], data["#meta"]["pcp_cache"]) == ("6.10", False)
+    assert (data["#meta"]["era"], data["#meta"]["pcp_cache"]) == ("5.10", True)
     assert parse_itf(old, json.dumps(data).encode()).trace == t
-    data["#meta"]["pcp_cache"] = True
-    with pytest.raises(Exception, match="contradicts era '6.10'"):
+    data["#meta"]["pcp_cache"] = False
+    with pytest.raises(Exception, match="contradicts era '5.10'"):
         parse_itf(old, json.dumps(data).encode())
-    data["#meta"]["pcp_cache"], data["#meta"]["design"] = False, "v9"
-    with pytest.raises(Exception, match="design v9 did not exist in kernel 6.10"):
+    data["#meta"]["pcp_cache"], data["#meta"]["design"] = True, "v9"
+    with pytest.raises(Exception, match="design v9 did not exist in kernel 5.10"):
         parse_itf(old, json.dumps(data).encode())
 
 

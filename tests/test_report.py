@@ -182,7 +182,7 @@ def test_coverage_names_what_each_fault_breaks_and_the_claims_nothing_breaks(rep
     coverage = md.split("## 5. Coverage", 1)[1].split("## 6.", 1)[0]
     row = next(line for line in coverage.splitlines() if line.startswith("| `pcp-index-not-set`"))
     assert "`index_trusted` (4 steps)" in row  # the fault is the cause: merged keeps it on those operations
-    assert "`isolated_pages_stay_isolated` (3 steps; merged itself breaks it on the same operations)" in row
+    assert "`free_list_matches_pageblock` (4 steps; merged itself breaks it on the same operations)" in row
     # on tiny no merge crosses a pageblock: no_mixed_merge's read site is never reached
     assert "read site never reached: no_mixed_merge" in coverage
     assert "no fault breaks free_counts, and no design does" in coverage

@@ -17,7 +17,7 @@ is a :class:`~checker.errors.UsageError` whose one line names the key and the fi
 
     [[tool.reportcheck.designs]]        # every invariant not listed in refuted must hold
     design = "v9"
-    era = "5.3-5.7"                     # the kernel era (default 5.3-5.7); pcp_cache = "on"|"off" is an alias
+    era = "5.3"                         # the kernel release (default: the design's first); pcp_cache = "on"|"off" is an alias
     refuted = ["index_trusted", "boundary_valid"]
     # invariants = [...], configs = [...], engines = [...]   (optional overrides)
 
