@@ -7,6 +7,7 @@ that name the claim), or both.  Which claims a model carries depends on its desi
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from spec.designs.v9 import V9
 from spec.designs.v10 import V10
@@ -138,6 +139,13 @@ def invariants(m: Allocator) -> list[Invariant]:
                 Count("q", "pfn", And(m.same_list(q, p), pos[q] == pos[p])) == 1))),
         ),
     ]
+    if m.era.unisolate_putback:
+        out.append(Invariant(
+            "putback_at_tail",
+            "a page put back by __putback_isolated_page() (page reporting's drain, "
+            "un-isolation) that did not merge is the last entry of its free list",
+            None,
+        ))
     if m.era.pcp_cache:
         # What get_pcppage_migratetype() relies on, stated page by page: the lemmas that
         # make index_trusted provable by induction (a read-site claim alone is not).
@@ -196,7 +204,47 @@ def invariants(m: Allocator) -> list[Invariant]:
                 index_by[p] == BY_SLOT_PENDING,
                 And(index_by[p] == BY_SLOT, index[p] == m.slot(order_of[p], list_mt[p]))))),
         ))
-    return out
+    return [replace(i, source=SOURCES.get(i.name, "")) for i in out]
+
+
+# Where each claim comes from: the kernel comment, function or changelog that promises it
+# (or, for the series' claims, the review and the author's answer).
+SOURCES = {
+    "index_trusted": "get_pcppage_migratetype(): \"A cached value of the page's pageblock's migratetype, used when "
+                     "the page is put on a pcplist\" (mm/page_alloc.c <= 6.9); v9: the author's \"cannot be trusted "
+                     "unless the Reported flag is set\"",
+    "reported_implies_buddy": "page_reporting_drain(): \"if (PageBuddy(page) && buddy_order(page) == order) "
+                              "__SetPageReported(page)\"; del_page_from_free_list() clears it (mm/page_reporting.c, "
+                              "mm/page_alloc.c)",
+    "reported_only_at_min_order": "page_reporting_notify_free(): \"if (order < page_reporting_order) return\"; "
+                                  "PAGE_REPORTING_MIN_ORDER = pageblock_order (mm/page_reporting.h)",
+    "free_list_matches_pageblock": "6.10 __del_page_from_free_list()/move_to_free_list(): VM_WARN_ONCE \"page type is "
+                                   "%d, passed migratetype is %d\" (17edeb5d3f76: pages whose block is stolen \"end up "
+                                   "on the right freelist\"); <= 6.9 the cache may be \"possibly becoming stale\"",
+    "isolated_pages_stay_isolated": "__test_page_isolated_in_pageblock(): \"If the page is on a free list, it has to be "
+                                    "on the correct MIGRATE_ISOLATE freelist\" (mm/page_isolation.c)",
+    "free_counts": "__mod_zone_freepage_state() / account_freepages(): NR_FREE_PAGES and NR_FREE_CMA_PAGES count the "
+                   "free pages not isolated; area->nr_free the chunks of each order (mm/page_alloc.c, mm/internal.h)",
+    "no_mixed_merge": "__free_one_page(): \"Our buddy is free ... merge\" only within the rules of 3c605096d315 (isolated "
+                      "pageblocks) and 1dd214b8f21c \"avoid merging non-fallbackable pageblocks with others\"",
+    "no_page_lost": "the buddy allocator: every page is in exactly one free or allocated chunk, aligned to its order "
+                    "(__find_buddy_pfn: buddy = pfn ^ (1 << order)); page_reporting_drain() returns every isolated page",
+    "well_formed_lists": "include/linux/list.h: each free_area[order].free_list[mt] and pcp list is a list",
+    "putback_at_tail": "__putback_isolated_page(): \"Return isolated page to tail of freelist.\" (mm/page_alloc.c, 5.7+; "
+                       "made true for every order by 47b6a24a2382, 5.10)",
+    "pcp_page_index_is_list_type": "set_pcppage_migratetype() in free_unref_page_prepare() and __rmqueue_smallest(); "
+                                   "\"the migratetype set in the page does not necessarily match the pcplist index, "
+                                   "e.g. page might have MIGRATE_CMA set but be on a pcplist with any other index\"",
+    "freeing_page_index_is_set": "free_unref_page_prepare(): set_pcppage_migratetype(page, migratetype) before "
+                                 "free_unref_page_commit() reads it",
+    "boundary_valid": "[PATCH v9 6/8] get_unreported_tail() and page_reporting_populate_metadata() (boundary[] slots)",
+    "boundary_lookup_sound": "[PATCH v9 6/8] page_reporting_del_from_boundary(); [PATCH v10 3/6] "
+                             "page_reporting_pull_boundary(): reported_boundary[page->index]",
+    "reported_index_trusted": "the author's answer in the v9 review: ->index \"cannot be trusted unless the Reported "
+                              "flag is set\"",
+    "reported_run_at_tail": "[PATCH v9 6/8]: Reported pages form one run at the tail of each free list, behind the "
+                            "boundary (add_to_free_list_tail -> get_unreported_tail)",
+}
 
 
 def _reported_on(m: Boundaries, page: Expr, o: int, mt: int) -> Expr:

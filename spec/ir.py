@@ -163,6 +163,9 @@ class Invariant:
     name: str
     claim: str
     expr: Expr | None
+    # the kernel comment or function the claim comes from (`reportcheck list`); not part
+    # of the repr, so not of the spec digest
+    source: str = field(default="", repr=False)
 
 
 @dataclass(frozen=True)

@@ -135,6 +135,16 @@ class PageAlloc(FreeLists):
     def page_reporting_notify_free(self, o: ExprLike) -> Block:
         return []
 
+    def putback_isolated_page(self, page: ExprLike, o: ExprLike, mt: ExprLike) -> Block:
+        """__putback_isolated_page() (v5.7+, zone->lock held): "Return isolated page to tail
+        of freelist." -- __free_one_page() with FPI_SKIP_REPORT_NOTIFY, and from v5.10
+        FPI_TO_TAIL (47b6a24a2382); in v5.7 .. v5.9 buddy_merge_likely() decides, which is
+        what putback_at_tail checks: a page that did not merge is the last of its list."""
+        stmts, _, _ = self._free_one_page(page, o, mt, reported_page=False, notify=False, to_tail=self.era.to_tail)
+        o_ = self.fresh("order")
+        return [Let(o_, lift(o)), *stmts, If(And(where[page] == BUDDY, order_of[page] == Name(o_)), (
+            Check("putback_at_tail", "__putback_isolated_page: \"Return isolated page to tail of freelist.\"",
+                  pos[page] == self.free_list_len(Name(o_), list_mt[page]) - 1),))]
 
     def free_one_page(self, page: ExprLike, o: ExprLike, mt: ExprLike) -> Block:
         """free_one_page(): re-read the block's type under the lock when isolation is

@@ -128,8 +128,7 @@ class Allocator(PageAlloc):
         big = And(where[head] == BUDDY, order_of[head] >= self.pageblock_order, in_range,
                   pb_mt[self.block_of(buddy)] != ISOLATE)
         if self.era.unisolate_putback:
-            putback, _, _ = self._free_one_page(head, Name(saved), Name(mt), reported_page=False, notify=False,
-                                                to_tail=self.era.to_tail)
+            putback = self.putback_isolated_page(head, Name(saved), Name(mt))
             return [Let(mt, self.restore_mt(b)),
                     If(big, (Let(saved, order_of[head]), *self._isolate_free_page(head, Name(saved)),
                              assign(pb_mt[b], Name(mt)), *putback),

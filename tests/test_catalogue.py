@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent / "counterexamples"
 
 # directory -> invariant -> trace length (shortest, explicit engine)
 CATALOGUE = {
-    'merged': {'free_list_matches_pageblock': 4},
+    'merged': {'free_list_matches_pageblock': 4, 'putback_at_tail': 2},
     'merged-5.10': {'free_list_matches_pageblock': 4},
     'merged-6.1': {'free_list_matches_pageblock': 4},
     'merged-6.6': {'free_list_matches_pageblock': 4},
@@ -30,7 +30,7 @@ CATALOGUE = {
     'none-3.16': {'free_counts': 3, 'free_list_matches_pageblock': 3},
     'none-5.10': {'free_list_matches_pageblock': 4},
     'none-5.3': {'free_list_matches_pageblock': 4},
-    'none-5.7': {'free_list_matches_pageblock': 4},
+    'none-5.7': {'free_list_matches_pageblock': 4, 'putback_at_tail': 2},
     'none-6.1': {'free_list_matches_pageblock': 4},
     'none-6.6': {'free_list_matches_pageblock': 4},
     'v10': {'boundary_valid': 5, 'free_list_matches_pageblock': 4, 'index_trusted': 5, 'reported_index_trusted': 5},

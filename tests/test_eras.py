@@ -23,8 +23,8 @@ FINDINGS: dict[tuple[str, str], dict[str, int]] = {
     ('none', '5.3'): {'free_list_matches_pageblock': 4},
     ('v9', '5.3'): {'index_trusted': 9, 'free_list_matches_pageblock': 4, 'boundary_valid': 4, 'boundary_lookup_sound': 13, 'reported_index_trusted': 6, 'reported_run_at_tail': 7},
     ('v10', '5.3'): {'index_trusted': 5, 'free_list_matches_pageblock': 4, 'boundary_valid': 5, 'reported_index_trusted': 5},
-    ('none', '5.7'): {'free_list_matches_pageblock': 4},
-    ('merged', '5.7'): {'free_list_matches_pageblock': 4},
+    ('none', '5.7'): {'free_list_matches_pageblock': 4, 'putback_at_tail': 2},
+    ('merged', '5.7'): {'free_list_matches_pageblock': 4, 'putback_at_tail': 2},
     ('none', '5.10'): {'free_list_matches_pageblock': 4},
     ('merged', '5.10'): {'free_list_matches_pageblock': 4},
     ('none', '6.1'): {'free_list_matches_pageblock': 4},
@@ -131,3 +131,17 @@ def test_a_combination_that_did_not_exist_is_one_line_and_exit_2(capsys: pytest.
     assert main(["check", *argv]) == 2
     out, err = capsys.readouterr()
     assert out == "" and err.count("\n") == 1 and err.startswith("reportcheck: error: ") and message in err
+
+
+def test_every_claim_names_the_kernel_comment_or_function_it_comes_from(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    for design, era in VALID:
+        assert all(i.source for i in build_model(ModelKey(design, None, era)).invariants), (design, era)
+    assert main(["list", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    claims = {i["name"]: i for i in data["invariants"]}
+    assert "Return isolated page to tail of freelist." in claims["putback_at_tail"]["source"]
+    assert claims["putback_at_tail"]["eras"] == ["5.7", "5.10", "6.1", "6.6", "6.10"]
+    assert {e["name"]: e["designs"] for e in data["eras"]}["5.3"] == ["none", "v9", "v10"]
+    assert next(a for a in data["actions"] if a["name"] == "drain_all_pages")["releases"][:2] == ["3.16", "3.17"]

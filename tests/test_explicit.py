@@ -42,7 +42,7 @@ REFUTED = {
            "reported_run_at_tail": 7},
     "v10": {"index_trusted": 5, "free_list_matches_pageblock": 4,
             "boundary_valid": 5, "reported_index_trusted": 5},
-    "merged": {"free_list_matches_pageblock": 4},
+    "merged": {"free_list_matches_pageblock": 4, "putback_at_tail": 2},
     "none": {"free_list_matches_pageblock": 4},
 }
 

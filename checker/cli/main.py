@@ -126,14 +126,19 @@ def catalogue() -> dict[str, Any]:
     invariants: dict[str, dict[str, Any]] = {}
     actions: dict[str, dict[str, Any]] = {}
     for d in DESIGNS:
-        m = build_model(ModelKey(d))
-        for inv in m.invariants:
-            invariants.setdefault(inv.name, {"name": inv.name, "claim": inv.claim, "designs": []})["designs"].append(d)
-        for a in m.actions:
-            entry = actions.setdefault(a.name, {
-                "name": a.name, "kernel_name": a.kernel_name, "kernel_file": a.kernel_file, "doc": a.doc,
-                "params": [p.name for p in a.params], "environment": a.environment, "designs": []})
-            entry["designs"].append(d)
+        for era in (e for e in ERAS.values() if d in e.designs):
+            m = build_model(ModelKey(d, None, era.name))
+            for inv in m.invariants:
+                ientry = invariants.setdefault(inv.name, {"name": inv.name, "claim": inv.claim, "source": inv.source,
+                                                          "designs": [], "eras": []})
+                ientry["designs"] += [] if d in ientry["designs"] else [d]
+                ientry["eras"] += [] if era.name in ientry["eras"] else [era.name]
+            for a in m.actions:
+                entry = actions.setdefault(a.name, {
+                    "name": a.name, "kernel_name": a.kernel_name, "kernel_file": a.kernel_file, "doc": a.doc,
+                    "params": [p.name for p in a.params], "environment": a.environment, "designs": [], "releases": []})
+                entry["designs"] += [] if d in entry["designs"] else [d]
+                entry["releases"] += [r for r in a.releases if r not in entry["releases"]]
     return {
         "designs": [{"name": d.name, "title": d.title, "default": d.name == DEFAULT_DESIGN} for d in DESIGNS.values()],
         "faults": [{"name": f.name, "design": f.design, "description": f.description} for f in FAULTS.values()],
