@@ -121,8 +121,9 @@ class Allocator(PageAlloc):
 
         if not self.era.unisolate_frees_chunk:
             return [Let(mt, self.restore_mt(b)), *move_back(), assign(pb_mt[b], Name(mt))]
-        in_range: Expr = self.page_is_buddy(buddy, order_of[head]) if self.era.unisolate_free_buddy \
-            else buddy < self.npfn
+        # a top-order chunk's buddy lies outside the zone: pfn_valid_within() / no struct page
+        in_range: Expr = And(buddy < self.npfn, self.page_is_buddy(buddy, order_of[head])) \
+            if self.era.unisolate_free_buddy else buddy < self.npfn
         if self.era.unisolate_below_max:
             in_range = And(order_of[head] < self.max_order - 1, in_range)
         big = And(where[head] == BUDDY, order_of[head] >= self.pageblock_order, in_range,

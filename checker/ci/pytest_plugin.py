@@ -13,7 +13,7 @@ Marker (the check runs before the test body)::
     def test_claims(): ...
 
 Keyword arguments of both: ``engine`` (default explicit), ``fault``, ``era`` (a kernel era,
-default 5.3-5.7; ``pcp_cache`` True/False is its alias), ``config`` (default tiny) and the
+default: the design's first release, 5.3 for v9/v10 and 5.7 for merged; ``pcp_cache`` True/False is its alias), ``config`` (default tiny) and the
 engine knobs of ``reportcheck check`` (``max_states``, ``depth``, ``k``, ``timeout``,
 ``examples``, ``steps``, ``seed``).  A failure is shown as the counterexample's kernel
 operations, not as a Python traceback.  Verdicts are cached
