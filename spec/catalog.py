@@ -4,19 +4,19 @@ point that builds a :class:`~spec.ir.Model` from a :class:`~spec.key.ModelKey`."
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spec.configs import CONFIGS, ConfigError, validate
 from spec.designs.merged import AllocKeepsReported, Merged, MergeKeepsReported, PcpIndexNotSet
 from spec.designs.v9 import V9, RetypeKeepsStaleIndex, V9UnguardedIndexRead
 from spec.designs.v10 import V10
-from spec.eras import ERAS
+from spec.eras import ERAS, check_combination
 from spec.expr import Cfg, Expr, Lit, Max, constant_value
 from spec.invariants import invariants
 from spec.ir import Config, Model
 from spec.kernel import MIGRATE_TYPES
 from spec.key import ModelKey
-from spec.page_reporting import Reporting
+from spec.page_isolation import Allocator
 from spec.validate import SpecError, missing_hooks, validate_model
 
 SPEC_VERSION = "1"
@@ -48,12 +48,14 @@ CONSTANTS = ("npfn", "pageblock_order", "max_order", "nblocks", "nranges", "ncpu
 class Design:
     name: str
     title: str
-    builder: type[Reporting]
+    builder: type[Allocator]
 
 
 DESIGNS: dict[str, Design] = {
     d.name: d
     for d in (
+        Design("none", "no free page reporting: the buddy allocator, pcp lists and isolation alone "
+               "(every release)", Allocator),
         Design("v9", "[PATCH v9 6/8] mm: Introduce Reported pages (Sep 2019): index = migratetype", V9),
         Design("v10", "[PATCH v10 3/6, 4/6] (Sep 2019): index = boundary slot", V10),
         Design("merged", "Linux 5.7 free page reporting: no boundaries, index untouched", Merged),
@@ -69,7 +71,7 @@ class Fault:
     name: str
     design: str
     description: str
-    builder: type[Reporting]
+    builder: type[Allocator]
 
 
 FAULTS: dict[str, Fault] = {
@@ -138,11 +140,14 @@ def build_model(key: ModelKey) -> Model:
     if missing:
         raise SpecError(f"design {key.design}: {builder.__name__} does not define {', '.join(missing)}; "
                         "define each in the design's builder (spec/designs/)")
+    wrong = check_combination(key.kernel, key.design)
+    if wrong:
+        raise SpecError(wrong)
     spec = builder(cfg, key.kernel)
     model = Model(
         key=key, config=cfg, constants=constants_of(cfg),
         sorts=spec.d.sorts, state_vars=tuple(spec.state_vars()), init=tuple(spec.init()),
-        actions=tuple(spec.actions()), invariants=tuple(invariants(spec)), spec_version=SPEC_VERSION,
+        actions=tuple(replace(a, releases=key.kernel.releases) for a in spec.actions()), invariants=tuple(invariants(spec)), spec_version=SPEC_VERSION,
         parameters=PARAMETERS, definitions=DEFINITIONS, assumptions=ASSUMPTIONS,
     )
     validate_model(model)

@@ -1,9 +1,15 @@
 """Kernel eras: the releases whose code a model stands for.
 
-An :class:`Era` names a range of kernel releases and carries the behaviour flags the
-builders read where those releases differ.  Adding an era is adding an entry to
-:data:`ERAS`: the builders read its flags, every reader of a model choice reads its name
-and :meth:`spec.key.ModelKey.slug`.
+An :class:`Era` names the kernel releases whose modelled code (the functions of
+mm/page_alloc.c, mm/page_isolation.c and mm/page_reporting.c that the actions are
+written from) is the same, and carries the behaviour flags the builders read where
+releases differ.  Each flag says which commit introduced or removed the behaviour; the
+trees and commits read are in spec/sources/kernel-eras.md.  Adding an era is adding an
+entry to :data:`ERAS`.
+
+Releases are merged into one era only where the modelled code is identical as far as the
+commits found say (e.g. 5.4-5.6 run the 5.3 code of these functions; 5.8-5.9 the 5.7
+code); an era is split where a release changes something the model keeps.
 """
 
 from __future__ import annotations
@@ -11,31 +17,95 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+MergeRule = Literal["any", "isolate", "mergeable"]
+
 
 @dataclass(frozen=True)
 class Era:
-    """``name`` is what ``--kernel`` takes; ``releases`` the mainline releases it stands for.
+    """``name`` is what ``--kernel`` takes; ``releases`` the mainline releases it stands
+    for; ``designs`` the reporting designs that exist on it (``none`` = the allocator
+    alone: every release).  The flags, each with where it comes from:
 
-    ``pcp_cache``: ``page->index`` caches the migratetype of a page on its way through the
-    per-cpu lists (set_pcppage_migratetype / get_pcppage_migratetype, gone in 6.10).
+    ``pcp_cache``: page->index caches the pageblock's migratetype while a page passes
+    through the pcp lists (set_freepage_migratetype in 3.16, set_pcppage_migratetype
+    later); removed by 17edeb5d3f76 "mm: page_alloc: remove pcppage migratetype
+    caching" (v6.10-rc1).
 
-    ``alias``: the ``--pcp-cache`` value that spells this era, for the two eras there were
-    when the era was a bool.  They keep the spelling of that time everywhere a model choice
-    is written down -- file names (``v9``, ``v9-pcp-off``), SARIF fingerprints
-    (``True``/``False``) and reproduce commands (``--pcp-cache on``) -- so stored traces do
-    not move or change and code-scanning alerts keep their identity.  A new era has none
-    and is spelled by its name."""
+    ``isolate_recheck``: free_pcppages_bulk() and free_one_page() re-read the pageblock's
+    type under zone->lock when the zone has isolated pageblocks, and the free counts are
+    kept by __free_one_page()'s caller type at entry; from ad53f92eb416 "mm/page_alloc:
+    fix incorrect isolation behavior by rechecking migratetype" and its series (v3.18).
+    3.16 frees with the cached type and counts after the merge (free_pcppages_bulk: by
+    the block's type now).
+
+    ``unisolate_frees_chunk``: unset_migratetype_isolate() takes a free chunk of order >=
+    pageblock_order whose buddy is not isolated off its list so that it can merge; from
+    3c605096d315 "mm/page_alloc: restrict max order of merging on isolated pageblock"
+    (v3.18).  3.16 only moves the block's free pages back.
+
+    ``unisolate_putback``: that chunk goes back with __putback_isolated_page() under the
+    same zone->lock, after the type is restored; "mm: Add function
+    __putback_isolated_page" ([PATCH v17 3/9], v5.7).  Before: freed with __free_pages()
+    after the unlock (the normal free path).
+
+    ``to_tail``: move_to_free_list() is list_move_tail (293ffa5ebb9c "mm/page_alloc: move
+    pages to tail in move_to_free_list()", v5.10) and __putback_isolated_page() passes
+    FPI_TO_TAIL (47b6a24a2382 "mm/page_alloc: place pages to tail in
+    __putback_isolated_page()", v5.10).  Before: list_move (head), and buddy_merge_likely.
+
+    ``merge_rule``: which pageblock types __free_one_page() merges across: ``any`` (3.16:
+    no type check), ``isolate`` (v3.18 3c605096d315 .. v5.17: only an ISOLATE block
+    stops a merge, while the zone has one), ``mergeable`` (1dd214b8f21c "mm: page_alloc:
+    avoid merging non-fallbackable pageblocks with others", v5.18: both sides
+    migratetype_is_mergeable() or equal).
+
+    ``unisolate_free_buddy``: the un-isolation's buddy must be a free buddy of the same
+    order (find_buddy_page_pfn(), v5.18, read in the 6.1 tree); before, any valid pfn.
+    ``unisolate_below_max``: the chunk's order must be below the top order (``order <
+    MAX_ORDER`` once MAX_ORDER became inclusive, 23baf831a32c "mm, treewide: redefine
+    MAX_ORDER sanely", v6.4).
+
+    ``free_type_under_lock``: free_one_page() and free_pcppages_bulk() read the block's
+    type under zone->lock; __free_pages_ok() no longer reads it before the lock
+    (17edeb5d3f76 and 55612e80e722 "mm: page_alloc: close migratetype race between
+    freeing and stealing", v6.10-rc1).  ``account_in_lists``: the free counts move with
+    the free lists (e0932b6c1f94 "mm: page_alloc: consolidate free page accounting",
+    v6.10-rc1).  ``claim_moves``: fallback stealing moves a block's free pages only when
+    it claims the block, in one step, and otherwise takes the one page and leaves the rest
+    on the block's own lists (c0cd6f557b90 "mm: page_alloc: fix freelist movement during
+    block conversion", v6.10-rc1).  ``isolate_free_moves``: __isolate_free_page() retypes
+    a block with move_freepages_block() (its other free pages move too; same series).
+    ``match_buddy_type``: __free_one_page() retypes a merged buddy's block "Match buddy
+    type" (e6cf9e1c4cde "mm: page_alloc: fix up block types when merging compatible
+    blocks", v6.10-rc1).
+
+    ``alias``: the ``--pcp-cache`` value that spelled this era when the era was a bool
+    (``on``: 5.3 for v9/v10, 5.7 for merged; ``off``: 6.10).  The eras of that time keep
+    their old file names (``v9/``) and SARIF fingerprints (``True``/``False``)."""
 
     name: str
     releases: tuple[str, ...]
     description: str
+    designs: tuple[str, ...]
     pcp_cache: bool
+    isolate_recheck: bool = True
+    unisolate_frees_chunk: bool = True
+    unisolate_putback: bool = True
+    to_tail: bool = True
+    merge_rule: MergeRule = "mergeable"
+    unisolate_free_buddy: bool = True
+    unisolate_below_max: bool = True
+    free_type_under_lock: bool = False
+    account_in_lists: bool = False
+    claim_moves: bool = False
+    isolate_free_moves: bool = False
+    match_buddy_type: bool = False
     alias: Literal["on", "off"] | None = None
 
-    @property
-    def slug(self) -> str:
-        """The era's part of file and test names ('' for the default era of old)."""
-        return {"on": "", "off": "pcp-off"}[self.alias] if self.alias else self.name
+    def slug_for(self, design: str) -> str:
+        """The era's part of file and test names: '' for the design's first era (the
+        names the stored catalogue had when the era was a bool), else the era's name."""
+        return "" if default_era(design) == self.name else self.name
 
     @property
     def fingerprint(self) -> str:
@@ -45,25 +115,100 @@ class Era:
     @property
     def options(self) -> list[str]:
         """The ``reportcheck check`` options that choose this era."""
-        return ["--pcp-cache", self.alias] if self.alias else ["--kernel", self.name]
+        return ["--kernel", self.name]
 
 
+ALL = ("none",)
 ERAS: dict[str, Era] = {
     e.name: e
     for e in (
-        Era("5.3-5.7", ("5.3", "5.4", "5.5", "5.6", "5.7"),
-            "v5.3 (the base of the v9 and v10 series) to v5.7 (free page reporting merged): "
-            "pcp pages cache their migratetype in page->index",
-            pcp_cache=True, alias="on"),
+        Era("3.16", ("3.16", "3.17"),
+            "v3.16: the freepage migratetype cache (set_freepage_migratetype); no isolation re-check "
+            "(freeing uses the cached type), merges across any pageblock types, un-isolation only "
+            "moves the free pages back",
+            ALL, pcp_cache=True, isolate_recheck=False, unisolate_frees_chunk=False, unisolate_putback=False,
+            to_tail=False, merge_rule="any", unisolate_free_buddy=False, unisolate_below_max=False),
+        Era("5.3", ("5.3", "5.4", "5.5", "5.6"),
+            "v5.3 (the base of the v9 and v10 series): the pcp migratetype cache, isolation re-check, "
+            "un-isolation frees a large chunk after the unlock",
+            ALL + ("v9", "v10"), pcp_cache=True, unisolate_putback=False, to_tail=False, merge_rule="isolate",
+            unisolate_free_buddy=False, unisolate_below_max=False, alias="on"),
+        Era("5.7", ("5.7", "5.8", "5.9"),
+            "v5.7 (free page reporting merged): __putback_isolated_page() under the zone lock, "
+            "put-back and moved pages at the head",
+            ALL + ("merged",), pcp_cache=True, to_tail=False, merge_rule="isolate",
+            unisolate_free_buddy=False, unisolate_below_max=False, alias="on"),
+        Era("5.10", ("5.10", "5.11", "5.12", "5.13", "5.14", "5.15", "5.16", "5.17"),
+            "v5.10: reported, put-back and moved pages go to the tail of their list",
+            ALL + ("merged",), pcp_cache=True, merge_rule="isolate", unisolate_free_buddy=False,
+            unisolate_below_max=False),
+        Era("6.1", ("5.18", "5.19", "6.0", "6.1", "6.2", "6.3"),
+            "v6.1: migratetype_is_mergeable() merge rule, find_buddy_page_pfn() in un-isolation",
+            ALL + ("merged",), pcp_cache=True, unisolate_below_max=False),
+        Era("6.6", ("6.4", "6.5", "6.6", "6.7", "6.8", "6.9"),
+            "v6.6: MAX_ORDER inclusive (un-isolation leaves top-order chunks in place); the last "
+            "release with the pcp migratetype cache",
+            ALL + ("merged",), pcp_cache=True),
         Era("6.10", ("6.10",),
-            "v6.10: no migratetype cache in page->index; the free counts move with the free lists",
-            pcp_cache=False, alias="off"),
+            "v6.10: no migratetype cache; the block's type read under the zone lock; free counts "
+            "move with the free lists; fallback moves and claims a block in one step",
+            ALL + ("merged",), pcp_cache=False, free_type_under_lock=True, account_in_lists=True,
+            claim_moves=True, isolate_free_moves=True, match_buddy_type=True, alias="off"),
     )
 }
-DEFAULT_ERA = "5.3-5.7"
+
+# Where a design starts: the release its code was posted on or merged in.
+FIRST_ERA = {"none": "6.10", "v9": "5.3", "v10": "5.3", "merged": "5.7"}
+# The era names of the time the era was a bool, read from stored traces and old options.
+LEGACY = {"5.3-5.7": "on"}
+DEFAULT_ERA = ""  # ModelKey's default: the design's first era (FIRST_ERA)
 
 
-def era_of_pcp_cache(on: bool) -> str:
-    """The era ``--pcp-cache on|off`` (and a stored trace's ``pcp_cache``) stands for."""
-    alias = "on" if on else "off"
-    return next(e.name for e in ERAS.values() if e.alias == alias)
+def default_era(design: str) -> str:
+    """The era a design is checked in unless one is chosen."""
+    return FIRST_ERA.get(design, "5.3")
+
+
+def era_of_pcp_cache(on: bool, design: str = "v9") -> str:
+    """The era ``--pcp-cache on|off`` (and a stored trace's ``pcp_cache``) stands for:
+    ``on`` is the design's first era with the cache (5.3 for v9/v10, 5.7 for merged),
+    ``off`` is 6.10 (the only era without it)."""
+    if not on:
+        return "6.10"
+    first = default_era(design)
+    return first if ERAS[first].pcp_cache else "5.3"
+
+
+def resolve_era(era: str, design: str) -> str:
+    """An era as ModelKey keeps it: '' is the design's default, a legacy name (5.3-5.7)
+    the era its ``pcp_cache`` alias stands for on that design; anything else as given
+    (build_model checks it)."""
+    if not era:
+        return default_era(design)
+    if era in LEGACY:
+        return era_of_pcp_cache(LEGACY[era] == "on", design)
+    return era
+
+
+def check_combination(era: Era, design: str) -> str | None:
+    """A message naming the valid choices if ``design`` did not exist on ``era``."""
+    if design in era.designs:
+        return None
+    eras = [e.name for e in ERAS.values() if design in e.designs]
+    return (f"design {design} did not exist in kernel {era.name}; choose --kernel "
+            f"{' or '.join(eras) if eras else '(none)'} for {design}, or a design of {era.name}: "
+            f"{', '.join(era.designs)}")
+
+
+def era_of_release(version: str) -> str | None:
+    """The era a ``--kernel`` value names: an era's name, a release one stands for
+    (``5.4`` is the 5.3 era), or a legacy era name; None for anything else."""
+    if version in ERAS or version in LEGACY:
+        return version
+    return next((e.name for e in ERAS.values() if version in e.releases), None)
+
+
+def era_choices() -> str:
+    """The ``--kernel`` choices, for error messages."""
+    return ", ".join(f"{e.name} ({e.releases[0]}-{e.releases[-1]})" if len(e.releases) > 1 else e.name
+                     for e in ERAS.values())

@@ -57,6 +57,7 @@ index = StateVarRef("index")
 index_by = StateVarRef("index_by")
 local_mt = StateVarRef("local_mt")
 pb_mt = StateVarRef("pb_mt")
+isolation = StateVarRef("isolation")
 nr_free = StateVarRef("nr_free")
 nr_free_pages = StateVarRef("nr_free_pages").value
 nr_free_cma = StateVarRef("nr_free_cma").value
@@ -216,9 +217,9 @@ class FreeLists:
                 *self.nr_free_add(o, mt, 1)]
 
     def move_to_free_list(self, page: ExprLike, o: ExprLike, mt: ExprLike) -> Block:
-        """list_move(&page->lru, &area->free_list[migratetype]) (v6.10: list_move_tail,
-        and the free counts move with the page)"""
-        at = 0 if self.era.pcp_cache else self.free_list_len(o, mt)
+        """list_move(&page->lru, &area->free_list[migratetype]) (v5.10+: list_move_tail;
+        v6.10: the free counts move with the page)"""
+        at = self.free_list_len(o, mt) if self.era.to_tail else 0
         return [*self.account_move(page, o, mt), *self.list_del(page), *self.leave_list(page, TAIL),
                 *self.list_insert(page, at, BUDDY, o, mt)]
 
@@ -252,13 +253,13 @@ class FreeLists:
         """area->nr_free += delta.  From v6.10 the free-page counters move with the list
         (account_freepages() in __add_to_free_list/__del_page_from_free_list)."""
         out: Block = [self.counter_add(nr_free[o], delta)]
-        if not self.era.pcp_cache:
+        if self.era.account_in_lists:
             out += self.mod_zone_freepage_state_if_not_isolate(delta * (Lit(1) << o), mt)
         return out
 
     def account_move(self, page: ExprLike, o: ExprLike, mt: ExprLike) -> Block:
         """v6.10 move_to_free_list(): account_freepages(-old_mt), (+new_mt)."""
-        if self.era.pcp_cache:
+        if not self.era.account_in_lists:
             return []
         size = Lit(1) << o
         return [*self.mod_zone_freepage_state_if_not_isolate(-size, list_mt[page]),
@@ -267,7 +268,7 @@ class FreeLists:
     def explicit_accounting(self, delta: ExprLike, mt: ExprLike) -> Block:
         """Up to v6.9 the callers adjust the free counts themselves
         (__mod_zone_freepage_state); from v6.10 the list helpers do it (nr_free_add)."""
-        return self.mod_zone_freepage_state(delta, mt) if self.era.pcp_cache else []
+        return [] if self.era.account_in_lists else self.mod_zone_freepage_state(delta, mt)
 
     def mod_zone_freepage_state(self, delta: ExprLike, mt: ExprLike) -> Block:
         """__mod_zone_freepage_state(zone, nr_pages, migratetype)"""

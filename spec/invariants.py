@@ -7,6 +7,7 @@ that name the claim), or both.  Which claims a model carries depends on its desi
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from spec.designs.v9 import V9
 from spec.designs.v10 import V10
@@ -14,6 +15,7 @@ from spec.expr import And, Count, Expr, Forall, Implies, Lit, Name, Or
 from spec.free_lists import (
     index,
     index_by,
+    isolation,
     list_mt,
     nr_free,
     nr_free_cma,
@@ -35,6 +37,7 @@ from spec.kernel import (
     CMA,
     FREEING,
     HIGHATOMIC,
+    I_TESTED,
     ISOLATE,
     MIGRATE_TYPES,
     MOVABLE,
@@ -42,10 +45,11 @@ from spec.kernel import (
     REPORTING,
     SLOT_HEAD,
     SLOT_PAGE0,
+    TAIL,
     W_IDLE,
 )
 from spec.page_isolation import Allocator
-from spec.page_reporting import Boundaries, active, boundary, reported_pages, worker
+from spec.page_reporting import Boundaries, Reporting, active, boundary, reported_pages, worker
 
 p, q, b = Name("p"), Name("q"), Name("b")
 
@@ -62,13 +66,7 @@ def invariants(m: Allocator) -> list[Invariant]:
     is_head = Or(where[q] == BUDDY, where[q] == PCP, where[q] == ALLOC, where[q] == FREEING,
                  where[q] == REPORTING)
     covers = And(is_head, q <= p, p < q + (Lit(1) << order_of[q]))
-    out = [
-        Invariant(
-            "index_trusted",
-            "every read of page->index happens when its last write means what the reader "
-            "assumes, and the value is what the page's state says it must be",
-            None,
-        ),
+    reporting = [
         Invariant(
             "reported_implies_buddy",
             "PG_reported is set only on the head of a free chunk on a buddy free list",
@@ -79,6 +77,15 @@ def invariants(m: Allocator) -> list[Invariant]:
             f"a Reported page has order >= PAGE_REPORTING_MIN_ORDER ({cfg.pageblock_order})",
             Forall("p", "pfn", Implies(reported[p] == 1, order_of[p] >= m.MIN)),
         ),
+    ] if isinstance(m, Reporting) else []
+    out = [
+        Invariant(
+            "index_trusted",
+            "every read of page->index happens when its last write means what the reader "
+            "assumes, and the value is what the page's state says it must be",
+            None,
+        ),
+        *reporting,
         Invariant(
             "free_list_matches_pageblock",
             "a free chunk on free_list[o][t] lies in a pageblock whose migratetype is t",
@@ -86,10 +93,12 @@ def invariants(m: Allocator) -> list[Invariant]:
         ),
         Invariant(
             "isolated_pages_stay_isolated",
-            "a free page of an ISOLATE pageblock is on an ISOLATE list, and no page of an "
-            "ISOLATE pageblock is handed out",
-            Forall("p", "pfn", Implies(And(where[p] == BUDDY, pb_mt[m.block_of(p)] == ISOLATE),
-                                       list_mt[p] == ISOLATE)),
+            "once test_pages_isolated() has passed for a range (alloc_contig_range, memory "
+            "offline), every page of it stays in a free chunk on an ISOLATE list and none is "
+            "handed out, until undo_isolate_page_range() (__test_page_isolated_in_pageblock: "
+            "\"If the page is on a free list, it has to be on the correct MIGRATE_ISOLATE freelist\")",
+            Forall("p", "pfn", Implies(isolation[m.range_of(p)] == I_TESTED, And(
+                Or(where[p] == BUDDY, where[p] == TAIL), Implies(where[p] == BUDDY, list_mt[p] == ISOLATE)))),
         ),
         Invariant(
             "free_counts",
@@ -118,7 +127,8 @@ def invariants(m: Allocator) -> list[Invariant]:
             And(
                 Forall("p", "pfn", Count("q", "pfn", covers) == 1),
                 Forall("q", "pfn", Implies(is_head, (q & ((Lit(1) << order_of[q]) - 1)) == 0)),
-                Implies(worker == W_IDLE, Count("p", "pfn", where[p] == REPORTING) == 0),
+                *((Implies(worker == W_IDLE, Count("p", "pfn", where[p] == REPORTING) == 0),)
+                  if isinstance(m, Reporting) else ()),
             ),
         ),
         Invariant(
@@ -129,6 +139,13 @@ def invariants(m: Allocator) -> list[Invariant]:
                 Count("q", "pfn", And(m.same_list(q, p), pos[q] == pos[p])) == 1))),
         ),
     ]
+    if m.era.unisolate_putback:
+        out.append(Invariant(
+            "putback_at_tail",
+            "a page put back by __putback_isolated_page() (page reporting's drain, "
+            "un-isolation) that did not merge is the last entry of its free list",
+            None,
+        ))
     if m.era.pcp_cache:
         # What get_pcppage_migratetype() relies on, stated page by page: the lemmas that
         # make index_trusted provable by induction (a read-site claim alone is not).
@@ -187,7 +204,47 @@ def invariants(m: Allocator) -> list[Invariant]:
                 index_by[p] == BY_SLOT_PENDING,
                 And(index_by[p] == BY_SLOT, index[p] == m.slot(order_of[p], list_mt[p]))))),
         ))
-    return out
+    return [replace(i, source=SOURCES.get(i.name, "")) for i in out]
+
+
+# Where each claim comes from: the kernel comment, function or changelog that promises it
+# (or, for the series' claims, the review and the author's answer).
+SOURCES = {
+    "index_trusted": "get_pcppage_migratetype(): \"A cached value of the page's pageblock's migratetype, used when "
+                     "the page is put on a pcplist\" (mm/page_alloc.c <= 6.9); v9: the author's \"cannot be trusted "
+                     "unless the Reported flag is set\"",
+    "reported_implies_buddy": "page_reporting_drain(): \"if (PageBuddy(page) && buddy_order(page) == order) "
+                              "__SetPageReported(page)\"; del_page_from_free_list() clears it (mm/page_reporting.c, "
+                              "mm/page_alloc.c)",
+    "reported_only_at_min_order": "page_reporting_notify_free(): \"if (order < page_reporting_order) return\"; "
+                                  "PAGE_REPORTING_MIN_ORDER = pageblock_order (mm/page_reporting.h)",
+    "free_list_matches_pageblock": "6.10 __del_page_from_free_list()/move_to_free_list(): VM_WARN_ONCE \"page type is "
+                                   "%d, passed migratetype is %d\" (17edeb5d3f76: pages whose block is stolen \"end up "
+                                   "on the right freelist\"); <= 6.9 the cache may be \"possibly becoming stale\"",
+    "isolated_pages_stay_isolated": "__test_page_isolated_in_pageblock(): \"If the page is on a free list, it has to be "
+                                    "on the correct MIGRATE_ISOLATE freelist\" (mm/page_isolation.c)",
+    "free_counts": "__mod_zone_freepage_state() / account_freepages(): NR_FREE_PAGES and NR_FREE_CMA_PAGES count the "
+                   "free pages not isolated; area->nr_free the chunks of each order (mm/page_alloc.c, mm/internal.h)",
+    "no_mixed_merge": "__free_one_page(): \"Our buddy is free ... merge\" only within the rules of 3c605096d315 (isolated "
+                      "pageblocks) and 1dd214b8f21c \"avoid merging non-fallbackable pageblocks with others\"",
+    "no_page_lost": "the buddy allocator: every page is in exactly one free or allocated chunk, aligned to its order "
+                    "(__find_buddy_pfn: buddy = pfn ^ (1 << order)); page_reporting_drain() returns every isolated page",
+    "well_formed_lists": "include/linux/list.h: each free_area[order].free_list[mt] and pcp list is a list",
+    "putback_at_tail": "__putback_isolated_page(): \"Return isolated page to tail of freelist.\" (mm/page_alloc.c, 5.7+; "
+                       "made true for every order by 47b6a24a2382, 5.10)",
+    "pcp_page_index_is_list_type": "set_pcppage_migratetype() in free_unref_page_prepare() and __rmqueue_smallest(); "
+                                   "\"the migratetype set in the page does not necessarily match the pcplist index, "
+                                   "e.g. page might have MIGRATE_CMA set but be on a pcplist with any other index\"",
+    "freeing_page_index_is_set": "free_unref_page_prepare(): set_pcppage_migratetype(page, migratetype) before "
+                                 "free_unref_page_commit() reads it",
+    "boundary_valid": "[PATCH v9 6/8] get_unreported_tail() and page_reporting_populate_metadata() (boundary[] slots)",
+    "boundary_lookup_sound": "[PATCH v9 6/8] page_reporting_del_from_boundary(); [PATCH v10 3/6] "
+                             "page_reporting_pull_boundary(): reported_boundary[page->index]",
+    "reported_index_trusted": "the author's answer in the v9 review: ->index \"cannot be trusted unless the Reported "
+                              "flag is set\"",
+    "reported_run_at_tail": "[PATCH v9 6/8]: Reported pages form one run at the tail of each free list, behind the "
+                            "boundary (add_to_free_list_tail -> get_unreported_tail)",
+}
 
 
 def _reported_on(m: Boundaries, page: Expr, o: int, mt: int) -> Expr:

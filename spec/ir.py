@@ -150,6 +150,9 @@ class Action:
     guard: tuple[Expr, ...]
     body: tuple[Stmt, ...]
     environment: bool = False  # a move of the page's user, not of mm/ itself
+    # the kernel releases this action's code stands for (the model's era: build_model sets
+    # it); not part of the repr, so not of the spec digest -- the body says what it does
+    releases: tuple[str, ...] = field(default=(), repr=False)
 
 
 @dataclass(frozen=True, eq=False)
@@ -160,6 +163,9 @@ class Invariant:
     name: str
     claim: str
     expr: Expr | None
+    # the kernel comment or function the claim comes from (`reportcheck list`); not part
+    # of the repr, so not of the spec digest
+    source: str = field(default="", repr=False)
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,12 @@ R_IDLE, R_REQUESTED, R_ACTIVE = range(3)
 WORKER = ("idle", "scanning", "in_report", "leftover")
 W_IDLE, W_SCANNING, W_IN_REPORT, W_LEFTOVER = range(4)
 
+# Where an isolation caller (alloc_contig_range, memory offline) is with a range:
+# start_isolate_page_range() done, drain_all_pages() returned, test_pages_isolated() passed
+# (the caller owns the range until undo_isolate_page_range()).
+ISOLATION = ("none", "isolated", "drained", "tested")
+I_NONE, I_ISOLATED, I_DRAINED, I_TESTED = range(4)
+
 # v9/v10 boundary slot contents: NULL (never initialised), the list head, or a page.
 SLOT_NULL, SLOT_HEAD = 0, 1
 SLOT_PAGE0 = 2

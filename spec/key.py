@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from spec.configs import DEFAULT_CONFIG
-from spec.eras import DEFAULT_ERA, ERAS, Era
+from spec.eras import DEFAULT_ERA, ERAS, Era, resolve_era
 
 DEFAULT_DESIGN = "v9"
 
@@ -21,20 +21,25 @@ class ModelKey:
     era: str = DEFAULT_ERA
     config: str = DEFAULT_CONFIG
 
+    def __post_init__(self) -> None:
+        # '' (the default) is the design's first era; a legacy name (5.3-5.7) the era its
+        # --pcp-cache alias stands for on this design: equal keys for the same model
+        object.__setattr__(self, "era", resolve_era(self.era, self.design))
+
     @property
     def kernel(self) -> Era:
         """The :class:`Era`; KeyError for a name that is not one (build_model says which are)."""
         return ERAS[self.era]
 
     def describe(self) -> str:
-        """Human text: ``design v9, fault X, era 5.3-5.7, config tiny``."""
+        """Human text: ``design v9, fault X, era 5.3, config tiny``."""
         fault = f", fault {self.fault}" if self.fault else ""
         return f"design {self.design}{fault}, era {self.era}, config {self.config}"
 
     def slug(self) -> str:
         """File and test-name safe: ``<design>[-<fault>][-<era>][-<config> unless tiny]``
-        (the first era adds nothing, 6.10 adds ``pcp-off``: the stored catalogue's names)."""
-        parts = [self.design, self.fault or "", self.kernel.slug if self.era in ERAS else self.era,
+        (the design's first era adds nothing: the stored catalogue's names)."""
+        parts = [self.design, self.fault or "", self.kernel.slug_for(self.design) if self.era in ERAS else self.era,
                  "" if self.config == DEFAULT_CONFIG else self.config]
         return "-".join(p for p in parts if p)
 

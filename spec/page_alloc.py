@@ -1,6 +1,7 @@
 """Allocating and freeing pages (mm/page_alloc.c): __free_one_page and its callers, the
 pcp lists, __rmqueue and its fallbacks, __isolate_free_page; the zone after boot.
-References are to v5.3 .. v5.7 unless a method says otherwise (``self.era``)."""
+References are to v5.3 unless a method says otherwise; where releases differ the method
+reads a flag of ``self.era`` (spec/eras.py says which commit each flag stands for)."""
 
 from __future__ import annotations
 
@@ -26,9 +27,12 @@ from spec.free_lists import (
     assign,
     index,
     index_by,
+    isolation,
     list_mt,
     local_mt,
     nr_free,
+    nr_free_cma,
+    nr_free_pages,
     order_of,
     pb_mt,
     pos,
@@ -45,6 +49,7 @@ from spec.kernel import (
     FALLBACKS,
     FREEING,
     HIGHATOMIC,
+    I_TESTED,
     ISOLATE,
     MIGRATE_PCPTYPES,
     MIGRATE_TYPES,
@@ -62,16 +67,18 @@ class PageAlloc(FreeLists):
     # ----------------------------------------------------------- freeing pages
     def merge_allowed(self, mt: ExprLike, buddy_mt: ExprLike) -> Expr:
         """Merging across pageblocks (order >= pageblock_order)."""
-        if self.era.pcp_cache:  # v5.3 .. v5.13: only isolation stops a merge
+        if self.era.merge_rule == "any":  # v3.16: page_is_buddy() only, no type check
+            return Lit(1)
+        if self.era.merge_rule == "isolate":  # v3.18 .. v5.17: only isolation stops a merge
             return Not(And(self.has_isolate_pageblock(), lift(mt) != buddy_mt,
                            Or(lift(mt) == ISOLATE, lift(buddy_mt) == ISOLATE)))
-        # v5.14+ (v6.10 here): migratetype_is_mergeable() on both sides
+        # v5.18+: migratetype_is_mergeable() on both sides
         return self.mergeable(mt, buddy_mt)
 
     def match_buddy_type(self, buddy: Expr, o: Expr, mt: Expr) -> Block:
         """v6.10 __free_one_page(): "Match buddy type. This ensures that an expand() down
-        the line puts the sub-blocks on the right freelists." (not in v5.x)"""
-        if self.era.pcp_cache:
+        the line puts the sub-blocks on the right freelists." (not before v6.10)"""
+        if not self.era.match_buddy_type:
             return []
         return [If(And(o >= self.pageblock_order, self.pfn_mt(buddy) != mt),
                    (assign(pb_mt[self.block_of(buddy)], mt),))]
@@ -82,16 +89,18 @@ class PageAlloc(FreeLists):
         return Or(lift(a) == b, And(lift(a) < MIGRATE_PCPTYPES, lift(b) < MIGRATE_PCPTYPES))
 
     def _free_one_page(self, page: ExprLike, o: ExprLike, mt: ExprLike, reported_page: bool,
-                        notify: bool, to_tail: bool = False) -> tuple[Block, Expr, Expr]:
+                        notify: bool, to_tail: bool = False, account: bool = True) -> tuple[Block, Expr, Expr]:
         """Merge with free buddies, then link the chunk to a free list.  Returns the
-        statements and the head pfn and order of the resulting chunk."""
+        statements and the head pfn and order of the resulting chunk.  ``account``: the
+        free counts by the caller's type at entry (v3.18+; in v3.16 free_pcppages_bulk
+        counts after the merge itself)."""
         pb, top = self.pageblock_order, self.max_order - 1
         p, o_, m, mt_, b = (self.fresh(s) for s in ("pfn", "order", "merging", "mt", "buddy"))
         P, O, M, MT, B = Name(p), Name(o_), Name(m), Name(mt_), Name(b)
         body: Block = [Let(p, lift(page)), Let(o_, lift(o)), Let(m, Lit(1)), Let(mt_, lift(mt)),
                        *self.leave_list(P, TAIL),  # until linked below, the page heads nothing
                        *self.retire(P),
-                       *([If(MT != ISOLATE, tuple(self.explicit_accounting(1 << O, MT)))])]
+                       *([If(MT != ISOLATE, tuple(self.explicit_accounting(1 << O, MT)))] if account else [])]
         step: Block = [
             Let(b, P ^ (1 << O)),
             If(And(O >= pb, Not(self.merge_allowed(MT, self.pfn_mt(B)))),
@@ -126,13 +135,30 @@ class PageAlloc(FreeLists):
     def page_reporting_notify_free(self, o: ExprLike) -> Block:
         return []
 
+    def putback_isolated_page(self, page: ExprLike, o: ExprLike, mt: ExprLike) -> Block:
+        """__putback_isolated_page() (v5.7+, zone->lock held): "Return isolated page to tail
+        of freelist." -- __free_one_page() with FPI_SKIP_REPORT_NOTIFY, and from v5.10
+        FPI_TO_TAIL (47b6a24a2382); in v5.7 .. v5.9 buddy_merge_likely() decides, which is
+        what putback_at_tail checks: a page that did not merge is the last of its list."""
+        stmts, _, _ = self._free_one_page(page, o, mt, reported_page=False, notify=False, to_tail=self.era.to_tail)
+        o_ = self.fresh("order")
+        return [Let(o_, lift(o)), *stmts, If(And(where[page] == BUDDY, order_of[page] == Name(o_)), (
+            Check("putback_at_tail", "__putback_isolated_page: \"Return isolated page to tail of freelist.\"",
+                  pos[page] == self.free_list_len(Name(o_), list_mt[page]) - 1),))]
+
     def free_one_page(self, page: ExprLike, o: ExprLike, mt: ExprLike) -> Block:
         """free_one_page(): re-read the block's type under the lock when isolation is
-        about (v5.3: has_isolate_pageblock || is_migrate_isolate)."""
+        about (v3.18 .. v6.9: has_isolate_pageblock || is_migrate_isolate); v3.16 frees with
+        the caller's type; v6.10 reads the type under the lock (no migratetype argument)."""
         m = self.fresh("mt")
-        body: Block = [Let(m, lift(mt)),
-                       If(Or(self.has_isolate_pageblock(), Name(m) == ISOLATE),
-                          (Let(m, self.pfn_mt(page)),))]
+        if self.era.free_type_under_lock:
+            body: Block = [Let(m, self.pfn_mt(page))]
+        elif not self.era.isolate_recheck:
+            body = [Let(m, lift(mt))]
+        else:
+            body = [Let(m, lift(mt)),
+                    If(Or(self.has_isolate_pageblock(), Name(m) == ISOLATE),
+                       (Let(m, self.pfn_mt(page)),))]
         stmts, _, _ = self._free_one_page(page, o, Name(m), reported_page=False, notify=True)
         return body + stmts
 
@@ -174,10 +200,12 @@ class PageAlloc(FreeLists):
             result = Ite(self.free_list_len(o, fb) > 0, Lit(fb), result)
         return result
 
-    def _rmqueue_fallback(self, o: ExprLike, start_mt: int) -> Block:
+    def _rmqueue_fallback(self, o: ExprLike, start_mt: int, result: str) -> Block:
         """v5.3 __rmqueue_fallback() without ALLOC_NOFRAGMENT: steal from the largest
         fallback chunk; a MOVABLE request that may not steal the whole block takes the
-        smallest one instead (find_smallest); then steal_suitable_fallback()."""
+        smallest one instead (find_smallest); then steal_suitable_fallback() (up to v6.9
+        the caller then retries __rmqueue_smallest; v6.10 returns the page it took in
+        ``result``)."""
         fmt, forder, steal = self.fresh("fallback_mt"), self.fresh("fallback_order"), self.fresh("can_steal")
 
         def search(descending: bool) -> For:
@@ -192,10 +220,52 @@ class PageAlloc(FreeLists):
             out.append(If(And(Name(fmt) != NONE, Name(steal) == 0, Name(forder) > o),
                           (Let(fmt, NONE), search(descending=False))))
         page = self.fresh("steal_page")
-        out += [Let(page, Ite(Name(fmt) != NONE, self.first_on_free_list(Name(forder), Name(fmt)), NONE)),
-                If(Name(page) != NONE,
-                   tuple(self.steal_suitable_fallback(Name(page), Name(forder), start_mt, Name(steal))))]
-        return out
+        out += [Let(page, Ite(Name(fmt) != NONE, self.first_on_free_list(Name(forder), Name(fmt)), NONE))]
+        if self.era.claim_moves:
+            return [*out, If(Name(page) != NONE, tuple(self.steal_suitable_fallback_6_10(
+                Name(page), Name(forder), o, start_mt, Name(steal), result)))]
+        return [*out, If(Name(page) != NONE,
+                         tuple(self.steal_suitable_fallback(Name(page), Name(forder), start_mt, Name(steal))))]
+
+    def steal_suitable_fallback_6_10(self, page: Expr, cur: Expr, o: ExprLike, start_mt: int,
+                                     whole_block: Expr, result: str) -> Block:
+        """v6.10 steal_suitable_fallback() ("take off list, maybe claim block, expand
+        remainder"): a chunk of a pageblock or more is claimed whole; otherwise the block's
+        free pages are only counted (prep_move_freepages_block), and moved with the
+        block's new type in one step (__move_freepages_block) if enough of it is alike --
+        then __rmqueue_smallest(start_type); else only this page is taken
+        (single_page: del_page_from_free_list + expand onto the block's own lists)."""
+        pb = self.pageblock_order
+        bt, free = self.fresh("block_type"), self.fresh("free_pages")
+        BT = Name(bt)
+        blocks_of_chunk = self.for_each_block_of_chunk(
+            page, Lit(1) << (cur - pb), lambda b: [assign(pb_mt[b], start_mt)])
+        single_page: Block = [*self.del_page_from_free_list(page, cur), *self.expand(page, o, cur, BT),
+                              Let(result, page)]
+        claim: Block = [*self.move_freepages_block(self.block_of(page), start_mt, free, old_mt=BT),
+                        assign(pb_mt[self.block_of(page)], start_mt),
+                        *self._rmqueue_smallest(o, start_mt, result)]
+        count: Block = [*self.prep_move_freepages_block(self.block_of(page), free),
+                        If(Or(BT == MOVABLE, Name(free) >= (Lit(1) << (pb - 1))), tuple(claim), tuple(single_page))]
+        return [
+            Let(bt, self.pfn_mt(page)),
+            If(BT == HIGHATOMIC, tuple(single_page), (
+                If(cur >= pb,
+                   (*self.del_page_from_free_list(page, cur), blocks_of_chunk,
+                    *self.expand(page, o, cur, start_mt), Let(result, page)),
+                   (If(whole_block == 1, tuple(count), tuple(single_page)),)),)),
+        ]
+
+    def prep_move_freepages_block(self, block: ExprLike, counted: str) -> Block:
+        """v6.10 prep_move_freepages_block(): count the free pages of the block, move nothing."""
+        pb = self.pageblock_order
+        i, p = self.fresh("i"), self.fresh("pfn")
+        P = Name(p)
+        return [Let(counted, Lit(0)),
+                For(i, Lit(0), Lit(1) << pb, (
+                    Let(p, (lift(block) << pb) + Name(i)),
+                    If(where[P] == BUDDY, (Let(counted, Name(counted) + (Lit(1) << order_of[P])),)),
+                ))]
 
     def steal_suitable_fallback(self, page: Expr, o: Expr, start_mt: int, whole_block: Expr) -> Block:
         pb = self.pageblock_order
@@ -215,9 +285,13 @@ class PageAlloc(FreeLists):
                (If(whole_block == 1, tuple(steal_block), tuple(self.move_to_free_list(page, o, start_mt))),)),
         ]
 
-    def move_freepages_block(self, block: ExprLike, mt: ExprLike, moved: str) -> Block:
+    def move_freepages_block(self, block: ExprLike, mt: ExprLike, moved: str, old_mt: ExprLike | None = None) -> Block:
         """Move every free chunk whose head lies in the block to free_list[.][mt];
-        ``moved`` counts the pages."""
+        ``moved`` counts the pages.  (v6.10 __move_freepages_block(zone, start_pfn,
+        old_mt, new_mt) names the old type for its accounting: the model moves by the
+        list each chunk is on, which the free counts follow, so ``old_mt`` is for the
+        reader.)"""
+        del old_mt
         pb = self.pageblock_order
         i, p, o = self.fresh("i"), self.fresh("pfn"), self.fresh("order")
         P, O = Name(p), Name(o)
@@ -236,7 +310,10 @@ class PageAlloc(FreeLists):
         retry: Block = []
         if mt == MOVABLE and CMA in self.d.config_mts:
             retry += self._rmqueue_smallest(o, CMA, result)
-        fallback = [*self._rmqueue_fallback(o, mt), *self._rmqueue_smallest(o, mt, result)]
+        if self.era.claim_moves:  # v6.10: __rmqueue_fallback() returns the page
+            fallback = self._rmqueue_fallback(o, mt, result)
+        else:  # if (!page && __rmqueue_fallback(..)) goto retry;
+            fallback = [*self._rmqueue_fallback(o, mt, result), *self._rmqueue_smallest(o, mt, result)]
         if mt in FALLBACKS:
             retry.append(If(Name(result) == NONE, tuple(fallback)))
         return out + [If(Name(result) == NONE, tuple(retry))]
@@ -250,8 +327,8 @@ class PageAlloc(FreeLists):
 
     def owner_takes(self, page: ExprLike, o: ExprLike) -> Block:
         """prep_new_page(): the page belongs to its user, who may write ->index."""
-        return [Check("isolated_pages_stay_isolated", "prep_new_page: page of an isolated pageblock",
-                      self.pfn_mt(page) != ISOLATE),
+        return [Check("isolated_pages_stay_isolated", "prep_new_page: page of a range test_pages_isolated() passed",
+                      isolation[lift(page) >> (self.max_order - 1)] != I_TESTED),
                 *self.leave_list(page, ALLOC, o),
                 assign(index[page], Cfg("owner_index")), assign(index_by[page], BY_OWNER)]
 
@@ -418,11 +495,19 @@ class PageAlloc(FreeLists):
         last = Find("q", "pfn", And(self.on_pcp_list(Name("q"), cpu, mt), pos[Name("q")] == n - 1))
         if self.era.pcp_cache:
             read: Block = [self.pcp_read_site(P, "free_pcppages_bulk: get_pcppage_migratetype(page)", True),
-                           Let(m, self.get_pcppage_migratetype(P)),
-                           If(self.has_isolate_pageblock(), (Let(m, self.pfn_mt(P)),))]
-        else:
+                           Let(m, self.get_pcppage_migratetype(P))]
+            if self.era.isolate_recheck:  # v3.18+: if (unlikely(isolated_pageblocks))
+                read.append(If(self.has_isolate_pageblock(), (Let(m, self.pfn_mt(P)),)))
+        else:  # v6.10: get_pfnblock_migratetype() under zone->lock, every page
             read = [Let(m, self.pfn_mt(P))]
-        stmts, _, _ = self._free_one_page(P, 0, M, reported_page=False, notify=True)
+        stmts, _, _ = self._free_one_page(P, 0, M, reported_page=False, notify=True,
+                                          account=self.era.isolate_recheck)
+        if not self.era.isolate_recheck:
+            # v3.16: if (likely(!is_migrate_isolate_page(page))) { NR_FREE_PAGES += 1;
+            # if (is_migrate_cma(mt)) NR_FREE_CMA_PAGES += 1; } -- the block's type now
+            # decides whether to count, the cached type where
+            stmts.append(If(self.pfn_mt(P) != ISOLATE, (
+                self.counter_add(nr_free_pages, 1), If(M == CMA, (self.counter_add(nr_free_cma, 1),)))))
         return Action(
             "free_pcppages_bulk", "free_pcppages_bulk", PAGE_ALLOC,
             "Drain one page (the list's last) from a pcp list to the buddy lists.",
@@ -435,10 +520,13 @@ class PageAlloc(FreeLists):
         p = Name("pfn")
         return Action(
             "__free_pages_ok", "__free_pages_ok", PAGE_ALLOC,
+            "A user frees a high-order chunk; free_one_page() reads the block's type under the zone lock."
+            if self.era.free_type_under_lock else
             "A user frees a high-order chunk; the block's type is read before the zone lock.",
             (Param("pfn", self.d.pfn),),
             (where[p] == ALLOC, order_of[p] > 0),
-            (assign(where[p], FREEING), assign(local_mt[p], self.pfn_mt(p))), environment=True,
+            (assign(where[p], FREEING),
+             *([] if self.era.free_type_under_lock else [assign(local_mt[p], self.pfn_mt(p))])), environment=True,
         )
 
     def act_free_one_page(self) -> Action:
@@ -466,8 +554,11 @@ class PageAlloc(FreeLists):
         ]
 
         def set_movable(b: Expr) -> Block:
-            if self.era.pcp_cache:  # v5.x: set_pageblock_migratetype(page, MIGRATE_MOVABLE) only
-                normal = Not(Or(pb_mt[b] == ISOLATE, pb_mt[b] == CMA, pb_mt[b] == HIGHATOMIC))
+            if not self.era.isolate_free_moves:  # up to v6.9: set_pageblock_migratetype(page, MIGRATE_MOVABLE)
+                if self.era.merge_rule == "mergeable":  # v5.18+: if (migratetype_is_mergeable(mt))
+                    normal = pb_mt[b] < MIGRATE_PCPTYPES
+                else:  # !is_migrate_isolate(mt) && !is_migrate_cma(mt) && !is_migrate_highatomic(mt)
+                    normal = Not(Or(pb_mt[b] == ISOLATE, pb_mt[b] == CMA, pb_mt[b] == HIGHATOMIC))
                 retype: Block = [assign(pb_mt[b], MOVABLE)]
             else:  # v6.10: move_freepages_block(zone, page, mt, MIGRATE_MOVABLE) if mergeable
                 normal = pb_mt[b] < MIGRATE_PCPTYPES

@@ -1,5 +1,6 @@
-"""Pageblock isolation (mm/page_isolation.c): start_isolate_page_range() and
-undo_isolate_page_range(), and the allocator model every design shares."""
+"""Pageblock isolation (mm/page_isolation.c) as its callers use it -- alloc_contig_range()
+and memory offline: start_isolate_page_range(), drain_all_pages(), test_pages_isolated(),
+undo_isolate_page_range() -- and the allocator model every design shares."""
 
 from __future__ import annotations
 
@@ -7,22 +8,42 @@ from collections.abc import Callable
 
 from spec.expr import (
     And,
+    Count,
     Expr,
     ExprLike,
     Forall,
     Implies,
+    Ite,
     Lit,
     Name,
     Or,
+    lift,
 )
-from spec.free_lists import PAGE_ISOLATION, Block, assign, local_mt, order_of, pb_mt, where
-from spec.ir import Action, Domain, For, If, Let, Param
+from spec.free_lists import (
+    PAGE_ALLOC,
+    PAGE_ISOLATION,
+    Block,
+    assign,
+    isolation,
+    list_mt,
+    local_mt,
+    order_of,
+    pb_mt,
+    where,
+)
+from spec.ir import Action, Domain, For, If, Let, Param, StateVar
 from spec.kernel import (
     BUDDY,
     CMA,
     FREEING,
+    I_DRAINED,
+    I_ISOLATED,
+    I_NONE,
+    I_TESTED,
     ISOLATE,
+    ISOLATION,
     MOVABLE,
+    PCP,
 )
 from spec.page_alloc import PageAlloc
 
@@ -36,8 +57,19 @@ class Allocator(PageAlloc):
             self.act_rmqueue_pcplist(), self.act_rmqueue_bulk(), self.act_rmqueue_buddy(),
             self.act_free_unref_page_prepare(), self.act_free_unref_page_commit(),
             self.act_free_pcppages_bulk(), self.act_free_pages_ok(), self.act_free_one_page(),
-            self.act_start_isolate_page_range(), self.act_undo_isolate_page_range(),
+            self.act_start_isolate_page_range(), self.act_drain_all_pages(), self.act_test_pages_isolated(),
+            self.act_undo_isolate_page_range(),
         ]
+
+    def state_vars(self) -> list[StateVar]:
+        return super().state_vars() + [
+            StateVar("isolation", (self.range_domain(),), Domain("isolation", len(ISOLATION), ISOLATION),
+                     "where the isolation caller (alloc_contig_range, memory offline) is with the range"),
+        ]
+
+    def range_of(self, page: ExprLike) -> Expr:
+        """The MAX_ORDER-aligned isolation range that holds ``page``."""
+        return lift(page) >> (self.max_order - 1)
 
 
     def isolatable(self, b: ExprLike) -> Expr:
@@ -47,8 +79,10 @@ class Allocator(PageAlloc):
     def isolation_range(self) -> Param:
         """alloc_contig_range() and memory offlining isolate whole MAX_ORDER-aligned
         ranges, block by block in ascending order (the model takes a range in one step)."""
-        nranges = self.cfg.npfn >> (self.cfg.max_order - 1)
-        return Param("range", Domain("isolation_range", nranges, size_name="nranges"))
+        return Param("range", self.range_domain())
+
+    def range_domain(self) -> Domain:
+        return Domain("isolation_range", self.cfg.npfn >> (self.cfg.max_order - 1), size_name="nranges")
 
     def in_range(self, b: Expr, r: Expr) -> Expr:
         """Pageblock ``b`` lies in isolation range ``r``."""
@@ -67,18 +101,39 @@ class Allocator(PageAlloc):
                 *self.explicit_accounting(-Name(moved), Name(old))]
 
     def unset_migratetype_isolate(self, b: Expr) -> Block:
-        """unset_migratetype_isolate(): a free chunk larger than a pageblock whose buddy
+        """unset_migratetype_isolate(): a free chunk of a pageblock or more whose buddy
         is not isolated is taken off the list and freed again (so that it can merge);
-        otherwise the block's free chunks move back.  Then the type is restored."""
+        otherwise the block's free chunks move back.  Then the type is restored.
+
+        v3.16: only the move back (the isolate-and-free came with 3c605096d315, v3.18).
+        v3.18 .. v5.6: the chunk is freed with __free_pages() after the unlock (the next
+        step, free_one_page, frees it).  v5.7+: set_pageblock_migratetype() then
+        __putback_isolated_page() under the same zone->lock ([PATCH v17 3/9]), at the
+        tail from v5.10 (FPI_TO_TAIL, 47b6a24a2382).  The buddy: v5.x any valid pfn
+        (pfn_valid_within); v5.18+ find_buddy_page_pfn(), a free buddy of the same order;
+        v6.4+ only below the top order (``order < MAX_ORDER``, MAX_ORDER inclusive)."""
         mt, moved, saved = self.fresh("migratetype"), self.fresh("nr_pages"), self.fresh("order")
         head = b << self.pageblock_order
         buddy = head ^ (Lit(1) << order_of[head])
-        # v5.x: any order >= pageblock_order whose buddy pfn is valid; v5.11+ (so the
-        # v6.10 model) also requires order < MAX_ORDER - 1 ("the max order page has no
-        # buddy page and never merge to other order")
-        in_range = buddy < self.npfn if self.era.pcp_cache else order_of[head] < self.max_order - 1
+
+        def move_back() -> Block:
+            return [*self.move_freepages_block(b, Name(mt), moved), *self.explicit_accounting(Name(moved), Name(mt))]
+
+        if not self.era.unisolate_frees_chunk:
+            return [Let(mt, self.restore_mt(b)), *move_back(), assign(pb_mt[b], Name(mt))]
+        # a top-order chunk's buddy lies outside the zone: pfn_valid_within() / no struct page
+        in_range: Expr = And(buddy < self.npfn, self.page_is_buddy(buddy, order_of[head])) \
+            if self.era.unisolate_free_buddy else buddy < self.npfn
+        if self.era.unisolate_below_max:
+            in_range = And(order_of[head] < self.max_order - 1, in_range)
         big = And(where[head] == BUDDY, order_of[head] >= self.pageblock_order, in_range,
                   pb_mt[self.block_of(buddy)] != ISOLATE)
+        if self.era.unisolate_putback:
+            putback = self.putback_isolated_page(head, Name(saved), Name(mt))
+            return [Let(mt, self.restore_mt(b)),
+                    If(big, (Let(saved, order_of[head]), *self._isolate_free_page(head, Name(saved)),
+                             assign(pb_mt[b], Name(mt)), *putback),
+                       (*move_back(), assign(pb_mt[b], Name(mt))))]
         isolate_and_free = [  # __free_pages() after the unlock: the next step frees it
             Let(saved, order_of[head]),
             *self._isolate_free_page(head, Name(saved)),
@@ -86,9 +141,7 @@ class Allocator(PageAlloc):
             assign(local_mt[head], Name(mt)),
         ]
         return [Let(mt, self.restore_mt(b)),
-                If(big, tuple(isolate_and_free),
-                   (*self.move_freepages_block(b, Name(mt), moved),
-                    *self.explicit_accounting(Name(moved), Name(mt)))),
+                If(big, tuple(isolate_and_free), tuple(move_back())),
                 assign(pb_mt[b], Name(mt))]
 
     def act_start_isolate_page_range(self) -> Action:
@@ -99,8 +152,57 @@ class Allocator(PageAlloc):
             "start_isolate_page_range", "start_isolate_page_range", PAGE_ISOLATION,
             "Isolate a MAX_ORDER-aligned range of pageblocks, set_migratetype_isolate() on each "
             "(alloc_contig_range, memory offlining).",
-            (r,), (enabled, Forall("b", "block", Implies(self.in_range(b, R), self.isolatable(b)))),
-            (self.for_each_block_of_range(R, self.set_migratetype_isolate),),
+            (r,), (enabled, isolation[R] == I_NONE, Forall("b", "block", Implies(self.in_range(b, R), self.isolatable(b)))),
+            (self.for_each_block_of_range(R, self.set_migratetype_isolate), assign(isolation[R], I_ISOLATED)),
+        )
+
+    def act_drain_all_pages(self) -> Action:
+        """drain_all_pages(zone): up to v5.10 at the end of set_migratetype_isolate(), after the
+        unlock; from v5.11 ("mm, page_alloc: move draining pcplists to page isolation
+        users") alloc_contig_range() calls it after start_isolate_page_range() (memory
+        offline disables the pcp lists with zone_pcp_disable() instead: not modelled).  The
+        pages are freed by free_pcppages_bulk (that action's steps); this step is the drain
+        returning, once no page of the range is on a pcp list.  A free that read the type
+        before the isolation may still put a page on a pcp list afterwards ("we might have
+        raced with another thread that was adding pages to pcp list"): test_pages_isolated()
+        then fails."""
+        r = self.isolation_range()
+        R, q = Name(r.name), Name("q")
+        return Action(
+            "drain_all_pages", "drain_all_pages", PAGE_ALLOC,
+            "The isolation caller's drain of every CPU's pcp lists has returned: no page of the range is on one.",
+            (r,), (isolation[R] == I_ISOLATED, Count("q", "pfn", And(where[q] == PCP, self.range_of(q) == R)) == 0),
+            (assign(isolation[R], I_DRAINED),),
+        )
+
+    def act_test_pages_isolated(self) -> Action:
+        """test_pages_isolated(): under zone->lock, every page of the range must be in a free
+        buddy chunk (PageBuddy, skipped by its order); success: the caller owns the range
+        until undo_isolate_page_range(); failure: -EBUSY, the caller drains and tests again
+        (memory offline) or undoes the isolation (alloc_contig_range).  v3.7 .. v4.2
+        (435b405c06; removed by "mm, page_isolation: remove bogus tests for isolated pages")
+        also moved a free chunk whose freepage migratetype is not ISOLATE to the ISOLATE
+        list, without adjusting the free counts; the model reads the list the chunk is on
+        for that migratetype."""
+        r = self.isolation_range()
+        R = Name(r.name)
+        first = R << (self.max_order - 1)
+        ok, skip, i, o = self.fresh("ok"), self.fresh("skip"), self.fresh("i"), self.fresh("order")
+        P, O = first + Name(i), Name(o)
+        fixup: Block = []
+        if not self.era.isolate_recheck:  # v3.16: move_freepages(zone, page, end_page, MIGRATE_ISOLATE)
+            fixup = [If(list_mt[P] != ISOLATE, tuple(self.move_to_free_list(P, O, ISOLATE)))]
+        visit = If(Name(ok) == 1, (
+            If(Name(skip) > 0, (Let(skip, Name(skip) - 1),),
+               (If(where[P] == BUDDY, (Let(o, order_of[P]), *fixup, Let(skip, (Lit(1) << O) - 1)),
+                   (Let(ok, Lit(0)),)),)),))
+        return Action(
+            "test_pages_isolated", "test_pages_isolated", PAGE_ISOLATION,
+            "The isolation caller checks that every page of the range is free in the buddy allocator.",
+            (r,), (isolation[R] == I_DRAINED,),
+            (Let(ok, Lit(1)), Let(skip, Lit(0)),
+             For(i, Lit(0), Lit(1) << (self.max_order - 1), (visit,)),
+             assign(isolation[R], Ite(Name(ok) == 1, I_TESTED, I_ISOLATED))),
         )
 
     def act_undo_isolate_page_range(self) -> Action:
@@ -109,7 +211,7 @@ class Allocator(PageAlloc):
         return Action(
             "undo_isolate_page_range", "undo_isolate_page_range", PAGE_ISOLATION,
             "Undo the isolation of a range: unset_migratetype_isolate() on each block.",
-            (r,), (Forall("b", "block", Implies(self.in_range(b, R), pb_mt[b] == ISOLATE)),),
-            (self.for_each_block_of_range(R, self.unset_migratetype_isolate),),
+            (r,), (isolation[R] != I_NONE, Forall("b", "block", Implies(self.in_range(b, R), pb_mt[b] == ISOLATE))),
+            (self.for_each_block_of_range(R, self.unset_migratetype_isolate), assign(isolation[R], I_NONE)),
         )
 

@@ -14,7 +14,9 @@ from checker.results.stats import ProofStats
 from checker.results.verdict import Verdict
 from spec import DEFAULT_ERA, ModelKey, build_model
 
-CACHED, UNCACHED = "5.3-5.7", "6.10"  # the eras with and without the pcp migratetype cache
+# the eras with and without the pcp migratetype cache: "5.3-5.7" is the legacy name of the
+# cached era, the design's first (5.3 for v9 and v10, 5.7 for merged, 5.3 for none)
+CACHED, UNCACHED = "5.3-5.7", "6.10"
 
 Explored = tuple[dict[str, Verdict], explicit.Exploration]
 

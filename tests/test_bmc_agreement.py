@@ -27,8 +27,6 @@ AGREEMENT = [
     ("v9", CACHED, None, 4),
     ("v10", CACHED, None, 5),
     ("merged", CACHED, None, 4),
-    ("v9", UNCACHED, None, 4),
-    ("v10", UNCACHED, None, 5),
     ("merged", UNCACHED, None, 3),
     ("v9", CACHED, "v9-unguarded-index-read", 3),
     ("v9", CACHED, "retype-keeps-stale-index", 5),

@@ -50,8 +50,8 @@ def test_expectations_met_exit_0_and_every_output_validates(tmp_path: Path,
     junit, sarif, data = outputs(tmp_path)
     assert junit.get("tests") == "5" and junit.get("failures") == "0"  # 4 verdicts + the time budget
     assert [s.get("name") for s in junit.iter("testsuite")] == [
-        "design v10, era 5.3-5.7, config tiny, engine explicit",
-        "design v9, fault v9-unguarded-index-read, era 5.3-5.7, config tiny, engine explicit", "time budget"]
+        "design v10, era 5.3, config tiny, engine explicit",
+        "design v9, fault v9-unguarded-index-read, era 5.3, config tiny, engine explicit", "time budget"]
     assert_valid_sarif(sarif)
     results = sarif["runs"][0]["results"]  # type: ignore[index]
     assert sorted((r["ruleId"], r["properties"]["design"], r["level"]) for r in results) == [
@@ -76,7 +76,7 @@ def test_a_changed_verdict_fails_with_exit_1_and_the_trace(tmp_path: Path,
         refuted = ["reported_implies_buddy"]
         """)
     assert code == 1
-    assert "FAIL design v9, era 5.3-5.7, config tiny, engine explicit: boundary_valid: refuted, but it is expected to hold" in err
+    assert "FAIL design v9, era 5.3, config tiny, engine explicit: boundary_valid: refuted, but it is expected to hold" in err
     assert "reported_implies_buddy: proved, but it is expected to be refuted" in err
     assert " 4. start_isolate_page_range(range=0)  mm/page_isolation.c" in out
     junit, sarif, data = outputs(tmp_path)
@@ -142,8 +142,8 @@ def test_other_engines_run_through_ci_when_registered(tmp_path: Path, capsys: py
         options.{engine} = {{ {options} }}
         [[tool.reportcheck.designs]]
         design = "v9"
-        invariants = ["isolated_pages_stay_isolated"]
-        refuted = ["isolated_pages_stay_isolated"]
+        invariants = ["free_list_matches_pageblock"]
+        refuted = ["free_list_matches_pageblock"]
         """)
     assert code in (0, 1) and f"engine {engine}: 1 invariants" in out, err
 
@@ -164,7 +164,7 @@ BAD = [
     ("[tool.reportcheck]\n", "nothing to check"),
     ("[tool.reportcheck]\nfail_on_vacuous = \"yes\"\n", "fail_on_vacuous must be true or false, not 'yes'"),
     ("[[tool.reportcheck.designs]]\ndesign = \"v11\"\nrefuted = []\n",
-     "[[tool.reportcheck.designs]] #1: design: unknown design 'v11'; choose from: v9, v10, merged"),
+     "[[tool.reportcheck.designs]] #1: design: unknown design 'v11'; choose from: none, v9, v10, merged"),
     ("[[tool.reportcheck.designs]]\ndesign = \"v9\"\n", "#1 (v9): missing key 'refuted'"),
     ("[[tool.reportcheck.designs]]\ndesign = \"v9\"\nrefuted = [\"bogus\"]\n",
      "#1 (v9): refuted: unknown invariant for design v9 'bogus'; choose from: index_trusted"),
@@ -206,7 +206,7 @@ def test_a_missing_pyproject_is_bad_input(tmp_path: Path, capsys: pytest.Capture
 
 def test_stored_traces_replay_and_a_tampered_one_fails_with_exit_4(tmp_path: Path,
                                                                    capsys: pytest.CaptureFixture[str]) -> None:
-    src = Path(__file__).parent.parent / "counterexamples" / "v9" / "isolated_pages_stay_isolated.itf.json"
+    src = Path(__file__).parent.parent / "counterexamples" / "v9" / "free_list_matches_pageblock.itf.json"
     if not src.exists():
         pytest.skip(f"no stored counterexample at {src}")
     dst = tmp_path / "stored" / "v9" / src.name
@@ -216,16 +216,16 @@ def test_stored_traces_replay_and_a_tampered_one_fails_with_exit_4(tmp_path: Pat
     code, out, err = ci(tmp_path, capsys, 'catalogue = "stored"\n' + FAST_FAULT)
     assert code == 0, err
     assert "1 of 1 stored traces reproduce" in out
-    assert text.count('"violated_at": 3') == 1
-    dst.write_text(text.replace('"violated_at": 3', '"violated_at": 2'))
+    assert text.count('"violated_at": 4') == 1
+    dst.write_text(text.replace('"violated_at": 4', '"violated_at": 3'))
     code, out, err = ci(tmp_path, capsys, 'catalogue = "stored"\n' + OUTPUT + FAST_FAULT)
     assert code == 4 and "0 of 1 stored traces reproduce" in out
-    assert "FAIL stored trace v9/isolated_pages_stay_isolated.itf.json: " in err
+    assert "FAIL stored trace v9/free_list_matches_pageblock.itf.json: " in err
     junit, _, data = outputs(tmp_path)
     assert data["exit_code"] == 4 and data["catalogue"] == [  # type: ignore[comparison-overlap]
-        {"path": "v9/isolated_pages_stay_isolated.itf.json", "ok": False, "message": data["catalogue"][0]["message"]}]  # type: ignore[index]
+        {"path": "v9/free_list_matches_pageblock.itf.json", "ok": False, "message": data["catalogue"][0]["message"]}]  # type: ignore[index]
     (case,) = [c for c in junit.iter("testcase") if c.get("classname") == "reportcheck.catalogue"]
-    assert case.get("name") == "v9/isolated_pages_stay_isolated.itf.json" and case.find("failure") is not None
+    assert case.get("name") == "v9/free_list_matches_pageblock.itf.json" and case.find("failure") is not None
 
 
 def test_the_projects_own_table_pins_every_explicit_verdict() -> None:
@@ -243,7 +243,8 @@ def test_the_projects_own_table_pins_every_explicit_verdict() -> None:
     designs = [t for t in cfg.targets if t.fault is None and t.engines != ("proof",)]
     proofs = [t for t in cfg.targets if t.engines == ("proof",)]
     assert [(t.design, t.refuted) for t in proofs] == [("merged", frozenset())]  # every size
-    assert sorted((t.design, t.era) for t in designs) == sorted((d, e) for d in DESIGNS for e in ERAS)
+    assert sorted((t.design, t.era) for t in designs) == sorted((d, e) for d in DESIGNS for e in ERAS
+                                                                 if d in ERAS[e].designs)
     assert sorted(t.fault for t in cfg.targets if t.fault) == sorted(FAULTS)
     for t in designs:
         assert t.configs == ("tiny",) and "explicit" in t.engines

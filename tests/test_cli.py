@@ -23,7 +23,7 @@ def test_list_json_has_every_section(capsys: pytest.CaptureFixture[str]) -> None
     data = json.loads(out)
     assert code == 0
     assert set(data) == {"designs", "faults", "eras", "configs", "invariants", "engines", "actions"}
-    assert {d["name"] for d in data["designs"]} == {"v9", "v10", "merged"}
+    assert {d["name"] for d in data["designs"]} == {"none", "v9", "v10", "merged"}
     assert {f["name"] for f in data["faults"]} >= {
         "v9-unguarded-index-read", "merge-keeps-reported", "retype-keeps-stale-index",
         "alloc-keeps-reported", "pcp-index-not-set"}
@@ -75,7 +75,7 @@ def test_text_output_shows_the_trace_as_kernel_operations(capsys: pytest.Capture
 
 
 BAD = [
-    (["check", "--design", "v11"], "unknown design 'v11'; choose from: v9, v10, merged"),
+    (["check", "--design", "v11"], "unknown design 'v11'; choose from: none, v9, v10, merged"),
     (["check", "--fault", "nope"], "unknown fault 'nope'; choose from:"),
     (["check", "--config", "huge"], "unknown configuration 'huge'; choose from: tiny"),
     (["check", "--invariant", "bogus"], "unknown invariant 'bogus' for design v9; choose from: index_trusted"),
@@ -116,7 +116,7 @@ def test_every_design_gets_a_verdict_on_small_through_json(capsys: pytest.Captur
     data = json.loads(out)
     assert data["config"] == "small" and code in (1, 3)
     assert {r["verdict"] for r in data["results"]} <= {"refuted", "unknown"}
-    assert any(r["verdict"] == "refuted" and r["invariant"] == "isolated_pages_stay_isolated" for r in data["results"])
+    assert any(r["verdict"] == "refuted" and r["invariant"] == "free_list_matches_pageblock" for r in data["results"])
 
 
 SMALL_FAULTS = [("v9-unguarded-index-read", "index_trusted", 3), ("merge-keeps-reported", "reported_implies_buddy", 8),

@@ -42,7 +42,7 @@ def traces() -> list[tuple[str, Interpreter, Steps]]:
         out.append((str(path), interp, [(s.action, interp.parse_args(s.action, dict[str, object](s.args)))
                                         for s in t.steps]))
     for d in DESIGNS:
-        for era in ERAS:
+        for era in (e for e in ERAS if d in ERAS[e].designs):
             interp = Interpreter(build_model(ModelKey(d, None, era)), probe=True)
             out += [(f"{d} era {era} correct run {k}", interp, w)
                     for k, w in enumerate(correct_walks(interp) + site_witnesses(interp), 1)]
@@ -75,7 +75,7 @@ def test_the_compiled_guards_fire_exactly_where_the_read_site_claim_fails() -> N
     assert fired_traces == broken_traces
     # every guard of every design was compiled and reached
     for d in DESIGNS:
-        for era in ERAS:
+        for era in (e for e in ERAS if d in ERAS[e].designs):
             for g in guards.guards(build_model(ModelKey(d, None, era))):
                 assert reached.get(f"{d}:{g.site}", 0) >= 5, (d, era, g.site)
     assert total > 500
@@ -93,7 +93,7 @@ def test_the_stored_index_trusted_counterexamples_are_caught() -> None:
         fired = guard_harness.run(interp.model, gs, [guard_harness.record_of(interp, gs, r) for r in last])
         assert any(fired), label
         caught.add(Path(label).parent.name)
-    assert {"v9", "v9-pcp-off", "v10", "v10-pcp-off", "merged-pcp-index-not-set"} <= caught
+    assert {"v9", "v10", "merged-pcp-index-not-set"} <= caught  # v9 and v10 existed on 5.3 only
 
 
 def test_the_v9_guard_is_the_authors_claim_made_checkable() -> None:
@@ -116,11 +116,11 @@ def test_a_guard_that_does_not_compile_is_an_error() -> None:
         guard_harness.run(model, [broken], [guard_harness.Record(0, 0, 0, 0, 0, -1)])
 
 
-@pytest.mark.parametrize("design, caught, missed", [("v9", 24, 0), ("v10", 44, 8)])
+@pytest.mark.parametrize("design, caught, missed", [("v9", 96, 0), ("v10", 90, 12)])
 def test_on_every_reachable_read_the_reported_page_guard_misses_only_what_no_check_can_see(
         design: str, caught: int, missed: int) -> None:
     """Every read on every transition of tiny: v9's guard catches every failing read; v10's
-    misses the 8 reads of the placeholder 0 that add_page_to_reported_list() wrote, which
+    misses the 12 reads of the placeholder 0 that add_page_to_reported_list() wrote, which
     happens to be the right slot (order MIN, UNMOVABLE)."""
     from checker.review import lifecycle
 
@@ -130,7 +130,7 @@ def test_on_every_reachable_read_the_reported_page_guard_misses_only_what_no_che
     site = next(s for s in tally.tally if s.startswith("page_reporting_"))
     t = tally.tally[site]
     assert (t.caught, t.missed, t.false_alarms) == (caught, missed, 0)
-    assert t.missed_writers == ({"slot_pending": 8} if missed else {})
+    assert t.missed_writers == ({"slot_pending": missed} if missed else {})
     for other, o in tally.tally.items():  # the pcp reads: never wrong, and the guards stay silent
         if other != site:
             assert o.reads > 0 and o.quiet == o.reads

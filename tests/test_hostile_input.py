@@ -498,14 +498,14 @@ def _explicit_json(capsys: pytest.CaptureFixture[str], max_states: int) -> tuple
 
 
 def test_a_state_limit_names_the_last_complete_level(capsys: pytest.CaptureFixture[str]) -> None:
-    """146 states are exactly levels 0-3 of v9; with 183 the search reaches a 4-step
-    counterexample, so "every state within 4 steps" at 146 would be a false claim."""
-    code, data = _explicit_json(capsys, 146)
+    """163 states are exactly levels 0-3 of v9; with 202 the search reaches a 4-step
+    counterexample, so "every state within 4 steps" at 163 would be a false claim."""
+    code, data = _explicit_json(capsys, 163)
     [r] = data["results"]
     assert code == 3 and r["verdict"] == "unknown"
     assert "every state reachable in at most 3 steps" in r["scope"], r["scope"]
     assert data["stats"]["depth"] == 3
-    code, data = _explicit_json(capsys, 183)
+    code, data = _explicit_json(capsys, 202)
     [r] = data["results"]
     assert code == 1 and r["verdict"] == "refuted"
     assert len(r["trace"]["steps"]) == 4

@@ -57,7 +57,7 @@ def test_the_file_is_itf_as_itf_py_reads_it(text: str) -> None:
     assert t.meta["format"] == "ITF" and t.meta["invariant"] == INV and t.meta["fault"] == FAULT
     assert {"format_version", "tool_version", "spec_digest", "design", "era", "pcp_cache", "config", "engine",
             "command"} <= set(t.meta)
-    assert (t.meta["era"], t.meta["pcp_cache"]) == (CACHED, True)
+    assert (t.meta["era"], t.meta["pcp_cache"]) == (ModelKey("v9", None, CACHED).era, True)
     assert t.meta["command"].startswith("reportcheck check --design v9 --fault v9-unguarded-index-read")
     assert len(t.states) == 4 and set(t.vars) == set(t.states[0].values)
     assert [s.meta.get("action") for s in t.states] == [None, "rmqueue_bulk", "free_pcppages_bulk",
@@ -72,8 +72,8 @@ def test_the_file_is_itf_as_itf_py_reads_it(text: str) -> None:
 def test_default_path_names_design_fault_era_and_config() -> None:
     t = fault_trace()
     assert default_path(Path("cx"), t) == Path("cx/v9-v9-unguarded-index-read/index_trusted.itf.json")
-    off = replace(t, key=ModelKey("v9", None, UNCACHED, "tiny-span"))
-    assert default_path(Path("cx"), off) == Path("cx/v9-pcp-off-tiny-span/index_trusted.itf.json")
+    off = replace(t, key=ModelKey("merged", None, UNCACHED, "tiny-span"))
+    assert default_path(Path("cx"), off) == Path("cx/merged-6.10-tiny-span/index_trusted.itf.json")
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -11,7 +11,7 @@ import pytest
 
 from checker.ci.config import parse
 from checker.cli.main import main
-from checker.io.itf import dump, load
+from checker.io.itf import dump, key_of, load
 from checker.io.itf import parse as parse_itf
 from spec import DESIGNS, ERAS, FAULTS, ModelKey, SpecError, build_model, catalog, era_of_pcp_cache
 from spec.catalog import DEFINITIONS, Design, constants_of
@@ -25,27 +25,44 @@ ROOT = Path(__file__).resolve().parent.parent / "counterexamples"
 
 def test_slug_is_the_stored_catalogue_directory_name() -> None:
     assert ModelKey("v9").slug() == "v9"
-    assert ModelKey("v10", None, "6.10").slug() == "v10-pcp-off"
+    assert ModelKey("merged", None, "6.10").slug() == "merged-6.10"
+    assert ModelKey("merged", None, "5.7").slug() == ModelKey("merged").slug() == "merged"
+    assert ModelKey("none", None, "3.16").slug() == "none-3.16"
     assert ModelKey("v9", "v9-unguarded-index-read").slug() == "v9-v9-unguarded-index-read"
     assert ModelKey("merged", "merge-keeps-reported", config="tiny-span").slug() == \
         "merged-merge-keeps-reported-tiny-span"
-    assert ModelKey("v9", None, "6.10", "tiny-span").slug() == "v9-pcp-off-tiny-span"
+    assert ModelKey("merged", None, "6.10", "tiny-span").slug() == "merged-6.10-tiny-span"
     for d in ROOT.iterdir():  # every stored directory is the slug of the key its files record
         assert {load(p).trace.key.slug() for p in d.glob("*.itf.json")} == {d.name}
 
 
 def test_describe_names_every_field() -> None:
-    assert ModelKey("v9", "v9-unguarded-index-read", "6.10", "small").describe() == \
-        "design v9, fault v9-unguarded-index-read, era 6.10, config small"
-    assert ModelKey("merged").describe() == "design merged, era 5.3-5.7, config tiny"
+    assert ModelKey("v9", "v9-unguarded-index-read", "5.3", "small").describe() == \
+        "design v9, fault v9-unguarded-index-read, era 5.3, config small"
+    assert ModelKey("merged").describe() == "design merged, era 5.7, config tiny"
 
 
 def test_the_eras_stand_for_named_releases_and_the_bool_is_an_alias() -> None:
-    assert list(ERAS) == ["5.3-5.7", "6.10"]
-    assert all(e.releases and e.description for e in ERAS.values())
-    assert (era_of_pcp_cache(True), era_of_pcp_cache(False)) == ("5.3-5.7", "6.10")
-    assert [e.pcp_cache for e in ERAS.values()] == [True, False]
-    assert [e.options for e in ERAS.values()] == [["--pcp-cache", "on"], ["--pcp-cache", "off"]]
+    assert list(ERAS) == ["3.16", "5.3", "5.7", "5.10", "6.1", "6.6", "6.10"]
+    assert all(e.releases and e.description and e.name in e.releases for e in ERAS.values())
+    releases = [r for e in ERAS.values() for r in e.releases]
+    assert len(releases) == len(set(releases))  # a release stands in one era
+    # --pcp-cache on: the design's first era with the cache; off: 6.10
+    assert (era_of_pcp_cache(True, "v9"), era_of_pcp_cache(True, "merged"), era_of_pcp_cache(False)) == \
+        ("5.3", "5.7", "6.10")
+    assert [e.pcp_cache for e in ERAS.values()] == [True] * 6 + [False]
+    assert ERAS["5.3"].options == ["--kernel", "5.3"]
+    # the default era is the design's first; the legacy name 5.3-5.7 is its alias "on"
+    assert [ModelKey(d).era for d in ("v9", "v10", "merged", "none")] == ["5.3", "5.3", "5.7", "6.10"]
+    assert ModelKey("merged", None, "5.3-5.7") == ModelKey("merged", None, "5.7")
+    assert ModelKey("v9", None, "5.3-5.7") == ModelKey("v9", None, "5.3")
+
+
+def test_each_design_exists_only_on_the_releases_that_had_it() -> None:
+    assert [e.name for e in ERAS.values() if "v9" in e.designs] == ["5.3"]
+    assert [e.name for e in ERAS.values() if "v10" in e.designs] == ["5.3"]
+    assert [e.name for e in ERAS.values() if "merged" in e.designs] == ["5.7", "5.10", "6.1", "6.6", "6.10"]
+    assert all("none" in e.designs for e in ERAS.values())
 
 
 def test_a_model_carries_its_key() -> None:
@@ -55,8 +72,12 @@ def test_a_model_carries_its_key() -> None:
 
 
 @pytest.mark.parametrize("key,message", [
-    (ModelKey("v11"), "unknown design 'v11'; choose from: v9, v10, merged"),
-    (ModelKey("v9", None, "4.19"), "unknown kernel era '4.19'; choose from: 5.3-5.7, 6.10"),
+    (ModelKey("v11"), "unknown design 'v11'; choose from: none, v9, v10, merged"),
+    (ModelKey("v9", None, "4.19"), "unknown kernel era '4.19'; choose from: 3.16, 5.3, 5.7, 5.10, 6.1, 6.6, 6.10"),
+    (ModelKey("v9", None, "6.10"), ("design v9 did not exist in kernel 6.10; choose --kernel 5.3 for v9, "
+                                   "or a design of 6.10: none, merged")),
+    (ModelKey("merged", None, "5.3"), ("design merged did not exist in kernel 5.3; choose --kernel "
+                                      "5.7 or 5.10 or 6.1 or 6.6 or 6.10 for merged")),
     (ModelKey("v9", "merge-keeps-reported"), "fault 'merge-keeps-reported' belongs to design 'merged'"),
     (ModelKey("v9", config="huge"), "unknown configuration 'huge'"),
 ])
@@ -127,16 +148,28 @@ def test_a_definition_that_contradicts_the_configuration_is_an_error(monkeypatch
 
 
 # ------------------------------------------------------- where keys are read
-def test_an_old_trace_without_era_loads_by_its_pcp_cache_and_a_new_one_by_its_era(tmp_path: Path) -> None:
-    old = ROOT / "v9-pcp-off" / "index_trusted.itf.json"
-    assert "era" not in json.loads(old.read_text())["#meta"]
+def test_an_old_trace_without_era_names_its_model_by_its_pcp_cache_and_design() -> None:
+    """Files written when the era was a bool say only ``pcp_cache``: on is the design's
+    first era with the cache, off is 6.10; a legacy era name 5.3-5.7 reads the same way."""
+    meta = {"design": "v9", "fault": None, "pcp_cache": True, "config": "tiny"}
+    assert key_of(meta) == ModelKey("v9", None, "5.3")
+    assert key_of({**meta, "design": "merged"}) == ModelKey("merged", None, "5.7")
+    assert key_of({**meta, "design": "merged", "pcp_cache": False}) == ModelKey("merged", None, "6.10")
+    assert key_of({**meta, "era": "5.3-5.7", "design": "merged"}) == ModelKey("merged", None, "5.7")
+
+
+def test_a_new_trace_records_its_era_and_loads_by_it() -> None:
+    old = next((ROOT / "merged-5.10").glob("*.itf.json"))
     t = load(old).trace
-    assert t.key == ModelKey("v9", None, "6.10")
+    assert t.key == ModelKey("merged", None, "5.10")
     data = json.loads(dump(t, "explicit"))
-    assert (data["#meta"]["era"], data["#meta"]["pcp_cache"]) == ("6.10", False)
+    assert (data["#meta"]["era"], data["#meta"]["pcp_cache"]) == ("5.10", True)
     assert parse_itf(old, json.dumps(data).encode()).trace == t
-    data["#meta"]["pcp_cache"] = True
-    with pytest.raises(Exception, match="contradicts era '6.10'"):
+    data["#meta"]["pcp_cache"] = False
+    with pytest.raises(Exception, match="contradicts era '5.10'"):
+        parse_itf(old, json.dumps(data).encode())
+    data["#meta"]["pcp_cache"], data["#meta"]["design"] = True, "v9"
+    with pytest.raises(Exception, match="design v9 did not exist in kernel 5.10"):
         parse_itf(old, json.dumps(data).encode())
 
 
@@ -151,7 +184,9 @@ def test_check_takes_kernel_and_its_pcp_cache_alias(capsys: pytest.CaptureFixtur
     assert main([*argv, "--kernel", "6.10", "--pcp-cache", "on"]) == 2
     assert "--kernel 6.10 and --pcp-cache on name different eras" in capsys.readouterr().err
     assert main([*argv, "--kernel", "2.6"]) == 2
-    assert "unknown kernel era '2.6'; choose from: 5.3-5.7, 6.10" in capsys.readouterr().err
+    assert "unknown kernel release '2.6'; choose from: 3.16 (3.16-3.17), 5.3 (5.3-5.6)" in capsys.readouterr().err
+    assert main([*argv, "--kernel", "5.15"]) == 3  # a release stands for its era
+    assert json.loads(capsys.readouterr().out)["era"] == "5.10"
 
 
 def test_ci_config_takes_era_or_pcp_cache() -> None:
@@ -160,10 +195,11 @@ def test_ci_config_takes_era_or_pcp_cache() -> None:
         t = parse(data, Path(".")).targets[0]
         return (t.era, t.key("tiny").slug())
 
-    assert target('{"pcp_cache": "off"}') == ("6.10", "v9-pcp-off")
-    assert target('{"era": "6.10"}') == ("6.10", "v9-pcp-off")
-    assert target("{}") == ("5.3-5.7", "v9")
-    with pytest.raises(Exception, match="era '6.10' and pcp_cache 'on' name different eras"):
-        target('{"era": "6.10", "pcp_cache": "on"}')
-    with pytest.raises(Exception, match="unknown kernel era '6.1'; choose from: 5.3-5.7, 6.10"):
-        target('{"era": "6.1"}')
+    assert target('{"pcp_cache": "on"}') == ("5.3", "v9")
+    assert target('{"era": "5.3"}') == ("5.3", "v9")
+    assert target('{"era": "5.3-5.7"}') == ("5.3", "v9")
+    assert target("{}") == ("5.3", "v9")
+    with pytest.raises(Exception, match="era '5.3' and pcp_cache 'off' name different eras"):
+        target('{"era": "5.3", "pcp_cache": "off"}')
+    with pytest.raises(Exception, match="unknown kernel era '4.19'; choose from: 3.16"):
+        target('{"era": "4.19"}')

@@ -52,7 +52,7 @@ def test_a_stored_trace_still_violates_step_by_step(capsys: pytest.CaptureFixtur
 def test_the_unmodified_design_rejects_the_faults_trace(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "replay", str(UNGUARDED), "--design", "v9")
     assert code == 0
-    assert "replaying on: design v9, era 5.3-5.7, config tiny (another model" in out
+    assert "replaying on: design v9, era 5.3, config tiny (another model" in out
     assert out.splitlines()[-1] == f"{UNGUARDED}: replays to the end (3 steps) and violates nothing"
 
 
@@ -73,7 +73,7 @@ def test_every_fault_trace_is_harmless_on_the_unmodified_design(path: Path) -> N
 
 
 def test_the_cached_era_race_is_gone_without_the_pcp_cache(capsys: pytest.CaptureFixture[str]) -> None:
-    path = ROOT / "v9" / "free_list_matches_pageblock.itf.json"
+    path = ROOT / "merged" / "free_list_matches_pageblock.itf.json"
     code, out, _ = run(capsys, "replay", str(path), "--pcp-cache", "off", "--invariant", "free_list_matches_pageblock")
     assert code == 0, out
     assert out.splitlines()[-1] == f"{path}: replays to the end (4 steps) and violates nothing"

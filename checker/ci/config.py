@@ -18,7 +18,7 @@ is a :class:`~checker.errors.UsageError` whose one line names the key and the fi
 
     [[tool.reportcheck.designs]]        # every invariant not listed in refuted must hold
     design = "v9"
-    era = "5.3-5.7"                     # the kernel era (default 5.3-5.7); pcp_cache = "on"|"off" is an alias
+    era = "5.3"                         # the kernel release (default: the design's first); pcp_cache = "on"|"off" is an alias
     refuted = ["index_trusted", "boundary_valid"]
     # invariants = [...], configs = [...], engines = [...]   (optional overrides)
 
@@ -40,7 +40,8 @@ from checker.engines.registry import ENGINES, RunOptions, seconds_problem
 from checker.errors import UsageError, shown
 from checker.io.itf import DEFAULT_DIR
 from checker.io.safe_read import read_regular
-from spec import CONFIGS, DEFAULT_ERA, DESIGNS, ERAS, FAULTS, ModelKey, build_model, era_of_pcp_cache
+from spec import CONFIGS, DEFAULT_DESIGN, DEFAULT_ERA, DESIGNS, FAULTS, ModelKey, build_model, era_of_pcp_cache
+from spec.eras import era_choices, era_of_release, resolve_era
 
 TABLE = "[tool.reportcheck]"
 MAX_TOML_BYTES = 4 * 1024 * 1024  # pyproject.toml is read whole: a cap, not a guess at its size
@@ -113,16 +114,21 @@ def _string(where: str, key: str, value: object) -> str:
 def _era(where: str, entry: dict[str, Any]) -> str:
     """``era = "..."``, or its alias ``pcp_cache = "on"|"off"``; the default era without either."""
     alias = None
+    design = entry.get("design")
+    if not isinstance(design, str):
+        fault = entry.get("fault")
+        design = FAULTS[fault].design if isinstance(fault, str) and fault in FAULTS else DEFAULT_DESIGN
     if "pcp_cache" in entry:
         value = entry["pcp_cache"]
         if value not in ("on", "off"):
             raise UsageError(f'{where}: pcp_cache must be "on" or "off", not {value!r}')
-        alias = era_of_pcp_cache(value == "on")
+        alias = era_of_pcp_cache(value == "on", design)
     if "era" not in entry:
-        return alias or DEFAULT_ERA
-    era = entry["era"]
-    if era not in ERAS:
-        raise UsageError(f"{where}: era: unknown kernel era {era!r}; choose from: {', '.join(ERAS)}")
+        return alias or resolve_era(DEFAULT_ERA, design)
+    era = era_of_release(entry["era"]) if isinstance(entry["era"], str) else None
+    if era is None:
+        raise UsageError(f"{where}: era: unknown kernel era {entry['era']!r}; choose from: {era_choices()}")
+    era = resolve_era(era, design)
     if alias is not None and alias != era:
         raise UsageError(f"{where}: era {era!r} and pcp_cache {entry['pcp_cache']!r} name different eras; "
                          "keep one of them")

@@ -13,7 +13,7 @@ Marker (the check runs before the test body)::
     def test_claims(): ...
 
 Keyword arguments of both: ``engine`` (default explicit), ``fault``, ``era`` (a kernel era,
-default 5.3-5.7; ``pcp_cache`` True/False is its alias), ``config`` (default tiny) and the
+default: the design's first release, 5.3 for v9/v10 and 5.7 for merged; ``pcp_cache`` True/False is its alias), ``config`` (default tiny) and the
 engine knobs of ``reportcheck check`` (``max_states``, ``depth``, ``k``, ``timeout``,
 ``examples``, ``steps``, ``seed``).  A failure is shown as the counterexample's kernel
 operations, not as a Python traceback.  Verdicts are cached
@@ -51,7 +51,7 @@ class ReportCheck:
             pytest.fail(f"reportcheck: unknown option {unknown[0]!r}; valid: {', '.join(OPTION_KEYS)}", pytrace=False)
         if engine not in ENGINES:
             pytest.fail(f"reportcheck: unknown engine {engine!r}; choose from: {', '.join(ENGINES)}", pytrace=False)
-        alias = None if pcp_cache is None else era_of_pcp_cache(pcp_cache)
+        alias = None if pcp_cache is None else era_of_pcp_cache(pcp_cache, design)
         if era is not None and alias is not None and era != alias:
             pytest.fail(f"reportcheck: era={era!r} and pcp_cache={pcp_cache} name different eras; give one",
                         pytrace=False)

@@ -45,6 +45,7 @@ from spec import (
     SpecError,
     build_model,
 )
+from spec.eras import default_era
 
 # per configuration: how many states the explicit engine explores unless told otherwise
 DEFAULT_MAX_STATES = {"small": 400_000}
@@ -113,7 +114,7 @@ def build_parser() -> Parser:
                         epilog=CHECK_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     ck.add_argument("--design", help=f"design to check (default {DEFAULT_DESIGN}, or the fault's design)")
     ck.add_argument("--fault", help="a faulty variant of the design (see 'reportcheck list')")
-    add_era_options(ck, f"default {DEFAULT_ERA}")
+    add_era_options(ck, "default: the design's first release, 5.3 for v9 and v10, 5.7 for merged, 6.10 for none")
     ck.add_argument("--config", default=DEFAULT_CONFIG, help=f"configuration (default {DEFAULT_CONFIG})")
     ck.add_argument("--invariant", action="append", default=[], metavar="NAME",
                     help="check only this invariant (repeatable; default: all of the design's)")
@@ -206,19 +207,25 @@ def catalogue() -> dict[str, Any]:
     invariants: dict[str, dict[str, Any]] = {}
     actions: dict[str, dict[str, Any]] = {}
     for d in DESIGNS:
-        m = build_model(ModelKey(d))
-        for inv in m.invariants:
-            invariants.setdefault(inv.name, {"name": inv.name, "claim": inv.claim, "designs": []})["designs"].append(d)
-        for a in m.actions:
-            entry = actions.setdefault(a.name, {
-                "name": a.name, "kernel_name": a.kernel_name, "kernel_file": a.kernel_file, "doc": a.doc,
-                "params": [p.name for p in a.params], "environment": a.environment, "designs": []})
-            entry["designs"].append(d)
+        for era in (e for e in ERAS.values() if d in e.designs):
+            m = build_model(ModelKey(d, None, era.name))
+            for inv in m.invariants:
+                ientry = invariants.setdefault(inv.name, {"name": inv.name, "claim": inv.claim, "source": inv.source,
+                                                          "designs": [], "eras": []})
+                ientry["designs"] += [] if d in ientry["designs"] else [d]
+                ientry["eras"] += [] if era.name in ientry["eras"] else [era.name]
+            for a in m.actions:
+                entry = actions.setdefault(a.name, {
+                    "name": a.name, "kernel_name": a.kernel_name, "kernel_file": a.kernel_file, "doc": a.doc,
+                    "params": [p.name for p in a.params], "environment": a.environment, "designs": [], "releases": []})
+                entry["designs"] += [] if d in entry["designs"] else [d]
+                entry["releases"] += [r for r in a.releases if r not in entry["releases"]]
     return {
         "designs": [{"name": d.name, "title": d.title, "default": d.name == DEFAULT_DESIGN} for d in DESIGNS.values()],
         "faults": [{"name": f.name, "design": f.design, "description": f.description} for f in FAULTS.values()],
         "eras": [{"name": e.name, "releases": list(e.releases), "description": e.description,
-                  "pcp_cache": e.pcp_cache, "default": e.name == DEFAULT_ERA} for e in ERAS.values()],
+                  "designs": list(e.designs), "pcp_cache": e.pcp_cache,
+                  "default_for": [d for d in DESIGNS if default_era(d) == e.name]} for e in ERAS.values()],
         "configs": [{"name": c.name, "description": c.doc, "npfn": c.npfn, "pageblock_order": c.pageblock_order,
                      "max_order": c.max_order, "ncpu": c.ncpu, "migratetypes": list(c.migratetypes),
                      "capacity": c.capacity, "default": c.name == DEFAULT_CONFIG} for c in CONFIGS.values()],
@@ -235,7 +242,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     for flag in ("max_states", "depth", "k", "timeout", "examples", "steps"):
         positive("--" + flag.replace("_", "-"), getattr(args, flag))
     refuse_ignored_options(args, ENGINES[args.engine])
-    model = build_model(ModelKey(design, args.fault, chosen_era(args, DEFAULT_ERA), args.config))
+    model = build_model(ModelKey(design, args.fault, chosen_era(args, DEFAULT_ERA, design), args.config))
     names = [i.name for i in model.invariants]
     for inv in args.invariant:
         if inv not in names:

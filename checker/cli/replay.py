@@ -41,7 +41,9 @@ def target_of(args: argparse.Namespace, recorded: ModelKey) -> ModelKey:
     else:
         fault = args.fault
         design = args.design or (FAULTS[fault].design if fault in FAULTS else recorded.design)
-    return ModelKey(design, fault, chosen_era(args, recorded.era), recorded.config)
+    # the recorded release if the target design existed on it, else the design's first
+    default = recorded.era if design in recorded.kernel.designs else ""
+    return ModelKey(design, fault, chosen_era(args, default, design), recorded.config)
 
 
 def cmd_replay(args: argparse.Namespace) -> int:

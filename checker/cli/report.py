@@ -32,7 +32,8 @@ from checker.outputs import document
 from checker.review import mail
 from checker.review import run as review
 from checker.review import sections as review_doc
-from spec import CONFIGS, DEFAULT_CONFIG, DESIGNS, FAULTS
+from spec import CONFIGS, DEFAULT_CONFIG, DESIGNS, ERAS, FAULTS
+from spec.eras import LEGACY, check_combination
 
 DEFAULT_OUT = "report"
 OUTPUT_FILES = ("index.html", "report.md", "report.txt")
@@ -141,10 +142,27 @@ def write_report(out: Path, r: review.Review) -> None:
                  out / "report.txt": mail.mail_text(r)})
 
 
+def _era(args: argparse.Namespace, designs: list[str]) -> str:
+    """The era the report's options name: each design's first release unless --kernel or
+    --pcp-cache says otherwise; every reviewed design must have existed there."""
+    if args.kernel is None and args.pcp_cache is None:
+        return review.REVIEW_ERA
+    eras = {d: chosen_era(args, review.REVIEW_ERA, d) for d in designs}
+    for d, e in eras.items():
+        problem = check_combination(ERAS[e], d)
+        if problem is not None:
+            raise UsageError(f"{problem}; or leave {d} out with --design")
+    if len(set(eras.values())) == 1:
+        return next(iter(eras.values()))
+    # --pcp-cache on names a different release per design: the legacy era name says that
+    return next(name for name, alias in LEGACY.items() if alias == args.pcp_cache)
+
+
 def cmd_report(args: argparse.Namespace) -> int:
-    designs = _choices("design", args.design, list(DESIGNS), list(DESIGNS))
+    reporting = [d for d in DESIGNS if d != "none"]  # the review is of the reporting designs
+    designs = _choices("design", args.design, list(DESIGNS), reporting)
     engines = _choices("engine", args.engine, list(ENGINES), list(review.DEFAULT_ENGINES))
-    era = chosen_era(args, review.REVIEW_ERA)
+    era = _era(args, designs)
     if args.config not in CONFIGS:
         raise UsageError(f"unknown configuration {args.config!r}; choose from: {', '.join(CONFIGS)}")
     if args.jobs < 1:

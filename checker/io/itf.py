@@ -327,7 +327,7 @@ def _check_meta(path: Path, meta: Any) -> dict[str, Any]:
 def key_of(meta: dict[str, Any]) -> ModelKey:
     """The model a file records: its ``era``, or for a file written before eras had names,
     the era its ``pcp_cache`` stands for."""
-    era = meta.get("era") or era_of_pcp_cache(meta["pcp_cache"])
+    era = meta.get("era") or era_of_pcp_cache(meta["pcp_cache"], meta["design"])
     return ModelKey(meta["design"], meta["fault"], era, meta["config"])
 
 

@@ -76,9 +76,9 @@ def print_catalogue(data: dict[str, Any]) -> None:
     for title, key, cols in (
         ("Designs", "designs", ("name", "title")),
         ("Faults", "faults", ("name", "design", "description")),
-        ("Kernel eras", "eras", ("name", "releases", "description")),
+        ("Kernel eras", "eras", ("name", "releases", "designs", "description")),
         ("Configurations", "configs", ("name", "description")),
-        ("Invariants", "invariants", ("name", "designs", "claim")),
+        ("Invariants", "invariants", ("name", "designs", "eras", "claim", "source")),
         ("Engines", "engines", ("name", "description")),
         ("Actions", "actions", ("name", "kernel_name", "kernel_file", "params")),
     ):

@@ -138,7 +138,7 @@ def _counterexample(k: int, c: Counterexample) -> list[str]:
 def mail_text(r: Review) -> str:
     title = "reportcheck design review: is page->index trusted when it is read?"
     out = [title, "=" * len(title), ""]
-    out += wrap(f"Designs {', '.join(r.designs)} on configuration {r.config}, kernel era {r.era}; "
+    out += wrap(f"Designs {', '.join(r.designs)} on configuration {r.config}, kernel era {r.eras()}; "
                 f"engines {', '.join(r.engines)}. Every counterexample below was replayed on the "
                 "model's concrete interpreter before it was written here.")
     if r.pending:

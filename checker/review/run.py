@@ -107,7 +107,9 @@ def _others(t: Trace, designs: list[str]) -> list[Rejection]:
     for d in designs:
         if d == t.design:
             continue
-        m = map_trace(t, replace(t.key, design=d, fault=None))
+        # on the same release if the other design existed there, else on its own first one
+        era = t.key.era if d in t.key.kernel.designs else ""
+        m = map_trace(t, replace(t.key, design=d, fault=None, era=era))
         out.append(Rejection(d, m.sentence(len(t.steps))))
     return out
 
@@ -241,7 +243,7 @@ def guard_evidence(designs: list[str], config: str, stored: list[Counterexample]
         runs: list[tuple[str, Interpreter, list[tuple[str, tuple[int, ...]]], bool]] = []
         for c in stored:
             t = c.trace
-            if t.design != d or t.key.era != era:
+            if t.design != d or t.key.era != ModelKey(d, None, era).era:
                 continue
             interp = Interpreter(build_model(t.key), probe=True)
             steps = [(s.action, interp.parse_args(s.action, dict[str, object](s.args))) for s in t.steps]
@@ -337,6 +339,12 @@ class Review:
 
     def result(self, engine: str, design: str, fault: str | None = None) -> JobResult | None:
         return next((r for r in self.results if r.job == Job(engine, ModelKey(design, fault, self.era, self.config))), None)
+
+    def eras(self) -> str:
+        """The kernel era each design is reviewed on, as text."""
+        text = ", ".join(f"{d} {ModelKey(d, None, self.era).era}" for d in self.designs)
+        return text + (" (each design's first release: the one its code was posted on or merged in)"
+                       if not self.era else "")
 
 
 Announce = Callable[[str], None]

@@ -29,7 +29,7 @@ def build(r: Review) -> list[Block]:
     blocks: list[Block] = [
         Heading(1, TITLE),
         Para(t(f"Designs {', '.join(r.designs)} on configuration {r.config} ({cfg.doc}), kernel era "
-               f"{r.era} ({ERAS[r.era].description}); engines {', '.join(r.engines)} ({knobs}); {catalogue}. "
+               f"{r.eras()}; engines {', '.join(r.engines)} ({knobs}); {catalogue}. "
                "Spec digests: " + ", ".join(f"{d} {h}" for d, h in r.spec_digests.items())
                + f". Made by `reportcheck report` in {r.seconds:.0f} s.")),
     ]
@@ -182,7 +182,8 @@ def _counterexample(k: int, c: Counterexample, era: str) -> list[Block]:
     tr = c.trace
     model = build_model(tr.key)
     claim = next((i.claim for i in model.invariants if i.name == tr.invariant), "")
-    variant = (f" with fault {tr.fault}" if tr.fault else "") + ("" if tr.key.era == era else f", era {tr.key.era}")
+    variant = (f" with fault {tr.fault}" if tr.fault else "") + ("" if tr.key.era == ModelKey(tr.design, None, era).era
+                                                                   else f", era {tr.key.era}")
     rows, classes = [], []
     for n, s in enumerate(tr.steps, 1):
         args = ", ".join(f"{a}={b}" for a, b in s.args.items())

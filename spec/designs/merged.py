@@ -100,7 +100,7 @@ class Merged(Reporting):
         page, o = self.fresh("page"), self.fresh("order")
         for slot in range(self.cfg.capacity):
             P = Name(page)
-            stmts, _, _ = self._free_one_page(P, Name(o), self.pfn_mt(P), reported_page=False, notify=False)
+            stmts = self.putback_isolated_page(P, Name(o), self.pfn_mt(P))
             out += [Let(page, self.sg_page(slot)),
                     If(P != NONE, (Let(o, order_of[P]), *stmts,
                                    If(self.page_order_unchanged(P, Name(o)), (assign(reported[P], 1),))))]

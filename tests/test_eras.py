@@ -1,0 +1,147 @@
+"""Kernel releases as an axis (spec/eras.py): every design on every release it existed on
+is explored on tiny, each era differs from its neighbour only in the actions its source
+changes, isolation is checked as its callers do it, and a design on a release it did not
+exist on is bad input."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import explore
+
+from checker.cli.main import main
+from spec import DESIGNS, ERAS, ModelKey, build_model
+from spec.ir import Action
+
+VALID = [(d, e) for e in ERAS for d in DESIGNS if d in ERAS[e].designs]
+
+# design, era -> the claims refuted on tiny and the steps of the shortest counterexample
+# (every other claim is proved on all reachable states); the README's findings table
+FINDINGS: dict[tuple[str, str], dict[str, int]] = {
+    ('none', '3.16'): {'free_list_matches_pageblock': 3, 'free_counts': 3},
+    ('none', '5.3'): {'free_list_matches_pageblock': 4},
+    ('v9', '5.3'): {'index_trusted': 9, 'free_list_matches_pageblock': 4, 'boundary_valid': 4, 'boundary_lookup_sound': 13, 'reported_index_trusted': 6, 'reported_run_at_tail': 7},
+    ('v10', '5.3'): {'index_trusted': 5, 'free_list_matches_pageblock': 4, 'boundary_valid': 5, 'reported_index_trusted': 5},
+    ('none', '5.7'): {'free_list_matches_pageblock': 4, 'putback_at_tail': 2},
+    ('merged', '5.7'): {'free_list_matches_pageblock': 4, 'putback_at_tail': 2},
+    ('none', '5.10'): {'free_list_matches_pageblock': 4},
+    ('merged', '5.10'): {'free_list_matches_pageblock': 4},
+    ('none', '6.1'): {'free_list_matches_pageblock': 4},
+    ('merged', '6.1'): {'free_list_matches_pageblock': 4},
+    ('none', '6.6'): {'free_list_matches_pageblock': 4},
+    ('merged', '6.6'): {'free_list_matches_pageblock': 4},
+    ('none', '6.10'): {},
+    ('merged', '6.10'): {},
+}
+
+
+@pytest.mark.parametrize("design,era", VALID)
+def test_every_claim_of_every_era_has_its_verdict_on_tiny(design: str, era: str) -> None:
+    verdicts, res = explore(design, era)
+    assert res.complete
+    refuted = {n: len(v.trace.steps) for n, v in verdicts.items() if v.trace is not None}
+    assert refuted == FINDINGS[(design, era)]
+    assert all(v.kind == "proved" for n, v in verdicts.items() if n not in refuted)
+
+
+def test_isolation_as_its_callers_do_it_is_a_promise_kept_from_3_16_on() -> None:
+    """After start_isolate_page_range(), the drain and a passing test_pages_isolated(), no
+    page of the range is handed out and every free one is on an ISOLATE list: on every
+    release (3.16 thanks to the fix-up in __test_page_isolated_in_pageblock)."""
+    assert all("isolated_pages_stay_isolated" not in FINDINGS[k] for k in VALID)
+
+
+def test_6_10_merged_refutes_nothing_on_tiny() -> None:
+    assert FINDINGS[("merged", "6.10")] == {} and FINDINGS[("none", "6.10")] == {}
+
+
+def test_3_16_loses_free_counts_the_bug_fixed_in_3_18() -> None:
+    """A page on a pcp list when its block is isolated is freed with its cached type (no
+    re-check before ad53f92eb416, v3.18) onto a MOVABLE list, and free_pcppages_bulk does
+    not count it because the block is ISOLATE now."""
+    verdicts, _ = explore("none", "3.16")
+    v = verdicts["free_counts"]
+    assert v.trace is not None
+    assert [s.action for s in v.trace.steps] == ["rmqueue_bulk", "start_isolate_page_range", "free_pcppages_bulk"]
+
+
+def _bodies(design: str, era: str) -> dict[str, str]:
+    def norm(a: Action) -> str:  # the locals' numbers are not the kernel's code
+        return re.sub(r"_\d+", "", repr((a.params, a.guard, a.body)))
+    return {a.name: norm(a) for a in build_model(ModelKey(design, None, era)).actions}
+
+
+# (design, era): the actions whose code differs from the design's previous era, each from
+# the commits spec/eras.py names
+DIFFERS = {
+    ("none", "5.3"): {"free_one_page", "free_pcppages_bulk", "free_unref_page_commit", "test_pages_isolated",
+                      "undo_isolate_page_range"},  # 3.18: isolation re-check, merge limit, un-isolation free; no fix-up
+    ("none", "5.7"): {"undo_isolate_page_range"},  # __putback_isolated_page under the lock
+    ("none", "5.10"): {"rmqueue_buddy", "rmqueue_bulk", "start_isolate_page_range",
+                       "undo_isolate_page_range"},  # move_to_free_list and put-back at the tail
+    ("none", "6.1"): {"free_one_page", "free_pcppages_bulk", "free_unref_page_commit",
+                      "undo_isolate_page_range"},  # migratetype_is_mergeable, find_buddy_page_pfn
+    ("none", "6.6"): {"undo_isolate_page_range"},  # MAX_ORDER inclusive: top-order chunks stay
+    ("none", "6.10"): {"__free_pages_ok", "free_one_page", "free_pcppages_bulk", "free_unref_page_commit",
+                       "free_unref_page_prepare", "rmqueue_buddy", "rmqueue_bulk", "start_isolate_page_range",
+                       "undo_isolate_page_range"},  # the freelist migratetype hygiene series
+    ("merged", "5.10"): {"page_reporting_drain", "rmqueue_buddy", "rmqueue_bulk", "start_isolate_page_range",
+                         "undo_isolate_page_range"},
+    ("merged", "6.1"): {"free_one_page", "free_pcppages_bulk", "free_unref_page_commit", "page_reporting_cycle",
+                        "page_reporting_drain", "undo_isolate_page_range"},
+    ("merged", "6.6"): {"undo_isolate_page_range"},
+    ("merged", "6.10"): {"__free_pages_ok", "free_one_page", "free_pcppages_bulk", "free_unref_page_commit",
+                         "free_unref_page_prepare", "page_reporting_cycle", "page_reporting_drain", "rmqueue_buddy",
+                         "rmqueue_bulk", "start_isolate_page_range", "undo_isolate_page_range"},
+}
+
+
+@pytest.mark.parametrize("design,era", sorted(DIFFERS))
+def test_each_era_differs_from_its_neighbour_only_in_the_actions_its_source_changes(design: str, era: str) -> None:
+    eras = [e for e in ERAS if design in ERAS[e].designs]
+    before, now = _bodies(design, eras[eras.index(era) - 1]), _bodies(design, era)
+    assert set(before) == set(now)
+    assert {n for n in now if now[n] != before[n]} == DIFFERS[(design, era)]
+
+
+def test_every_era_but_the_first_of_a_design_is_pinned() -> None:
+    firsts = {(d, next(e for e in ERAS if d in ERAS[e].designs)) for d in ("none", "merged")}
+    assert set(DIFFERS) == {k for k in VALID if k[0] in ("none", "merged")} - firsts
+
+
+def test_every_action_says_the_releases_it_stands_for() -> None:
+    for design, era in VALID:
+        for a in build_model(ModelKey(design, None, era)).actions:
+            assert a.releases == ERAS[era].releases and a.kernel_name and a.kernel_file.startswith("mm/")
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["--design", "v9", "--kernel", "6.10"], "design v9 did not exist in kernel 6.10; choose --kernel 5.3 for v9"),
+    (["--design", "v10", "--pcp-cache", "off"], "design v10 did not exist in kernel 6.10"),
+    (["--design", "merged", "--kernel", "5.3"], "design merged did not exist in kernel 5.3; choose --kernel 5.7 or"),
+    (["--design", "merged", "--kernel", "5.4"], "design merged did not exist in kernel 5.3"),
+    (["--design", "v9", "--kernel", "3.16"], "or a design of 3.16: none"),
+    (["--kernel", "4.19"], "unknown kernel release '4.19'; choose from: 3.16 (3.16-3.17), 5.3 (5.3-5.6)"),
+    (["--kernel", ""], "--kernel must not be empty"),
+    (["--design", "none", "--fault", "pcp-index-not-set"], "fault 'pcp-index-not-set' belongs to design 'merged'"),
+])
+def test_a_combination_that_did_not_exist_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str], argv: list[str],
+                                                                 message: str) -> None:
+    assert main(["check", *argv]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and err.startswith("reportcheck: error: ") and message in err
+
+
+def test_every_claim_names_the_kernel_comment_or_function_it_comes_from(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    for design, era in VALID:
+        assert all(i.source for i in build_model(ModelKey(design, None, era)).invariants), (design, era)
+    assert main(["list", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    claims = {i["name"]: i for i in data["invariants"]}
+    assert "Return isolated page to tail of freelist." in claims["putback_at_tail"]["source"]
+    assert claims["putback_at_tail"]["eras"] == ["5.7", "5.10", "6.1", "6.6", "6.10"]
+    assert {e["name"]: e["designs"] for e in data["eras"]}["5.3"] == ["none", "v9", "v10"]
+    assert next(a for a in data["actions"] if a["name"] == "drain_all_pages")["releases"][:2] == ["3.16", "3.17"]
