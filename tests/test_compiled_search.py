@@ -20,15 +20,15 @@ from checker.engines import explicit, explicit_c
 from checker.errors import UsageError
 from checker.interp import cbuild
 from checker.interp.concrete import Interpreter
-from spec import DESIGNS, FAULTS, ModelKey, build_model, era_of_pcp_cache
+from spec import DESIGNS, ERAS, FAULTS, ModelKey, build_model, era_of_pcp_cache
 
 pytestmark = pytest.mark.skipif(explicit_c.unavailable() is not None, reason="no C compiler")
 
 
-def both(design: str, fault: str | None, pcp_cache: bool, config: str, invariants: tuple[str, ...] = (),
-         max_states: int | None = None, graph_limit: int = 150_000) -> tuple[explicit.Exploration, ...]:
+def both(key: ModelKey, invariants: tuple[str, ...] = (), max_states: int | None = None,
+         graph_limit: int = 150_000) -> tuple[explicit.Exploration, ...]:
     """Run both backends and assert that they agree on everything; returns (python, c)."""
-    model = build_model(ModelKey(design, fault, era_of_pcp_cache(pcp_cache), config))
+    model = build_model(key)
     names = list(invariants) or [i.name for i in model.invariants]
     out = []
     verdicts = []
@@ -48,55 +48,53 @@ def both(design: str, fault: str | None, pcp_cache: bool, config: str, invariant
     return py, c
 
 
-FULL = [(d, None, c, "tiny") for d in DESIGNS for c in (True, False)]
-FULL += [(f.design, f.name, c, "tiny") for f in FAULTS.values() for c in (True, False)]
-FULL += [(d, None, c, "tiny-span") for d in DESIGNS for c in (True, False)]
-FULL += [("merged", "merge-keeps-reported", True, "tiny-span")]
+# every design on every release it existed on, each fault on its design's first release
+# and on 6.10 where the design is there, every design on tiny-span
+FULL = [ModelKey(d, None, e) for d in DESIGNS for e in ERAS if d in ERAS[e].designs]
+FULL += [ModelKey(f.design, f.name, e) for f in FAULTS.values() for e in ("", "6.10")
+         if e == "" or f.design in ERAS[e].designs]
+FULL += [ModelKey(d, None, "", "tiny-span") for d in DESIGNS]
+FULL += [ModelKey("merged", "merge-keeps-reported", "", "tiny-span")]
+BOUNDED = 10_000
 
 
-# To the end on both backends, in the default run: one design per era on tiny (the others
-# are deep: a minute or more each on the Python backend).  Every row runs in the default
-# run to BOUNDED states on both backends, and to the end on the C backend against the
-# counts the Python backend pinned (tests/test_explicit.py).
-TO_THE_END = {("merged", None, True, "tiny"), ("v10", None, False, "tiny"), ("v9", None, True, "tiny-span")}
-BOUNDED = 20_000
-
-
-@pytest.mark.parametrize("design,fault,pcp_cache,config",
-                         [r if r in TO_THE_END else pytest.param(*r, marks=pytest.mark.deep) for r in FULL])
-def test_both_backends_explore_the_same_state_space(design: str, fault: str | None, pcp_cache: bool,
-                                                     config: str) -> None:
-    c = both(design, fault, pcp_cache, config)[1]
+@pytest.mark.deep  # a minute or more each on the Python backend
+@pytest.mark.parametrize("key", FULL, ids=ModelKey.slug)
+def test_both_backends_explore_the_same_state_space(key: ModelKey) -> None:
+    """To the end on both backends.  The default run takes v10 on tiny to the end with its
+    state graph (below), every row to BOUNDED states on both backends, and every row to the
+    end on the C backend against the counts the Python backend pinned (tests/test_explicit.py,
+    tests/test_eras.py)."""
+    c = both(key)[1]
     assert c.complete
 
 
-@pytest.mark.parametrize("design,fault,pcp_cache,config", FULL)
-def test_both_backends_explore_the_same_first_states(design: str, fault: str | None, pcp_cache: bool,
-                                                     config: str) -> None:
+@pytest.mark.parametrize("key", FULL, ids=ModelKey.slug)
+def test_both_backends_explore_the_same_first_states(key: ModelKey) -> None:
     """Every row, cut at the same state limit: the same states in the same order (so the
     same transitions, depth, coverage and verdicts of the levels reached)."""
-    c = both(design, fault, pcp_cache, config, max_states=BOUNDED)[1]
+    c = both(key, max_states=BOUNDED)[1]
     assert c.states == BOUNDED and c.hit_state_limit
 
 
 def test_both_backends_agree_on_v10_tiny_with_its_state_graph() -> None:
-    c = both("v10", None, True, "tiny")[1]
-    assert c.complete and c.graph is not None and c.states == 62_095
+    c = both(ModelKey("v10"))[1]
+    assert c.complete and c.graph is not None and c.states == 110_725
 
 
 @pytest.mark.parametrize("limit", [1, 2, 3000, 40_000])
 def test_both_backends_stop_at_the_same_state_limit(limit: int) -> None:
-    c = both("merged", None, True, "small", ("reported_implies_buddy", "index_trusted"), max_states=limit)[1]
+    c = both(ModelKey("merged", None, "", "small"), ("reported_implies_buddy", "index_trusted"), max_states=limit)[1]
     assert not c.complete and c.hit_state_limit and c.states == limit
 
 
 def test_both_backends_stop_when_every_claim_is_refuted() -> None:
-    c = both("v9", None, True, "tiny", ("index_trusted", "boundary_valid"))[1]
-    assert not c.complete and not c.hit_state_limit and c.states < 255_349
+    c = both(ModelKey("v9"), ("index_trusted", "boundary_valid"))[1]
+    assert not c.complete and not c.hit_state_limit and c.states < 458_951
 
 
 def test_both_backends_stop_at_a_broken_state_invariant_without_a_graph() -> None:
-    c = both("merged", "alloc-keeps-reported", True, "tiny", ("reported_implies_buddy",), graph_limit=0)[1]
+    c = both(ModelKey("merged", "alloc-keeps-reported"), ("reported_implies_buddy",), graph_limit=0)[1]
     assert c.graph is None and not c.complete
 
 
