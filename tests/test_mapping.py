@@ -22,7 +22,7 @@ def test_v9_index_trusted_maps_onto_merged_through_its_worker_steps() -> None:
     at a time: the same kernel operations run there with the worker's extra steps, and
     merged keeps the claim (it never reads ->index for reporting)."""
     t = v9_trace("index_trusted")
-    m = map_trace(t, replace(t.key, design="merged"))
+    m = map_trace(t, replace(t.key, design="merged", era=""))  # merged: its own first release
     assert m.not_comparable is None and m.broken_at is None and m.ran == 9
     assert m.inserted[0] == Inserted(4, "page_reporting_process()")
     assert {i.call for i in m.inserted} <= {"page_reporting_process()", "page_reporting_cycle()"}
@@ -40,7 +40,7 @@ def test_v9_index_trusted_breaks_v10_on_the_same_operations() -> None:
 
 def test_a_step_no_worker_step_makes_runnable_is_not_comparable_with_the_reason() -> None:
     t = v9_trace("boundary_lookup_sound")
-    m = map_trace(t, replace(t.key, design="merged"))
+    m = map_trace(t, replace(t.key, design="merged", era=""))  # merged: its own first release
     assert m.not_comparable is not None
     k, why = m.not_comparable
     assert m.ran == k - 1

@@ -69,4 +69,4 @@ def test_unknown_design(reportcheck):
 ''')
     result = pytester.runpytest("-p", "no:cacheprovider")
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["*reportcheck: unknown design 'v11'; choose from: v9, v10, merged*"])
+    result.stdout.fnmatch_lines(["*reportcheck: unknown design 'v11'; choose from: none, v9, v10, merged*"])
