@@ -12,6 +12,7 @@ import random
 import zlib
 
 import pytest
+from test_compile import bounded_walk
 
 from checker.engines import explicit_c
 from checker.interp.cgen import generate, packing
@@ -31,15 +32,7 @@ def sample_states(interp: Interpreter, seed: int, bfs: int = 1500, walks: int = 
     """``keep`` distinct reachable states: half from the first ``bfs`` states breadth-first,
     half along random runs of up to ``length`` steps."""
     rng = random.Random(seed)
-    seen, frontier = {interp.initial()}, [interp.initial()]
-    while frontier and len(seen) < bfs:
-        nxt = []
-        for s in frontier:
-            for t in interp.successors(s):
-                if t.target not in seen:
-                    seen.add(t.target)
-                    nxt.append(t.target)
-        frontier = nxt
+    seen = set(bounded_walk(interp, bfs))
     shallow = rng.sample(sorted(seen), min(keep // 2, len(seen)))
     deep: set[bytes] = set()
     for _ in range(walks):
