@@ -281,12 +281,13 @@ def _coverage(r: Review) -> list[Block]:
         stats = res.stats
         fired = stats.action_fired if isinstance(stats, ExplicitStats) else {}
         never = [a for a, n in fired.items() if n == 0]
-        sites = stats.read_sites_reached if isinstance(stats, ExplicitStats) else {}
-        unreached = [f"{inv} at {s}" for inv, of in sites.items() for s, n in of.items() if n == 0]
+        # the read sites never reached are those of the vacuous proofs: the verdicts' markers say it
+        vacuous = [v for v in res.verdicts if v.vacuity is not None]
         items: list[Inline] = [t("actions fired: " + ", ".join(f"{a} {n:,}" for a, n in fired.items()))]
         items += [t(f"never fired (the claims are vacuous about it): {a}", "warn") for a in never]
-        items += [t(f"read site never reached: {s}", "warn") for s in unreached]
-        if not never and not unreached:
+        items += [[Span(v.invariant, "code"), Span(": "), Span(v.word, "warn"),
+                   Span(f": {v.vacuity.detail}")] for v in vacuous if v.vacuity is not None]
+        if not never and not vacuous:
             items.append(t("every action fired and every read site was reached"))
         out += [Heading(3, d), Bullets(items)]
     jobs = [(res.job.fault, res.job.design) for res in r.results
