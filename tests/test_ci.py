@@ -127,6 +127,22 @@ def test_a_vacuous_proof_fails_only_when_asked(tmp_path: Path, capsys: pytest.Ca
     assert "index_trusted: no counterexample up to depth 1 (vacuous), and fail_on_vacuous is set" in out + err
 
 
+def test_sarif_finds_the_kernel_files_in_the_kernel_tree_named(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    from test_ci_formats import kernel_tree
+
+    kernel_tree(tmp_path / "linux")
+    code, _, _ = ci(tmp_path, capsys, 'kernel_tree = "linux"\n' + OUTPUT + FAST_FAULT)
+    assert code == 0
+    _, sarif, _ = outputs(tmp_path)
+    (run,) = sarif["runs"]  # type: ignore[index]
+    assert run["originalUriBaseIds"]["KERNELROOT"]["uri"] == (tmp_path / "linux").resolve().as_uri() + "/"
+    (res,) = [r for r in run["results"] if r["ruleId"] == "index_trusted"]
+    assert res["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"] == "KERNELROOT"
+    code, _, err = ci(tmp_path, capsys, 'kernel_tree = "nowhere"\n' + OUTPUT + FAST_FAULT)
+    assert code == 2 and "[tool.reportcheck] kernel_tree =" in err and "not a directory" in err
+
+
 def test_the_time_budget_stops_further_runs_with_exit_5(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = ci(tmp_path, capsys, "time_budget = 0.000001\n" + OUTPUT + FAST_FAULT + FAST_FAULT)
     assert code == 5
