@@ -33,6 +33,12 @@ def build(r: Review) -> list[Block]:
                "Spec digests: " + ", ".join(f"{d} {h}" for d, h in r.spec_digests.items())
                + f". Made by `reportcheck report` in {r.seconds:.0f} s.")),
     ]
+    reused = [res for res in r.results if res.stored]
+    if reused:
+        blocks.append(Para(t(f"{len(reused)} of {len(r.results)} engine jobs are stored results of earlier report "
+                             "runs of the same question (same code, spec digest and options; their counterexamples "
+                             "replayed again now): " + ", ".join(f"{res.job.label} ({res.stored})" for res in reused)
+                             + ". `reportcheck report --no-cache` runs them again.")))
     if r.pending:
         blocks.append(Para(t(f"Partial report, written as the engine jobs finish: {len(r.pending)} still running "
                              f"({', '.join(r.pending)}). The lifecycle pictures, the stored counterexamples and "
