@@ -208,7 +208,7 @@ def _md_lifecycle(md: str, design: str) -> set[tuple[str, str, str]]:
 
 def _projection_of_the_state_graph(design: str) -> set[tuple[str, str, str]]:
     """Independently of checker.review.lifecycle: the full state graph in networkx, every edge
-    labelled with its kernel function, each projected onto every page by decoding."""
+    labelled with its action (as check and replay spell it), each projected onto every page by decoding."""
     import networkx as nx  # type: ignore[import-untyped]
 
     interp = Interpreter(build_model(ModelKey(design)))
@@ -218,7 +218,7 @@ def _projection_of_the_state_graph(design: str) -> set[tuple[str, str, str]]:
     while todo:
         s = todo.pop()
         for tr in interp.successors(s):
-            g.add_edge(s, tr.target, fn=interp.model.actions[tr.action].kernel_name)
+            g.add_edge(s, tr.target, fn=interp.model.actions[tr.action].name)
             if tr.target not in seen:
                 seen.add(tr.target)
                 todo.append(tr.target)
@@ -312,3 +312,24 @@ def test_a_real_browser_renders_the_report(report: Path, tmp_path: Path) -> None
     assert dom.returncode == 0, dom.stderr[-2000:]
     # the browser parsed the whole page: the last section and an inline picture are in its DOM
     assert "6. Guards for the kernel" in dom.stdout and "<svg" in dom.stdout
+
+
+def test_one_spelling_of_each_action_in_check_itf_replay_and_the_report(
+        report: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """rmqueue_buddy models rmqueue(): every output spells the action rmqueue_buddy, as
+    check and replay take it back, and names rmqueue() where it says the kernel function."""
+    import json
+
+    path = CATALOGUE / "merged" / "free_list_matches_pageblock.itf.json"
+    step = "rmqueue_buddy(order=1, migratetype=UNMOVABLE)"
+    meta = json.loads(path.read_text())["states"][2]["#meta"]
+    assert (meta["action"], meta["kernel_name"]) == ("rmqueue_buddy", "rmqueue")  # ITF
+    assert main(["replay", str(path)]) == 1  # it still breaks the claim
+    assert f"2. {step}  mm/page_alloc.c, rmqueue() in the kernel" in capsys.readouterr().out  # replay, check
+    md, txt = (report / "report.md").read_text(), (report / "report.txt").read_text()
+    assert f"`{step}` (rmqueue() in the kernel)" in md.split("## 3. Counterexamples", 1)[1]
+    assert f"{step} mm/page_alloc.c, rmqueue() in the kernel" in " ".join(txt.split())  # 72 columns, wrapped
+    life = md.split("## 2. The page lifecycle", 1)[1].split("## 3.", 1)[0]
+    assert "`rmqueue_buddy`" in life and "rmqueue_buddy is rmqueue() in the kernel" in life
+    assert "`rmqueue`" not in life and "`rmqueue," not in life and ", rmqueue`" not in life
+    assert "rmqueue_buddy " in md.split("## 5. Coverage", 1)[1]  # actions fired, by action

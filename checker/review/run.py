@@ -393,7 +393,8 @@ def gather(designs: list[str], config: str, engines: list[str], root: Path | Non
         own = next((r for r in results if r.job == Job("explicit", ModelKey(d, None, era, config))), None)
         if own is None:
             continue
-        life = lifecycle.Lifecycle(d, set(own.edges), complete=own.complete,
+        aliases = {a.name: a.kernel_name for a in build_model(own.job.key).actions if a.name != a.kernel_name}
+        life = lifecycle.Lifecycle(d, set(own.edges), complete=own.complete, kernel_names=aliases,
                                    states=own.stats.states if isinstance(own.stats, ExplicitStats) else 0)
         for r in results:
             if r.job.engine == "explicit" and r.job.design == d and r.job.fault is not None:

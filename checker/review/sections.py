@@ -163,12 +163,16 @@ def _lifecycle_blocks(life: Lifecycle) -> list[Block]:
             for k, (a, b, fns, faults) in enumerate(life.grouped(), 1)]
     alt = (f"(Picture in index.html: {len(life.nodes())} page states, {len(rows)} arrows, listed below.)")
     note = "" if life.complete else " The exploration stopped at its state limit: the picture may miss arrows."
+    shown = {fn for _, _, fns, _ in life.grouped() for fn in fns}
+    aliases = [f"{a} is {k}() in the kernel" for a, k in sorted(life.kernel_names.items()) if a in shown]
     return [Heading(3, f"{life.design}"),
             Para(t(f"Every transition of the {life.states:,} reachable states of {life.design}, and of its faults, "
                    f"projected onto each page; an arrow is a change of one page's state, labelled with the kernel "
-                   f"functions that make it. Dashed red arrows only a fault adds.{note}")),
+                   f"operations that make it (spelt as in the counterexamples and as reportcheck replay takes them"
+                   + (f"; {', '.join(aliases)}" if aliases else "")
+                   + f"). Dashed red arrows only a fault adds.{note}")),
             Picture(svg(life), alt),
-            Table(["#", "from", "to", "kernel functions", "fault"], rows)]
+            Table(["#", "from", "to", "kernel operations", "fault"], rows)]
 
 
 def _lifecycles(r: Review) -> list[Block]:
