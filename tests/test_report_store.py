@@ -71,6 +71,8 @@ def test_an_entry_that_does_not_replay_or_parse_is_not_used(tmp_path: Path) -> N
     assert review.run_job(V10, options).stored != ""
     path.write_text("{not json")
     assert review.run_job(V10, options).stored == ""
+    path.write_text("[" * 100_000 + "]" * 100_000)  # nested too deeply for the JSON parser
+    assert review.run_job(V10, options).stored == ""
 
 
 def test_an_undecided_verdict_keeps_its_reason_and_counterexample_to_induction(tmp_path: Path) -> None:

@@ -140,7 +140,7 @@ def load(path: Path, engine: str, interp: Interpreter) -> Stored | None:
         return Stored(verdicts, _stats(engine, entry["stats"]), {(str(a), str(b), str(c)) for a, b, c in entry["edges"]},
                       {str(site): SiteTally(**t) for site, t in entry["reads"].items()}, bool(entry["complete"]),
                       decided)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, StepError, ReplayMismatch):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError, StepError, ReplayMismatch):
         return None  # missing, unreadable, or no longer replays: run the engine
 
 
