@@ -9,9 +9,9 @@ defines the function -- so the result resolves in a downstream kernel repository
 the spec line of the action (found by :mod:`checker.outputs.locations`, relative to
 ``SRCROOT``, the directory that holds spec/) is a related location of the result, which
 the step names in its ``relationships``.  Without a tree, or where the tree has no such
-file, the spec line is the physical location.  ``partialFingerprints`` are hashes of what identifies a finding
-(rule, design, fault, era, configuration) and of the trace itself, so they are the
-same on every run of the same spec.
+file, the spec line is the physical location.  ``partialFingerprints`` are hashes of what
+identifies a finding (rule, design, fault, era, configuration) and of the trace itself,
+so they are the same on every run of the same spec.
 """
 
 from __future__ import annotations
