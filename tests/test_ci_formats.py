@@ -252,7 +252,8 @@ def test_check_takes_a_kernel_tree_for_sarif_only(tmp_path: Path, capsys: pytest
     assert res["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"] == "KERNELROOT"
     for extra, message in ((["--kernel-tree", str(tmp_path)], "--kernel-tree is where SARIF points"),
                            (["--format", "sarif", "--kernel-tree", str(tmp_path / "nope")], "not a directory"),
-                           (["--format", "sarif", "--kernel-tree", str(tmp_path / "mm")], "no mm/ directory")):
+                           (["--format", "sarif", "--kernel-tree", str(tmp_path / "mm")], "no mm/ directory"),
+                           (["--format", "sarif", "--kernel-tree", "~no-such-user-here/linux"], "not a directory")):
         assert main([*argv, *extra]) == 2
         out, err = capsys.readouterr()
         assert out == "" and message in err and len(err.strip().splitlines()) == 1

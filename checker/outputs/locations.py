@@ -88,7 +88,10 @@ class KernelTree:
     @staticmethod
     def at(path: str | Path, option: str) -> KernelTree:
         """The tree at ``path``; bad input (one line naming ``option``) when it is none."""
-        p = Path(path).expanduser()
+        try:
+            p = Path(path).expanduser()
+        except RuntimeError:  # ~user of no known user: the path as it is
+            p = Path(path)
         if not p.is_dir():
             raise UsageError(f"{option} {shown(p)}: not a directory; give the root of a kernel source tree "
                              "(the directory that holds mm/)")
