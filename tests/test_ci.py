@@ -106,6 +106,43 @@ def test_undecided_fails_only_when_asked(tmp_path: Path, capsys: pytest.CaptureF
     assert code == 3 and "free_counts: undecided (expected: holds)" in err
 
 
+def test_a_vacuous_proof_fails_only_when_asked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """merged on 6.10 has no read site of index_trusted: bmc proves it of nothing, and the
+    verdict's marker says so; ``fail_on_vacuous = true`` makes that a failure."""
+    table = """
+        engines = ["bmc"]
+        options.bmc = { depth = 1 }
+        [[tool.reportcheck.designs]]
+        design = "merged"
+        era = "6.10"
+        invariants = ["index_trusted"]
+        refuted = []
+        """
+    code, out, err = ci(tmp_path, capsys, table)
+    assert code == 0 and "1 vacuous" in out + err
+    assert ("index_trusted: no counterexample up to depth 1 (vacuous): the model has no read site of this claim "
+            "(fail_on_vacuous = true makes this a failure)") in out + err
+    code, out, err = ci(tmp_path, capsys, "fail_on_vacuous = true\n" + table)
+    assert code == 1
+    assert "index_trusted: no counterexample up to depth 1 (vacuous), and fail_on_vacuous is set" in out + err
+
+
+def test_sarif_finds_the_kernel_files_in_the_kernel_tree_named(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    from test_ci_formats import kernel_tree
+
+    kernel_tree(tmp_path / "linux")
+    code, _, _ = ci(tmp_path, capsys, 'kernel_tree = "linux"\n' + OUTPUT + FAST_FAULT)
+    assert code == 0
+    _, sarif, _ = outputs(tmp_path)
+    (run,) = sarif["runs"]  # type: ignore[index]
+    assert run["originalUriBaseIds"]["KERNELROOT"]["uri"] == (tmp_path / "linux").resolve().as_uri() + "/"
+    (res,) = [r for r in run["results"] if r["ruleId"] == "index_trusted"]
+    assert res["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"] == "KERNELROOT"
+    code, _, err = ci(tmp_path, capsys, 'kernel_tree = "nowhere"\n' + OUTPUT + FAST_FAULT)
+    assert code == 2 and "[tool.reportcheck] kernel_tree =" in err and "not a directory" in err
+
+
 def test_the_time_budget_stops_further_runs_with_exit_5(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = ci(tmp_path, capsys, "time_budget = 0.000001\n" + OUTPUT + FAST_FAULT + FAST_FAULT)
     assert code == 5

@@ -167,3 +167,93 @@ def test_check_format_junit_exit_code_and_failure(capsys: pytest.CaptureFixture[
     (case,) = root.iter("testcase")
     assert case.get("classname") == "reportcheck.merged-pcp-index-not-set.explicit"
     assert "4. free_unref_page_commit(pfn=0, cpu=0)  mm/page_alloc.c" in (case.findtext("failure") or "")
+
+
+# ------------------------------------------------------------------ the user's kernel tree
+# each kernel function modelled, written as the kernel writes it: a forward declaration
+# first (not the definition), a mention in a comment, the return type on a line of its own
+KERNEL_FILES = {
+    "mm/page_alloc.c": ("__free_pages_ok", "drain_all_pages", "free_one_page", "free_pcppages_bulk",
+                        "free_unref_page_commit", "free_unref_page_prepare", "rmqueue", "rmqueue_bulk",
+                        "rmqueue_pcplist"),
+    "mm/page_isolation.c": ("start_isolate_page_range", "test_pages_isolated", "undo_isolate_page_range"),
+    "mm/page_reporting.c": ("page_reporting_cycle", "page_reporting_drain", "page_reporting_process"),
+}
+
+
+def kernel_tree(root: Path, files: tuple[str, ...] = tuple(KERNEL_FILES)) -> dict[tuple[str, str], int]:
+    """A kernel tree under ``root`` with ``files``; (file, function) -> the line that defines it."""
+    lines_of: dict[tuple[str, str], int] = {}
+    for rel in files:
+        lines = ["// SPDX-License-Identifier: GPL-2.0-only", "#include <linux/mm.h>", ""]
+        for fn in KERNEL_FILES[rel]:
+            lines += [f"static void {fn}(struct zone *zone,", "\t\tint migratetype);", ""]
+        for fn in KERNEL_FILES[rel]:
+            lines += [f"/* {fn}() is called with the zone lock held */", "static void", f"{fn}(struct zone *zone,"]
+            lines_of[(rel, fn)] = len(lines)
+            lines += ["\t\tint migratetype)", "{", f"\tother_{fn}(zone);", "}", ""]
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("\n".join(lines) + "\n")
+    return lines_of
+
+
+def test_sarif_steps_point_at_the_kernel_files_of_the_users_tree(tmp_path: Path) -> None:
+    from checker.outputs.locations import KernelTree
+
+    defined = kernel_tree(tmp_path)
+    verdicts, _ = explore("v9")
+    trace = verdicts["index_trusted"].trace
+    assert trace is not None
+    log = sarif_log([v9_report()], kernel_tree=KernelTree.at(tmp_path, "--kernel-tree"))
+    assert_valid_sarif(log)
+    (run,) = log["runs"]
+    assert run["originalUriBaseIds"]["KERNELROOT"]["uri"] == tmp_path.resolve().as_uri() + "/"
+    assert run["originalUriBaseIds"]["SRCROOT"]["uri"] == SPEC_ROOT.as_uri() + "/"
+    (res,) = [r for r in run["results"] if r["ruleId"] == "index_trusted"]
+    related = {r["id"]: r for r in res["relatedLocations"]}
+    steps = res["codeFlows"][0]["threadFlows"][0]["locations"]
+    for tfl, step in zip(steps, trace.steps, strict=True):
+        phys = tfl["location"]["physicalLocation"]
+        assert phys["artifactLocation"] == {"uri": step.kernel_file, "uriBaseId": "KERNELROOT"}
+        line = phys["region"]["startLine"]
+        assert line == defined[(step.kernel_file, step.kernel_name)]
+        assert (tmp_path / step.kernel_file).read_text().splitlines()[line - 1].startswith(f"{step.kernel_name}(")
+        # the spec line that models it: a related location of the result
+        (rel,) = tfl["location"]["relationships"]
+        spec = related[rel["target"]]["physicalLocation"]
+        assert spec["artifactLocation"]["uriBaseId"] == "SRCROOT"
+        text = (SPEC_ROOT / spec["artifactLocation"]["uri"]).read_text().splitlines()
+        assert f'"{step.action}"' in text[spec["region"]["startLine"] - 1]
+    assert res["locations"][0] == steps[-1]["location"]
+    assert len(related) == len({s.action for s in trace.steps})
+
+
+def test_a_kernel_file_the_tree_lacks_stays_at_the_spec_line(tmp_path: Path) -> None:
+    from checker.outputs.locations import KernelTree
+
+    kernel_tree(tmp_path, ("mm/page_alloc.c",))
+    log = sarif_log([v9_report()], kernel_tree=KernelTree.at(tmp_path, "--kernel-tree"))
+    assert_valid_sarif(log)
+    (res,) = [r for r in log["runs"][0]["results"] if r["ruleId"] == "index_trusted"]
+    for tfl in res["codeFlows"][0]["threadFlows"][0]["locations"]:
+        kernel_file = tfl["properties"]["kernel_file"]
+        base = tfl["location"]["physicalLocation"]["artifactLocation"]["uriBaseId"]
+        assert base == ("KERNELROOT" if kernel_file == "mm/page_alloc.c" else "SRCROOT"), kernel_file
+        assert ("relationships" in tfl["location"]) == (base == "KERNELROOT")
+
+
+def test_check_takes_a_kernel_tree_for_sarif_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    kernel_tree(tmp_path)
+    argv = ["check", "--design", "v9", "--invariant", "boundary_valid"]
+    assert main([*argv, "--format", "sarif", "--kernel-tree", str(tmp_path)]) == 1
+    log = json.loads(capsys.readouterr().out)
+    assert_valid_sarif(log)
+    (res,) = log["runs"][0]["results"]
+    assert res["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"] == "KERNELROOT"
+    for extra, message in ((["--kernel-tree", str(tmp_path)], "--kernel-tree is where SARIF points"),
+                           (["--format", "sarif", "--kernel-tree", str(tmp_path / "nope")], "not a directory"),
+                           (["--format", "sarif", "--kernel-tree", str(tmp_path / "mm")], "no mm/ directory"),
+                           (["--format", "sarif", "--kernel-tree", "~no-such-user-here/linux"], "not a directory")):
+        assert main([*argv, *extra]) == 2
+        out, err = capsys.readouterr()
+        assert out == "" and message in err and len(err.strip().splitlines()) == 1

@@ -32,7 +32,8 @@ CATALOGUE = ROOT / "counterexamples"
 
 def make_report(out: Path, *designs: str) -> Path:
     code = main(["report", "--out", str(out), *(a for d in designs for a in ("--design", d)), "--engine", "explicit",
-                 "--fault", "pcp-index-not-set", "--catalogue", str(CATALOGUE), "--jobs", "1"])
+                 "--fault", "pcp-index-not-set", "--catalogue", str(CATALOGUE), "--jobs", "1",
+                 "--no-cache"])  # module fixtures run before each test's own verdict cache is set: no stored results
     assert code == 0
     return out
 
@@ -187,8 +188,8 @@ def test_coverage_names_what_each_fault_breaks_and_the_claims_nothing_breaks(rep
     row = next(line for line in coverage.splitlines() if line.startswith("| `pcp-index-not-set`"))
     assert "`index_trusted` (4 steps)" in row  # the fault is the cause: merged keeps it on those operations
     assert "`free_list_matches_pageblock` (4 steps; merged itself breaks it on the same operations)" in row
-    # on tiny no merge crosses a pageblock: no_mixed_merge's read site is never reached
-    assert "read site never reached: no_mixed_merge" in coverage
+    # on tiny no merge crosses a pageblock: no_mixed_merge's read site is never reached (its verdict's marker)
+    assert "`no_mixed_merge`: ⚠ proved (vacuous): 1 read site never reached: __free_one_page" in coverage
     assert "no fault breaks free_counts, and no design does" in coverage
     assert "no fault breaks free_list_matches_pageblock" not in coverage  # every design refutes it
 
@@ -207,7 +208,7 @@ def _md_lifecycle(md: str, design: str) -> set[tuple[str, str, str]]:
 
 def _projection_of_the_state_graph(design: str) -> set[tuple[str, str, str]]:
     """Independently of checker.review.lifecycle: the full state graph in networkx, every edge
-    labelled with its kernel function, each projected onto every page by decoding."""
+    labelled with its action (as check and replay spell it), each projected onto every page by decoding."""
     import networkx as nx  # type: ignore[import-untyped]
 
     interp = Interpreter(build_model(ModelKey(design)))
@@ -217,7 +218,7 @@ def _projection_of_the_state_graph(design: str) -> set[tuple[str, str, str]]:
     while todo:
         s = todo.pop()
         for tr in interp.successors(s):
-            g.add_edge(s, tr.target, fn=interp.model.actions[tr.action].kernel_name)
+            g.add_edge(s, tr.target, fn=interp.model.actions[tr.action].name)
             if tr.target not in seen:
                 seen.add(tr.target)
                 todo.append(tr.target)
@@ -311,3 +312,24 @@ def test_a_real_browser_renders_the_report(report: Path, tmp_path: Path) -> None
     assert dom.returncode == 0, dom.stderr[-2000:]
     # the browser parsed the whole page: the last section and an inline picture are in its DOM
     assert "6. Guards for the kernel" in dom.stdout and "<svg" in dom.stdout
+
+
+def test_one_spelling_of_each_action_in_check_itf_replay_and_the_report(
+        report: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """rmqueue_buddy models rmqueue(): every output spells the action rmqueue_buddy, as
+    check and replay take it back, and names rmqueue() where it says the kernel function."""
+    import json
+
+    path = CATALOGUE / "merged" / "free_list_matches_pageblock.itf.json"
+    step = "rmqueue_buddy(order=1, migratetype=UNMOVABLE)"
+    meta = json.loads(path.read_text())["states"][2]["#meta"]
+    assert (meta["action"], meta["kernel_name"]) == ("rmqueue_buddy", "rmqueue")  # ITF
+    assert main(["replay", str(path)]) == 1  # it still breaks the claim
+    assert f"2. {step}  mm/page_alloc.c, rmqueue() in the kernel" in capsys.readouterr().out  # replay, check
+    md, txt = (report / "report.md").read_text(), (report / "report.txt").read_text()
+    assert f"`{step}` (rmqueue() in the kernel)" in md.split("## 3. Counterexamples", 1)[1]
+    assert f"{step} mm/page_alloc.c, rmqueue() in the kernel" in " ".join(txt.split())  # 72 columns, wrapped
+    life = md.split("## 2. The page lifecycle", 1)[1].split("## 3.", 1)[0]
+    assert "`rmqueue_buddy`" in life and "rmqueue_buddy is rmqueue() in the kernel" in life
+    assert "`rmqueue`" not in life and "`rmqueue," not in life and ", rmqueue`" not in life
+    assert "rmqueue_buddy " in md.split("## 5. Coverage", 1)[1]  # actions fired, by action

@@ -14,6 +14,7 @@ is a :class:`~checker.errors.UsageError` whose one line names the key and the fi
     fail_on_unknown = false             # is an undecided verdict a failure?
     fail_on_vacuous = false             # is a vacuous proof (read sites never reached) a failure?
     output = { junit = "reportcheck-results/junit.xml", sarif = "...", json = "..." }
+    kernel_tree = "."                   # SARIF points each step at its kernel file in this tree (optional)
     options.bmc = { depth = 6 }         # engine knobs, only those the engine takes: max_states depth k timeout examples steps seed
 
     [[tool.reportcheck.designs]]        # every invariant not listed in refuted must hold
@@ -40,13 +41,14 @@ from checker.engines.registry import ENGINES, RunOptions, seconds_problem
 from checker.errors import UsageError, shown
 from checker.io.itf import DEFAULT_DIR
 from checker.io.safe_read import read_regular
+from checker.outputs.locations import KernelTree
 from spec import CONFIGS, DEFAULT_DESIGN, DEFAULT_ERA, DESIGNS, FAULTS, ModelKey, build_model, era_of_pcp_cache
 from spec.eras import era_choices, era_of_release, resolve_era
 
 TABLE = "[tool.reportcheck]"
 MAX_TOML_BYTES = 4 * 1024 * 1024  # pyproject.toml is read whole: a cap, not a guess at its size
 TOP_KEYS = ("configs", "engines", "time_budget", "catalogue", "fail_on_unknown", "fail_on_vacuous", "output", "options",
-            "designs", "faults")
+            "kernel_tree", "designs", "faults")
 OUTPUT_KEYS = ("junit", "sarif", "json")
 OPTION_KEYS = ("max_states", "depth", "k", "timeout", "examples", "steps", "seed")
 DESIGN_KEYS = ("design", "era", "pcp_cache", "refuted", "invariants", "configs", "engines")
@@ -80,6 +82,7 @@ class CiConfig:
     outputs: dict[str, Path] = field(default_factory=dict)
     options: dict[str, RunOptions] = field(default_factory=dict)
     fail_on_vacuous: bool = False
+    kernel_tree: KernelTree | None = None  # where SARIF finds the steps' kernel files
 
 
 def _keys(where: str, table: dict[str, Any], allowed: tuple[str, ...]) -> None:
@@ -255,6 +258,8 @@ def parse(data: dict[str, Any], root: Path, config_file: Path | None = None) -> 
     outputs = {k: root / _string(f"{TABLE} output", k, v) for k, v in output.items()}
     _check_outputs(outputs, root, config_file, catalogue)
     options = _options(table.get("options", {}))
+    tree = (KernelTree.at(root / _string(TABLE, "kernel_tree", table["kernel_tree"]), f"{TABLE} kernel_tree =")
+            if "kernel_tree" in table else None)
     targets: list[Target] = []
     for kind in ("designs", "faults"):
         entries = table.get(kind, [])
@@ -265,7 +270,7 @@ def parse(data: dict[str, Any], root: Path, config_file: Path | None = None) -> 
     if not targets:
         raise UsageError(f"{TABLE}: nothing to check; add [[tool.reportcheck.designs]] or [[tool.reportcheck.faults]]")
     return CiConfig(root, tuple(targets), float(budget) if budget is not None else None, catalogue,
-                    fail_on_unknown, outputs, options, fail_on_vacuous)
+                    fail_on_unknown, outputs, options, fail_on_vacuous, tree)
 
 
 def load(path: Path) -> CiConfig:

@@ -31,6 +31,7 @@ from checker.interp.concrete import Interpreter
 from checker.io.catalogue import check_catalogue
 from checker.io.safe_write import check_target, write_files
 from checker.outputs.junit import PlainCase, junit_xml
+from checker.outputs.locations import KernelTree
 from checker.outputs.outcomes import Expectation, RunReport, report_from, trace_text
 from checker.outputs.render import verdict_json
 from checker.outputs.sarif import sarif_log
@@ -60,11 +61,16 @@ def add_parser(sub: Any) -> None:
                    help="the pyproject.toml with the [tool.reportcheck] table (default ./pyproject.toml)")
     p.add_argument("--no-cache", action="store_true",
                    help="ask Z3 again instead of reusing cached proved/refuted answers of bmc, induction and proof")
+    p.add_argument("--kernel-tree", metavar="PATH",
+                   help="your kernel source tree: the SARIF steps point at their kernel files there "
+                   f"(overrides {TABLE} kernel_tree)")
     p.set_defaults(func=cmd_ci)
 
 
 def cmd_ci(args: argparse.Namespace) -> int:
     cfg = load(Path(args.pyproject))
+    if args.kernel_tree is not None:
+        cfg = dataclasses.replace(cfg, kernel_tree=KernelTree.at(args.kernel_tree, "--kernel-tree"))
     for kind, path in cfg.outputs.items():  # before running: an output that cannot be written runs nothing
         check_target(path, f"{TABLE} output {kind} =")
     cache = None if args.no_cache else verdict_cache_dir()
@@ -196,8 +202,8 @@ def result_json(res: CiResult, cfg: CiConfig) -> dict[str, Any]:
 def write_outputs(cfg: CiConfig, res: CiResult) -> None:
     texts = {
         "junit": lambda: junit_xml(res.reports, res.cases),
-        "sarif": lambda: json.dumps(sarif_log(res.reports, [m for _, m in res.failures], res.exit_code == OK),
-                                    indent=2) + "\n",
+        "sarif": lambda: json.dumps(sarif_log(res.reports, [m for _, m in res.failures], res.exit_code == OK,
+                                              cfg.kernel_tree), indent=2) + "\n",
         "json": lambda: json.dumps(result_json(res, cfg), indent=2) + "\n",
     }
     write_files({path: texts[kind]() for kind, path in cfg.outputs.items()})

@@ -30,6 +30,7 @@ from checker.errors import UsageError
 from checker.interp.concrete import Interpreter
 from checker.outputs import render
 from checker.outputs.formats import MACHINE_FORMATS, render_run
+from checker.outputs.locations import KernelTree
 from checker.results.stats import stats_json
 from checker.results.verdict import BAD_INPUT, exit_code
 from checker.trace.build import ReplayMismatch
@@ -121,6 +122,10 @@ def build_parser() -> Parser:
     ck.add_argument("--engine", default=DEFAULT_ENGINE, help=f"engine (default {DEFAULT_ENGINE})")
     ck.add_argument("--format", choices=("text", "json", *MACHINE_FORMATS), default="text",
                     help="text, json, junit (XML) or sarif (SARIF 2.1.0)")
+    ck.add_argument("--kernel-tree", metavar="PATH",
+                    help="with --format sarif: your kernel source tree; each step of a counterexample points at "
+                         "its kernel file there (mm/page_alloc.c at the function's line, base KERNELROOT), the "
+                         "spec line becomes a related location")
     ck.add_argument("--max-states", type=int, metavar="N",
                     help="explicit: stop exploring after N states (the verdict is then 'unknown'); "
                          "default: unlimited on tiny, 400000 on small")
@@ -242,6 +247,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     for flag in ("max_states", "depth", "k", "timeout", "examples", "steps"):
         positive("--" + flag.replace("_", "-"), getattr(args, flag))
     refuse_ignored_options(args, ENGINES[args.engine])
+    tree = None
+    if args.kernel_tree is not None:
+        if args.format != "sarif":
+            raise UsageError("--kernel-tree is where SARIF points at the kernel files: add --format sarif or drop it")
+        tree = KernelTree.at(args.kernel_tree, "--kernel-tree")
     model = build_model(ModelKey(design, args.fault, chosen_era(args, DEFAULT_ERA, design), args.config))
     names = [i.name for i in model.invariants]
     for inv in args.invariant:
@@ -275,7 +285,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(result, indent=2))
     elif args.format in MACHINE_FORMATS:
-        print(render_run(args.format, model, engine.name, verdicts, stats))
+        print(render_run(args.format, model, engine.name, verdicts, stats, tree))
     else:
         render.print_check(model, verdicts, stats)
     return exit_code(verdicts)

@@ -4,6 +4,9 @@ Writes ``index.html`` (self-contained: inline CSS and SVG, no network), ``report
 same content) and ``report.txt`` (72 columns, for a reply on the mailing list) to ``--out``,
 first as the engine jobs finish (a partial report says which jobs are still running), then
 whole.  Without a terminal a progress line goes to stderr at least every 10 seconds.
+An engine job whose question (code, spec digest, options) was answered by an earlier report
+is not run again: its stored result is used, its traces replayed (checker/review/store.py;
+``--no-cache`` runs every job).
 Exit codes: 0 written; 1 written, but with problems it lists (a stored counterexample that
 no longer reproduces, an engine that failed); 2 bad input (nothing is run or written).
 """
@@ -24,7 +27,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from checker.cli.options import add_era_options, chosen_era
-from checker.engines.registry import ENGINES, RunOptions
+from checker.engines.registry import ENGINES, RunOptions, verdict_cache_dir
 from checker.errors import UsageError
 from checker.io.itf import DEFAULT_DIR
 from checker.io.safe_write import check_directory, check_target, write_files
@@ -77,6 +80,9 @@ def add_parser(sub: Any) -> None:
                    "else none)")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
                    help="run N engine jobs in parallel (default: one per CPU)")
+    p.add_argument("--no-cache", action="store_true",
+                   help="run every engine job again instead of reusing the stored result of the same question "
+                   "(same code, spec digest and options) and the verdict cache of bmc, induction and proof")
     p.set_defaults(func=cmd_report)
 
 
@@ -101,7 +107,8 @@ def _options(args: argparse.Namespace, engines: list[str]) -> RunOptions:
         if not set(takers) & set(engines):
             raise UsageError(f"{flag} is an option of engine {' and '.join(takers)}, which this report does not "
                              f"run: drop it or add --engine {takers[0]}")
-    return dataclasses.replace(review.REPORT_OPTIONS, **given)
+    cache = None if args.no_cache else verdict_cache_dir()  # the stored results and the Z3 verdict cache
+    return dataclasses.replace(review.REPORT_OPTIONS, **given, cache=cache)
 
 
 def _catalogue(args: argparse.Namespace) -> Path | None:

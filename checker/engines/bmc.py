@@ -28,7 +28,7 @@ from checker.engines.unroll import Path
 from checker.interp.concrete import Interpreter
 from checker.interp.symbolic import SymbolicModel
 from checker.results.stats import BmcStats
-from checker.results.verdict import Undecided, Verdict
+from checker.results.verdict import Undecided, Verdict, vacuity_in_model
 from checker.trace.build import build_trace, reproduce_command
 
 ENGINE = "bmc"
@@ -90,6 +90,7 @@ def check(interp: Interpreter, invariants: list[str], depth: int = DEFAULT_DEPTH
     for inv in pending:
         verdicts[inv] = Verdict.proved(
             ENGINE, inv, f"every trace of at most {depth} steps from the initial state of {where} "
-            f"(bounded: longer traces are not covered)", bound=depth)
+            f"(bounded: longer traces are not covered)", bound=depth,
+            vacuity=vacuity_in_model(interp.model, interp.checks, inv))
     out_stats = BmcStats(depth=reached, max_depth=depth, seconds_per_depth=seconds_per_depth, **stats.fields(t0))
     return [verdicts[i] for i in invariants], out_stats

@@ -38,10 +38,10 @@ import z3
 
 from checker.interp.concrete import Interpreter, StepError
 from checker.results.stats import BmcStats, ClaimOutcome, EngineStats, InductionStats, ProofStats, stats_json
-from checker.results.verdict import Verdict
+from checker.results.verdict import Vacuity, Verdict
 from checker.trace.build import ReplayMismatch, build_trace
 
-FORMAT = 1
+FORMAT = 2  # 2: a proved verdict keeps its bound (bmc) and its vacuity marker
 ROOT = pathlib.Path(__file__).resolve().parent.parent.parent  # the checkout: checker/ and spec/
 SHARED = ("checker/engines/solver.py", "checker/engines/cache.py", "checker/interp/terms.py",
           "checker/interp/layout.py", "checker/interp/concrete.py", "checker/interp/compile.py",
@@ -105,6 +105,11 @@ def _store(path: pathlib.Path, engine: str, interp: Interpreter, verdicts: list[
 
 def _verdict_json(v: Verdict) -> dict[str, Any]:
     out: dict[str, Any] = {"kind": v.kind, "invariant": v.invariant, "scope": v.scope, "notes": list(v.notes)}
+    if v.bound is not None:
+        out["bound"] = v.bound
+    if v.vacuity is not None:
+        out["vacuity"] = {"unreached": list(v.vacuity.unreached), "no_read_site": v.vacuity.no_read_site,
+                          "total": v.vacuity.total}
     if v.trace is not None:
         out["steps"] = [[s.action, s.args] for s in v.trace.steps]
         out["command"] = v.trace.command
@@ -130,7 +135,11 @@ def _load(path: pathlib.Path, engine: str, interp: Interpreter,
 def _verdict(engine: str, interp: Interpreter, v: dict[str, Any], label: str) -> Verdict:
     kind, invariant, scope = v["kind"], v["invariant"], str(v["scope"]) + label
     if kind == "proved":
-        return Verdict.proved(engine, invariant, scope, tuple(str(n) for n in v["notes"]))
+        bound, vac = v.get("bound"), v.get("vacuity")
+        vacuity = None if vac is None else Vacuity(tuple(str(u) for u in vac["unreached"]),
+                                                  bool(vac["no_read_site"]), bool(vac["total"]))
+        return Verdict.proved(engine, invariant, scope, tuple(str(n) for n in v["notes"]), vacuity,
+                              None if bound is None else int(bound))
     if kind != "refuted":
         raise ValueError(f"a cached verdict is proved or refuted, not {kind!r}")
     steps = [(str(name), interp.parse_args(str(name), dict(args))) for name, args in v["steps"]]

@@ -42,7 +42,7 @@ from checker.engines.unroll import Path, Transition
 from checker.interp.concrete import Interpreter, StepError
 from checker.interp.symbolic import State, SymbolicModel
 from checker.results.stats import ClaimOutcome, InductionStats
-from checker.results.verdict import CounterexampleToInduction, Undecided, UnknownReason, Verdict
+from checker.results.verdict import CounterexampleToInduction, Undecided, UnknownReason, Verdict, vacuity_in_model
 from checker.trace.build import ReplayMismatch, build_trace
 
 ENGINE = "induction"
@@ -98,6 +98,7 @@ def check(interp: Interpreter, invariants: list[str], k_max: int = DEFAULT_K,
 def _prove(interp: Interpreter, sym: SymbolicModel, transition: Transition, inv: str, state_claims: list[str], k_max: int,
            deadline: float | None, stats: SolverStats, where: str) -> tuple[Verdict, ClaimOutcome]:
     supports = [c for c in state_claims if c != inv]
+    vacuous = vacuity_in_model(interp.model, interp.checks, inv)  # a proof of nothing is marked so
     base = Path(sym, "b", deadline, stats, transition)
     base.add(sym.init(base.states[0]))
     cti: CounterexampleToInduction | None = None
@@ -128,13 +129,14 @@ def _prove(interp: Interpreter, sym: SymbolicModel, transition: Transition, inv:
         alone = [_good(step, [inv], j) for j in range(k)]
         if step.check(*alone, z3.Not(_good(step, [inv], k))) == z3.unsat:
             return Verdict.proved(ENGINE, inv, f"every reachable state of {where}: {_kind(k)} (Z3 unsat), "
-                                  f"no supporting claims needed"), ClaimOutcome(outcome="proved", k=k, supports=[])
+                                  f"no supporting claims needed", vacuity=vacuous), ClaimOutcome(outcome="proved", k=k, supports=[])
         supports, inductive = houdini(supports, [_consecution(step, inv, k)])
         if inductive:
             scope = (f"every reachable state of {where}: {_kind(k)} (Z3 unsat), "
                      + (f"strengthened with {', '.join(supports)}, proved with it" if supports
                         else "no supporting claims needed"))
-            return Verdict.proved(ENGINE, inv, scope), ClaimOutcome(outcome="proved", k=k, supports=supports)
+            return Verdict.proved(ENGINE, inv, scope, vacuity=vacuous), ClaimOutcome(outcome="proved", k=k,
+                                                                                     supports=supports)
         assert step.model is not None  # of the query whose counterexample breaks only the claim
         cti = _decode_cti(interp, sym, step, step.model, inv)
     assert cti is not None

@@ -38,7 +38,7 @@ from checker.interp.concrete import Interpreter
 from checker.interp.terms import SymbolicError, Term
 from checker.interp.universal import UNIT, WIDTH, Claim, Mem, Step, Universal, as_int
 from checker.results.stats import ClaimOutcome, ProofStats
-from checker.results.verdict import CounterexampleToInduction, Undecided, UnknownReason, Verdict
+from checker.results.verdict import CounterexampleToInduction, Undecided, UnknownReason, Vacuity, Verdict
 from spec.expr import And, Get, Name, Quant
 from spec.ir import Model
 from spec.walk import has_quantifier, reads, site_reads
@@ -384,9 +384,11 @@ def check(interp: Interpreter, invariants: list[str], timeout: float | None = No
             detail[name] = ClaimOutcome(outcome="not inductive", inductive_claims=[c.name for c in kept],
                                         counterexample_to_induction=cti)
             continue
-        vacuous = "" if (claim is not None or has_sites) else " (the design has no read site of it: vacuous)"
+        # a read-site claim of which the design has no read site: proved, and vacuous (marked)
+        vacuity = None if (claim is not None or has_sites) else Vacuity(no_read_site=True, total=True)
         verdicts.append(Verdict.proved(ENGINE, name, (
-            f"{scope}{vacuous}: Init => Inv and Inv and T => Inv' (Z3 unsat) for an inductive set of "
-            f"{len(inductive) + (claim is None)} claims; it rests on {', '.join(needed) if needed else 'no other claim'}")))
+            f"{scope}: Init => Inv and Inv and T => Inv' (Z3 unsat) for an inductive set of "
+            f"{len(inductive) + (claim is None)} claims; it rests on {', '.join(needed) if needed else 'no other claim'}"),
+            vacuity=vacuity))
         detail[name] = ClaimOutcome(outcome="proved", inductive_set=[c.name for c in inductive], needed=needed)
     return verdicts, ProofStats(scope=scope, claims=detail, reused_cores=stats.reused_cores, **stats.fields(t0))

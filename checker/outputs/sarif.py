@@ -1,11 +1,17 @@
 """SARIF 2.1.0: one rule per invariant, one result per refutation.
 
-Each result has a code flow whose thread-flow locations are the counterexample's steps:
-the action's spec line (found by :mod:`checker.outputs.locations`) as the physical location, the
-kernel function and file as a logical location, and the full state after the step as the
-location's ``state``.  ``partialFingerprints`` are hashes of what identifies a finding
-(rule, design, fault, era, configuration) and of the trace itself, so they are the
-same on every run of the same spec.
+Each result has a code flow whose thread-flow locations are the counterexample's steps,
+with the kernel function and file as a logical location and the full state after the step
+as the location's ``state``.  The physical location of a step is, with a kernel tree
+(``--kernel-tree``, ``[tool.reportcheck] kernel_tree``) that has the file, the kernel file
+relative to the base ``KERNELROOT`` (the tree, in ``originalUriBaseIds``) at the line that
+defines the function -- so the result resolves in a downstream kernel repository -- and
+the spec line of the action (found by :mod:`checker.outputs.locations`, relative to
+``SRCROOT``, the directory that holds spec/) is a related location of the result, which
+the step names in its ``relationships``.  Without a tree, or where the tree has no such
+file, the spec line is the physical location.  ``partialFingerprints`` are hashes of what
+identifies a finding (rule, design, fault, era, configuration) and of the trace itself,
+so they are the same on every run of the same spec.
 """
 
 from __future__ import annotations
@@ -15,12 +21,13 @@ import re
 from typing import Any
 
 from checker.io.itf import tool_version
-from checker.outputs.locations import action_location
+from checker.outputs.locations import SPEC_ROOT, KernelTree, SourceLocation, action_location
 from checker.outputs.outcomes import Outcome, RunReport, step_line
 from checker.results.verdict import State, Step, Trace
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SRCROOT = "SRCROOT"
+KERNELROOT = "KERNELROOT"
 
 
 def rule_name(invariant: str) -> str:
@@ -40,12 +47,28 @@ def _fingerprint(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
 
 
-def step_location(design: str, k: int, s: Step) -> dict[str, Any]:
+def _physical(base: str, src: SourceLocation) -> dict[str, Any]:
+    out: dict[str, Any] = {"artifactLocation": {"uri": src.path, "uriBaseId": base}}
+    if src.line > 0:
+        out["region"] = {"startLine": src.line}
+    return out
+
+
+def step_location(design: str, k: int, s: Step, tree: KernelTree | None = None,
+                  spec_id: int | None = None) -> dict[str, Any]:
+    """The step as a SARIF location.  ``spec_id``: the id of the result's related location
+    that is the action's spec line (named in ``relationships`` when the kernel file is the
+    physical location)."""
     loc: dict[str, Any] = {}
+    kernel = tree.location(s.kernel_file, s.kernel_name) if tree is not None else None
     src = action_location(design, s.action)
-    if src is not None:
-        loc["physicalLocation"] = {"artifactLocation": {"uri": src.path, "uriBaseId": SRCROOT},
-                                   "region": {"startLine": src.line}}
+    if kernel is not None:
+        loc["physicalLocation"] = _physical(KERNELROOT, kernel)
+        if spec_id is not None:
+            loc["relationships"] = [{"target": spec_id, "kinds": ["relevant"],
+                                     "description": _text("the spec line that models this kernel function")}]
+    elif src is not None:
+        loc["physicalLocation"] = _physical(SRCROOT, src)
     loc["logicalLocations"] = [{"name": s.kernel_name, "fullyQualifiedName": f"{s.kernel_file}:{s.kernel_name}",
                                 "kind": "function"}]
     loc["message"] = _text(step_line(k, s.action, s.args, s.kernel_file, s.kernel_name).strip())
@@ -53,12 +76,27 @@ def step_location(design: str, k: int, s: Step) -> dict[str, Any]:
     return loc
 
 
-def code_flow(trace: Trace) -> dict[str, Any]:
+def spec_locations(trace: Trace) -> dict[str, dict[str, Any]]:
+    """Action -> the result's related location for its spec line (ids from 1, in the order
+    the actions first occur in the trace)."""
+    out: dict[str, dict[str, Any]] = {}
+    for s in trace.steps:
+        src = action_location(trace.design, s.action)
+        if src is None or s.action in out:
+            continue
+        out[s.action] = {"id": len(out) + 1, "physicalLocation": _physical(SRCROOT, src),
+                         "message": _text(f"{s.action}: the spec of {s.kernel_file}:{s.kernel_name}()")}
+    return out
+
+
+def code_flow(trace: Trace, tree: KernelTree | None = None,
+              related: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
     locations = []
+    ids = {a: int(r["id"]) for a, r in (related or {}).items()}
     for k, s in enumerate(trace.steps, 1):
         failed = [f.record() for f in s.failed_sites if f.claim == trace.invariant]
         tfl: dict[str, Any] = {
-            "location": step_location(trace.design, k, s),
+            "location": step_location(trace.design, k, s, tree, ids.get(s.action)),
             "state": state_object(s.state),
             "executionOrder": k,
             "nestingLevel": 0,
@@ -75,7 +113,7 @@ def code_flow(trace: Trace) -> dict[str, Any]:
                              "initialState": state_object(trace.initial), "locations": locations}]}
 
 
-def result(r: RunReport, o: Outcome, rule_index: int) -> dict[str, Any]:
+def result(r: RunReport, o: Outcome, rule_index: int, tree: KernelTree | None = None) -> dict[str, Any]:
     v = o.verdict
     t = v.trace
     assert t is not None
@@ -85,6 +123,8 @@ def result(r: RunReport, o: Outcome, rule_index: int) -> dict[str, Any]:
     identity = (v.invariant, r.design, r.fault or "", r.key.kernel.fingerprint, r.config)
     expectation = {"refuted": " (expected)", "holds": " (expected to hold)"}.get(o.expected or "", "")
     reads = [f for f in (last.failed_sites if last else ()) if f.claim == v.invariant]
+    related = spec_locations(t) if tree is not None else {}
+    ids = {a: int(x["id"]) for a, x in related.items()}
     why = "".join(f" At step {len(t.steps)}, {f.site}: " + "; ".join(f.explanation()) + "." for f in reads
                   if f.explanation())
     out: dict[str, Any] = {
@@ -94,8 +134,8 @@ def result(r: RunReport, o: Outcome, rule_index: int) -> dict[str, Any]:
         "level": "warning" if o.status == "passed" else "error",
         "message": _text(f"{v.invariant} is refuted{expectation} in {where} after {len(t.steps)} kernel operations "
                          f"(engine {v.engine}); the claim: {o.claim}.{why}"),
-        "locations": [step_location(r.design, len(t.steps), last)] if last else [],
-        "codeFlows": [code_flow(t)],
+        "locations": [step_location(r.design, len(t.steps), last, tree, ids.get(last.action))] if last else [],
+        "codeFlows": [code_flow(t, tree, related)],
         "partialFingerprints": {
             "reportcheckFinding/v1": _fingerprint(*identity),
             "reportcheckTrace/v1": _fingerprint(*identity,
@@ -107,6 +147,8 @@ def result(r: RunReport, o: Outcome, rule_index: int) -> dict[str, Any]:
                        "expected": o.expected, "reproduce": t.command,
                        "failed_reads": [f.record() for f in reads]},
     }
+    if related:
+        out["relatedLocations"] = list(related.values())
     return out
 
 
@@ -132,10 +174,19 @@ def vacuous_result(r: RunReport, o: Outcome, rule_index: int) -> dict[str, Any]:
     }
 
 
+def _bases(tree: KernelTree | None) -> dict[str, Any]:
+    out: dict[str, Any] = {SRCROOT: {"description": _text("the directory that holds spec/ (reportcheck's source)")}}
+    if tree is not None:  # the paths are absolute already: the spec's base gets its own, for local viewers
+        out[SRCROOT]["uri"] = SPEC_ROOT.as_uri() + "/"
+        out[KERNELROOT] = {"uri": tree.uri, "description": _text("the kernel source tree (--kernel-tree)")}
+    return out
+
+
 def sarif_log(reports: list[RunReport], notifications: list[str] | None = None,
-              successful: bool = True) -> dict[str, Any]:
+              successful: bool = True, kernel_tree: KernelTree | None = None) -> dict[str, Any]:
     """The SARIF log of ``reports``; ``notifications`` are failures that are not
-    refutations (a fault that survived, a stale stored trace, the time budget)."""
+    refutations (a fault that survived, a stale stored trace, the time budget).
+    ``kernel_tree``: the user's kernel tree, where the steps' kernel files are found."""
     rules: list[dict[str, Any]] = []
     index: dict[str, int] = {}
     results: list[dict[str, Any]] = []
@@ -151,7 +202,7 @@ def sarif_log(reports: list[RunReport], notifications: list[str] | None = None,
                                             f"claim: {o.claim or inv}"),
                               "properties": {"tags": ["model-checking", "linux-mm", "page-reporting"]}})
             if o.verdict.kind == "refuted" and o.verdict.trace is not None:
-                results.append(result(r, o, index[inv]))
+                results.append(result(r, o, index[inv], kernel_tree))
             elif o.verdict.vacuity is not None:
                 results.append(vacuous_result(r, o, index[inv]))
     invocation: dict[str, Any] = {"executionSuccessful": successful}
@@ -162,7 +213,7 @@ def sarif_log(reports: list[RunReport], notifications: list[str] | None = None,
         "version": "2.1.0",
         "runs": [{
             "tool": {"driver": {"name": "reportcheck", "version": tool_version(), "rules": rules}},
-            "originalUriBaseIds": {SRCROOT: {"description": _text("the directory that holds spec/")}},
+            "originalUriBaseIds": _bases(kernel_tree),
             "invocations": [invocation],
             "results": results,
             "properties": {"runs": [{"design": r.design, "fault": r.fault, "era": r.key.era,

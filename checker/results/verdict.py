@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
+from spec.ir import Model
 from spec.key import ModelKey, OfModel
 
 Kind = Literal["proved", "refuted", "unknown"]
@@ -240,6 +242,16 @@ class Vacuity:
     def marker(self) -> str:
         """The short word shown next to the verdict."""
         return "vacuous" if self.total or self.no_read_site else "partly vacuous"
+
+
+def vacuity_in_model(model: Model, checks: Sequence[tuple[str, str]], invariant: str) -> Vacuity | None:
+    """What any engine knows from the model alone: a claim that is nothing but read sites
+    (no state predicate), none of which is in the model (``checks``: the compiled read
+    sites, claim and site), is proved vacuously -- there is nothing to check."""
+    predicate = any(i.expr is not None for i in model.invariants if i.name == invariant)
+    if predicate or any(claim == invariant for claim, _ in checks):
+        return None
+    return Vacuity(no_read_site=True, total=True)
 
 
 @dataclass(frozen=True)

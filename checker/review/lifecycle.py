@@ -2,8 +2,10 @@
 
 Every reachable transition ``s -> t`` of a design is projected onto each page: the page's
 lifecycle state in ``s`` (where it is, whether it is Reported, whether its free list is
-MIGRATE_ISOLATE) and in ``t``.  Where the two differ, the kernel function of the
-transition's action is an edge of the lifecycle graph.  Nothing is drawn by hand: the
+MIGRATE_ISOLATE) and in ``t``.  Where the two differ, the transition's action is an edge
+of the lifecycle graph, spelt as the counterexamples, ITF files and ``reportcheck replay``
+spell it (``rmqueue_buddy``; the report names the kernel function where it differs:
+``rmqueue()``).  Nothing is drawn by hand: the
 graph is whatever the exploration reached.  :func:`svg` draws it (numbered edges, a legend
 lists each edge's functions); edges that only a fault adds are dashed.
 """
@@ -29,7 +31,7 @@ from spec.kernel import BUDDY, ISOLATE, WHERE
 ORDER = ("ALLOC", "ALLOC+Reported", "FREEING", "PCP", "BUDDY", "BUDDY+Reported", "REPORTING",
          "BUDDY+Reported (ISOLATE)", "BUDDY (ISOLATE)", "TAIL", "TAIL+Reported")
 
-Edge = tuple[str, str, str]  # from, to, kernel function
+Edge = tuple[str, str, str]  # from, to, action (spelt as check, replay and ITF spell it: rmqueue_buddy)
 PROJECTED = ("where", "reported", "list_mt")  # all that decides a page's lifecycle state
 
 
@@ -59,6 +61,7 @@ class Lifecycle:
     fault_edges: dict[Edge, list[str]] = field(default_factory=dict)  # edge -> faults that add it
     states: int = 0
     complete: bool = True  # every exploration behind it finished
+    kernel_names: dict[str, str] = field(default_factory=dict)  # action -> its kernel function, where they differ
 
     def nodes(self) -> list[str]:
         used = {n for e in (*self.edges, *self.fault_edges) for n in e[:2]}
@@ -99,7 +102,7 @@ class Collector(Watcher):
         if any(model.var(v).length != model.constants["npfn"] for v in PROJECTED):
             raise ValueError(f"the lifecycle projection needs {', '.join(PROJECTED)} with one element a page")
         self._slices = [slice(lay[v], lay[v] + model.var(v).length) for v in PROJECTED]
-        self._names = [a.kernel_name for a in model.actions]
+        self._names = [a.name for a in model.actions]  # one spelling of an action everywhere
         self._seen: set[tuple[bytes, bytes, int]] = set()
         self.watch = Watch(projections=(Projection(PROJECTED),))
 
@@ -183,7 +186,7 @@ def _fill(name: str) -> str:
 
 def dot_source(life: Lifecycle) -> str:
     """The lifecycle as a Graphviz graph: the states in layers along the lifecycle, each
-    arrow labelled with its number and kernel functions, dashed red where only a fault
+    arrow labelled with its number and actions, dashed red where only a fault
     adds it."""
     def q(text: str) -> str:  # a DOT string: backslash, quote and newline escaped
         return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'

@@ -24,7 +24,7 @@ from checker.io.catalogue import catalogue_files, design_breaks_it_too
 from checker.io.itf import TraceFileError, load
 from checker.results.stats import EngineStats, ExplicitStats
 from checker.results.verdict import Trace, Verdict
-from checker.review import guards, lifecycle
+from checker.review import guards, lifecycle, store
 from checker.review import harness as guard_harness
 from checker.trace.mapping import map_trace
 from checker.trace.replay import replay
@@ -51,23 +51,34 @@ class JobResult:
     reads: dict[str, guards.SiteTally] = field(default_factory=dict)  # explicit: every ->index read, per site
     complete: bool = True
     error: str = ""
+    stored: str = ""  # when the stored result this one is was decided (empty: run now); checker.review.store
 
 
 def run_job(job: Job, options: RunOptions = REPORT_OPTIONS) -> JobResult:
+    """One engine job; with ``options.cache`` (the verdict cache's directory), the stored
+    result of the same question when there is one that replays (:mod:`checker.review.store`),
+    else the engine's, stored for the next report."""
     t0 = time.perf_counter()
     explore = job.engine == "explicit"
     interp = Interpreter(build_model(job.key), probe=explore)
     names = [i.name for i in interp.model.invariants]
+    path = None if options.cache is None else store.path_of(options.cache, job, interp, options)
+    if path is not None and (hit := store.load(path, job.engine, interp)) is not None:
+        return JobResult(job, hit.verdicts, hit.stats, time.perf_counter() - t0, hit.edges, hit.reads, hit.complete,
+                         stored=hit.decided)
     try:
         if explore:
             tally = guards.ReadTally(interp)
             verdicts, explored, edges = lifecycle.explore(interp, names, options, also=tally)
-            return JobResult(job, verdicts, explored, time.perf_counter() - t0, edges, tally.tally,
-                             explored.complete)
-        verdicts, stats = ENGINES[job.engine].run(interp, names, options)
+            out = JobResult(job, verdicts, explored, time.perf_counter() - t0, edges, tally.tally, explored.complete)
+        else:
+            verdicts, stats = ENGINES[job.engine].run(interp, names, options)
+            out = JobResult(job, verdicts, stats, time.perf_counter() - t0)
     except Exception as e:  # noqa: BLE001 - an engine failure is shown in the report, not hidden
         return JobResult(job, [], None, time.perf_counter() - t0, error=f"{type(e).__name__}: {e}")
-    return JobResult(job, verdicts, stats, time.perf_counter() - t0)
+    if path is not None and out.stats is not None:
+        store.store(path, interp, store.Stored(out.verdicts, out.stats, out.edges, out.reads, out.complete))
+    return out
 
 
 def jobs_for(designs: list[str], engines: list[str], config: str, faults: list[str] | None = None,
@@ -382,7 +393,8 @@ def gather(designs: list[str], config: str, engines: list[str], root: Path | Non
         own = next((r for r in results if r.job == Job("explicit", ModelKey(d, None, era, config))), None)
         if own is None:
             continue
-        life = lifecycle.Lifecycle(d, set(own.edges), complete=own.complete,
+        aliases = {a.name: a.kernel_name for a in build_model(own.job.key).actions if a.name != a.kernel_name}
+        life = lifecycle.Lifecycle(d, set(own.edges), complete=own.complete, kernel_names=aliases,
                                    states=own.stats.states if isinstance(own.stats, ExplicitStats) else 0)
         for r in results:
             if r.job.engine == "explicit" and r.job.design == d and r.job.fault is not None:
@@ -413,8 +425,9 @@ def _done(r: JobResult) -> str:
     if r.error:
         return f"{r.job.label}: failed ({r.error})"
     kinds = [v.kind for v in r.verdicts]
+    when = f"stored result of {r.stored}" if r.stored else f"{r.seconds:.0f} s"
     return (f"{r.job.label}: {kinds.count('proved')} proved, {kinds.count('refuted')} refuted, "
-            f"{kinds.count('unknown')} unknown ({r.seconds:.0f} s)")
+            f"{kinds.count('unknown')} unknown ({when})")
 
 
 def design_title(d: str) -> str:

@@ -33,6 +33,12 @@ def build(r: Review) -> list[Block]:
                "Spec digests: " + ", ".join(f"{d} {h}" for d, h in r.spec_digests.items())
                + f". Made by `reportcheck report` in {r.seconds:.0f} s.")),
     ]
+    reused = [res for res in r.results if res.stored]
+    if reused:
+        blocks.append(Para(t(f"{len(reused)} of {len(r.results)} engine jobs are stored results of earlier report "
+                             "runs of the same question (same code, spec digest and options; their counterexamples "
+                             "replayed again now): " + ", ".join(f"{res.job.label} ({res.stored})" for res in reused)
+                             + ". `reportcheck report --no-cache` runs them again.")))
     if r.pending:
         blocks.append(Para(t(f"Partial report, written as the engine jobs finish: {len(r.pending)} still running "
                              f"({', '.join(r.pending)}). The lifecycle pictures, the stored counterexamples and "
@@ -157,12 +163,16 @@ def _lifecycle_blocks(life: Lifecycle) -> list[Block]:
             for k, (a, b, fns, faults) in enumerate(life.grouped(), 1)]
     alt = (f"(Picture in index.html: {len(life.nodes())} page states, {len(rows)} arrows, listed below.)")
     note = "" if life.complete else " The exploration stopped at its state limit: the picture may miss arrows."
+    shown = {fn for _, _, fns, _ in life.grouped() for fn in fns}
+    aliases = [f"{a} is {k}() in the kernel" for a, k in sorted(life.kernel_names.items()) if a in shown]
     return [Heading(3, f"{life.design}"),
             Para(t(f"Every transition of the {life.states:,} reachable states of {life.design}, and of its faults, "
                    f"projected onto each page; an arrow is a change of one page's state, labelled with the kernel "
-                   f"functions that make it. Dashed red arrows only a fault adds.{note}")),
+                   f"operations that make it (spelt as in the counterexamples and as reportcheck replay takes them"
+                   + (f"; {', '.join(aliases)}" if aliases else "")
+                   + f"). Dashed red arrows only a fault adds.{note}")),
             Picture(svg(life), alt),
-            Table(["#", "from", "to", "kernel functions", "fault"], rows)]
+            Table(["#", "from", "to", "kernel operations", "fault"], rows)]
 
 
 def _lifecycles(r: Review) -> list[Block]:
@@ -281,12 +291,13 @@ def _coverage(r: Review) -> list[Block]:
         stats = res.stats
         fired = stats.action_fired if isinstance(stats, ExplicitStats) else {}
         never = [a for a, n in fired.items() if n == 0]
-        sites = stats.read_sites_reached if isinstance(stats, ExplicitStats) else {}
-        unreached = [f"{inv} at {s}" for inv, of in sites.items() for s, n in of.items() if n == 0]
+        # the read sites never reached are those of the vacuous proofs: the verdicts' markers say it
+        vacuous = [v for v in res.verdicts if v.vacuity is not None]
         items: list[Inline] = [t("actions fired: " + ", ".join(f"{a} {n:,}" for a, n in fired.items()))]
         items += [t(f"never fired (the claims are vacuous about it): {a}", "warn") for a in never]
-        items += [t(f"read site never reached: {s}", "warn") for s in unreached]
-        if not never and not unreached:
+        items += [[Span(v.invariant, "code"), Span(": "), Span(v.word, "warn"),
+                   Span(f": {v.vacuity.detail}")] for v in vacuous if v.vacuity is not None]
+        if not never and not vacuous:
             items.append(t("every action fired and every read site was reached"))
         out += [Heading(3, d), Bullets(items)]
     jobs = [(res.job.fault, res.job.design) for res in r.results
