@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 import tracemalloc
+import weakref
 from abc import ABC, abstractmethod
 from array import array
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 
 from checker.engines import explicit_c
 from checker.interp.concrete import Interpreter
+from checker.interp.observed import restrict, unobserved
 from checker.interp.watch import Seen, Watch
 from checker.results.stats import ExplicitStats, Progress
 from checker.results.verdict import Undecided, UnknownReason, Vacuity, Verdict
@@ -75,6 +77,7 @@ class Exploration:
     graph: dict[str, int] | None = None
     backend: str = "python"
     bytes_per_state: float | None = None  # C backend: allocated bytes (states, parents, table) per state
+    left_out: tuple[str, ...] = ()  # state variables nothing reads, not stored (checker.interp.observed)
 
     def stats(self) -> ExplicitStats:
         return ExplicitStats(
@@ -88,15 +91,59 @@ class Exploration:
             bytes_per_state=None if self.bytes_per_state is None else round(self.bytes_per_state, 1))
 
 
+# per full model: the interpreters of its restrictions (by the variables dropped, checked, probe)
+_SEARCHED: weakref.WeakKeyDictionary[Model, dict[tuple[tuple[str, ...], bool, bool], Interpreter]] = \
+    weakref.WeakKeyDictionary()
+
+
+def searched(interp: Interpreter, dropped: tuple[str, ...]) -> Interpreter:
+    """The interpreter of ``interp``'s model without the state variables ``dropped``
+    (:func:`~checker.interp.observed.restrict`), compiled once per model; ``interp`` itself
+    when nothing is dropped."""
+    if not dropped:
+        return interp
+    key = (dropped, interp._checked, interp._probe)
+    of = _SEARCHED.setdefault(interp.model, {})
+    if key not in of:
+        of[key] = Interpreter(restrict(interp.model, dropped), checked=interp._checked, probe=interp._probe)
+    return of[key]
+
+
+def widening(full: Interpreter, search: Interpreter) -> Callable[[bytes], bytes]:
+    """A state of ``search`` (a restriction of ``full``'s model) in ``full``'s layout, the
+    dropped variables 0: what an observer that reads only kept variables is given."""
+    fl, sl = full.layout, search.layout
+    parts = [(slice(fl.offsets[v.name], fl.offsets[v.name] + v.length),
+              slice(sl.offsets[v.name], sl.offsets[v.name] + v.length)) for v in search.model.state_vars]
+
+    def widen(s: bytes) -> bytes:
+        out = bytearray(fl.length)
+        for to, at in parts:
+            out[to] = s[at]
+        return bytes(out)
+
+    return widen
+
+
 class Explorer:
     def __init__(self, interp: Interpreter, invariants: list[str], max_states: int | None = None,
                  graph_limit: int = 150_000, progress: Progress | None = None,
                  measure_memory: bool = False, stop_when_refuted: bool = True,
-                 observe: Observer | None = None, backend: str | None = None) -> None:
+                 observe: Observer | None = None, backend: str | None = None, restricted: bool = True) -> None:
         """``backend``: ``c`` (compiled), ``python``, or None for ``c`` where a C compiler
         works (see :func:`explicit_c.choose`); an observer that is not a :class:`Watcher`
-        (the C search can gather a watcher's watch itself) runs the Python backend."""
+        (the C search can gather a watcher's watch itself) runs the Python backend.
+        ``restricted``: search the model without the state variables that nothing reads
+        (its guards, claims, read sites, a watcher's watch); a plain callable observer may
+        read anything, so with one every variable is kept.  The verdicts are the same
+        either way; the state counts are those of the states stored."""
         self.interp = interp
+        model = interp.model
+        if not restricted or (observe is not None and not isinstance(observe, Watcher)):
+            self.left_out: tuple[str, ...] = ()
+        else:
+            self.left_out = tuple(unobserved(model, names=observe.watch.reads() if observe is not None else ()))
+        self.search = searched(interp, self.left_out)  # what both backends explore
         self.backend = backend
         self._c: explicit_c.CSearch | None = None
         self.observe = observe
@@ -120,7 +167,8 @@ class Explorer:
             if watcher is not None:
                 watcher.absorb(self._c.seen())
             return self.result
-        interp, res = self.interp, self.result
+        interp, res = self.search, self.result
+        res.left_out = self.left_out
         if self.measure_memory:
             tracemalloc.start()
         t0 = time.perf_counter()
@@ -140,6 +188,11 @@ class Explorer:
         violations = self.violations
         live = list(state_invs)  # state invariants not yet refuted: only these are evaluated
         observe = self.observe
+        hits_before = list(interp.compiled.hits)  # a restriction's interpreter is shared by searches
+        relay: Callable[[bytes], bytes] | None = None
+        if observe is not None and interp is not self.interp:  # the observer reads the full layout
+            relay = widening(self.interp, interp)
+            full_probes, probes = self.interp.compiled.probes, interp.compiled.probes
 
         def add(s: bytes, p: int, lab: int) -> int:
             nonlocal live
@@ -164,10 +217,16 @@ class Explorer:
                 any_succ = False
                 for ai, ca in enumerate(actions):
                     labs = label_of[ai]
-                    for args, target, failed in ca.succ(s):
+                    succ = ca.succ(s)
+                    if relay is not None and probes:  # the states at the ->index reads, as the observer reads them
+                        full_probes.extend((k, page, relay(at), ok) for k, page, at, ok in probes)
+                        probes.clear()
+                    for args, target, failed in succ:
                         any_succ = True
                         fired[ai] += 1
-                        if observe is not None:
+                        if relay is not None:
+                            observe(relay(s), ai, relay(target))  # type: ignore[misc]
+                        elif observe is not None:
                             observe(s, ai, target)
                         lab = labs.get(args)
                         if lab is None:
@@ -214,7 +273,8 @@ class Explorer:
             tracemalloc.stop()
         res.action_fired = {ca.action.name: fired[i] for i, ca in enumerate(actions)}
         hits: dict[str, dict[str, int]] = {}
-        for (inv, site), n in zip(interp.checks, interp.compiled.hits):
+        for (inv, site), n, n0 in zip(interp.checks, interp.compiled.hits, hits_before):
+            n -= n0
             of = hits.setdefault(inv, {})
             of[site] = of.get(site, 0) + n
         res.site_hits = hits
@@ -236,7 +296,7 @@ class Explorer:
         if self._c is not None:
             return self._c.counterexample(invariant)
         sid, lab = self.violations[invariant]
-        names = [a.name for a in self.interp.model.actions]
+        names = [a.name for a in self.search.model.actions]
         if lab == -1:
             steps = self.path(sid, self._parent, self._via, self._labels)
         else:
@@ -280,22 +340,32 @@ def vacuity_of(m: Model, inv: str, site_hits: dict[str, dict[str, int]]) -> Vacu
     return Vacuity(unreached, total=not predicate and len(unreached) == len(hits))
 
 
+def left_out_words(left_out: tuple[str, ...]) -> str:
+    """What a scope says of the state variables the search did not store."""
+    if not left_out:
+        return ""
+    names = ", ".join(left_out)
+    return (f" (with {names} left out of the state: only ever written, never read by a guard, claim, read "
+            f"site or observer, so no verdict depends on {'it' if len(left_out) == 1 else 'them'})")
+
+
 def verdicts_of(ex: Explorer) -> tuple[list[Verdict], Exploration]:
     """Run the exploration and turn what it found into verdicts."""
     interp, invariants = ex.interp, ex.invariants
     res = ex.run()
     m = interp.model
     where = f"config {m.config.name}"
+    left = left_out_words(res.left_out)
     verdicts = []
     has_sites = {c[0] for c in interp.checks}
     for inv in invariants:
         if inv in ex.violations:
             trace = build_trace(interp, ex.counterexample(inv), inv)
             scope = (f"shortest counterexample: {len(trace.steps)} steps, found by breadth-first search "
-                     f"of {res.states:,} states of {where}")
+                     f"of {res.states:,} states of {where}{left}")
             verdicts.append(Verdict.refuted(ENGINE, inv, scope, trace))
         elif res.complete:
-            parts = [f"all {res.states:,} reachable states of {where}"]
+            parts = [f"all {res.states:,} reachable states of {where}{left}"]
             if inv in has_sites:
                 parts.append(f"every read site on all {res.transitions:,} transitions")
             verdicts.append(Verdict.proved(ENGINE, inv, "; ".join(parts), vacuity=vacuity_of(m, inv, res.site_hits)))
@@ -304,7 +374,7 @@ def verdicts_of(ex: Explorer) -> tuple[list[Verdict], Exploration]:
             sites = (f"; read sites checked on every transition from states within {d} steps"
                      if inv in has_sites else "")
             verdicts.append(Verdict.unknown(
-                ENGINE, inv, f"no violation among the {res.states:,} states explored of {where}: every state "
+                ENGINE, inv, f"no violation among the {res.states:,} states explored of {where}{left}: every state "
                 f"reachable in at most {d} steps{sites}; the state limit stopped the search",
                 Undecided(UnknownReason.STATE_LIMIT, depth=d, states=res.states)))
     return verdicts, res

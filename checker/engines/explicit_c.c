@@ -89,8 +89,10 @@ static void account(rc_search *c) {
     if (c->bytes > c->peak_bytes) c->peak_bytes = c->bytes;
 }
 
+/* the state arrays grow by an eighth: glibc moves a large block by remapping its pages, not
+ * by copying them, so a small step costs little and leaves at most an eighth unused */
 static int grow_states(rc_search *c) {
-    int64_t cap = c->cap < 1024 ? 1024 : c->cap + c->cap / 2;
+    int64_t cap = c->cap < 1024 ? 1024 : c->cap + c->cap / 8;
     uint8_t *st = realloc(c->states, (size_t)cap * STATE_BYTES);
     if (!st) return 0;
     c->states = st;
@@ -105,6 +107,8 @@ static int grow_states(rc_search *c) {
     return 1;
 }
 
+/* the table grows by half when it is 80% full: 53-80% full, 5-7.5 bytes a state (growing by a
+ * quarter cost a fifth more time in rehashing) */
 static int grow_table(rc_search *c) {
     int64_t tcap = c->tcap < 2048 ? 2048 : c->tcap + c->tcap / 2;
     if (tcap > (int64_t)UINT32_MAX) tcap = UINT32_MAX;
@@ -112,13 +116,21 @@ static int grow_table(rc_search *c) {
     uint32_t *t = calloc((size_t)tcap, sizeof(uint32_t));
     if (!t) return 0;
     int idbits = 64 - __builtin_clzll((uint64_t)tcap);  /* id + 1 <= tcap < 2^idbits */
-    for (int64_t id = 0; id < c->nstates; id++) {
-        uint64_t w[STATE_WORDS] = {0};
-        memcpy(w, c->states + id * STATE_BYTES, STATE_BYTES);
-        uint64_t h = hash_words(w);
-        uint64_t pos = slot_of(h, tcap);
-        while (t[pos]) if (++pos == (uint64_t)tcap) pos = 0;
-        t[pos] = tag_of(h, idbits) | (uint32_t)(id + 1);
+    enum { AHEAD = 32 };  /* the states are hashed this far ahead, their slots prefetched */
+    uint64_t hs[AHEAD];
+    for (int64_t base = 0; base < c->nstates; base += AHEAD) {
+        int64_t m = c->nstates - base < AHEAD ? c->nstates - base : AHEAD;
+        for (int64_t i = 0; i < m; i++) {
+            uint64_t w[STATE_WORDS] = {0};
+            memcpy(w, c->states + (base + i) * STATE_BYTES, STATE_BYTES);
+            hs[i] = hash_words(w);
+            __builtin_prefetch(&t[slot_of(hs[i], tcap)], 1);
+        }
+        for (int64_t i = 0; i < m; i++) {
+            uint64_t pos = slot_of(hs[i], tcap);
+            while (t[pos]) if (++pos == (uint64_t)tcap) pos = 0;
+            t[pos] = tag_of(hs[i], idbits) | (uint32_t)(base + i + 1);
+        }
     }
     free(c->table);
     c->table = t;
@@ -140,7 +152,8 @@ static void oom(rc_search *c) {
     c->stopped = 1;
 }
 
-/* a new state: stored, entered in the table at pos with tag, its state invariants evaluated */
+/* a new state: stored, entered in the table at pos with tag, its state invariants evaluated
+ * (on n, or on w unpacked when n is 0) */
 static int64_t add(rc_search *c, const uint64_t *w, const uint8_t *n, uint64_t pos, uint32_t tag, int64_t parent,
                    int64_t lab) {
     if (c->nstates == c->cap && !grow_states(c)) { oom(c); return -1; }
@@ -150,9 +163,12 @@ static int64_t add(rc_search *c, const uint64_t *w, const uint8_t *n, uint64_t p
     c->via[id] = (label_t)lab;
     c->table[pos] = tag | (uint32_t)(id + 1);
     if (c->nstates * 5 > c->tcap * 4 && !grow_table(c)) { oom(c); return -1; }
+    uint8_t flat[STATE_LEN];
     for (int k = 0; k < NSTATEINV; k++) {
         int slot = c->inv_slot[k];
-        if (slot >= 0 && !c->viol_set[slot] && !inv_table[k](n)) record(c, slot, id, -1);
+        if (slot < 0 || c->viol_set[slot]) continue;
+        if (!n) { unpack(w, flat); n = flat; }
+        if (!inv_table[k](n)) record(c, slot, id, -1);
     }
     return id;
 }
@@ -181,7 +197,6 @@ typedef struct {
     uint64_t w[STATE_WORDS], h;
     uint32_t label;
     int32_t nbad, bad_at;
-    uint8_t n[STATE_LEN];
 } pending;
 static pending g_pend[PENDING];
 static int32_t g_pend_bad[PENDING * MAX_BAD];
@@ -197,7 +212,7 @@ static void take(rc_search *c, pending *p) {
     uint64_t pos = lookup(c, p->w, p->h, &tid, &tag);
     if (tid < 0) {
         if (c->nstates == c->max_states) { c->stopped = c->hit_limit = 1; return; }
-        tid = add(c, p->w, p->n, pos, tag, c->cur_sid, p->label);
+        tid = add(c, p->w, 0, pos, tag, c->cur_sid, p->label);
         if (tid < 0) return;
     }
     if (c->edges_on) {
@@ -337,7 +352,6 @@ static void emit(int action, uint32_t label, const uint8_t *n, const int32_t *ba
     if (NPROJ) watch_moves(c, action, n);
     pending *p = &g_pend[g_npend];
     pack(n, p->w);
-    memcpy(p->n, n, STATE_LEN);
     p->label = label;
     p->nbad = nbad;
     p->bad_at = g_npend * MAX_BAD;

@@ -250,7 +250,7 @@ class CSearch:
     def __init__(self, ex: Explorer, watch: Watch | None = None, level: str | None = None) -> None:
         self.ex = ex
         self.watch = watch or Watch()
-        self.cm = cmodel(ex.interp, self.watch)
+        self.cm = cmodel(ex.search, self.watch)
         self.level = level
         self.eng: CEngine | None = None
         self.ptr: Any = None
@@ -259,14 +259,14 @@ class CSearch:
         src = source(self.cm)
         level = self.level or chosen_level()
         if level is not None:
-            self._search(engine(self.ex.interp, self.watch, level), None)
+            self._search(engine(self.ex.search, self.watch, level), None)
         elif cbuild.cached(src, cbuild.OPTIMISED):
-            self._search(engine(self.ex.interp, self.watch, cbuild.OPTIMISED), None)
+            self._search(engine(self.ex.search, self.watch, cbuild.OPTIMISED), None)
         else:
             optimising = Optimising(src)
             try:
-                if not self._search(engine(self.ex.interp, self.watch, cbuild.QUICK), optimising):
-                    self._search(engine(self.ex.interp, self.watch, cbuild.OPTIMISED), None)
+                if not self._search(engine(self.ex.search, self.watch, cbuild.QUICK), optimising):
+                    self._search(engine(self.ex.search, self.watch, cbuild.OPTIMISED), None)
             finally:
                 optimising.cancel()
 
@@ -275,7 +275,8 @@ class CSearch:
         library (``optimising`` is ready), True when it ran to its end."""
         self.eng, self.ptr = eng, None
         ex, ffi, lib, cm = self.ex, eng.ffi, eng.lib, self.cm
-        interp, res = ex.interp, ex.result
+        interp, res = ex.search, ex.result  # the model restricted to what is read
+        res.left_out = ex.left_out
         names = list(dict.fromkeys(ex.invariants))
         slot = {name: k for k, name in enumerate(names)}
         check_slot = ffi.new("int32_t[]", [slot.get(inv, -1) for inv, _ in cm.checks] or [-1])
@@ -370,5 +371,5 @@ class CSearch:
     def counterexample(self, invariant: str) -> list[tuple[str, tuple[int, ...]]]:
         sid, lab = self.ex.violations[invariant]
         steps = self.path(sid) if lab == -1 else [*self.path(-2 - sid), self.cm.label(lab)]
-        names = [a.name for a in self.ex.interp.model.actions]
+        names = [a.name for a in self.ex.search.model.actions]
         return [(names[a], args) for a, args in steps]

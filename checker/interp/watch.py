@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from spec.expr import Expr
+from spec.walk import reads
 
 Move = tuple[bytes, bytes, int]  # projected source, projected target, action index
 CELLS = 4  # per watched site: held * 2 + predicate holds
@@ -46,6 +47,14 @@ class Watch:
 
     def __add__(self, other: Watch) -> Watch:
         return Watch(self.projections + other.projections, self.sites + other.sites)
+
+    def reads(self) -> frozenset[str]:
+        """The state variables the watch reads: every projection's, and those its sites'
+        expressions read (a search must keep them in its state)."""
+        out = {v for p in self.projections for v in p.variables}
+        for w in self.sites:
+            out |= reads(w.bind) | reads(w.predicate) | reads(w.value)
+        return frozenset(out)
 
     @property
     def key(self) -> str:
