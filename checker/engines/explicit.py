@@ -340,6 +340,18 @@ def vacuity_of(m: Model, inv: str, site_hits: dict[str, dict[str, int]]) -> Vacu
     return Vacuity(unreached, total=not predicate and len(unreached) == len(hits))
 
 
+def sites_words(n_sites: int, vacuity: Vacuity | None, transitions: int) -> str:
+    """What a complete search says of a claim's read sites: all of them checked on every
+    transition, or only those it reached (the rest are the verdict's vacuity marker)."""
+    unreached = len(vacuity.unreached) if vacuity is not None else 0
+    if unreached == 0:
+        return f"every read site on all {transitions:,} transitions"
+    if unreached == n_sites:
+        which = "its read site" if n_sites == 1 else f"none of its {n_sites} read sites"
+        return f"{which} not reached on any of {transitions:,} transitions"
+    return f"the {n_sites - unreached} of its {n_sites} read sites that were reached, on all {transitions:,} transitions"
+
+
 def left_out_words(left_out: tuple[str, ...]) -> str:
     """What a scope says of the state variables the search did not store."""
     if not left_out:
@@ -366,9 +378,10 @@ def verdicts_of(ex: Explorer) -> tuple[list[Verdict], Exploration]:
             verdicts.append(Verdict.refuted(ENGINE, inv, scope, trace))
         elif res.complete:
             parts = [f"all {res.states:,} reachable states of {where}{left}"]
+            vacuity = vacuity_of(m, inv, res.site_hits)
             if inv in has_sites:
-                parts.append(f"every read site on all {res.transitions:,} transitions")
-            verdicts.append(Verdict.proved(ENGINE, inv, "; ".join(parts), vacuity=vacuity_of(m, inv, res.site_hits)))
+                parts.append(sites_words(len(res.site_hits.get(inv, {})), vacuity, res.transitions))
+            verdicts.append(Verdict.proved(ENGINE, inv, "; ".join(parts), vacuity=vacuity))
         else:
             d = res.depth  # the last complete level: the one being expanded when the limit struck
             sites = (f"; read sites checked on every transition from states within {d} steps"
