@@ -79,6 +79,19 @@ class Era:
     type" (e6cf9e1c4cde "mm: page_alloc: fix up block types when merging compatible
     blocks", v6.10-rc1).
 
+    ``try_to_steal_freepages``: v3.16 __rmqueue_fallback(): the largest chunk of the
+    first fallback type in the 3.16 fallbacks[] (CMA first for MOVABLE), whose type
+    try_to_steal_freepages() decides -- CMA stays CMA, a chunk of a pageblock or more is
+    claimed, otherwise the block's free pages are moved and the block claimed if half of
+    it is free -- and expand() puts the split pieces on that type's lists
+    (set_freepage_migratetype(page, new_type)).  Replaced by steal_suitable_fallback()
+    and its helpers in v4.0-v4.1 (99592d5 "mm: when stealing freepages, also take
+    pages created by splitting buddy page", 3a1086f "mm: always steal split buddies
+    in fallback allocations", posted Dec 2014 / Jan 2015; then Joonsoo Kim's "mm/page_alloc:
+    factor out fallback freepage checking").  ``migrate_reserve``: MIGRATE_RESERVE
+    pageblocks (setup_zone_migrate_reserve() at boot; __rmqueue()'s retry_reserve), removed
+    in v4.4 by "mm, page_alloc: remove MIGRATE_RESERVE" (Mel Gorman).
+
     ``alias``: the ``--pcp-cache`` value that spelled this era when the era was a bool
     (``on``: 5.3 for v9/v10, 5.7 for merged; ``off``: 6.10).  The eras of that time keep
     their old file names (``v9/``) and SARIF fingerprints (``True``/``False``)."""
@@ -100,6 +113,8 @@ class Era:
     claim_moves: bool = False
     isolate_free_moves: bool = False
     match_buddy_type: bool = False
+    try_to_steal_freepages: bool = False
+    migrate_reserve: bool = False
     alias: Literal["on", "off"] | None = None
 
     def slug_for(self, design: str) -> str:
@@ -125,9 +140,11 @@ ERAS: dict[str, Era] = {
         Era("3.16", ("3.16", "3.17"),
             "v3.16: the freepage migratetype cache (set_freepage_migratetype); no isolation re-check "
             "(freeing uses the cached type), merges across any pageblock types, un-isolation only "
-            "moves the free pages back",
+            "moves the free pages back; try_to_steal_freepages() fallback and a MIGRATE_RESERVE "
+            "pageblock (the zone's first)",
             ALL, pcp_cache=True, isolate_recheck=False, unisolate_frees_chunk=False, unisolate_putback=False,
-            to_tail=False, merge_rule="any", unisolate_free_buddy=False, unisolate_below_max=False),
+            to_tail=False, merge_rule="any", unisolate_free_buddy=False, unisolate_below_max=False,
+            try_to_steal_freepages=True, migrate_reserve=True),
         Era("5.3", ("5.3", "5.4", "5.5", "5.6"),
             "v5.3 (the base of the v9 and v10 series): the pcp migratetype cache, isolation re-check, "
             "un-isolation frees a large chunk after the unlock",

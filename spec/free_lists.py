@@ -81,7 +81,7 @@ class FreeLists:
 
     def __init__(self, cfg: Config, era: Era) -> None:
         self.cfg = cfg
-        self.d = Domains(cfg)
+        self.d = Domains(cfg, era.migrate_reserve)
         self.era = era
         self._fresh = count()
         # The CMA area is the last MAX_ORDER-aligned range: v5.x aligns CMA areas to

@@ -36,11 +36,9 @@ from spec.kernel import (
     BY_SLOT_PENDING,
     CMA,
     FREEING,
-    HIGHATOMIC,
     I_TESTED,
     ISOLATE,
     MIGRATE_TYPES,
-    MOVABLE,
     PCP,
     REPORTING,
     SLOT_HEAD,
@@ -154,8 +152,7 @@ def invariants(m: Allocator) -> list[Invariant]:
             "a page on a pcp list has ->index written by set_pcppage_migratetype(): the "
             "list's migratetype (CMA and HIGHATOMIC pages ride on the MOVABLE list)",
             Forall("p", "pfn", Implies(where[p] == PCP, And(
-                index_by[p] == BY_PCP,
-                Or(index[p] == list_mt[p], And(list_mt[p] == MOVABLE, Or(index[p] == CMA, index[p] == HIGHATOMIC)))))),
+                index_by[p] == BY_PCP, m.pcp_index_fits_list(p)))),
         ))
         out.append(Invariant(
             "freeing_page_index_is_set",

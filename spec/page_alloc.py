@@ -47,6 +47,7 @@ from spec.kernel import (
     BY_STALE,
     CMA,
     FALLBACKS,
+    FALLBACKS_3_16,
     FREEING,
     HIGHATOMIC,
     I_TESTED,
@@ -56,6 +57,7 @@ from spec.kernel import (
     MOVABLE,
     PCP,
     RECLAIMABLE,
+    RESERVE,
     TAIL,
     UNMOVABLE,
 )
@@ -193,12 +195,61 @@ class PageAlloc(FreeLists):
         pb = self.pageblock_order
         return Or(o >= pb, o >= pb >> 1)
 
+    def fallbacks(self, start_mt: int) -> tuple[int, ...]:
+        """fallbacks[start_mt] up to MIGRATE_RESERVE / MIGRATE_TYPES; the v3.16 table has
+        CMA first for MOVABLE (CONFIG_CMA: the configuration has CMA blocks)."""
+        if not self.era.try_to_steal_freepages:
+            return FALLBACKS.get(start_mt, ())
+        return tuple(m for m in FALLBACKS_3_16.get(start_mt, ()) if m != CMA or self.has_cma)
+
     def find_suitable_fallback(self, o: Expr, start_mt: int) -> Expr:
         """The first fallback type whose free_list[o] is not empty, or NONE."""
         result: Expr = NONE
-        for fb in reversed(FALLBACKS[start_mt]):
+        for fb in reversed(self.fallbacks(start_mt)):
             result = Ite(self.free_list_len(o, fb) > 0, Lit(fb), result)
         return result
+
+    def _rmqueue_fallback_3_16(self, o: ExprLike, start_mt: int, result: str) -> Block:
+        """v3.16 __rmqueue_fallback(): "Find the largest possible block of pages in the
+        other list": for current_order = MAX_ORDER-1 down to order, the first fallback
+        type (MIGRATE_RESERVE ends the row) whose free_list[current_order] is not empty;
+        its first page; new_type = try_to_steal_freepages(); list_del; expand(..,
+        new_type); set_freepage_migratetype(page, new_type) ("The freepage_migratetype
+        may differ from pageblock's migratetype depending on the decisions in
+        try_to_steal_freepages").  Sets ``result`` to the page (NONE if every list is
+        empty)."""
+        fmt, forder, new = self.fresh("migratetype"), self.fresh("current_order"), self.fresh("new_type")
+        search = self.for_each_order(o, self.max_order, lambda c: [
+            If(And(Name(fmt) == NONE, self.find_suitable_fallback(c, start_mt) != NONE),
+               (Let(fmt, self.find_suitable_fallback(c, start_mt)), Let(forder, c)))], descending=True)
+        R, F, C = Name(result), Name(fmt), Name(forder)
+        take: Block = [Let(result, self.first_on_free_list(C, F)),
+                       *self.try_to_steal_freepages(R, C, start_mt, F, new),
+                       *self.del_page_from_free_list(R, C),
+                       *self.expand(R, o, C, Name(new)),
+                       *self.set_pcppage_migratetype(R, Name(new))]
+        return [Let(fmt, NONE), Let(forder, Lit(0)), search, Let(result, NONE), If(F != NONE, tuple(take))]
+
+    def try_to_steal_freepages(self, page: Expr, cur: Expr, start_mt: int, fallback: Expr, new: str) -> Block:
+        """v3.16 try_to_steal_freepages(zone, page, start_type, fallback_type), the type the
+        split pieces go to: a CMA fallback stays CMA ("we need to release the excess buddy
+        pages to CMA itself"); "Take ownership for orders >= pageblock_order"
+        (change_pageblock_range); if current_order >= pageblock_order / 2 or the request is
+        RECLAIMABLE, move_freepages_block() (the block's free pages move first) and "Claim
+        the whole block if over half of it is free"; otherwise the fallback type
+        (page_group_by_mobility_disabled is false: the model groups by mobility)."""
+        pb = self.pageblock_order
+        moved = self.fresh("pages")
+        blocks_of_chunk = self.for_each_block_of_chunk(
+            page, Lit(1) << (cur - pb), lambda b: [assign(pb_mt[b], start_mt)])
+        steal: Block = [*self.move_freepages_block(self.block_of(page), start_mt, moved),
+                        If(Name(moved) >= (Lit(1) << (pb - 1)),
+                           (assign(pb_mt[self.block_of(page)], start_mt), Let(new, Lit(start_mt))))]
+        may_steal = Or(cur >= (pb >> 1), Lit(int(start_mt == RECLAIMABLE)))
+        return [Let(new, fallback),
+                If(fallback != CMA, (
+                    If(cur >= pb, (blocks_of_chunk, Let(new, Lit(start_mt))),
+                       (If(may_steal, tuple(steal)),)),))]
 
     def _rmqueue_fallback(self, o: ExprLike, start_mt: int, result: str) -> Block:
         """v5.3 __rmqueue_fallback() without ALLOC_NOFRAGMENT: steal from the largest
@@ -305,8 +356,16 @@ class PageAlloc(FreeLists):
                 ))]
 
     def _rmqueue(self, o: ExprLike, mt: int, result: str) -> Block:
-        """__rmqueue(): smallest, then CMA for MOVABLE, then steal and retry."""
+        """__rmqueue(): smallest, then CMA for MOVABLE, then steal and retry.  v3.16:
+        smallest, then __rmqueue_fallback() (CMA among the fallbacks), then "Use
+        MIGRATE_RESERVE rather than fail an allocation" (retry_reserve:
+        __rmqueue_smallest(MIGRATE_RESERVE), which writes RESERVE to ->index)."""
         out = self._rmqueue_smallest(o, mt, result)
+        if self.era.try_to_steal_freepages:
+            fallback = self._rmqueue_fallback_3_16(o, mt, result)
+            if self.era.migrate_reserve:
+                fallback.append(If(Name(result) == NONE, tuple(self._rmqueue_smallest(o, RESERVE, result))))
+            return out + [If(Name(result) == NONE, tuple(fallback))]
         retry: Block = []
         if mt == MOVABLE and CMA in self.d.config_mts:
             retry += self._rmqueue_smallest(o, CMA, result)
@@ -321,7 +380,8 @@ class PageAlloc(FreeLists):
     def rmqueue_possible(self, o: ExprLike, mt: int) -> Expr:
         """__rmqueue(order, mt) would find a page (the guard of an allocation)."""
         q = Name("q")
-        lists = [mt, *FALLBACKS.get(mt, ())] + ([CMA] if mt == MOVABLE else [])
+        lists = [mt, *self.fallbacks(mt)] + ([CMA] if mt == MOVABLE else []) + (
+            [RESERVE] if self.era.migrate_reserve else [])
         return Count("q", "pfn", And(where[q] == BUDDY, order_of[q] >= o,
                                      Or(*(list_mt[q] == m for m in lists)))) > 0
 
@@ -345,13 +405,25 @@ class PageAlloc(FreeLists):
         on a pcp list the value is the list's type (CMA/HIGHATOMIC ride on MOVABLE)."""
         cond = And(index_by[page] == BY_PCP, index[page] < MIGRATE_TYPES)
         if on_pcp_list:
-            cond = And(cond, Or(index[page] == list_mt[page], And(
-                list_mt[page] == MOVABLE, Or(index[page] == CMA, index[page] == HIGHATOMIC))))
+            cond = And(cond, self.pcp_index_fits_list(page))
         return Check("index_trusted", site, cond)
+
+    def pcp_index_fits_list(self, page: ExprLike) -> Expr:
+        """What ->index may hold on a page of a pcp list: the list's type, or CMA /
+        HIGHATOMIC on the MOVABLE list.  v3.16: any type but ISOLATE -- __rmqueue_fallback()
+        writes the type try_to_steal_freepages() chose ("The freepage_migratetype may differ
+        from pageblock's migratetype") and retry_reserve writes RESERVE, whichever list
+        rmqueue_bulk() puts the page on; free_pcppages_bulk() frees to that type ("MIGRATE_MOVABLE
+        list may include MIGRATE_RESERVEs")."""
+        if self.era.try_to_steal_freepages:
+            return And(index[page] < MIGRATE_TYPES, index[page] != ISOLATE)
+        return Or(index[page] == list_mt[page], And(
+            list_mt[page] == MOVABLE, Or(index[page] == CMA, index[page] == HIGHATOMIC)))
 
 
     def init(self) -> list[Stmt]:
-        """The zone after boot: every pageblock MOVABLE (CMA blocks CMA), all memory free
+        """The zone after boot: every pageblock MOVABLE (CMA blocks CMA; v3.16 the first
+        RESERVE, see below), all memory free
         in max-order chunks; a chunk that holds a CMA block is freed pageblock by
         pageblock, as init_cma_reserved_pageblock() does.  Written for a zone of any size:
         chunk heads are the aligned pages, ranked by address on their list."""
@@ -361,13 +433,20 @@ class PageAlloc(FreeLists):
         head = Ite(cma, (p & ((Lit(1) << pb) - 1)) == 0, (p & ((Lit(1) << top) - 1)) == 0)
         first_cma = self.nblocks - self.blocks_per_range
         cma_blocks = self.blocks_per_range if self.has_cma else Lit(0)
+        # v3.16 setup_zone_migrate_reserve(): the zone's first MOVABLE pageblock becomes
+        # MIGRATE_RESERVE and move_freepages_block() moves its free chunk (the one headed at
+        # pfn 0) to the RESERVE list; the MOVABLE list's ranks shift by one
+        reserve = self.era.migrate_reserve
+        movable_mt: Expr = Ite(p == 0, RESERVE, MOVABLE) if reserve else Lit(MOVABLE)
+        movable_pos: Expr = Ite(p == 0, 0, (p >> top) - 1) if reserve else p >> top
         out: list[Stmt] = [
-            ForEach("b", "block", (Assign("pb_mt", (b,), self.restore_mt(b)),)),
+            ForEach("b", "block", (Assign("pb_mt", (b,), Ite(And(b == 0, Not(self.is_cma_block(b))), RESERVE,
+                                                             self.restore_mt(b)) if reserve else self.restore_mt(b)),)),
             ForEach("p", "pfn", (
                 Assign("where", (p,), Ite(head, BUDDY, TAIL)),
                 Assign("order", (p,), Ite(head, Ite(cma, pb, top), 0)),
-                Assign("list_mt", (p,), Ite(head, Ite(cma, CMA, MOVABLE), 0)),
-                Assign("pos", (p,), Ite(head, Ite(cma, self.block_of(p) - first_cma, p >> top), 0)),
+                Assign("list_mt", (p,), Ite(head, Ite(cma, CMA, movable_mt), 0)),
+                Assign("pos", (p,), Ite(head, Ite(cma, self.block_of(p) - first_cma, movable_pos), 0)),
                 Assign("index_by", (p,), Lit(BY_STALE)),
             )),
             self.counter_add(nr_free[top], (self.npfn >> top) - int(self.has_cma)),

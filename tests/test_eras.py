@@ -66,6 +66,19 @@ def test_3_16_loses_free_counts_the_bug_fixed_in_3_18() -> None:
     assert [s.action for s in v.trace.steps] == ["rmqueue_bulk", "start_isolate_page_range", "free_pcppages_bulk"]
 
 
+def test_3_16_falls_back_with_try_to_steal_freepages_and_keeps_a_reserve_block() -> None:
+    """setup_zone_migrate_reserve() made the zone's first MOVABLE block MIGRATE_RESERVE, so a
+    MOVABLE request falls back to the UNMOVABLE pieces that an UNMOVABLE request's
+    try_to_steal_freepages() claimed, and claims that block back; the UNMOVABLE page on its
+    pcp list then drains to the UNMOVABLE list of a MOVABLE block (the cached type)."""
+    verdicts, _ = explore("none", "3.16")
+    v = verdicts["free_list_matches_pageblock"]
+    assert v.trace is not None
+    assert v.trace.initial["pb_mt"] == ["RESERVE", "MOVABLE"] and v.trace.initial["list_mt"][0] == "RESERVE"
+    assert [(s.action, s.args.get("migratetype")) for s in v.trace.steps] == [
+        ("rmqueue_bulk", "UNMOVABLE"), ("rmqueue_bulk", "MOVABLE"), ("free_pcppages_bulk", "UNMOVABLE")]
+
+
 def _bodies(design: str, era: str) -> dict[str, str]:
     def norm(a: Action) -> str:  # the locals' numbers are not the kernel's code
         return re.sub(r"_\d+", "", repr((a.params, a.guard, a.body)))
@@ -75,8 +88,10 @@ def _bodies(design: str, era: str) -> dict[str, str]:
 # (design, era): the actions whose code differs from the design's previous era, each from
 # the commits spec/eras.py names
 DIFFERS = {
-    ("none", "5.3"): {"free_one_page", "free_pcppages_bulk", "free_unref_page_commit", "test_pages_isolated",
-                      "undo_isolate_page_range"},  # 3.18: isolation re-check, merge limit, un-isolation free; no fix-up
+    ("none", "5.3"): {"free_one_page", "free_pcppages_bulk", "free_unref_page_commit", "rmqueue_buddy", "rmqueue_bulk",
+                      "test_pages_isolated", "undo_isolate_page_range"},
+    # 3.18: isolation re-check, merge limit, un-isolation free; 4.0-4.1: steal_suitable_fallback()
+    # for try_to_steal_freepages(); 4.4: no MIGRATE_RESERVE; 4.3: no fix-up in test_pages_isolated
     ("none", "5.7"): {"undo_isolate_page_range"},  # __putback_isolated_page under the lock
     ("none", "5.10"): {"rmqueue_buddy", "rmqueue_bulk", "start_isolate_page_range",
                        "undo_isolate_page_range"},  # move_to_free_list and put-back at the tail
