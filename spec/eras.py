@@ -92,6 +92,14 @@ class Era:
     pageblocks (setup_zone_migrate_reserve() at boot; __rmqueue()'s retry_reserve), removed
     in v4.4 by "mm, page_alloc: remove MIGRATE_RESERVE" (Mel Gorman).
 
+    ``pcp_trylock``: free_unref_page() takes the pcp lock with pcp_spin_trylock() and, when
+    it fails, frees the page straight to the buddy lists with free_one_page() (4b23a68f9536
+    "mm/page_alloc: protect PCP lists with a spinlock", v6.0).  ``trylock_real_type``: that
+    free_one_page() gets the page's own cached type, not the MOVABLE that CMA and
+    HIGHATOMIC pages ride on the pcp list with (7b086755fb8c "mm: page_alloc: fix CMA and
+    HIGHATOMIC landing on the wrong buddy list", v6.6-rc, backported to 6.1.57); 6.10 reads
+    the type under the zone lock there.
+
     ``alias``: the ``--pcp-cache`` value that spelled this era when the era was a bool
     (``on``: 5.3 for v9/v10, 5.7 for merged; ``off``: 6.10).  The eras of that time keep
     their old file names (``v9/``) and SARIF fingerprints (``True``/``False``)."""
@@ -115,6 +123,8 @@ class Era:
     match_buddy_type: bool = False
     try_to_steal_freepages: bool = False
     migrate_reserve: bool = False
+    pcp_trylock: bool = False
+    trylock_real_type: bool = False
     alias: Literal["on", "off"] | None = None
 
     def slug_for(self, design: str) -> str:
@@ -159,18 +169,28 @@ ERAS: dict[str, Era] = {
             "v5.10: reported, put-back and moved pages go to the tail of their list",
             ALL + ("merged",), pcp_cache=True, merge_rule="isolate", unisolate_free_buddy=False,
             unisolate_below_max=False),
-        Era("6.1", ("5.18", "5.19", "6.0", "6.1", "6.2", "6.3"),
-            "v6.1: migratetype_is_mergeable() merge rule, find_buddy_page_pfn() in un-isolation",
+        Era("5.18", ("5.18", "5.19"),
+            "v5.18: migratetype_is_mergeable() merge rule, find_buddy_page_pfn() in un-isolation",
             ALL + ("merged",), pcp_cache=True, unisolate_below_max=False),
-        Era("6.6", ("6.4", "6.5", "6.6", "6.7", "6.8", "6.9"),
-            "v6.6: MAX_ORDER inclusive (un-isolation leaves top-order chunks in place); the last "
+        Era("6.1", ("6.0", "6.1", "6.2", "6.3"),
+            "v6.1 (6.1.0-6.1.56): the pcp lists under a spinlock; when free_unref_page()'s trylock fails "
+            "a CMA or HIGHATOMIC page is freed to the buddy lists as MOVABLE (fixed by 7b086755fb8c in "
+            "6.6 and 6.1.57)",
+            ALL + ("merged",), pcp_cache=True, unisolate_below_max=False, pcp_trylock=True),
+        Era("6.4", ("6.4", "6.5"),
+            "v6.4: MAX_ORDER inclusive (un-isolation leaves top-order chunks in place); still the "
+            "trylock-failure bug of 6.0-6.5",
+            ALL + ("merged",), pcp_cache=True, pcp_trylock=True),
+        Era("6.6", ("6.6", "6.7", "6.8", "6.9"),
+            "v6.6: a failed pcp trylock frees with the page's own type (7b086755fb8c); the last "
             "release with the pcp migratetype cache",
-            ALL + ("merged",), pcp_cache=True),
+            ALL + ("merged",), pcp_cache=True, pcp_trylock=True, trylock_real_type=True),
         Era("6.10", ("6.10",),
             "v6.10: no migratetype cache; the block's type read under the zone lock; free counts "
             "move with the free lists; fallback moves and claims a block in one step",
             ALL + ("merged",), pcp_cache=False, free_type_under_lock=True, account_in_lists=True,
-            claim_moves=True, isolate_free_moves=True, match_buddy_type=True, alias="off"),
+            claim_moves=True, isolate_free_moves=True, match_buddy_type=True, pcp_trylock=True,
+            trylock_real_type=True, alias="off"),
     )
 }
 

@@ -137,6 +137,15 @@ def invariants(m: Allocator) -> list[Invariant]:
                 Count("q", "pfn", And(m.same_list(q, p), pos[q] == pos[p])) == 1))),
         ),
     ]
+    if m.has_cma:
+        out.append(Invariant(
+            "cma_pages_stay_cma",
+            "a CMA pageblock stays MIGRATE_CMA (MIGRATE_ISOLATE while cma_alloc() isolates it), and a free "
+            "chunk in a CMA pageblock is on the CMA free list (the ISOLATE list while isolated)",
+            And(Forall("b", "block", Implies(m.is_cma_block(b), Or(pb_mt[b] == CMA, pb_mt[b] == ISOLATE))),
+                Forall("p", "pfn", Implies(And(where[p] == BUDDY, m.is_cma_block(m.block_of(p))),
+                                           list_mt[p] == pb_mt[m.block_of(p)]))),
+        ))
     if m.era.unisolate_putback:
         out.append(Invariant(
             "putback_at_tail",
@@ -227,6 +236,10 @@ SOURCES = {
     "no_page_lost": "the buddy allocator: every page is in exactly one free or allocated chunk, aligned to its order "
                     "(__find_buddy_pfn: buddy = pfn ^ (1 << order)); page_reporting_drain() returns every isolated page",
     "well_formed_lists": "include/linux/list.h: each free_area[order].free_list[mt] and pcp list is a list",
+    "cma_pages_stay_cma": "include/linux/mmzone.h MIGRATE_CMA: \"page allocator never implicitly change migration "
+                          "type of MIGRATE_CMA pageblock\"; v3.16 try_to_steal_freepages(): \"never change migration "
+                          "type of MIGRATE_CMA pageblocks nor move CMA pages to different free lists\"; 7b086755fb8c: "
+                          "\"In the case of CMA, the page can be lost from the CMA region permanently\"",
     "putback_at_tail": "__putback_isolated_page(): \"Return isolated page to tail of freelist.\" (mm/page_alloc.c, 5.7+; "
                        "made true for every order by 47b6a24a2382, 5.10)",
     "pcp_page_index_is_list_type": "set_pcppage_migratetype() in free_unref_page_prepare() and __rmqueue_smallest(); "

@@ -38,7 +38,7 @@ from spec.free_lists import (
     pos,
     where,
 )
-from spec.ir import Action, Assign, Check, For, ForEach, If, Let, Param, Stmt
+from spec.ir import Action, Assign, Check, Domain, For, ForEach, If, Let, Param, Stmt
 from spec.kernel import (
     ALLOC,
     BUDDY,
@@ -546,6 +546,13 @@ class PageAlloc(FreeLists):
         )
 
     def act_free_unref_page_commit(self) -> Action:
+        """free_unref_page_commit(), and from v6.0 the pcp_spin_trylock() of free_unref_page()
+        before it (4b23a68f9536): the trylock fails when another context holds this CPU's
+        pcp lock, which the model leaves to the environment (a choice on every free); then
+        "free_one_page(zone, page, pfn, order, migratetype, FPI_NONE)" with the type the
+        function holds at that point -- in 6.0 .. 6.5 the MOVABLE that CMA and HIGHATOMIC
+        pages were overridden to for the pcp list (the bug 7b086755fb8c fixed: "the bypass
+        will then put the page on the wrong buddy list"), from 6.6 the cached type."""
         p, cpu = Name("pfn"), Name("cpu")
         m = self.fresh("migratetype")
         M = Name(m)
@@ -557,13 +564,18 @@ class PageAlloc(FreeLists):
         pcp_mt = Ite(M >= MIGRATE_PCPTYPES, Lit(MOVABLE), M)
         to_buddy = self.free_one_page(p, 0, M)
         to_pcp = self.list_insert(p, 0, PCP, 0, pcp_mt, cpu)
+        params: tuple[Param, ...] = (Param("pfn", self.d.pfn), Param("cpu", self.d.cpu))
+        commit: Stmt = If(M == ISOLATE, tuple(to_buddy), tuple(to_pcp))
+        if self.era.pcp_trylock:
+            params += (Param("pcp_trylock", Domain("pcp_trylock", 2, ("failed", "taken"))),)
+            bypass = self.free_one_page(p, 0, M if self.era.trylock_real_type else pcp_mt)
+            commit = If(M == ISOLATE, tuple(to_buddy), (If(Name("pcp_trylock") == 1, tuple(to_pcp), tuple(bypass)),))
         return Action(
             "free_unref_page_commit", "free_unref_page_commit", PAGE_ALLOC,
             "The freed order-0 page goes to the head of this CPU's pcp list "
-            "(CMA and HIGHATOMIC to the MOVABLE list; ISOLATE straight to the buddy lists).",
-            (Param("pfn", self.d.pfn), Param("cpu", self.d.cpu)),
-            (where[p] == FREEING, order_of[p] == 0),
-            (*read, If(M == ISOLATE, tuple(to_buddy), tuple(to_pcp))),
+            "(CMA and HIGHATOMIC to the MOVABLE list; ISOLATE straight to the buddy lists)"
+            + ("; if pcp_spin_trylock() fails, straight to the buddy lists." if self.era.pcp_trylock else "."),
+            params, (where[p] == FREEING, order_of[p] == 0), (*read, commit),
         )
 
     def act_free_pcppages_bulk(self) -> Action:
