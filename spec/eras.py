@@ -100,6 +100,12 @@ class Era:
     HIGHATOMIC landing on the wrong buddy list", v6.6-rc, backported to 6.1.57); 6.10 reads
     the type under the zone lock there.
 
+    ``zone_pcp_disable``: memory offline (offline_pages()) disables the zone's pcp lists
+    before start_isolate_page_range() ("Disable pcplists so that page isolation cannot race
+    with freeing in a way that pages from isolated pageblock are left on pcplists") and
+    enables them after; alloc_contig_range() drains instead ("[PATCH v2 7/7] mm, page_alloc:
+    disable pcplists during memory offline", Vlastimil Babka, merged for v5.11-rc1).
+
     ``alias``: the ``--pcp-cache`` value that spelled this era when the era was a bool
     (``on``: 5.3 for v9/v10, 5.7 for merged; ``off``: 6.10).  The eras of that time keep
     their old file names (``v9/``) and SARIF fingerprints (``True``/``False``)."""
@@ -124,6 +130,7 @@ class Era:
     try_to_steal_freepages: bool = False
     migrate_reserve: bool = False
     pcp_trylock: bool = False
+    zone_pcp_disable: bool = False
     trylock_real_type: bool = False
     alias: Literal["on", "off"] | None = None
 
@@ -165,30 +172,35 @@ ERAS: dict[str, Era] = {
             "put-back and moved pages at the head",
             ALL + ("merged",), pcp_cache=True, to_tail=False, merge_rule="isolate",
             unisolate_free_buddy=False, unisolate_below_max=False, alias="on"),
-        Era("5.10", ("5.10", "5.11", "5.12", "5.13", "5.14", "5.15", "5.16", "5.17"),
+        Era("5.10", ("5.10",),
             "v5.10: reported, put-back and moved pages go to the tail of their list",
             ALL + ("merged",), pcp_cache=True, merge_rule="isolate", unisolate_free_buddy=False,
             unisolate_below_max=False),
+        Era("5.11", ("5.11", "5.12", "5.13", "5.14", "5.15", "5.16", "5.17"),
+            "v5.11: memory offline disables the pcp lists (zone_pcp_disable) around the isolation; "
+            "alloc_contig_range drains them",
+            ALL + ("merged",), pcp_cache=True, merge_rule="isolate", unisolate_free_buddy=False,
+            unisolate_below_max=False, zone_pcp_disable=True),
         Era("5.18", ("5.18", "5.19"),
             "v5.18: migratetype_is_mergeable() merge rule, find_buddy_page_pfn() in un-isolation",
-            ALL + ("merged",), pcp_cache=True, unisolate_below_max=False),
+            ALL + ("merged",), pcp_cache=True, zone_pcp_disable=True, unisolate_below_max=False),
         Era("6.1", ("6.0", "6.1", "6.2", "6.3"),
             "v6.1 (6.1.0-6.1.56): the pcp lists under a spinlock; when free_unref_page()'s trylock fails "
             "a CMA or HIGHATOMIC page is freed to the buddy lists as MOVABLE (fixed by 7b086755fb8c in "
             "6.6 and 6.1.57)",
-            ALL + ("merged",), pcp_cache=True, unisolate_below_max=False, pcp_trylock=True),
+            ALL + ("merged",), pcp_cache=True, zone_pcp_disable=True, unisolate_below_max=False, pcp_trylock=True),
         Era("6.4", ("6.4", "6.5"),
             "v6.4: MAX_ORDER inclusive (un-isolation leaves top-order chunks in place); still the "
             "trylock-failure bug of 6.0-6.5",
-            ALL + ("merged",), pcp_cache=True, pcp_trylock=True),
+            ALL + ("merged",), pcp_cache=True, zone_pcp_disable=True, pcp_trylock=True),
         Era("6.6", ("6.6", "6.7", "6.8", "6.9"),
             "v6.6: a failed pcp trylock frees with the page's own type (7b086755fb8c); the last "
             "release with the pcp migratetype cache",
-            ALL + ("merged",), pcp_cache=True, pcp_trylock=True, trylock_real_type=True),
+            ALL + ("merged",), pcp_cache=True, zone_pcp_disable=True, pcp_trylock=True, trylock_real_type=True),
         Era("6.10", ("6.10",),
             "v6.10: no migratetype cache; the block's type read under the zone lock; free counts "
             "move with the free lists; fallback moves and claims a block in one step",
-            ALL + ("merged",), pcp_cache=False, free_type_under_lock=True, account_in_lists=True,
+            ALL + ("merged",), pcp_cache=False, zone_pcp_disable=True, free_type_under_lock=True, account_in_lists=True,
             claim_moves=True, isolate_free_moves=True, match_buddy_type=True, pcp_trylock=True,
             trylock_real_type=True, alias="off"),
     )

@@ -62,6 +62,7 @@ nr_free = StateVarRef("nr_free")
 nr_free_pages = StateVarRef("nr_free_pages").value
 nr_free_cma = StateVarRef("nr_free_cma").value
 reporting_state = StateVarRef("reporting_state").value
+pcp_disabled_by = StateVarRef("pcp_disabled_by").value
 
 
 def assign(target: Expr, value: ExprLike) -> Assign:

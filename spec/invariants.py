@@ -22,6 +22,7 @@ from spec.free_lists import (
     nr_free_pages,
     order_of,
     pb_mt,
+    pcp_disabled_by,
     pos,
     reported,
     where,
@@ -137,6 +138,12 @@ def invariants(m: Allocator) -> list[Invariant]:
                 Count("q", "pfn", And(m.same_list(q, p), pos[q] == pos[p])) == 1))),
         ),
     ]
+    if m.era.zone_pcp_disable:
+        out.append(Invariant(
+            "pcp_lists_empty_while_disabled",
+            "while memory offline holds zone_pcp_disable(), no page is on a pcp list of the zone",
+            Implies(pcp_disabled_by != 0, Count("p", "pfn", where[p] == PCP) == 0),
+        ))
     if m.has_cma:
         out.append(Invariant(
             "cma_pages_stay_cma",
@@ -236,6 +243,10 @@ SOURCES = {
     "no_page_lost": "the buddy allocator: every page is in exactly one free or allocated chunk, aligned to its order "
                     "(__find_buddy_pfn: buddy = pfn ^ (1 << order)); page_reporting_drain() returns every isolated page",
     "well_formed_lists": "include/linux/list.h: each free_area[order].free_list[mt] and pcp list is a list",
+    "pcp_lists_empty_while_disabled": "\"mm, page_alloc: disable pcplists during memory offline\" (v5.11): \"This "
+                                      "guarantees no stray pages on pcplists in zones where isolation happens\"; "
+                                      "start_isolate_page_range(): \"zone_pcp_disable/enable() might be used to flush and "
+                                      "disable pcplist before isolation and enable after unisolation\" (mm/page_isolation.c)",
     "cma_pages_stay_cma": "include/linux/mmzone.h MIGRATE_CMA: \"page allocator never implicitly change migration "
                           "type of MIGRATE_CMA pageblock\"; v3.16 try_to_steal_freepages(): \"never change migration "
                           "type of MIGRATE_CMA pageblocks nor move CMA pages to different free lists\"; 7b086755fb8c: "

@@ -6,6 +6,7 @@ reads a flag of ``self.era`` (spec/eras.py says which commit each flag stands fo
 from __future__ import annotations
 
 from spec.expr import (
+    FALSE,
     NONE,
     And,
     Cfg,
@@ -35,6 +36,7 @@ from spec.free_lists import (
     nr_free_pages,
     order_of,
     pb_mt,
+    pcp_disabled_by,
     pos,
     where,
 )
@@ -484,10 +486,15 @@ class PageAlloc(FreeLists):
             body = self._rmqueue(0, m, page)
             P = Name(page)
             acct_mt = self.get_pcppage_migratetype(P) if self.era.pcp_cache else self.pfn_mt(P)
+            refill = self.list_insert(P, Count("q", "pfn", self.on_pcp_list(Name("q"), cpu, m)), PCP, 0, m, cpu)
+            if self.era.zone_pcp_disable:
+                # batch = 1 under zone_pcp_disable(): __rmqueue_pcplist() takes the page it
+                # just refilled in the same critical section (rmqueue_pcplist's step)
+                refill = [*refill, If(self.pcp_disabled(), (*self.list_del(P), *self.owner_takes(P, 0)))]
             body.append(If(P != NONE, (  # if (unlikely(page == NULL)) break;
                 *([self.pcp_read_site(P, "rmqueue_bulk: is_migrate_cma(get_pcppage_migratetype(page))")]
                   if self.era.pcp_cache else []),
-                *self.list_insert(P, Count("q", "pfn", self.on_pcp_list(Name("q"), cpu, m)), PCP, 0, m, cpu),
+                *refill,
                 *self.explicit_accounting(-1, acct_mt),
             )))
             per_mt.append(If(mt == m, tuple(body)))
@@ -564,6 +571,11 @@ class PageAlloc(FreeLists):
         pcp_mt = Ite(M >= MIGRATE_PCPTYPES, Lit(MOVABLE), M)
         to_buddy = self.free_one_page(p, 0, M)
         to_pcp = self.list_insert(p, 0, PCP, 0, pcp_mt, cpu)
+        if self.era.zone_pcp_disable:
+            # "if (pcp->count >= high) free_pcppages_bulk(zone, nr_pcp_free(..), pcp)": with
+            # zone_pcp_disable()'s high = 0 the page (the only one: the lists were drained)
+            # goes on to the buddy lists in the same step
+            to_pcp = [*to_pcp, If(self.pcp_disabled(), tuple(self.free_pcppages_bulk(p)))]
         params: tuple[Param, ...] = (Param("pfn", self.d.pfn), Param("cpu", self.d.cpu))
         commit: Stmt = If(M == ISOLATE, tuple(to_buddy), tuple(to_pcp))
         if self.era.pcp_trylock:
@@ -580,10 +592,21 @@ class PageAlloc(FreeLists):
 
     def act_free_pcppages_bulk(self) -> Action:
         cpu, mt = Name("cpu"), Name("migratetype")
-        page, m = self.fresh("page"), self.fresh("mt")
-        P, M = Name(page), Name(m)
+        page = self.fresh("page")
         n = Count("q", "pfn", self.on_pcp_list(Name("q"), cpu, mt))
         last = Find("q", "pfn", And(self.on_pcp_list(Name("q"), cpu, mt), pos[Name("q")] == n - 1))
+        return Action(
+            "free_pcppages_bulk", "free_pcppages_bulk", PAGE_ALLOC,
+            "Drain one page (the list's last) from a pcp list to the buddy lists.",
+            (Param("cpu", self.d.cpu), Param("migratetype", self.d.alloc_mt)),
+            (n > 0, last != NONE),  # list_last_entry() of a list that is not empty
+            (Let(page, last), *self.free_pcppages_bulk(Name(page))),
+        )
+
+    def free_pcppages_bulk(self, P: Expr) -> Block:
+        """free_pcppages_bulk() for one page P of a pcp list: read its type, unlink it, free it."""
+        m = self.fresh("mt")
+        M = Name(m)
         if self.era.pcp_cache:
             read: Block = [self.pcp_read_site(P, "free_pcppages_bulk: get_pcppage_migratetype(page)", True),
                            Let(m, self.get_pcppage_migratetype(P))]
@@ -599,13 +622,11 @@ class PageAlloc(FreeLists):
             # decides whether to count, the cached type where
             stmts.append(If(self.pfn_mt(P) != ISOLATE, (
                 self.counter_add(nr_free_pages, 1), If(M == CMA, (self.counter_add(nr_free_cma, 1),)))))
-        return Action(
-            "free_pcppages_bulk", "free_pcppages_bulk", PAGE_ALLOC,
-            "Drain one page (the list's last) from a pcp list to the buddy lists.",
-            (Param("cpu", self.d.cpu), Param("migratetype", self.d.alloc_mt)),
-            (n > 0, last != NONE),  # list_last_entry() of a list that is not empty
-            (Let(page, last), *read, *self.list_del(P), *stmts),
-        )
+        return [*read, *self.list_del(P), *stmts]
+
+    def pcp_disabled(self) -> Expr:
+        """zone_pcp_disable() is in force (v5.11+ memory offline): pcp->high = 0, batch = 1."""
+        return pcp_disabled_by != 0 if self.era.zone_pcp_disable else FALSE
 
     def act_free_pages_ok(self) -> Action:
         p = Name("pfn")

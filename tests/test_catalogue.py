@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent / "counterexamples"
 CATALOGUE = {
     'merged': {'free_list_matches_pageblock': 4, 'putback_at_tail': 2},
     'merged-5.10': {'free_list_matches_pageblock': 4},
+    'merged-5.11': {'free_list_matches_pageblock': 4},
     'merged-5.18': {'free_list_matches_pageblock': 4},
     'merged-6.1': {'free_list_matches_pageblock': 4},
     'merged-6.4': {'free_list_matches_pageblock': 4},
@@ -31,6 +32,7 @@ CATALOGUE = {
     'merged-pcp-index-not-set': {'freeing_page_index_is_set': 3, 'index_trusted': 4, 'pcp_page_index_is_list_type': 4},
     'none-3.16': {'free_counts': 3, 'free_list_matches_pageblock': 3},
     'none-5.10': {'free_list_matches_pageblock': 4},
+    'none-5.11': {'free_list_matches_pageblock': 4},
     'none-5.18': {'free_list_matches_pageblock': 4},
     'none-5.3': {'free_list_matches_pageblock': 4},
     'none-5.7': {'free_list_matches_pageblock': 4, 'putback_at_tail': 2},

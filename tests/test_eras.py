@@ -27,6 +27,8 @@ FINDINGS: dict[tuple[str, str], dict[str, int]] = {
     ('merged', '5.7'): {'free_list_matches_pageblock': 4, 'putback_at_tail': 2},
     ('none', '5.10'): {'free_list_matches_pageblock': 4},
     ('merged', '5.10'): {'free_list_matches_pageblock': 4},
+    ('none', '5.11'): {'free_list_matches_pageblock': 4},
+    ('merged', '5.11'): {'free_list_matches_pageblock': 4},
     ('none', '5.18'): {'free_list_matches_pageblock': 4},
     ('merged', '5.18'): {'free_list_matches_pageblock': 4},
     ('none', '6.1'): {'free_list_matches_pageblock': 4},
@@ -86,13 +88,15 @@ def test_3_16_falls_back_with_try_to_steal_freepages_and_keeps_a_reserve_block()
 def test_kernel_release_names_map_to_the_era_whose_code_they_run() -> None:
     from spec.eras import era_of_release
 
-    assert {r: era_of_release(r) for r in ("3.17", "5.17", "5.18", "5.19", "6.0", "6.3", "6.4", "6.5", "6.6", "6.9")} == {
-        "3.17": "3.16", "5.17": "5.10", "5.18": "5.18", "5.19": "5.18", "6.0": "6.1", "6.3": "6.1",
+    assert {r: era_of_release(r) for r in ("3.17", "5.10", "5.11", "5.17", "5.18", "5.19", "6.0", "6.3", "6.4", "6.5", "6.6", "6.9")} == {
+        "3.17": "3.16", "5.10": "5.10", "5.11": "5.11", "5.17": "5.11", "5.18": "5.18", "5.19": "5.18", "6.0": "6.1", "6.3": "6.1",
         "6.4": "6.4", "6.5": "6.4", "6.6": "6.6", "6.9": "6.6"}
     # the flags follow the commits: the trylock path from 6.0 (4b23a68f9536), its fix from 6.6 (7b086755fb8c)
     assert [e for e in ERAS if ERAS[e].pcp_trylock] == ["6.1", "6.4", "6.6", "6.10"]
     assert [e for e in ERAS if ERAS[e].pcp_trylock and not ERAS[e].trylock_real_type] == ["6.1", "6.4"]
     assert [e for e in ERAS if ERAS[e].try_to_steal_freepages or ERAS[e].migrate_reserve] == ["3.16"]
+    # memory offline's zone_pcp_disable() from 5.11
+    assert [e for e in ERAS if ERAS[e].zone_pcp_disable] == ["5.11", "5.18", "6.1", "6.4", "6.6", "6.10"]
 
 
 def test_kernel_6_5_is_checked_as_the_6_4_era(capsys: pytest.CaptureFixture[str]) -> None:
@@ -148,6 +152,8 @@ DIFFERS = {
     ("none", "5.7"): {"undo_isolate_page_range"},  # __putback_isolated_page under the lock
     ("none", "5.10"): {"rmqueue_buddy", "rmqueue_bulk", "start_isolate_page_range",
                        "undo_isolate_page_range"},  # move_to_free_list and put-back at the tail
+    ("none", "5.11"): {"free_unref_page_commit", "rmqueue_bulk", "start_isolate_page_range",
+                       "undo_isolate_page_range"},  # memory offline: zone_pcp_disable() .. zone_pcp_enable()
     ("none", "5.18"): {"free_one_page", "free_pcppages_bulk", "free_unref_page_commit",
                        "undo_isolate_page_range"},  # migratetype_is_mergeable, find_buddy_page_pfn
     ("none", "6.1"): {"free_unref_page_commit"},  # 6.0 4b23a68f9536: pcp_spin_trylock, bypass as MOVABLE
@@ -157,6 +163,8 @@ DIFFERS = {
                        "free_unref_page_prepare", "rmqueue_buddy", "rmqueue_bulk", "start_isolate_page_range",
                        "undo_isolate_page_range"},  # the freelist migratetype hygiene series
     ("merged", "5.10"): {"page_reporting_drain", "rmqueue_buddy", "rmqueue_bulk", "start_isolate_page_range",
+                         "undo_isolate_page_range"},
+    ("merged", "5.11"): {"free_unref_page_commit", "rmqueue_bulk", "start_isolate_page_range",
                          "undo_isolate_page_range"},
     ("merged", "5.18"): {"free_one_page", "free_pcppages_bulk", "free_unref_page_commit", "page_reporting_cycle",
                          "page_reporting_drain", "undo_isolate_page_range"},
@@ -214,6 +222,6 @@ def test_every_claim_names_the_kernel_comment_or_function_it_comes_from(capsys: 
     data = json.loads(capsys.readouterr().out)
     claims = {i["name"]: i for i in data["invariants"]}
     assert "Return isolated page to tail of freelist." in claims["putback_at_tail"]["source"]
-    assert claims["putback_at_tail"]["eras"] == ["5.7", "5.10", "5.18", "6.1", "6.4", "6.6", "6.10"]
+    assert claims["putback_at_tail"]["eras"] == ["5.7", "5.10", "5.11", "5.18", "6.1", "6.4", "6.6", "6.10"]
     assert {e["name"]: e["designs"] for e in data["eras"]}["5.3"] == ["none", "v9", "v10"]
     assert next(a for a in data["actions"] if a["name"] == "drain_all_pages")["releases"][:2] == ["3.16", "3.17"]
