@@ -91,6 +91,13 @@ def invariants(m: Allocator) -> list[Invariant]:
             Forall("p", "pfn", Implies(where[p] == BUDDY, list_mt[p] == pb_mt[m.block_of(p)])),
         ),
         Invariant(
+            "isolate_free_list_matches_isolated_blocks",
+            "a free chunk in a MIGRATE_ISOLATE pageblock is on the ISOLATE free list, and a chunk on the "
+            "ISOLATE list lies in an isolated pageblock",
+            Forall("p", "pfn", Implies(where[p] == BUDDY,
+                                       (list_mt[p] == ISOLATE) == (pb_mt[m.block_of(p)] == ISOLATE))),
+        ),
+        Invariant(
             "isolated_pages_stay_isolated",
             "once test_pages_isolated() has passed for a range (alloc_contig_range, memory "
             "offline), every page of it stays in a free chunk on an ISOLATE list and none is "
@@ -234,6 +241,11 @@ SOURCES = {
     "free_list_matches_pageblock": "6.10 __del_page_from_free_list()/move_to_free_list(): VM_WARN_ONCE \"page type is "
                                    "%d, passed migratetype is %d\" (17edeb5d3f76: pages whose block is stolen \"end up "
                                    "on the right freelist\"); <= 6.9 the cache may be \"possibly becoming stale\"",
+    "isolate_free_list_matches_isolated_blocks": "ad53f92eb416 \"mm/page_alloc: fix incorrect isolation behavior by "
+                                                 "rechecking migratetype\" and \"mm/page_alloc: add freepage on isolate "
+                                                 "pageblock to correct buddy list\" (v3.18): free_pcppages_bulk()/"
+                                                 "free_one_page() re-read the type when the zone has isolated pageblocks; "
+                                                 "set/unset_migratetype_isolate() move a block's free pages with its type",
     "isolated_pages_stay_isolated": "__test_page_isolated_in_pageblock(): \"If the page is on a free list, it has to be "
                                     "on the correct MIGRATE_ISOLATE freelist\" (mm/page_isolation.c)",
     "free_counts": "__mod_zone_freepage_state() / account_freepages(): NR_FREE_PAGES and NR_FREE_CMA_PAGES count the "

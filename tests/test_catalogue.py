@@ -30,7 +30,7 @@ CATALOGUE = {
     'merged-alloc-keeps-reported': {'reported_implies_buddy': 7, 'reported_only_at_min_order': 7},
     'merged-merge-keeps-reported-tiny-span': {'reported_implies_buddy': 10, 'reported_only_at_min_order': 10},
     'merged-pcp-index-not-set': {'freeing_page_index_is_set': 3, 'index_trusted': 4, 'pcp_page_index_is_list_type': 4},
-    'none-3.16': {'free_counts': 3, 'free_list_matches_pageblock': 3},
+    'none-3.16': {'free_counts': 3, 'free_list_matches_pageblock': 3, 'isolate_free_list_matches_isolated_blocks': 3},
     'none-5.10': {'free_list_matches_pageblock': 4},
     'none-5.11': {'free_list_matches_pageblock': 4},
     'none-5.18': {'free_list_matches_pageblock': 4},

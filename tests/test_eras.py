@@ -19,7 +19,7 @@ VALID = [(d, e) for e in ERAS for d in DESIGNS if d in ERAS[e].designs]
 # design, era -> the claims refuted on tiny and the steps of the shortest counterexample
 # (every other claim is proved on all reachable states); the README's findings table
 FINDINGS: dict[tuple[str, str], dict[str, int]] = {
-    ('none', '3.16'): {'free_list_matches_pageblock': 3, 'free_counts': 3},
+    ('none', '3.16'): {'free_list_matches_pageblock': 3, 'isolate_free_list_matches_isolated_blocks': 3, 'free_counts': 3},
     ('none', '5.3'): {'free_list_matches_pageblock': 4},
     ('v9', '5.3'): {'index_trusted': 9, 'free_list_matches_pageblock': 4, 'boundary_valid': 4, 'boundary_lookup_sound': 13, 'reported_index_trusted': 6, 'reported_run_at_tail': 7},
     ('v10', '5.3'): {'index_trusted': 5, 'free_list_matches_pageblock': 4, 'boundary_valid': 5, 'reported_index_trusted': 5},
@@ -70,6 +70,13 @@ def test_3_16_loses_free_counts_the_bug_fixed_in_3_18() -> None:
     v = verdicts["free_counts"]
     assert v.trace is not None
     assert [s.action for s in v.trace.steps] == ["rmqueue_bulk", "start_isolate_page_range", "free_pcppages_bulk"]
+    # the same three steps leave the page on a MOVABLE list of the ISOLATE block: what the
+    # 3.18 series' "add freepage on isolate pageblock to correct buddy list" fixed; proved
+    # from 5.3 on in every design
+    w = verdicts["isolate_free_list_matches_isolated_blocks"]
+    assert w.trace is not None and [s.action for s in w.trace.steps] == [s.action for s in v.trace.steps]
+    assert all(explore(d, e)[0]["isolate_free_list_matches_isolated_blocks"].kind == "proved" for d, e in VALID
+               if e != "3.16")
 
 
 def test_3_16_falls_back_with_try_to_steal_freepages_and_keeps_a_reserve_block() -> None:
