@@ -575,7 +575,7 @@ class PageAlloc(FreeLists):
             # "if (pcp->count >= high) free_pcppages_bulk(zone, nr_pcp_free(..), pcp)": with
             # zone_pcp_disable()'s high = 0 the page (the only one: the lists were drained)
             # goes on to the buddy lists in the same step
-            to_pcp = [*to_pcp, If(self.pcp_disabled(), tuple(self.free_pcppages_bulk(p)))]
+            to_pcp = [*to_pcp, If(self.pcp_disabled(), tuple(self.free_pcppages_bulk(p, read_site=False)))]
         params: tuple[Param, ...] = (Param("pfn", self.d.pfn), Param("cpu", self.d.cpu))
         commit: Stmt = If(M == ISOLATE, tuple(to_buddy), tuple(to_pcp))
         if self.era.pcp_trylock:
@@ -603,12 +603,16 @@ class PageAlloc(FreeLists):
             (Let(page, last), *self.free_pcppages_bulk(Name(page))),
         )
 
-    def free_pcppages_bulk(self, P: Expr) -> Block:
-        """free_pcppages_bulk() for one page P of a pcp list: read its type, unlink it, free it."""
+    def free_pcppages_bulk(self, P: Expr, read_site: bool = True) -> Block:
+        """free_pcppages_bulk() for one page P of a pcp list: read its type, unlink it, free it.
+        ``read_site``: check the ->index read (index_trusted); the pass-through of a disabled
+        pcp list (free_unref_page_commit) reads the value its own read site has just
+        checked, from the list that value chose, so it adds no check of its own."""
         m = self.fresh("mt")
         M = Name(m)
         if self.era.pcp_cache:
-            read: Block = [self.pcp_read_site(P, "free_pcppages_bulk: get_pcppage_migratetype(page)", True),
+            read: Block = [*([self.pcp_read_site(P, "free_pcppages_bulk: get_pcppage_migratetype(page)", True)]
+                             if read_site else []),
                            Let(m, self.get_pcppage_migratetype(P))]
             if self.era.isolate_recheck:  # v3.18+: if (unlikely(isolated_pageblocks))
                 read.append(If(self.has_isolate_pageblock(), (Let(m, self.pfn_mt(P)),)))
