@@ -79,6 +79,33 @@ class Era:
     type" (e6cf9e1c4cde "mm: page_alloc: fix up block types when merging compatible
     blocks", v6.10-rc1).
 
+    ``try_to_steal_freepages``: v3.16 __rmqueue_fallback(): the largest chunk of the
+    first fallback type in the 3.16 fallbacks[] (CMA first for MOVABLE), whose type
+    try_to_steal_freepages() decides -- CMA stays CMA, a chunk of a pageblock or more is
+    claimed, otherwise the block's free pages are moved and the block claimed if half of
+    it is free -- and expand() puts the split pieces on that type's lists
+    (set_freepage_migratetype(page, new_type)).  Replaced by steal_suitable_fallback()
+    and its helpers in v4.0-v4.1 (99592d5 "mm: when stealing freepages, also take
+    pages created by splitting buddy page", 3a1086f "mm: always steal split buddies
+    in fallback allocations", posted Dec 2014 / Jan 2015; then Joonsoo Kim's "mm/page_alloc:
+    factor out fallback freepage checking").  ``migrate_reserve``: MIGRATE_RESERVE
+    pageblocks (setup_zone_migrate_reserve() at boot; __rmqueue()'s retry_reserve), removed
+    in v4.4 by "mm, page_alloc: remove MIGRATE_RESERVE" (Mel Gorman).
+
+    ``pcp_trylock``: free_unref_page() takes the pcp lock with pcp_spin_trylock() and, when
+    it fails, frees the page straight to the buddy lists with free_one_page() (4b23a68f9536
+    "mm/page_alloc: protect PCP lists with a spinlock", v6.0).  ``trylock_real_type``: that
+    free_one_page() gets the page's own cached type, not the MOVABLE that CMA and
+    HIGHATOMIC pages ride on the pcp list with (7b086755fb8c "mm: page_alloc: fix CMA and
+    HIGHATOMIC landing on the wrong buddy list", v6.6-rc, backported to 6.1.57); 6.10 reads
+    the type under the zone lock there.
+
+    ``zone_pcp_disable``: memory offline (offline_pages()) disables the zone's pcp lists
+    before start_isolate_page_range() ("Disable pcplists so that page isolation cannot race
+    with freeing in a way that pages from isolated pageblock are left on pcplists") and
+    enables them after; alloc_contig_range() drains instead ("[PATCH v2 7/7] mm, page_alloc:
+    disable pcplists during memory offline", Vlastimil Babka, merged for v5.11-rc1).
+
     ``alias``: the ``--pcp-cache`` value that spelled this era when the era was a bool
     (``on``: 5.3 for v9/v10, 5.7 for merged; ``off``: 6.10).  The eras of that time keep
     their old file names (``v9/``) and SARIF fingerprints (``True``/``False``)."""
@@ -100,6 +127,11 @@ class Era:
     claim_moves: bool = False
     isolate_free_moves: bool = False
     match_buddy_type: bool = False
+    try_to_steal_freepages: bool = False
+    migrate_reserve: bool = False
+    pcp_trylock: bool = False
+    zone_pcp_disable: bool = False
+    trylock_real_type: bool = False
     alias: Literal["on", "off"] | None = None
 
     def slug_for(self, design: str) -> str:
@@ -125,9 +157,11 @@ ERAS: dict[str, Era] = {
         Era("3.16", ("3.16", "3.17"),
             "v3.16: the freepage migratetype cache (set_freepage_migratetype); no isolation re-check "
             "(freeing uses the cached type), merges across any pageblock types, un-isolation only "
-            "moves the free pages back",
+            "moves the free pages back; try_to_steal_freepages() fallback and a MIGRATE_RESERVE "
+            "pageblock (the zone's first)",
             ALL, pcp_cache=True, isolate_recheck=False, unisolate_frees_chunk=False, unisolate_putback=False,
-            to_tail=False, merge_rule="any", unisolate_free_buddy=False, unisolate_below_max=False),
+            to_tail=False, merge_rule="any", unisolate_free_buddy=False, unisolate_below_max=False,
+            try_to_steal_freepages=True, migrate_reserve=True),
         Era("5.3", ("5.3", "5.4", "5.5", "5.6"),
             "v5.3 (the base of the v9 and v10 series): the pcp migratetype cache, isolation re-check, "
             "un-isolation frees a large chunk after the unlock",
@@ -138,22 +172,37 @@ ERAS: dict[str, Era] = {
             "put-back and moved pages at the head",
             ALL + ("merged",), pcp_cache=True, to_tail=False, merge_rule="isolate",
             unisolate_free_buddy=False, unisolate_below_max=False, alias="on"),
-        Era("5.10", ("5.10", "5.11", "5.12", "5.13", "5.14", "5.15", "5.16", "5.17"),
+        Era("5.10", ("5.10",),
             "v5.10: reported, put-back and moved pages go to the tail of their list",
             ALL + ("merged",), pcp_cache=True, merge_rule="isolate", unisolate_free_buddy=False,
             unisolate_below_max=False),
-        Era("6.1", ("5.18", "5.19", "6.0", "6.1", "6.2", "6.3"),
-            "v6.1: migratetype_is_mergeable() merge rule, find_buddy_page_pfn() in un-isolation",
-            ALL + ("merged",), pcp_cache=True, unisolate_below_max=False),
-        Era("6.6", ("6.4", "6.5", "6.6", "6.7", "6.8", "6.9"),
-            "v6.6: MAX_ORDER inclusive (un-isolation leaves top-order chunks in place); the last "
+        Era("5.11", ("5.11", "5.12", "5.13", "5.14", "5.15", "5.16", "5.17"),
+            "v5.11: memory offline disables the pcp lists (zone_pcp_disable) around the isolation; "
+            "alloc_contig_range drains them",
+            ALL + ("merged",), pcp_cache=True, merge_rule="isolate", unisolate_free_buddy=False,
+            unisolate_below_max=False, zone_pcp_disable=True),
+        Era("5.18", ("5.18", "5.19"),
+            "v5.18: migratetype_is_mergeable() merge rule, find_buddy_page_pfn() in un-isolation",
+            ALL + ("merged",), pcp_cache=True, zone_pcp_disable=True, unisolate_below_max=False),
+        Era("6.1", ("6.0", "6.1", "6.2", "6.3"),
+            "v6.1 (6.1.0-6.1.56): the pcp lists under a spinlock; when free_unref_page()'s trylock fails "
+            "a CMA or HIGHATOMIC page is freed to the buddy lists as MOVABLE (fixed by 7b086755fb8c in "
+            "6.6 and 6.1.57)",
+            ALL + ("merged",), pcp_cache=True, zone_pcp_disable=True, unisolate_below_max=False, pcp_trylock=True),
+        Era("6.4", ("6.4", "6.5"),
+            "v6.4: MAX_ORDER inclusive (un-isolation leaves top-order chunks in place); still the "
+            "trylock-failure bug of 6.0-6.5",
+            ALL + ("merged",), pcp_cache=True, zone_pcp_disable=True, pcp_trylock=True),
+        Era("6.6", ("6.6", "6.7", "6.8", "6.9"),
+            "v6.6: a failed pcp trylock frees with the page's own type (7b086755fb8c); the last "
             "release with the pcp migratetype cache",
-            ALL + ("merged",), pcp_cache=True),
+            ALL + ("merged",), pcp_cache=True, zone_pcp_disable=True, pcp_trylock=True, trylock_real_type=True),
         Era("6.10", ("6.10",),
             "v6.10: no migratetype cache; the block's type read under the zone lock; free counts "
             "move with the free lists; fallback moves and claims a block in one step",
-            ALL + ("merged",), pcp_cache=False, free_type_under_lock=True, account_in_lists=True,
-            claim_moves=True, isolate_free_moves=True, match_buddy_type=True, alias="off"),
+            ALL + ("merged",), pcp_cache=False, zone_pcp_disable=True, free_type_under_lock=True, account_in_lists=True,
+            claim_moves=True, isolate_free_moves=True, match_buddy_type=True, pcp_trylock=True,
+            trylock_real_type=True, alias="off"),
     )
 }
 

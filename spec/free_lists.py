@@ -62,6 +62,7 @@ nr_free = StateVarRef("nr_free")
 nr_free_pages = StateVarRef("nr_free_pages").value
 nr_free_cma = StateVarRef("nr_free_cma").value
 reporting_state = StateVarRef("reporting_state").value
+pcp_disabled_by = StateVarRef("pcp_disabled_by").value
 
 
 def assign(target: Expr, value: ExprLike) -> Assign:
@@ -81,7 +82,7 @@ class FreeLists:
 
     def __init__(self, cfg: Config, era: Era) -> None:
         self.cfg = cfg
-        self.d = Domains(cfg)
+        self.d = Domains(cfg, era.migrate_reserve)
         self.era = era
         self._fresh = count()
         # The CMA area is the last MAX_ORDER-aligned range: v5.x aligns CMA areas to

@@ -22,6 +22,7 @@ from spec.free_lists import (
     nr_free_pages,
     order_of,
     pb_mt,
+    pcp_disabled_by,
     pos,
     reported,
     where,
@@ -36,11 +37,9 @@ from spec.kernel import (
     BY_SLOT_PENDING,
     CMA,
     FREEING,
-    HIGHATOMIC,
     I_TESTED,
     ISOLATE,
     MIGRATE_TYPES,
-    MOVABLE,
     PCP,
     REPORTING,
     SLOT_HEAD,
@@ -92,6 +91,13 @@ def invariants(m: Allocator) -> list[Invariant]:
             Forall("p", "pfn", Implies(where[p] == BUDDY, list_mt[p] == pb_mt[m.block_of(p)])),
         ),
         Invariant(
+            "isolate_free_list_matches_isolated_blocks",
+            "a free chunk in a MIGRATE_ISOLATE pageblock is on the ISOLATE free list, and a chunk on the "
+            "ISOLATE list lies in an isolated pageblock",
+            Forall("p", "pfn", Implies(where[p] == BUDDY,
+                                       (list_mt[p] == ISOLATE) == (pb_mt[m.block_of(p)] == ISOLATE))),
+        ),
+        Invariant(
             "isolated_pages_stay_isolated",
             "once test_pages_isolated() has passed for a range (alloc_contig_range, memory "
             "offline), every page of it stays in a free chunk on an ISOLATE list and none is "
@@ -139,6 +145,21 @@ def invariants(m: Allocator) -> list[Invariant]:
                 Count("q", "pfn", And(m.same_list(q, p), pos[q] == pos[p])) == 1))),
         ),
     ]
+    if m.era.zone_pcp_disable:
+        out.append(Invariant(
+            "pcp_lists_empty_while_disabled",
+            "while memory offline holds zone_pcp_disable(), no page is on a pcp list of the zone",
+            Implies(pcp_disabled_by != 0, Count("p", "pfn", where[p] == PCP) == 0),
+        ))
+    if m.has_cma:
+        out.append(Invariant(
+            "cma_pages_stay_cma",
+            "a CMA pageblock stays MIGRATE_CMA (MIGRATE_ISOLATE while cma_alloc() isolates it), and a free "
+            "chunk in a CMA pageblock is on the CMA free list (the ISOLATE list while isolated)",
+            And(Forall("b", "block", Implies(m.is_cma_block(b), Or(pb_mt[b] == CMA, pb_mt[b] == ISOLATE))),
+                Forall("p", "pfn", Implies(And(where[p] == BUDDY, m.is_cma_block(m.block_of(p))),
+                                           list_mt[p] == pb_mt[m.block_of(p)]))),
+        ))
     if m.era.unisolate_putback:
         out.append(Invariant(
             "putback_at_tail",
@@ -154,8 +175,7 @@ def invariants(m: Allocator) -> list[Invariant]:
             "a page on a pcp list has ->index written by set_pcppage_migratetype(): the "
             "list's migratetype (CMA and HIGHATOMIC pages ride on the MOVABLE list)",
             Forall("p", "pfn", Implies(where[p] == PCP, And(
-                index_by[p] == BY_PCP,
-                Or(index[p] == list_mt[p], And(list_mt[p] == MOVABLE, Or(index[p] == CMA, index[p] == HIGHATOMIC)))))),
+                index_by[p] == BY_PCP, m.pcp_index_fits_list(p)))),
         ))
         out.append(Invariant(
             "freeing_page_index_is_set",
@@ -221,6 +241,11 @@ SOURCES = {
     "free_list_matches_pageblock": "6.10 __del_page_from_free_list()/move_to_free_list(): VM_WARN_ONCE \"page type is "
                                    "%d, passed migratetype is %d\" (17edeb5d3f76: pages whose block is stolen \"end up "
                                    "on the right freelist\"); <= 6.9 the cache may be \"possibly becoming stale\"",
+    "isolate_free_list_matches_isolated_blocks": "ad53f92eb416 \"mm/page_alloc: fix incorrect isolation behavior by "
+                                                 "rechecking migratetype\" and \"mm/page_alloc: add freepage on isolate "
+                                                 "pageblock to correct buddy list\" (v3.18): free_pcppages_bulk()/"
+                                                 "free_one_page() re-read the type when the zone has isolated pageblocks; "
+                                                 "set/unset_migratetype_isolate() move a block's free pages with its type",
     "isolated_pages_stay_isolated": "__test_page_isolated_in_pageblock(): \"If the page is on a free list, it has to be "
                                     "on the correct MIGRATE_ISOLATE freelist\" (mm/page_isolation.c)",
     "free_counts": "__mod_zone_freepage_state() / account_freepages(): NR_FREE_PAGES and NR_FREE_CMA_PAGES count the "
@@ -230,6 +255,14 @@ SOURCES = {
     "no_page_lost": "the buddy allocator: every page is in exactly one free or allocated chunk, aligned to its order "
                     "(__find_buddy_pfn: buddy = pfn ^ (1 << order)); page_reporting_drain() returns every isolated page",
     "well_formed_lists": "include/linux/list.h: each free_area[order].free_list[mt] and pcp list is a list",
+    "pcp_lists_empty_while_disabled": "\"mm, page_alloc: disable pcplists during memory offline\" (v5.11): \"This "
+                                      "guarantees no stray pages on pcplists in zones where isolation happens\"; "
+                                      "start_isolate_page_range(): \"zone_pcp_disable/enable() might be used to flush and "
+                                      "disable pcplist before isolation and enable after unisolation\" (mm/page_isolation.c)",
+    "cma_pages_stay_cma": "include/linux/mmzone.h MIGRATE_CMA: \"page allocator never implicitly change migration "
+                          "type of MIGRATE_CMA pageblock\"; v3.16 try_to_steal_freepages(): \"never change migration "
+                          "type of MIGRATE_CMA pageblocks nor move CMA pages to different free lists\"; 7b086755fb8c: "
+                          "\"In the case of CMA, the page can be lost from the CMA region permanently\"",
     "putback_at_tail": "__putback_isolated_page(): \"Return isolated page to tail of freelist.\" (mm/page_alloc.c, 5.7+; "
                        "made true for every order by 47b6a24a2382, 5.10)",
     "pcp_page_index_is_list_type": "set_pcppage_migratetype() in free_unref_page_prepare() and __rmqueue_smallest(); "

@@ -10,11 +10,26 @@ UNMOVABLE, MOVABLE, RECLAIMABLE, HIGHATOMIC, CMA, ISOLATE = range(6)
 MIGRATE_PCPTYPES = 3
 MIGRATE_TYPES = len(MIGRATETYPES)
 
+# v3.16 .. v4.3: MIGRATE_RESERVE = MIGRATE_PCPTYPES, the enum slot MIGRATE_HIGHATOMIC took
+# in v4.4 ("mm, page_alloc: remove MIGRATE_RESERVE", "mm, page_alloc: reserve pageblocks for
+# high-order atomic allocations on demand"); the 3.16 era names slot 3 RESERVE.
+RESERVE = HIGHATOMIC
+MIGRATETYPES_3_16 = MIGRATETYPES[:HIGHATOMIC] + ("RESERVE",) + MIGRATETYPES[HIGHATOMIC + 1:]
+
 # fallbacks[] of mm/page_alloc.c: which lists an allocation may steal from, in order
+# (v4.x .. v6.x; CMA is taken by __rmqueue_cma_fallback(), not through this table)
 FALLBACKS = {
     UNMOVABLE: (RECLAIMABLE, MOVABLE),
     MOVABLE: (RECLAIMABLE, UNMOVABLE),
     RECLAIMABLE: (UNMOVABLE, MOVABLE),
+}
+# v3.16 fallbacks[MIGRATE_TYPES][4] (jyizheng/linux-3.16 mm/page_alloc.c @ 0f453397): each row
+# ends with MIGRATE_RESERVE ("handled later if necessary": __rmqueue's retry_reserve), and with
+# CONFIG_CMA MOVABLE falls back to MIGRATE_CMA first
+FALLBACKS_3_16 = {
+    UNMOVABLE: (RECLAIMABLE, MOVABLE),
+    RECLAIMABLE: (UNMOVABLE, MOVABLE),
+    MOVABLE: (CMA, RECLAIMABLE, UNMOVABLE),
 }
 
 # Where a page is.  TAIL: a page inside a chunk whose head page is elsewhere.
@@ -49,13 +64,13 @@ SLOT_PAGE0 = 2
 class Domains:
     """The value domains of one configuration."""
 
-    def __init__(self, cfg: Config) -> None:
+    def __init__(self, cfg: Config, migrate_reserve: bool = False) -> None:
         self.cfg = cfg
         self.pfn = Domain("pfn", cfg.npfn, sort=True, size_name="npfn")
         self.block = Domain("block", cfg.nblocks, sort=True, size_name="nblocks")
         self.cpu = Domain("cpu", cfg.ncpu, sort=True, size_name="ncpu")
         self.order = Domain("order", cfg.max_order, size_name="max_order")
-        self.mt = Domain("migratetype", MIGRATE_TYPES, MIGRATETYPES)
+        self.mt = Domain("migratetype", MIGRATE_TYPES, MIGRATETYPES_3_16 if migrate_reserve else MIGRATETYPES)
         self.where = Domain("where", len(WHERE), WHERE)
         self.bool = Domain("bool", 2, ("false", "true"))
         self.pos = Domain("position", cfg.npfn, size_name="npfn")

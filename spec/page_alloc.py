@@ -6,6 +6,7 @@ reads a flag of ``self.era`` (spec/eras.py says which commit each flag stands fo
 from __future__ import annotations
 
 from spec.expr import (
+    FALSE,
     NONE,
     And,
     Cfg,
@@ -35,10 +36,11 @@ from spec.free_lists import (
     nr_free_pages,
     order_of,
     pb_mt,
+    pcp_disabled_by,
     pos,
     where,
 )
-from spec.ir import Action, Assign, Check, For, ForEach, If, Let, Param, Stmt
+from spec.ir import Action, Assign, Check, Domain, For, ForEach, If, Let, Param, Stmt
 from spec.kernel import (
     ALLOC,
     BUDDY,
@@ -47,6 +49,7 @@ from spec.kernel import (
     BY_STALE,
     CMA,
     FALLBACKS,
+    FALLBACKS_3_16,
     FREEING,
     HIGHATOMIC,
     I_TESTED,
@@ -56,6 +59,7 @@ from spec.kernel import (
     MOVABLE,
     PCP,
     RECLAIMABLE,
+    RESERVE,
     TAIL,
     UNMOVABLE,
 )
@@ -193,12 +197,61 @@ class PageAlloc(FreeLists):
         pb = self.pageblock_order
         return Or(o >= pb, o >= pb >> 1)
 
+    def fallbacks(self, start_mt: int) -> tuple[int, ...]:
+        """fallbacks[start_mt] up to MIGRATE_RESERVE / MIGRATE_TYPES; the v3.16 table has
+        CMA first for MOVABLE (CONFIG_CMA: the configuration has CMA blocks)."""
+        if not self.era.try_to_steal_freepages:
+            return FALLBACKS.get(start_mt, ())
+        return tuple(m for m in FALLBACKS_3_16.get(start_mt, ()) if m != CMA or self.has_cma)
+
     def find_suitable_fallback(self, o: Expr, start_mt: int) -> Expr:
         """The first fallback type whose free_list[o] is not empty, or NONE."""
         result: Expr = NONE
-        for fb in reversed(FALLBACKS[start_mt]):
+        for fb in reversed(self.fallbacks(start_mt)):
             result = Ite(self.free_list_len(o, fb) > 0, Lit(fb), result)
         return result
+
+    def _rmqueue_fallback_3_16(self, o: ExprLike, start_mt: int, result: str) -> Block:
+        """v3.16 __rmqueue_fallback(): "Find the largest possible block of pages in the
+        other list": for current_order = MAX_ORDER-1 down to order, the first fallback
+        type (MIGRATE_RESERVE ends the row) whose free_list[current_order] is not empty;
+        its first page; new_type = try_to_steal_freepages(); list_del; expand(..,
+        new_type); set_freepage_migratetype(page, new_type) ("The freepage_migratetype
+        may differ from pageblock's migratetype depending on the decisions in
+        try_to_steal_freepages").  Sets ``result`` to the page (NONE if every list is
+        empty)."""
+        fmt, forder, new = self.fresh("migratetype"), self.fresh("current_order"), self.fresh("new_type")
+        search = self.for_each_order(o, self.max_order, lambda c: [
+            If(And(Name(fmt) == NONE, self.find_suitable_fallback(c, start_mt) != NONE),
+               (Let(fmt, self.find_suitable_fallback(c, start_mt)), Let(forder, c)))], descending=True)
+        R, F, C = Name(result), Name(fmt), Name(forder)
+        take: Block = [Let(result, self.first_on_free_list(C, F)),
+                       *self.try_to_steal_freepages(R, C, start_mt, F, new),
+                       *self.del_page_from_free_list(R, C),
+                       *self.expand(R, o, C, Name(new)),
+                       *self.set_pcppage_migratetype(R, Name(new))]
+        return [Let(fmt, NONE), Let(forder, Lit(0)), search, Let(result, NONE), If(F != NONE, tuple(take))]
+
+    def try_to_steal_freepages(self, page: Expr, cur: Expr, start_mt: int, fallback: Expr, new: str) -> Block:
+        """v3.16 try_to_steal_freepages(zone, page, start_type, fallback_type), the type the
+        split pieces go to: a CMA fallback stays CMA ("we need to release the excess buddy
+        pages to CMA itself"); "Take ownership for orders >= pageblock_order"
+        (change_pageblock_range); if current_order >= pageblock_order / 2 or the request is
+        RECLAIMABLE, move_freepages_block() (the block's free pages move first) and "Claim
+        the whole block if over half of it is free"; otherwise the fallback type
+        (page_group_by_mobility_disabled is false: the model groups by mobility)."""
+        pb = self.pageblock_order
+        moved = self.fresh("pages")
+        blocks_of_chunk = self.for_each_block_of_chunk(
+            page, Lit(1) << (cur - pb), lambda b: [assign(pb_mt[b], start_mt)])
+        steal: Block = [*self.move_freepages_block(self.block_of(page), start_mt, moved),
+                        If(Name(moved) >= (Lit(1) << (pb - 1)),
+                           (assign(pb_mt[self.block_of(page)], start_mt), Let(new, Lit(start_mt))))]
+        may_steal = Or(cur >= (pb >> 1), Lit(int(start_mt == RECLAIMABLE)))
+        return [Let(new, fallback),
+                If(fallback != CMA, (
+                    If(cur >= pb, (blocks_of_chunk, Let(new, Lit(start_mt))),
+                       (If(may_steal, tuple(steal)),)),))]
 
     def _rmqueue_fallback(self, o: ExprLike, start_mt: int, result: str) -> Block:
         """v5.3 __rmqueue_fallback() without ALLOC_NOFRAGMENT: steal from the largest
@@ -305,8 +358,16 @@ class PageAlloc(FreeLists):
                 ))]
 
     def _rmqueue(self, o: ExprLike, mt: int, result: str) -> Block:
-        """__rmqueue(): smallest, then CMA for MOVABLE, then steal and retry."""
+        """__rmqueue(): smallest, then CMA for MOVABLE, then steal and retry.  v3.16:
+        smallest, then __rmqueue_fallback() (CMA among the fallbacks), then "Use
+        MIGRATE_RESERVE rather than fail an allocation" (retry_reserve:
+        __rmqueue_smallest(MIGRATE_RESERVE), which writes RESERVE to ->index)."""
         out = self._rmqueue_smallest(o, mt, result)
+        if self.era.try_to_steal_freepages:
+            fallback = self._rmqueue_fallback_3_16(o, mt, result)
+            if self.era.migrate_reserve:
+                fallback.append(If(Name(result) == NONE, tuple(self._rmqueue_smallest(o, RESERVE, result))))
+            return out + [If(Name(result) == NONE, tuple(fallback))]
         retry: Block = []
         if mt == MOVABLE and CMA in self.d.config_mts:
             retry += self._rmqueue_smallest(o, CMA, result)
@@ -321,7 +382,8 @@ class PageAlloc(FreeLists):
     def rmqueue_possible(self, o: ExprLike, mt: int) -> Expr:
         """__rmqueue(order, mt) would find a page (the guard of an allocation)."""
         q = Name("q")
-        lists = [mt, *FALLBACKS.get(mt, ())] + ([CMA] if mt == MOVABLE else [])
+        lists = [mt, *self.fallbacks(mt)] + ([CMA] if mt == MOVABLE else []) + (
+            [RESERVE] if self.era.migrate_reserve else [])
         return Count("q", "pfn", And(where[q] == BUDDY, order_of[q] >= o,
                                      Or(*(list_mt[q] == m for m in lists)))) > 0
 
@@ -345,13 +407,25 @@ class PageAlloc(FreeLists):
         on a pcp list the value is the list's type (CMA/HIGHATOMIC ride on MOVABLE)."""
         cond = And(index_by[page] == BY_PCP, index[page] < MIGRATE_TYPES)
         if on_pcp_list:
-            cond = And(cond, Or(index[page] == list_mt[page], And(
-                list_mt[page] == MOVABLE, Or(index[page] == CMA, index[page] == HIGHATOMIC))))
+            cond = And(cond, self.pcp_index_fits_list(page))
         return Check("index_trusted", site, cond)
+
+    def pcp_index_fits_list(self, page: ExprLike) -> Expr:
+        """What ->index may hold on a page of a pcp list: the list's type, or CMA /
+        HIGHATOMIC on the MOVABLE list.  v3.16: any type but ISOLATE -- __rmqueue_fallback()
+        writes the type try_to_steal_freepages() chose ("The freepage_migratetype may differ
+        from pageblock's migratetype") and retry_reserve writes RESERVE, whichever list
+        rmqueue_bulk() puts the page on; free_pcppages_bulk() frees to that type ("MIGRATE_MOVABLE
+        list may include MIGRATE_RESERVEs")."""
+        if self.era.try_to_steal_freepages:
+            return And(index[page] < MIGRATE_TYPES, index[page] != ISOLATE)
+        return Or(index[page] == list_mt[page], And(
+            list_mt[page] == MOVABLE, Or(index[page] == CMA, index[page] == HIGHATOMIC)))
 
 
     def init(self) -> list[Stmt]:
-        """The zone after boot: every pageblock MOVABLE (CMA blocks CMA), all memory free
+        """The zone after boot: every pageblock MOVABLE (CMA blocks CMA; v3.16 the first
+        RESERVE, see below), all memory free
         in max-order chunks; a chunk that holds a CMA block is freed pageblock by
         pageblock, as init_cma_reserved_pageblock() does.  Written for a zone of any size:
         chunk heads are the aligned pages, ranked by address on their list."""
@@ -361,13 +435,20 @@ class PageAlloc(FreeLists):
         head = Ite(cma, (p & ((Lit(1) << pb) - 1)) == 0, (p & ((Lit(1) << top) - 1)) == 0)
         first_cma = self.nblocks - self.blocks_per_range
         cma_blocks = self.blocks_per_range if self.has_cma else Lit(0)
+        # v3.16 setup_zone_migrate_reserve(): the zone's first MOVABLE pageblock becomes
+        # MIGRATE_RESERVE and move_freepages_block() moves its free chunk (the one headed at
+        # pfn 0) to the RESERVE list; the MOVABLE list's ranks shift by one
+        reserve = self.era.migrate_reserve
+        movable_mt: Expr = Ite(p == 0, RESERVE, MOVABLE) if reserve else Lit(MOVABLE)
+        movable_pos: Expr = Ite(p == 0, 0, (p >> top) - 1) if reserve else p >> top
         out: list[Stmt] = [
-            ForEach("b", "block", (Assign("pb_mt", (b,), self.restore_mt(b)),)),
+            ForEach("b", "block", (Assign("pb_mt", (b,), Ite(And(b == 0, Not(self.is_cma_block(b))), RESERVE,
+                                                             self.restore_mt(b)) if reserve else self.restore_mt(b)),)),
             ForEach("p", "pfn", (
                 Assign("where", (p,), Ite(head, BUDDY, TAIL)),
                 Assign("order", (p,), Ite(head, Ite(cma, pb, top), 0)),
-                Assign("list_mt", (p,), Ite(head, Ite(cma, CMA, MOVABLE), 0)),
-                Assign("pos", (p,), Ite(head, Ite(cma, self.block_of(p) - first_cma, p >> top), 0)),
+                Assign("list_mt", (p,), Ite(head, Ite(cma, CMA, movable_mt), 0)),
+                Assign("pos", (p,), Ite(head, Ite(cma, self.block_of(p) - first_cma, movable_pos), 0)),
                 Assign("index_by", (p,), Lit(BY_STALE)),
             )),
             self.counter_add(nr_free[top], (self.npfn >> top) - int(self.has_cma)),
@@ -405,10 +486,15 @@ class PageAlloc(FreeLists):
             body = self._rmqueue(0, m, page)
             P = Name(page)
             acct_mt = self.get_pcppage_migratetype(P) if self.era.pcp_cache else self.pfn_mt(P)
+            refill = self.list_insert(P, Count("q", "pfn", self.on_pcp_list(Name("q"), cpu, m)), PCP, 0, m, cpu)
+            if self.era.zone_pcp_disable:
+                # batch = 1 under zone_pcp_disable(): __rmqueue_pcplist() takes the page it
+                # just refilled in the same critical section (rmqueue_pcplist's step)
+                refill = [*refill, If(self.pcp_disabled(), (*self.list_del(P), *self.owner_takes(P, 0)))]
             body.append(If(P != NONE, (  # if (unlikely(page == NULL)) break;
                 *([self.pcp_read_site(P, "rmqueue_bulk: is_migrate_cma(get_pcppage_migratetype(page))")]
                   if self.era.pcp_cache else []),
-                *self.list_insert(P, Count("q", "pfn", self.on_pcp_list(Name("q"), cpu, m)), PCP, 0, m, cpu),
+                *refill,
                 *self.explicit_accounting(-1, acct_mt),
             )))
             per_mt.append(If(mt == m, tuple(body)))
@@ -467,6 +553,13 @@ class PageAlloc(FreeLists):
         )
 
     def act_free_unref_page_commit(self) -> Action:
+        """free_unref_page_commit(), and from v6.0 the pcp_spin_trylock() of free_unref_page()
+        before it (4b23a68f9536): the trylock fails when another context holds this CPU's
+        pcp lock, which the model leaves to the environment (a choice on every free); then
+        "free_one_page(zone, page, pfn, order, migratetype, FPI_NONE)" with the type the
+        function holds at that point -- in 6.0 .. 6.5 the MOVABLE that CMA and HIGHATOMIC
+        pages were overridden to for the pcp list (the bug 7b086755fb8c fixed: "the bypass
+        will then put the page on the wrong buddy list"), from 6.6 the cached type."""
         p, cpu = Name("pfn"), Name("cpu")
         m = self.fresh("migratetype")
         M = Name(m)
@@ -478,23 +571,48 @@ class PageAlloc(FreeLists):
         pcp_mt = Ite(M >= MIGRATE_PCPTYPES, Lit(MOVABLE), M)
         to_buddy = self.free_one_page(p, 0, M)
         to_pcp = self.list_insert(p, 0, PCP, 0, pcp_mt, cpu)
+        if self.era.zone_pcp_disable:
+            # "if (pcp->count >= high) free_pcppages_bulk(zone, nr_pcp_free(..), pcp)": with
+            # zone_pcp_disable()'s high = 0 the page (the only one: the lists were drained)
+            # goes on to the buddy lists in the same step
+            to_pcp = [*to_pcp, If(self.pcp_disabled(), tuple(self.free_pcppages_bulk(p, read_site=False)))]
+        params: tuple[Param, ...] = (Param("pfn", self.d.pfn), Param("cpu", self.d.cpu))
+        commit: Stmt = If(M == ISOLATE, tuple(to_buddy), tuple(to_pcp))
+        if self.era.pcp_trylock:
+            params += (Param("pcp_trylock", Domain("pcp_trylock", 2, ("failed", "taken"))),)
+            bypass = self.free_one_page(p, 0, M if self.era.trylock_real_type else pcp_mt)
+            commit = If(M == ISOLATE, tuple(to_buddy), (If(Name("pcp_trylock") == 1, tuple(to_pcp), tuple(bypass)),))
         return Action(
             "free_unref_page_commit", "free_unref_page_commit", PAGE_ALLOC,
             "The freed order-0 page goes to the head of this CPU's pcp list "
-            "(CMA and HIGHATOMIC to the MOVABLE list; ISOLATE straight to the buddy lists).",
-            (Param("pfn", self.d.pfn), Param("cpu", self.d.cpu)),
-            (where[p] == FREEING, order_of[p] == 0),
-            (*read, If(M == ISOLATE, tuple(to_buddy), tuple(to_pcp))),
+            "(CMA and HIGHATOMIC to the MOVABLE list; ISOLATE straight to the buddy lists)"
+            + ("; if pcp_spin_trylock() fails, straight to the buddy lists." if self.era.pcp_trylock else "."),
+            params, (where[p] == FREEING, order_of[p] == 0), (*read, commit),
         )
 
     def act_free_pcppages_bulk(self) -> Action:
         cpu, mt = Name("cpu"), Name("migratetype")
-        page, m = self.fresh("page"), self.fresh("mt")
-        P, M = Name(page), Name(m)
+        page = self.fresh("page")
         n = Count("q", "pfn", self.on_pcp_list(Name("q"), cpu, mt))
         last = Find("q", "pfn", And(self.on_pcp_list(Name("q"), cpu, mt), pos[Name("q")] == n - 1))
+        return Action(
+            "free_pcppages_bulk", "free_pcppages_bulk", PAGE_ALLOC,
+            "Drain one page (the list's last) from a pcp list to the buddy lists.",
+            (Param("cpu", self.d.cpu), Param("migratetype", self.d.alloc_mt)),
+            (n > 0, last != NONE),  # list_last_entry() of a list that is not empty
+            (Let(page, last), *self.free_pcppages_bulk(Name(page))),
+        )
+
+    def free_pcppages_bulk(self, P: Expr, read_site: bool = True) -> Block:
+        """free_pcppages_bulk() for one page P of a pcp list: read its type, unlink it, free it.
+        ``read_site``: check the ->index read (index_trusted); the pass-through of a disabled
+        pcp list (free_unref_page_commit) reads the value its own read site has just
+        checked, from the list that value chose, so it adds no check of its own."""
+        m = self.fresh("mt")
+        M = Name(m)
         if self.era.pcp_cache:
-            read: Block = [self.pcp_read_site(P, "free_pcppages_bulk: get_pcppage_migratetype(page)", True),
+            read: Block = [*([self.pcp_read_site(P, "free_pcppages_bulk: get_pcppage_migratetype(page)", True)]
+                             if read_site else []),
                            Let(m, self.get_pcppage_migratetype(P))]
             if self.era.isolate_recheck:  # v3.18+: if (unlikely(isolated_pageblocks))
                 read.append(If(self.has_isolate_pageblock(), (Let(m, self.pfn_mt(P)),)))
@@ -508,13 +626,11 @@ class PageAlloc(FreeLists):
             # decides whether to count, the cached type where
             stmts.append(If(self.pfn_mt(P) != ISOLATE, (
                 self.counter_add(nr_free_pages, 1), If(M == CMA, (self.counter_add(nr_free_cma, 1),)))))
-        return Action(
-            "free_pcppages_bulk", "free_pcppages_bulk", PAGE_ALLOC,
-            "Drain one page (the list's last) from a pcp list to the buddy lists.",
-            (Param("cpu", self.d.cpu), Param("migratetype", self.d.alloc_mt)),
-            (n > 0, last != NONE),  # list_last_entry() of a list that is not empty
-            (Let(page, last), *read, *self.list_del(P), *stmts),
-        )
+        return [*read, *self.list_del(P), *stmts]
+
+    def pcp_disabled(self) -> Expr:
+        """zone_pcp_disable() is in force (v5.11+ memory offline): pcp->high = 0, batch = 1."""
+        return pcp_disabled_by != 0 if self.era.zone_pcp_disable else FALSE
 
     def act_free_pages_ok(self) -> Action:
         p = Name("pfn")

@@ -29,6 +29,7 @@ from spec.free_lists import (
     local_mt,
     order_of,
     pb_mt,
+    pcp_disabled_by,
     where,
 )
 from spec.ir import Action, Domain, For, If, Let, Param, StateVar
@@ -62,10 +63,17 @@ class Allocator(PageAlloc):
         ]
 
     def state_vars(self) -> list[StateVar]:
-        return super().state_vars() + [
+        out = super().state_vars() + [
             StateVar("isolation", (self.range_domain(),), Domain("isolation", len(ISOLATION), ISOLATION),
                      "where the isolation caller (alloc_contig_range, memory offline) is with the range"),
         ]
+        if self.era.zone_pcp_disable:
+            n = self.cfg.npfn >> (self.cfg.max_order - 1)
+            out.append(StateVar(
+                "pcp_disabled_by", (), Domain("pcp_disabled_by", n + 1, ("none",) + tuple(f"range {r}" for r in range(n)),
+                                              size_name="nranges", size_offset=1),
+                "the range whose memory offline holds zone_pcp_disable() (pcp_batch_high_lock): none, or range r"))
+        return out
 
     def range_of(self, page: ExprLike) -> Expr:
         """The MAX_ORDER-aligned isolation range that holds ``page``."""
@@ -145,22 +153,45 @@ class Allocator(PageAlloc):
                 assign(pb_mt[b], Name(mt))]
 
     def act_start_isolate_page_range(self) -> Action:
+        """start_isolate_page_range().  From v5.11 the caller is one of two: alloc_contig_range()
+        (drain_all_pages() next), or offline_pages(), which first calls zone_pcp_disable()
+        ("Disable pcplists so that page isolation cannot race with freeing in a way that
+        pages from isolated pageblock are left on pcplists"): pcp->high = 0 under
+        pcp_batch_high_lock (one offline at a time) and __drain_all_pages(zone, true), which
+        returns once no page is on a pcp list of the zone -- the step's guard; from then on a
+        freed page passes through its pcp list to the buddy lists in one step, so no drain
+        follows (offline_pages() goes on to test_pages_isolated())."""
         r = self.isolation_range()
         R, b = Name(r.name), Name("b")
         enabled = Lit(int(ISOLATE in self.d.config_mts))
+        params: tuple[Param, ...] = (r,)
+        guard: tuple[Expr, ...] = (enabled, isolation[R] == I_NONE,
+                                   Forall("b", "block", Implies(self.in_range(b, R), self.isolatable(b))))
+        body: Block = [self.for_each_block_of_range(R, self.set_migratetype_isolate)]
+        if not self.era.zone_pcp_disable:
+            body.append(assign(isolation[R], I_ISOLATED))
+        else:
+            caller = Name("caller")
+            q = Name("q")
+            params += (Param("caller", Domain("isolation_caller", 2, ("alloc_contig_range", "offline_pages"))),)
+            guard += (Implies(caller == 1, And(pcp_disabled_by == 0, Count("q", "pfn", where[q] == PCP) == 0)),)
+            body = [If(caller == 1, (assign(pcp_disabled_by, R + 1),)), *body,
+                    assign(isolation[R], Ite(caller == 1, I_DRAINED, I_ISOLATED))]
         return Action(
             "start_isolate_page_range", "start_isolate_page_range", PAGE_ISOLATION,
             "Isolate a MAX_ORDER-aligned range of pageblocks, set_migratetype_isolate() on each "
-            "(alloc_contig_range, memory offlining).",
-            (r,), (enabled, isolation[R] == I_NONE, Forall("b", "block", Implies(self.in_range(b, R), self.isolatable(b)))),
-            (self.for_each_block_of_range(R, self.set_migratetype_isolate), assign(isolation[R], I_ISOLATED)),
+            "(alloc_contig_range, memory offlining"
+            + (", which first disables the zone's pcp lists with zone_pcp_disable())." if self.era.zone_pcp_disable
+               else ")."),
+            params, guard, tuple(body),
         )
 
     def act_drain_all_pages(self) -> Action:
         """drain_all_pages(zone): up to v5.10 at the end of set_migratetype_isolate(), after the
         unlock; from v5.11 ("mm, page_alloc: move draining pcplists to page isolation
         users") alloc_contig_range() calls it after start_isolate_page_range() (memory
-        offline disables the pcp lists with zone_pcp_disable() instead: not modelled).  The
+        offline disables the pcp lists with zone_pcp_disable() instead: start_isolate_page_range's
+        caller offline_pages).  The
         pages are freed by free_pcppages_bulk (that action's steps); this step is the drain
         returning, once no page of the range is on a pcp list.  A free that read the type
         before the isolation may still put a page on a pcp list afterwards ("we might have
@@ -208,10 +239,14 @@ class Allocator(PageAlloc):
     def act_undo_isolate_page_range(self) -> Action:
         r = self.isolation_range()
         R, b = Name(r.name), Name("b")
+        enable: Block = []
+        if self.era.zone_pcp_disable:  # offline_pages(): undo (or offline), then zone_pcp_enable(zone)
+            enable = [If(pcp_disabled_by == R + 1, (assign(pcp_disabled_by, 0),))]
         return Action(
             "undo_isolate_page_range", "undo_isolate_page_range", PAGE_ISOLATION,
-            "Undo the isolation of a range: unset_migratetype_isolate() on each block.",
+            "Undo the isolation of a range: unset_migratetype_isolate() on each block"
+            + ("; memory offline then re-enables the pcp lists (zone_pcp_enable())." if enable else "."),
             (r,), (isolation[R] != I_NONE, Forall("b", "block", Implies(self.in_range(b, R), pb_mt[b] == ISOLATE))),
-            (self.for_each_block_of_range(R, self.unset_migratetype_isolate), assign(isolation[R], I_NONE)),
+            (self.for_each_block_of_range(R, self.unset_migratetype_isolate), assign(isolation[R], I_NONE), *enable),
         )
 

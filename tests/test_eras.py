@@ -19,7 +19,7 @@ VALID = [(d, e) for e in ERAS for d in DESIGNS if d in ERAS[e].designs]
 # design, era -> the claims refuted on tiny and the steps of the shortest counterexample
 # (every other claim is proved on all reachable states); the README's findings table
 FINDINGS: dict[tuple[str, str], dict[str, int]] = {
-    ('none', '3.16'): {'free_list_matches_pageblock': 3, 'free_counts': 3},
+    ('none', '3.16'): {'free_list_matches_pageblock': 3, 'isolate_free_list_matches_isolated_blocks': 3, 'free_counts': 3},
     ('none', '5.3'): {'free_list_matches_pageblock': 4},
     ('v9', '5.3'): {'index_trusted': 9, 'free_list_matches_pageblock': 4, 'boundary_valid': 4, 'boundary_lookup_sound': 13, 'reported_index_trusted': 6, 'reported_run_at_tail': 7},
     ('v10', '5.3'): {'index_trusted': 5, 'free_list_matches_pageblock': 4, 'boundary_valid': 5, 'reported_index_trusted': 5},
@@ -27,8 +27,14 @@ FINDINGS: dict[tuple[str, str], dict[str, int]] = {
     ('merged', '5.7'): {'free_list_matches_pageblock': 4, 'putback_at_tail': 2},
     ('none', '5.10'): {'free_list_matches_pageblock': 4},
     ('merged', '5.10'): {'free_list_matches_pageblock': 4},
+    ('none', '5.11'): {'free_list_matches_pageblock': 4},
+    ('merged', '5.11'): {'free_list_matches_pageblock': 4},
+    ('none', '5.18'): {'free_list_matches_pageblock': 4},
+    ('merged', '5.18'): {'free_list_matches_pageblock': 4},
     ('none', '6.1'): {'free_list_matches_pageblock': 4},
     ('merged', '6.1'): {'free_list_matches_pageblock': 4},
+    ('none', '6.4'): {'free_list_matches_pageblock': 4},
+    ('merged', '6.4'): {'free_list_matches_pageblock': 4},
     ('none', '6.6'): {'free_list_matches_pageblock': 4},
     ('merged', '6.6'): {'free_list_matches_pageblock': 4},
     ('none', '6.10'): {},
@@ -64,6 +70,77 @@ def test_3_16_loses_free_counts_the_bug_fixed_in_3_18() -> None:
     v = verdicts["free_counts"]
     assert v.trace is not None
     assert [s.action for s in v.trace.steps] == ["rmqueue_bulk", "start_isolate_page_range", "free_pcppages_bulk"]
+    # the same three steps leave the page on a MOVABLE list of the ISOLATE block: what the
+    # 3.18 series' "add freepage on isolate pageblock to correct buddy list" fixed; proved
+    # from 5.3 on in every design
+    w = verdicts["isolate_free_list_matches_isolated_blocks"]
+    assert w.trace is not None and [s.action for s in w.trace.steps] == [s.action for s in v.trace.steps]
+    assert all(explore(d, e)[0]["isolate_free_list_matches_isolated_blocks"].kind == "proved" for d, e in VALID
+               if e != "3.16")
+
+
+def test_3_16_falls_back_with_try_to_steal_freepages_and_keeps_a_reserve_block() -> None:
+    """setup_zone_migrate_reserve() made the zone's first MOVABLE block MIGRATE_RESERVE, so a
+    MOVABLE request falls back to the UNMOVABLE pieces that an UNMOVABLE request's
+    try_to_steal_freepages() claimed, and claims that block back; the UNMOVABLE page on its
+    pcp list then drains to the UNMOVABLE list of a MOVABLE block (the cached type)."""
+    verdicts, _ = explore("none", "3.16")
+    v = verdicts["free_list_matches_pageblock"]
+    assert v.trace is not None
+    assert v.trace.initial["pb_mt"] == ["RESERVE", "MOVABLE"] and v.trace.initial["list_mt"][0] == "RESERVE"
+    assert [(s.action, s.args.get("migratetype")) for s in v.trace.steps] == [
+        ("rmqueue_bulk", "UNMOVABLE"), ("rmqueue_bulk", "MOVABLE"), ("free_pcppages_bulk", "UNMOVABLE")]
+
+
+def test_kernel_release_names_map_to_the_era_whose_code_they_run() -> None:
+    from spec.eras import era_of_release
+
+    assert {r: era_of_release(r) for r in ("3.17", "5.10", "5.11", "5.17", "5.18", "5.19", "6.0", "6.3", "6.4", "6.5", "6.6", "6.9")} == {
+        "3.17": "3.16", "5.10": "5.10", "5.11": "5.11", "5.17": "5.11", "5.18": "5.18", "5.19": "5.18", "6.0": "6.1", "6.3": "6.1",
+        "6.4": "6.4", "6.5": "6.4", "6.6": "6.6", "6.9": "6.6"}
+    # the flags follow the commits: the trylock path from 6.0 (4b23a68f9536), its fix from 6.6 (7b086755fb8c)
+    assert [e for e in ERAS if ERAS[e].pcp_trylock] == ["6.1", "6.4", "6.6", "6.10"]
+    assert [e for e in ERAS if ERAS[e].pcp_trylock and not ERAS[e].trylock_real_type] == ["6.1", "6.4"]
+    assert [e for e in ERAS if ERAS[e].try_to_steal_freepages or ERAS[e].migrate_reserve] == ["3.16"]
+    # memory offline's zone_pcp_disable() from 5.11
+    assert [e for e in ERAS if ERAS[e].zone_pcp_disable] == ["5.11", "5.18", "6.1", "6.4", "6.6", "6.10"]
+
+
+def test_kernel_6_5_is_checked_as_the_6_4_era(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    assert main(["check", "--design", "none", "--kernel", "6.5", "--invariant", "free_counts", "--format", "json",
+                 "--max-states", "100"]) in (0, 3)
+    assert json.loads(capsys.readouterr().out)["era"] == "6.4"
+
+
+def _cma_claim(capsys: pytest.CaptureFixture[str], era: str, max_states: int) -> dict[str, object]:
+    import json
+
+    assert main(["check", "--design", "none", "--kernel", era, "--config", "small", "--invariant",
+                 "cma_pages_stay_cma", "--max-states", str(max_states), "--format", "json", "--no-cache"]) in (1, 3)
+    [result] = json.loads(capsys.readouterr().out)["results"]
+    return dict(result)
+
+
+@pytest.mark.slow
+def test_6_1_frees_a_cma_page_as_movable_when_the_pcp_trylock_fails_the_bug_fixed_in_6_6(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """4b23a68f9536 (6.0) bypasses the pcp list when pcp_spin_trylock() fails, after the CMA
+    page's type was overridden to MOVABLE for the pcp list: free_one_page() puts it on the
+    MOVABLE list of its CMA block ("the page can be lost from the CMA region permanently").
+    Found on small (tiny has no CMA) in 5 steps in 6.1 and 6.4; 7b086755fb8c (6.6, 6.1.57)
+    frees with the page's own type and nothing breaks the claim in as many states."""
+    for era in ("6.1", "6.4"):
+        r = _cma_claim(capsys, era, 400_000)
+        assert r["verdict"] == "refuted"
+        trace = r["trace"]
+        assert isinstance(trace, dict)
+        last = trace["steps"][-1]
+        assert len(trace["steps"]) == 5 and last["action"] == "free_unref_page_commit"
+        assert last["args"]["pcp_trylock"] == "failed"
+    for era in ("5.18", "6.6", "6.10"):
+        assert _cma_claim(capsys, era, 400_000)["verdict"] == "unknown"  # not refuted within the limit
 
 
 def _bodies(design: str, era: str) -> dict[str, str]:
@@ -75,22 +152,32 @@ def _bodies(design: str, era: str) -> dict[str, str]:
 # (design, era): the actions whose code differs from the design's previous era, each from
 # the commits spec/eras.py names
 DIFFERS = {
-    ("none", "5.3"): {"free_one_page", "free_pcppages_bulk", "free_unref_page_commit", "test_pages_isolated",
-                      "undo_isolate_page_range"},  # 3.18: isolation re-check, merge limit, un-isolation free; no fix-up
+    ("none", "5.3"): {"free_one_page", "free_pcppages_bulk", "free_unref_page_commit", "rmqueue_buddy", "rmqueue_bulk",
+                      "test_pages_isolated", "undo_isolate_page_range"},
+    # 3.18: isolation re-check, merge limit, un-isolation free; 4.0-4.1: steal_suitable_fallback()
+    # for try_to_steal_freepages(); 4.4: no MIGRATE_RESERVE; 4.3: no fix-up in test_pages_isolated
     ("none", "5.7"): {"undo_isolate_page_range"},  # __putback_isolated_page under the lock
     ("none", "5.10"): {"rmqueue_buddy", "rmqueue_bulk", "start_isolate_page_range",
                        "undo_isolate_page_range"},  # move_to_free_list and put-back at the tail
-    ("none", "6.1"): {"free_one_page", "free_pcppages_bulk", "free_unref_page_commit",
-                      "undo_isolate_page_range"},  # migratetype_is_mergeable, find_buddy_page_pfn
-    ("none", "6.6"): {"undo_isolate_page_range"},  # MAX_ORDER inclusive: top-order chunks stay
+    ("none", "5.11"): {"free_unref_page_commit", "rmqueue_bulk", "start_isolate_page_range",
+                       "undo_isolate_page_range"},  # memory offline: zone_pcp_disable() .. zone_pcp_enable()
+    ("none", "5.18"): {"free_one_page", "free_pcppages_bulk", "free_unref_page_commit",
+                       "undo_isolate_page_range"},  # migratetype_is_mergeable, find_buddy_page_pfn
+    ("none", "6.1"): {"free_unref_page_commit"},  # 6.0 4b23a68f9536: pcp_spin_trylock, bypass as MOVABLE
+    ("none", "6.4"): {"undo_isolate_page_range"},  # MAX_ORDER inclusive: top-order chunks stay
+    ("none", "6.6"): {"free_unref_page_commit"},  # 7b086755fb8c: the bypass frees with the page's own type
     ("none", "6.10"): {"__free_pages_ok", "free_one_page", "free_pcppages_bulk", "free_unref_page_commit",
                        "free_unref_page_prepare", "rmqueue_buddy", "rmqueue_bulk", "start_isolate_page_range",
                        "undo_isolate_page_range"},  # the freelist migratetype hygiene series
     ("merged", "5.10"): {"page_reporting_drain", "rmqueue_buddy", "rmqueue_bulk", "start_isolate_page_range",
                          "undo_isolate_page_range"},
-    ("merged", "6.1"): {"free_one_page", "free_pcppages_bulk", "free_unref_page_commit", "page_reporting_cycle",
-                        "page_reporting_drain", "undo_isolate_page_range"},
-    ("merged", "6.6"): {"undo_isolate_page_range"},
+    ("merged", "5.11"): {"free_unref_page_commit", "rmqueue_bulk", "start_isolate_page_range",
+                         "undo_isolate_page_range"},
+    ("merged", "5.18"): {"free_one_page", "free_pcppages_bulk", "free_unref_page_commit", "page_reporting_cycle",
+                         "page_reporting_drain", "undo_isolate_page_range"},
+    ("merged", "6.1"): {"free_unref_page_commit"},
+    ("merged", "6.4"): {"undo_isolate_page_range"},
+    ("merged", "6.6"): {"free_unref_page_commit"},
     ("merged", "6.10"): {"__free_pages_ok", "free_one_page", "free_pcppages_bulk", "free_unref_page_commit",
                          "free_unref_page_prepare", "page_reporting_cycle", "page_reporting_drain", "rmqueue_buddy",
                          "rmqueue_bulk", "start_isolate_page_range", "undo_isolate_page_range"},
@@ -142,6 +229,6 @@ def test_every_claim_names_the_kernel_comment_or_function_it_comes_from(capsys: 
     data = json.loads(capsys.readouterr().out)
     claims = {i["name"]: i for i in data["invariants"]}
     assert "Return isolated page to tail of freelist." in claims["putback_at_tail"]["source"]
-    assert claims["putback_at_tail"]["eras"] == ["5.7", "5.10", "6.1", "6.6", "6.10"]
+    assert claims["putback_at_tail"]["eras"] == ["5.7", "5.10", "5.11", "5.18", "6.1", "6.4", "6.6", "6.10"]
     assert {e["name"]: e["designs"] for e in data["eras"]}["5.3"] == ["none", "v9", "v10"]
     assert next(a for a in data["actions"] if a["name"] == "drain_all_pages")["releases"][:2] == ["3.16", "3.17"]

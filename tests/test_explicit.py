@@ -12,10 +12,10 @@ from spec import ModelKey, build_model
 # design, era -> (reachable states, transitions) of config tiny: every design on every
 # release it existed on (spec.eras.ERAS), as stored: the search leaves out what nothing
 # reads (checker/interp/observed.py).  On 6.10 the migratetype is no longer cached in
-# ->index, so index and index_by are only written (merged 472,336 states in full, none
-# 74,631); none never reads reported (it stays 0: no count changes)
+# ->index, so index and index_by are only written (merged 552,812 states in full, none
+# 86,005); none never reads reported (it stays 0: no count changes)
 PINNED = {
-    ('none', '3.16'): (1_336_189, 8_225_536),
+    ('none', '3.16'): (58_563, 313_852),
     ('none', '5.3'): (52_063, 336_324),
     ('v9', '5.3'): (458_951, 3_153_230),
     ('v10', '5.3'): (110_725, 764_693),
@@ -23,20 +23,24 @@ PINNED = {
     ('merged', '5.7'): (322_938, 2_338_716),
     ('none', '5.10'): (50_824, 328_626),
     ('merged', '5.10'): (323_076, 2_339_498),
-    ('none', '6.1'): (50_824, 328_626),
-    ('merged', '6.1'): (323_140, 2_339_952),
-    ('none', '6.6'): (50_824, 328_626),
-    ('merged', '6.6'): (323_140, 2_339_952),
-    ('none', '6.10'): (41_623, 271_680),
-    ('merged', '6.10'): (267_296, 1_950_029),
+    ('none', '5.11'): (64_224, 426_356),
+    ('merged', '5.11'): (416_538, 3_077_194),
+    ('none', '5.18'): (64_224, 426_356),
+    ('merged', '5.18'): (416_610, 3_077_720),
+    ('none', '6.1'): (64_264, 520_776),
+    ('merged', '6.1'): (416_850, 3_669_760),
+    ('none', '6.4'): (64_264, 520_776),
+    ('merged', '6.4'): (416_850, 3_669_760),
+    ('none', '6.6'): (64_264, 520_776),
+    ('merged', '6.6'): (416_850, 3_669_760),
+    ('none', '6.10'): (52_965, 434_768),
+    ('merged', '6.10'): (347_580, 3_090_437),
 }
 
-# states without a successor: 3.16 frees a page with the type it cached before its block was
-# un-isolated (no re-check), so it lands on the ISOLATE list of a block that is no longer
-# isolated, where nothing allocates it and no isolation moves it back -- memory lost, the
-# known bug fixed in v3.18 (ad53f92eb416 and "mm/page_alloc: add freepage on isolate
-# pageblock to correct buddy list")
-DEADLOCKS = {("none", "3.16"): 72}
+# states without a successor, per row (none on any row since 3.16 has its MIGRATE_RESERVE
+# block: the zone always has a chunk to hand out; the 3.16 page freed onto the ISOLATE list
+# of a block no longer isolated is still lost, as free_list_matches_pageblock shows)
+DEADLOCKS: dict[tuple[str, str], int] = {}
 
 # design -> invariants refuted on tiny (pcp cache on); every other claim is proved
 REFUTED = {
