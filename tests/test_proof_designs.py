@@ -1,10 +1,12 @@
 """``proof`` never proves a trust claim the explicit engine refutes on tiny, in any design,
 and proves ``reported_implies_buddy`` for every size in each (see conftest).
 
-v9's and v10's proofs take a minute or more each: they are ``deep``.  The default run keeps
-merged here, the proof never proving what a fault breaks in merged (test_proof_faults.py),
-and the same engine code (not inductive, counterexample to induction, proved for every
-size) on the fixture model ring (test_fixture_models.py)."""
+Each takes a minute or more: they are ``deep``.  The default run keeps merged's (nothing
+refuted, ``reported_implies_buddy`` proved for every size and on the other orders) in
+test_proof.py's headline, which asks it in the same proof as ``index_trusted``; the proof
+never proving what a fault breaks in merged (test_proof_faults.py); and the same engine code
+(not inductive, counterexample to induction, proved for every size) on the fixture model
+ring (test_fixture_models.py)."""
 
 from __future__ import annotations
 
@@ -15,8 +17,8 @@ from checker.engines import proof
 from spec import DESIGNS
 
 
-@pytest.mark.parametrize("design", [pytest.param(d, marks=[pytest.mark.deep] if d != "merged" else [])
-                                    for d in DESIGNS])
+@pytest.mark.deep
+@pytest.mark.parametrize("design", DESIGNS)
 def test_proof_agrees_with_explicit_on_the_designs(design: str) -> None:
     stats = proof_agrees_with_explicit(design, None, "tiny")
     if design == "v9":  # the headline refutation: shown as a step of a small zone

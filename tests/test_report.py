@@ -254,6 +254,7 @@ def test_fault_only_arrows_are_shown_apart() -> None:
     assert 'stroke-dasharray' in lifecycle.svg(life)
 
 
+@pytest.mark.deep  # a minute of Z3: merged's proof of every claim; the same proof of the headline's two is test_proof.py's
 def test_proof_evidence_names_what_each_proof_rests_on(tmp_path: Path) -> None:
     assert main(["report", "--out", str(tmp_path), "--design", "merged", "--engine", "proof", "--no-faults",
                  "--catalogue", str(CATALOGUE), "--jobs", "1"]) == 0
