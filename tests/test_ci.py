@@ -23,10 +23,10 @@ refuted = ["index_trusted"]
 """
 
 
-def ci(tmp_path: Path, capsys: pytest.CaptureFixture[str], table: str) -> tuple[int, str, str]:
+def ci(tmp_path: Path, capsys: pytest.CaptureFixture[str], table: str, *args: str) -> tuple[int, str, str]:
     path = tmp_path / "pyproject.toml"
     path.write_text('[project]\nname = "downstream"\n\n[tool.reportcheck]\n' + textwrap.dedent(table))
-    code = main(["ci", "--pyproject", str(path)])
+    code = main(["ci", "--pyproject", str(path), *args])
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -151,6 +151,46 @@ def test_the_time_budget_stops_further_runs_with_exit_5(tmp_path: Path, capsys: 
     junit, _, data = outputs(tmp_path)
     (case,) = [c for c in junit.iter("testcase") if c.get("classname") == "reportcheck.time_budget"]
     assert case.find("failure") is not None and data["exit_code"] == 5
+
+
+def test_runs_in_workers_give_the_same_outputs_in_the_plans_order(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """--jobs 2: the solver runs start first, but the log, JUnit, SARIF and JSON list the runs
+    as the table does, with the verdicts of one run after another."""
+    table = OUTPUT + """
+        engines = ["explicit", "bmc"]
+        options.bmc = { depth = 2 }
+        [[tool.reportcheck.designs]]
+        design = "v10"
+        invariants = ["index_trusted", "reported_implies_buddy"]
+        refuted = ["index_trusted"]
+        """ + FAST_FAULT
+
+    def outcome(*args: str) -> tuple[object, ...]:
+        code, out, err = ci(tmp_path, capsys, table, *args)
+        junit, _, data = outputs(tmp_path)
+        runs = [(r["engine"], r["design"], r["fault"], [(v["invariant"], v["verdict"], v["status"]) for v in r["results"]])
+                for r in data["runs"]]  # type: ignore[union-attr]
+        return code, err, [s.get("name") for s in junit.iter("testsuite")], runs, out.count("engine bmc")
+
+    one, two = outcome("--no-cache"), outcome("--no-cache", "--jobs", "2")  # the second would reuse bmc's answers
+    assert one == two and one[4] == 2
+    # bmc to depth 2 refutes neither (5 and 3 steps): both failures, in the table's order
+    assert one[0] == 1 and str(one[1]).index("engine bmc: index_trusted") < str(one[1]).index("fault v9-unguarded")
+
+
+def test_in_workers_the_time_budget_stops_the_runs_not_yet_started(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = ci(tmp_path, capsys, "time_budget = 0.000001\n" + OUTPUT + FAST_FAULT * 3, "--jobs", "2")
+    assert code == 5
+    assert "time budget of 1e-06 s exceeded" in err and "2 run(s) not started" in err
+    assert "reportcheck ci: 1 runs" in out
+
+
+def test_jobs_below_one_is_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = ci(tmp_path, capsys, OUTPUT + FAST_FAULT, "--jobs", "0")
+    assert code == 2 and err.strip().endswith("--jobs must be at least 1") and err.count("\n") == 1
+    assert not (tmp_path / "out").exists()
 
 
 def test_a_contradiction_outranks_the_time_budget(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -27,6 +27,7 @@ from typing import Any
 from checker.ci.config import TABLE, CiConfig, Target, load
 from checker.engines.jobs import Job, run_jobs
 from checker.engines.registry import ENGINES, RunOptions, verdict_cache_dir
+from checker.errors import UsageError
 from checker.interp.concrete import Interpreter
 from checker.io.catalogue import check_catalogue
 from checker.io.safe_write import check_target, write_files
@@ -61,6 +62,9 @@ def add_parser(sub: Any) -> None:
                    help="the pyproject.toml with the [tool.reportcheck] table (default ./pyproject.toml)")
     p.add_argument("--no-cache", action="store_true",
                    help="ask Z3 again instead of reusing cached proved/refuted answers of bmc, induction and proof")
+    p.add_argument("--jobs", type=int, default=1, metavar="N",
+                   help="run N checks at once, in worker processes (default 1: one after another; "
+                   "the time budget is wall-clock seconds either way)")
     p.add_argument("--kernel-tree", metavar="PATH",
                    help="your kernel source tree: the SARIF steps point at their kernel files there "
                    f"(overrides {TABLE} kernel_tree)")
@@ -68,13 +72,16 @@ def add_parser(sub: Any) -> None:
 
 
 def cmd_ci(args: argparse.Namespace) -> int:
+    if args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
     cfg = load(Path(args.pyproject))
     if args.kernel_tree is not None:
         cfg = dataclasses.replace(cfg, kernel_tree=KernelTree.at(args.kernel_tree, "--kernel-tree"))
     for kind, path in cfg.outputs.items():  # before running: an output that cannot be written runs nothing
         check_target(path, f"{TABLE} output {kind} =")
     cache = None if args.no_cache else verdict_cache_dir()
-    result = run(cfg, log=lambda line: print(line, flush=True), cache=cache)  # CI logs show each run as it ends
+    result = run(cfg, log=lambda line: print(line, flush=True), cache=cache,  # CI logs show each run as it ends
+                 workers=args.jobs)
     write_outputs(cfg, result)
     summary(result)
     return result.exit_code
@@ -96,40 +103,70 @@ def run_target(cfg: CiConfig, t: Target, job: Job, remaining: float | None, cach
     return report_from(model, job.engine, verdicts, stats, time.perf_counter() - t0, expected, cfg.fail_on_vacuous)
 
 
-def run(cfg: CiConfig, log: Any = None, cache: Path | None = None) -> CiResult:
+@dataclass(frozen=True)
+class NotStarted:
+    """A run a worker did not start: the time budget was spent when its turn came."""
+
+    elapsed: float
+
+
+@dataclass(frozen=True)
+class CiWork:
+    """One run of the plan, in this process or a worker's: its report, the line that says how
+    the engine failed, or :class:`NotStarted` (worker processes only: one after another, the
+    budget is asked before a run starts)."""
+
+    cfg: CiConfig
+    target_of: dict[Job, Target]
+    start: float  # time.monotonic() when the ci run began: the same clock in every process
+    cache: Path | None
+    check_budget: bool = False
+    first: Job | None = None  # the run that starts whatever the budget says, as one after another
+
+    def __call__(self, job: Job) -> RunReport | str | NotStarted:
+        elapsed = time.monotonic() - self.start
+        remaining = self.cfg.time_budget - elapsed if self.cfg.time_budget is not None else None
+        if self.check_budget and job != self.first and remaining is not None and remaining <= 0:
+            return NotStarted(elapsed)
+        try:
+            return run_target(self.cfg, self.target_of[job], job, remaining, self.cache)
+        except Exception as e:  # noqa: BLE001 - an engine bug: one failure line, and the other runs go on
+            return f"{job.entry}, config {job.config}, engine {job.engine}: the engine failed: {type(e).__name__}: {e}"
+
+
+def run(cfg: CiConfig, log: Any = None, cache: Path | None = None, workers: int = 1) -> CiResult:
     """Every target x configuration x engine, then the catalogue; stop starting runs once
-    the time budget is spent.  ``cache``: the verdict cache of the Z3 engines (None: none)."""
+    the time budget is spent.  ``cache``: the verdict cache of the Z3 engines (None: none).
+    ``workers``: how many runs at once (worker processes); the reports come in the plan's
+    order either way."""
     say = log or (lambda _s: None)
     res = CiResult()
-    t0 = time.perf_counter()
+    start = time.monotonic()
     planned = [(Job(e, t.key(c), t.invariants, entry=t.where), t)
                for t in cfg.targets for c in t.configs for e in t.engines]
     jobs, target_of = [job for job, _ in planned], dict(planned)  # equal jobs come from one entry
     finished: list[Job] = []
+    not_started: list[float] = []
+    failures_of: dict[Job, list[tuple[int, str]]] = {}
     refuted_by: dict[tuple[str, str], bool] = {}  # (target where, config) -> some engine refuted all
 
     def within_budget() -> bool:  # asked before every run but the first, which always starts
-        elapsed = time.perf_counter() - t0
+        elapsed = time.monotonic() - start
         if cfg.time_budget is not None and elapsed > cfg.time_budget:
-            res.failures.append((OVER_BUDGET, (f"time budget of {cfg.time_budget:g} s exceeded after {elapsed:.1f} s; "
-                                 f"{len(jobs) - len(finished)} run(s) not started")))
+            not_started.extend([elapsed] * (len(jobs) - len(finished)))
             return False
         return True
 
-    def work(job: Job) -> RunReport | str:  # the report, or the line that says how the engine failed
-        remaining = cfg.time_budget - (time.perf_counter() - t0) if cfg.time_budget is not None else None
-        try:
-            return run_target(cfg, target_of[job], job, remaining, cache)
-        except Exception as e:  # noqa: BLE001 - an engine bug: one failure line, and the other runs go on
-            return f"{job.entry}, config {job.config}, engine {job.engine}: the engine failed: {type(e).__name__}: {e}"
-
-    def done(job: Job, r: RunReport | str) -> None:
+    def done(job: Job, r: RunReport | str | NotStarted) -> None:
+        if isinstance(r, NotStarted):
+            not_started.append(r.elapsed)
+            return
         finished.append(job)
+        failures = failures_of.setdefault(job, [])  # listed in the plan's order at the end
         if isinstance(r, str):
-            res.failures.append((UNDECIDED, r))
+            failures.append((UNDECIDED, r))
             say(r)
             return
-        res.reports.append(r)
         bad = [o for o in r.outcomes if o.status == "failed"]
         undecided = [o for o in r.outcomes if o.status == "skipped"]
         vacuous = [o for o in r.outcomes if o.verdict.vacuity is not None]
@@ -140,23 +177,32 @@ def run(cfg: CiConfig, log: Any = None, cache: Path | None = None) -> CiResult:
                 say(f"  {o.verdict.invariant}: {o.verdict.word}: {o.verdict.vacuity.detail}"  # type: ignore[union-attr]
                     + ("" if cfg.fail_on_vacuous else " (fail_on_vacuous = true makes this a failure)"))
         for o in bad:
-            res.failures.append((CONTRADICTED, f"{r.title}: {o.message}"))
+            failures.append((CONTRADICTED, f"{r.title}: {o.message}"))
             if o.verdict.trace is not None:
                 say(trace_text(o.verdict.trace, o.claim, model=build_model(o.verdict.trace.key)))
         if cfg.fail_on_unknown:
-            res.failures += [(UNDECIDED, f"{r.title}: {o.message}") for o in undecided]
+            failures += [(UNDECIDED, f"{r.title}: {o.message}") for o in undecided]
         if job.fault is not None:
             caught = all(o.verdict.kind == "refuted" for o in r.outcomes)
             refuted_by[(job.entry, job.config)] = refuted_by.get((job.entry, job.config), False) or caught
 
-    run_jobs(work, jobs, done=done, more=within_budget)  # one after another: each run gets the budget left
+    # one after another, each run gets the budget left; in workers, each run asks it as it
+    # starts, and the solver runs (the slow ones) start first so that the workers end together
+    order = jobs if workers <= 1 else sorted(jobs, key=lambda j: j.engine == "explicit")
+    work = CiWork(cfg, target_of, start, cache, check_budget=workers > 1, first=order[0] if order else None)
+    results = dict(zip(order, run_jobs(work, order, workers=workers, done=done, more=within_budget)))
+    res.reports = [r for j in jobs if isinstance(r := results.get(j), RunReport)]  # the plan's order
+    res.failures += [f for j in jobs for f in failures_of.get(j, [])]
+    if not_started:
+        res.failures.append((OVER_BUDGET, (f"time budget of {cfg.time_budget:g} s exceeded after "
+                             f"{min(not_started):.1f} s; {len(not_started)} run(s) not started")))
     for (where, config), caught in refuted_by.items():
         if not caught:
             res.failures.append((CONTRADICTED, (f"{where}, config {config}: the fault survives: no engine "
                                  f"refuted what it is expected to break")))
     if cfg.catalogue is not None:
         replay_catalogue(cfg.catalogue, res, say)
-    res.seconds = time.perf_counter() - t0
+    res.seconds = time.monotonic() - start
     if cfg.time_budget is not None:
         over = res.seconds > cfg.time_budget
         if over and not any(c == OVER_BUDGET for c, _ in res.failures):
