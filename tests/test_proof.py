@@ -56,6 +56,7 @@ def test_a_tiny_timeout_is_unknown_with_exit_code_3(capsys: pytest.CaptureFixtur
     assert code == 3
     assert [v["verdict"] for v in out["results"]] == ["unknown"]
     assert "did not finish" in out["results"][0]["scope"]
+    assert "while translating the spec" in out["results"][0]["scope"]  # the budget is asked before any query
     assert out["results"][0]["reason"] == "time_out"
 
 

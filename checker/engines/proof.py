@@ -33,7 +33,7 @@ from collections.abc import Sequence
 
 import z3
 
-from checker.engines.solver import OutOfTime, Query, SolverStats, houdini, reason_of, solve
+from checker.engines.solver import OutOfTime, Query, SolverStats, houdini, reason_of, solve, time_left
 from checker.interp.concrete import Interpreter
 from checker.interp.terms import SymbolicError, Term
 from checker.interp.universal import UNIT, WIDTH, Claim, Mem, Step, Universal, as_int
@@ -100,7 +100,10 @@ class Prover:
         self.deadline = deadline
         self.stats = stats
         t0 = time.perf_counter()
-        self.steps: list[Step] = [self.u.init_step(), *(s for a in model.actions for s in self.u.action_steps(a))]
+        self.steps: list[Step] = [self.u.init_step()]
+        for a in model.actions:  # seconds for the whole model: the budget is asked between actions
+            time_left(deadline)
+            self.steps += self.u.action_steps(a)
         stats.build_seconds += time.perf_counter() - t0
         self.skolems: dict[str, z3.BitVecRef] = {}
         self.sessions: dict[int, Session] = {}
@@ -131,6 +134,7 @@ class Prover:
 
     def session(self, step: Step) -> Session:
         if id(step) not in self.sessions:
+            time_left(self.deadline)  # a session takes a second or more to build: ask the budget first
             self.sessions[id(step)] = Session(self, step)
         return self.sessions[id(step)]
 
@@ -354,6 +358,11 @@ def check(interp: Interpreter, invariants: list[str], timeout: float | None = No
         return [Verdict.unknown(ENGINE, i, f"the spec cannot be translated for every size: {e}",
                                 Undecided(UnknownReason.NOT_TRANSLATABLE)) for i in invariants], \
             ProofStats(scope=scope, untranslatable=str(e), **stats.fields(t0))
+    except OutOfTime as e:  # while translating, before the first query
+        return [Verdict.unknown(ENGINE, i, f"proof for every size did not finish: {e} (while translating the spec)",
+                                Undecided(reason_of(e))) for i in invariants], \
+            ProofStats(scope=scope, claims={i: ClaimOutcome(outcome="timeout") for i in invariants},
+                       **stats.fields(t0))
     inductive: list[Claim] | None = None
     for name in invariants:
         inv = by_name[name]
