@@ -93,14 +93,20 @@ def _store(path: pathlib.Path, engine: str, interp: Interpreter, verdicts: list[
     entry = {"format": FORMAT, "engine": engine, "model_digest": interp.model.digest,
              "decided": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
              "verdicts": [_verdict_json(v) for v in verdicts], "stats": stats_json(stats)}
+    write_entry(path, entry)
+
+
+def write_entry(path: pathlib.Path, entry: dict[str, Any]) -> None:
+    """Write a JSON entry whole or not at all (a reader never sees half of one); a directory
+    that cannot be written only makes the next run slower."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
         with os.fdopen(fd, "w") as f:
             json.dump(entry, f)
-        os.replace(tmp, path)  # whole or not at all: a reader never sees half an entry
+        os.replace(tmp, path)
     except OSError:
-        pass  # a cache that cannot be written is only slower
+        pass
 
 
 def _verdict_json(v: Verdict) -> dict[str, Any]:

@@ -30,14 +30,13 @@ import datetime
 import functools
 import hashlib
 import json
-import os
-import tempfile
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import z3
 
+from checker.engines.cache import write_entry
 from checker.engines.jobs import Job
 from checker.engines.registry import ENGINES, RunOptions
 from checker.interp.concrete import Interpreter, StepError
@@ -117,14 +116,7 @@ def store(path: Path, interp: Interpreter, s: Stored) -> None:
              "verdicts": [_verdict_json(v) for v in s.verdicts], "stats": stats_json(s.stats),
              "edges": sorted(list(e) for e in s.edges),
              "reads": {site: dataclasses.asdict(t) for site, t in s.reads.items()}, "complete": s.complete}
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-        with os.fdopen(fd, "w") as f:
-            json.dump(entry, f)
-        os.replace(tmp, path)  # whole or not at all: a reader never sees half an entry
-    except OSError:
-        pass  # a store that cannot be written only makes the next report slower
+    write_entry(path, entry)
 
 
 def load(path: Path, engine: str, interp: Interpreter) -> Stored | None:
