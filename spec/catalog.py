@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 
-from spec.configs import CONFIGS, ConfigError, validate
+from spec.config_text import config_of
+from spec.configs import ConfigError, validate
 from spec.designs.merged import AllocKeepsReported, Merged, MergeKeepsReported, PcpIndexNotSet
 from spec.designs.v9 import V9, RetypeKeepsStaleIndex, V9UnguardedIndexRead
 from spec.designs.v10 import V10
@@ -109,7 +110,18 @@ def check_key(key: ModelKey) -> None:
                             f"use --design {owner} or a fault of {key.design}: "
                             f"{', '.join(f.name for f in FAULTS.values() if f.design == key.design) or 'none'}")
     check_choice("kernel era", key.era, ERAS)
-    check_choice("configuration", key.config, CONFIGS)
+    config_named(key)
+
+
+def config_named(key: ModelKey) -> Config:
+    """The validated configuration ``key.config`` names (a built-in name or key=value
+    text, spec.config_text); SpecError naming the fix otherwise."""
+    try:
+        cfg = config_of(key.config)
+        validate(cfg)
+    except ConfigError as e:
+        raise SpecError(str(e)) from None
+    return cfg
 
 
 def constants_of(cfg: Config) -> dict[str, int]:
@@ -130,11 +142,7 @@ def constants_of(cfg: Config) -> dict[str, int]:
 
 def build_model(key: ModelKey) -> Model:
     check_key(key)
-    cfg = CONFIGS[key.config]
-    try:
-        validate(cfg)
-    except ConfigError as e:
-        raise SpecError(str(e)) from None
+    cfg = config_named(key)
     builder = FAULTS[key.fault].builder if key.fault else DESIGNS[key.design].builder
     missing = missing_hooks(builder)
     if missing:

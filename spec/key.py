@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from spec.configs import DEFAULT_CONFIG
+from spec import config_text
+from spec.configs import DEFAULT_CONFIG, ConfigError
 from spec.eras import DEFAULT_ERA, ERAS, Era, resolve_era
 
 DEFAULT_DESIGN = "v9"
@@ -25,6 +26,13 @@ class ModelKey:
         # '' (the default) is the design's first era; a legacy name (5.3-5.7) the era its
         # --pcp-cache alias stands for on this design: equal keys for the same model
         object.__setattr__(self, "era", resolve_era(self.era, self.design))
+        # key=value text in its canonical spelling (a named zone's name): one key per zone;
+        # text that names no zone stays as given, for build_model to refuse
+        if "=" in self.config:
+            try:
+                object.__setattr__(self, "config", config_text.canonical(self.config))
+            except ConfigError:
+                pass
 
     @property
     def kernel(self) -> Era:
@@ -38,9 +46,10 @@ class ModelKey:
 
     def slug(self) -> str:
         """File and test-name safe: ``<design>[-<fault>][-<era>][-<config> unless tiny]``
-        (the design's first era adds nothing: the stored catalogue's names)."""
+        (the design's first era adds nothing: the stored catalogue's names; a key=value
+        configuration the keys that differ from tiny's, ``npfn8-pageblock_order2``)."""
         parts = [self.design, self.fault or "", self.kernel.slug_for(self.design) if self.era in ERAS else self.era,
-                 "" if self.config == DEFAULT_CONFIG else self.config]
+                 "" if self.config == DEFAULT_CONFIG else config_text.slug(self.config)]
         return "-".join(p for p in parts if p)
 
 

@@ -7,7 +7,8 @@ is a :class:`~checker.errors.UsageError` whose one line names the key and the fi
 ::
 
     [tool.reportcheck]
-    configs = ["tiny"]                  # default configurations of every entry
+    configs = ["tiny"]                  # default configurations of every entry, or a table of
+                                        # your own: [tool.reportcheck.configs.NAME] (project_configs.py)
     engines = ["explicit"]              # default engines of every entry
     time_budget = 180                   # seconds for the whole run
     catalogue = "counterexamples"       # replay the stored counterexamples (optional)
@@ -32,21 +33,20 @@ is a :class:`~checker.errors.UsageError` whose one line names the key and the fi
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from checker.ci.project_configs import defined, key_text, read_pyproject
 from checker.engines.registry import ENGINES, RunOptions, seconds_problem
 from checker.errors import UsageError, shown
 from checker.io.itf import DEFAULT_DIR
-from checker.io.safe_read import read_regular
 from checker.outputs.locations import KernelTree
 from spec import CONFIGS, DEFAULT_DESIGN, DEFAULT_ERA, DESIGNS, FAULTS, ModelKey, build_model, era_of_pcp_cache
 from spec.eras import era_choices, era_of_release, resolve_era
+from spec.ir import Config
 
 TABLE = "[tool.reportcheck]"
-MAX_TOML_BYTES = 4 * 1024 * 1024  # pyproject.toml is read whole: a cap, not a guess at its size
 TOP_KEYS = ("configs", "engines", "time_budget", "catalogue", "fail_on_unknown", "fail_on_vacuous", "output", "options",
             "kernel_tree", "designs", "faults")
 OUTPUT_KEYS = ("junit", "sarif", "json")
@@ -167,7 +167,15 @@ def _options(table: object) -> dict[str, RunOptions]:
     return out
 
 
-def _target(kind: str, index: int, entry: object, configs: tuple[str, ...], engines: tuple[str, ...]) -> Target:
+def _configs(where: str, value: object, named: dict[str, Config]) -> tuple[str, ...]:
+    """An array of configuration names (built-in or defined in [tool.reportcheck.configs])
+    as the texts model keys keep."""
+    names = _strings(where, "configs", value, [*CONFIGS, *named], "configuration")
+    return tuple(dict.fromkeys(key_text(n, named, f"{where}: configs") for n in names))
+
+
+def _target(kind: str, index: int, entry: object, configs: tuple[str, ...], engines: tuple[str, ...],
+            named: dict[str, Config]) -> Target:
     where = f"[[tool.reportcheck.{kind}]] #{index + 1}"
     if not isinstance(entry, dict):
         raise UsageError(f"{where} must be a table, not {_type_name(entry)}")
@@ -203,7 +211,7 @@ def _target(kind: str, index: int, entry: object, configs: tuple[str, ...], engi
     else:
         invariants = refuted
     return Target(where, design, fault, era, invariants, frozenset(refuted),
-                  _strings(where, "configs", entry.get("configs", list(configs)), CONFIGS, "configuration"),
+                  _configs(where, entry["configs"], named) if "configs" in entry else configs,
                   _strings(where, "engines", entry.get("engines", list(engines)), ENGINES, "engine"))
 
 
@@ -239,7 +247,8 @@ def parse(data: dict[str, Any], root: Path, config_file: Path | None = None) -> 
     if not isinstance(table, dict):
         raise UsageError(f"{TABLE} must be a table, not {_type_name(table)}")
     _keys(TABLE, table, TOP_KEYS)
-    configs = _strings(TABLE, "configs", table.get("configs", ["tiny"]), CONFIGS, "configuration")
+    named, default = defined(table.get("configs"))
+    configs = _configs(TABLE, list(default) if default is not None else table.get("configs", ["tiny"]), named)
     engines = _strings(TABLE, "engines", table.get("engines", ["explicit"]), ENGINES, "engine")
     budget = table.get("time_budget")
     if budget is not None and seconds_problem(budget):
@@ -266,7 +275,7 @@ def parse(data: dict[str, Any], root: Path, config_file: Path | None = None) -> 
         if not isinstance(entries, list):
             raise UsageError(f"{TABLE}: {kind} must be an array of tables ([[tool.reportcheck.{kind}]]), "
                              f"not {_type_name(entries)}")
-        targets += [_target(kind, i, e, configs, engines) for i, e in enumerate(entries)]
+        targets += [_target(kind, i, e, configs, engines, named) for i, e in enumerate(entries)]
     if not targets:
         raise UsageError(f"{TABLE}: nothing to check; add [[tool.reportcheck.designs]] or [[tool.reportcheck.faults]]")
     return CiConfig(root, tuple(targets), float(budget) if budget is not None else None, catalogue,
@@ -274,17 +283,4 @@ def parse(data: dict[str, Any], root: Path, config_file: Path | None = None) -> 
 
 
 def load(path: Path) -> CiConfig:
-    if not os.path.lexists(path):
-        raise UsageError(f"{shown(path)}: no such file; run reportcheck ci in the project's directory "
-                         "or pass --pyproject")
-    try:
-        text = read_regular(path, "pyproject.toml", MAX_TOML_BYTES).decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise UsageError(f"{shown(path)}: cannot read it: {e}") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        raise UsageError(f"{shown(path)}: malformed TOML: {e}") from None
-    except RecursionError:  # tomllib recurses once per nesting level of arrays and inline tables
-        raise UsageError(f"{shown(path)}: malformed TOML: arrays or tables nested too deeply") from None
-    return parse(data, path.resolve().parent, path.resolve())
+    return parse(read_pyproject(path), path.resolve().parent, path.resolve())

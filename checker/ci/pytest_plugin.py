@@ -13,7 +13,8 @@ Marker (the check runs before the test body)::
     def test_claims(): ...
 
 Keyword arguments of both: ``engine`` (default explicit), ``fault``, ``era`` (a kernel era,
-default: the design's first release, 5.3 for v9/v10 and 5.7 for merged; ``pcp_cache`` True/False is its alias), ``config`` (default tiny) and the
+default: the design's first release, 5.3 for v9/v10 and 5.7 for merged; ``pcp_cache`` True/False is its alias), ``config`` (default tiny; a name, ``key=value,...``
+text, or a ``[tool.reportcheck.configs.NAME]`` of the suite's pyproject.toml) and the
 engine knobs of ``reportcheck check`` (``max_states``, ``depth``, ``k``, ``timeout``,
 ``examples``, ``steps``, ``seed``).  A failure is shown as the counterexample's kernel
 operations, not as a Python traceback.  Verdicts are cached
@@ -22,11 +23,14 @@ for the session, so several tests on one model explore it once per invariant.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from checker.ci.project_configs import resolve
 from checker.engines.registry import ENGINES, RunOptions
+from checker.errors import UsageError
 from checker.interp.concrete import Interpreter
 from checker.outputs.outcomes import Expectation, claims_of, judge, trace_text
 from checker.results.verdict import Verdict
@@ -39,8 +43,10 @@ OPTION_KEYS = ("max_states", "depth", "k", "timeout", "examples", "steps", "seed
 class ReportCheck:
     """What the ``reportcheck`` fixture returns: check one invariant of one model."""
 
-    def __init__(self) -> None:
+    def __init__(self, pyproject: Path | None = None) -> None:
         self._cache: dict[tuple[Any, ...], tuple[Verdict, str]] = {}
+        # where config='NAME' of a [tool.reportcheck.configs.NAME] table is looked up
+        self._pyproject = pyproject
 
     def verdict(self, design: str, invariant: str, *, engine: str = "explicit", fault: str | None = None,
                 era: str | None = None, pcp_cache: bool | None = None, config: str = "tiny",
@@ -55,6 +61,10 @@ class ReportCheck:
         if era is not None and alias is not None and era != alias:
             pytest.fail(f"reportcheck: era={era!r} and pcp_cache={pcp_cache} name different eras; give one",
                         pytrace=False)
+        try:
+            config = resolve(config, self._pyproject)
+        except UsageError as e:
+            pytest.fail(f"reportcheck: {e}", pytrace=False)
         model_key = ModelKey(design, fault, era or alias or DEFAULT_ERA, config)
         key = (model_key, invariant, engine, tuple(sorted(options.items())))
         if key not in self._cache:
@@ -98,7 +108,8 @@ def reportcheck(request: pytest.FixtureRequest) -> ReportCheck:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.stash[SESSION] = ReportCheck()
+    pyproject = config.rootpath / "pyproject.toml"
+    config.stash[SESSION] = ReportCheck(pyproject if pyproject.is_file() else None)
     config.addinivalue_line(
         "markers", f"{MARKER}(design, invariant, expect='holds', engine='explicit', fault=None, era=None, "
         "pcp_cache=None, config='tiny', **options): check a claim of the reportcheck model before the test runs")

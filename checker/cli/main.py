@@ -15,8 +15,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from checker.ci.project_configs import project_configs
 from checker.cli import stdout
-from checker.cli.options import add_era_options, chosen_era
+from checker.cli.options import add_config_options, add_era_options, chosen_era, resolve_config
 from checker.engines.registry import (
     DEFAULT_ENGINE,
     ENGINES,
@@ -46,7 +47,9 @@ from spec import (
     SpecError,
     build_model,
 )
+from spec.config_text import KEYS, key_of
 from spec.eras import default_era
+from spec.ir import Config
 
 # per configuration: how many states the explicit engine explores unless told otherwise
 DEFAULT_MAX_STATES = {"small": 400_000}
@@ -111,12 +114,15 @@ def build_parser() -> Parser:
     sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
     ls = sub.add_parser("list", help="designs, faults, configurations, invariants, engines, actions")
     ls.add_argument("--json", action="store_true", help="machine-readable output")
+    ls.add_argument("--pyproject", type=Path, metavar="PATH",
+                    help="also list the configurations this pyproject.toml defines as [tool.reportcheck.configs.NAME] "
+                         "(default ./pyproject.toml, if there is one)")
     ck = sub.add_parser("check", help="check a design's invariants", description=CHECK_DESCRIPTION,
                         epilog=CHECK_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     ck.add_argument("--design", help=f"design to check (default {DEFAULT_DESIGN}, or the fault's design)")
     ck.add_argument("--fault", help="a faulty variant of the design (see 'reportcheck list')")
     add_era_options(ck, "default: the design's first release, 5.3 for v9 and v10, 5.7 for merged, 6.10 for none")
-    ck.add_argument("--config", default=DEFAULT_CONFIG, help=f"configuration (default {DEFAULT_CONFIG})")
+    add_config_options(ck)
     ck.add_argument("--invariant", action="append", default=[], metavar="NAME",
                     help="check only this invariant (repeatable; default: all of the design's)")
     ck.add_argument("--engine", default=DEFAULT_ENGINE, help=f"engine (default {DEFAULT_ENGINE})")
@@ -201,6 +207,8 @@ def catalogue_dir(args: argparse.Namespace) -> str | None:
 
 def cmd_list(args: argparse.Namespace) -> int:
     data = catalogue()
+    data["configs"] += [config_entry(c, str(args.pyproject or "pyproject.toml"))
+                        for c in project_configs(args.pyproject).values()]
     if args.json:
         print(json.dumps(data, indent=2))
     else:
@@ -231,13 +239,23 @@ def catalogue() -> dict[str, Any]:
         "eras": [{"name": e.name, "releases": list(e.releases), "description": e.description,
                   "designs": list(e.designs), "pcp_cache": e.pcp_cache,
                   "default_for": [d for d in DESIGNS if default_era(d) == e.name]} for e in ERAS.values()],
-        "configs": [{"name": c.name, "description": c.doc, "npfn": c.npfn, "pageblock_order": c.pageblock_order,
-                     "max_order": c.max_order, "ncpu": c.ncpu, "migratetypes": list(c.migratetypes),
-                     "capacity": c.capacity, "default": c.name == DEFAULT_CONFIG} for c in CONFIGS.values()],
+        "configs": [config_entry(c) for c in CONFIGS.values()],
         "invariants": list(invariants.values()),
         "engines": [{"name": e.name, "description": e.description} for e in ENGINES.values()],
         "actions": list(actions.values()),
     }
+
+
+def config_entry(c: Config, defined_in: str | None = None) -> dict[str, Any]:
+    """One configuration of ``reportcheck list``: its name, what it is for, its keys (every
+    key of --config key=value), and for a project's own, the file and the text models keep."""
+    entry: dict[str, Any] = {"name": c.name, "description": c.doc}
+    entry |= {k: list(v) if isinstance(v, tuple) else v for k in KEYS for v in (getattr(c, k),)}
+    entry["default"] = c.name == DEFAULT_CONFIG and defined_in is None
+    if defined_in is not None:
+        entry |= {"defined_in": defined_in, "config": key_of(c),
+                  "description": f"{c.doc} ({defined_in}: {key_of(c)})"}
+    return entry
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -252,7 +270,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         if args.format != "sarif":
             raise UsageError("--kernel-tree is where SARIF points at the kernel files: add --format sarif or drop it")
         tree = KernelTree.at(args.kernel_tree, "--kernel-tree")
-    model = build_model(ModelKey(design, args.fault, chosen_era(args, DEFAULT_ERA, design), args.config))
+    config = resolve_config(args.config, args.pyproject)
+    model = build_model(ModelKey(design, args.fault, chosen_era(args, DEFAULT_ERA, design), config))
     names = [i.name for i in model.invariants]
     for inv in args.invariant:
         if inv not in names:
@@ -264,7 +283,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
         check_directory(Path(save_dir), "--catalogue")
     interp = Interpreter(model)
-    max_states = args.max_states if args.max_states is not None else DEFAULT_MAX_STATES.get(args.config)
+    max_states = args.max_states if args.max_states is not None else DEFAULT_MAX_STATES.get(model.key.config)
     engine = ENGINES[args.engine]
     with render.progress_reporter(enabled=args.format == "text" and sys.stderr.isatty()) as progress:
         opts = RunOptions(max_states=max_states, progress=progress, backend=args.backend, depth=args.depth,
@@ -276,7 +295,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
         save_and_say(verdicts, save_dir, args.force)
     result = {
-        "design": design, "fault": args.fault, "config": args.config, "era": model.key.era,
+        "design": design, "fault": args.fault, "config": model.key.config, "era": model.key.era,
         "pcp_cache": model.key.kernel.pcp_cache,
         "engine": engine.name, "spec_digest": model.digest,
         "results": [render.verdict_json(v) for v in verdicts],

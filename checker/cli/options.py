@@ -1,15 +1,19 @@
 """The command-line options that choose a kernel era: ``--kernel VERSION`` (an era's name
 or any release it stands for) and its alias ``--pcp-cache on|off`` (the two eras there
 were when the era was a bool: ``on`` is the design's first era with the migratetype
-cache -- 5.3 for v9 and v10, 5.7 for merged -- and ``off`` is 6.10)."""
+cache -- 5.3 for v9 and v10, 5.7 for merged -- and ``off`` is 6.10); and the ones that
+choose a configuration: ``--config NAME|key=value,...`` and ``--pyproject PATH``."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
+from checker.ci.project_configs import resolve
 from checker.errors import UsageError
-from spec import ERAS, era_of_pcp_cache
+from spec import DEFAULT_CONFIG, ERAS, era_of_pcp_cache
+from spec.config_text import KEYS
 from spec.eras import era_choices, era_of_release, resolve_era
 
 
@@ -38,3 +42,20 @@ def chosen_era(args: argparse.Namespace, default: str, design: str) -> str:
         raise UsageError(f"--kernel {args.kernel} and --pcp-cache {args.pcp_cache} name different eras "
                          f"for design {design} ({kernel}, {alias}); give one of them")
     return kernel or alias or default
+
+
+def add_config_options(parser: Any) -> None:
+    """``--config`` and ``--pyproject`` (where ``[tool.reportcheck.configs.NAME]`` tables are read)."""
+    parser.add_argument("--config", default=DEFAULT_CONFIG, metavar="NAME|KEY=VALUE,...",
+                        help=f"configuration (default {DEFAULT_CONFIG}): a name from 'reportcheck list', one your "
+                             "pyproject.toml defines as [tool.reportcheck.configs.NAME], or key=value,... "
+                             f"(keys {', '.join(KEYS)}; base=NAME starts from another than {DEFAULT_CONFIG}; "
+                             "a list is a+b+c), e.g. npfn=8,pageblock_order=2,max_order=4")
+    parser.add_argument("--pyproject", type=Path, metavar="PATH",
+                        help="the pyproject.toml whose [tool.reportcheck.configs] --config may name "
+                             "(default ./pyproject.toml, if there is one)")
+
+
+def resolve_config(text: str, pyproject: Path | None) -> str:
+    """What the model key keeps for ``--config text`` (UsageError naming the fix otherwise)."""
+    return resolve(text, pyproject)

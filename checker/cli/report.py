@@ -26,7 +26,7 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from checker.cli.options import add_era_options, chosen_era
+from checker.cli.options import add_config_options, add_era_options, chosen_era, resolve_config
 from checker.engines.registry import ENGINES, RunOptions, verdict_cache_dir
 from checker.errors import UsageError
 from checker.io.itf import DEFAULT_DIR
@@ -35,7 +35,7 @@ from checker.outputs import document
 from checker.review import mail
 from checker.review import run as review
 from checker.review import sections as review_doc
-from spec import CONFIGS, DEFAULT_CONFIG, DESIGNS, ERAS, FAULTS
+from spec import DESIGNS, ERAS, FAULTS
 from spec.eras import LEGACY, check_combination
 
 DEFAULT_OUT = "report"
@@ -62,7 +62,7 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--design", action="append", default=[], metavar="D",
                    help=f"a design to review (repeatable; default all: {', '.join(DESIGNS)})")
     add_era_options(p, f"default {review.REVIEW_ERA}")
-    p.add_argument("--config", default=DEFAULT_CONFIG, help=f"configuration (default {DEFAULT_CONFIG})")
+    add_config_options(p)
     p.add_argument("--engine", action="append", default=[], metavar="E",
                    help=f"an engine to run (repeatable; default: {', '.join(review.DEFAULT_ENGINES)})")
     defaults = review.REPORT_OPTIONS
@@ -170,8 +170,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     designs = _choices("design", args.design, list(DESIGNS), reporting)
     engines = _choices("engine", args.engine, list(ENGINES), list(review.DEFAULT_ENGINES))
     era = _era(args, designs)
-    if args.config not in CONFIGS:
-        raise UsageError(f"unknown configuration {args.config!r}; choose from: {', '.join(CONFIGS)}")
+    config = resolve_config(args.config, args.pyproject)
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
     options = _options(args, engines)
@@ -217,7 +216,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             doing[0] = f"partial report written ({len(r.pending)} jobs running: {', '.join(r.pending[:4])}" \
                              + (", ..." if len(r.pending) > 4 else "") + ")"
 
-        r = review.gather(designs, args.config, engines, catalogue, args.jobs, announce, started, faults,
+        r = review.gather(designs, config, engines, catalogue, args.jobs, announce, started, faults,
                           era, options, partial)
     write_report(out, r)
     con.print(f"wrote {out / 'index.html'}, {out / 'report.md'} and {out / 'report.txt'} in "

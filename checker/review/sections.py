@@ -10,7 +10,8 @@ from checker.results.verdict import UnknownReason, Verdict
 from checker.review import guards as guards_mod
 from checker.review.lifecycle import Lifecycle, svg
 from checker.review.run import Counterexample, GuardEvidence, JobResult, Review, design_title
-from spec import CONFIGS, ERAS, FAULTS, ModelKey, build_model
+from spec import ERAS, FAULTS, ModelKey, build_model
+from spec.config_text import config_of
 from spec.ir import Model
 
 TITLE = "reportcheck design review: is page->index trusted when it is read?"
@@ -21,7 +22,7 @@ ENGINE_ORDER = ("explicit", "bmc", "induction", "proof", "hypothesis")
 
 
 def build(r: Review) -> list[Block]:
-    cfg = CONFIGS[r.config]
+    cfg = config_of(r.config)
     knobs = ", ".join(f"{k} {v}" for k, v in (("--depth", r.options.depth), ("--k", r.options.k),
                       ("--examples", r.options.examples), ("--steps", r.options.steps), ("--seed", r.options.seed),
                       ("--timeout", r.options.timeout), ("--max-states", r.options.max_states)) if v is not None)
