@@ -50,6 +50,7 @@ class Design:
     name: str
     title: str
     builder: type[Allocator]
+    source: str | None = None  # the --spec-module it was registered from (spec/extend.py); None: the package's
 
 
 DESIGNS: dict[str, Design] = {
@@ -73,6 +74,7 @@ class Fault:
     design: str
     description: str
     builder: type[Allocator]
+    source: str | None = None  # the --spec-module it was registered from (spec/extend.py); None: the package's
 
 
 FAULTS: dict[str, Fault] = {

@@ -15,6 +15,7 @@ is a :class:`~checker.errors.UsageError` whose one line names the key and the fi
     fail_on_unknown = false             # is an undecided verdict a failure?
     fail_on_vacuous = false             # is a vacuous proof (read sites never reached) a failure?
     output = { junit = "reportcheck-results/junit.xml", sarif = "...", json = "..." }
+    spec_modules = ["my_design.py"]     # your own designs and faults, loaded first (optional; README "Your own design")
     kernel_tree = "."                   # SARIF points each step at its kernel file in this tree (optional)
     options.bmc = { depth = 6 }         # engine knobs, only those the engine takes: max_states depth k timeout examples steps seed
 
@@ -40,6 +41,7 @@ from typing import Any
 from checker.ci.project_configs import defined, key_text, read_pyproject
 from checker.engines.registry import ENGINES, RunOptions, seconds_problem
 from checker.errors import UsageError, shown
+from checker.io import spec_modules
 from checker.io.itf import DEFAULT_DIR
 from checker.outputs.locations import KernelTree
 from spec import CONFIGS, DEFAULT_DESIGN, DEFAULT_ERA, DESIGNS, FAULTS, ModelKey, build_model, era_of_pcp_cache
@@ -47,7 +49,7 @@ from spec.eras import era_choices, era_of_release, resolve_era
 from spec.ir import Config
 
 TABLE = "[tool.reportcheck]"
-TOP_KEYS = ("configs", "engines", "time_budget", "catalogue", "fail_on_unknown", "fail_on_vacuous", "output", "options",
+TOP_KEYS = ("spec_modules", "configs", "engines", "time_budget", "catalogue", "fail_on_unknown", "fail_on_vacuous", "output", "options",
             "kernel_tree", "designs", "faults")
 OUTPUT_KEYS = ("junit", "sarif", "json")
 OPTION_KEYS = ("max_states", "depth", "k", "timeout", "examples", "steps", "seed")
@@ -83,6 +85,13 @@ class CiConfig:
     options: dict[str, RunOptions] = field(default_factory=dict)
     fail_on_vacuous: bool = False
     kernel_tree: KernelTree | None = None  # where SARIF finds the steps' kernel files
+
+
+class _Any(tuple[str, ...]):
+    """Every string is a choice (a spec module is checked when it is loaded)."""
+
+    def __contains__(self, item: object) -> bool:
+        return isinstance(item, str)
 
 
 def _keys(where: str, table: dict[str, Any], allowed: tuple[str, ...]) -> None:
@@ -247,6 +256,9 @@ def parse(data: dict[str, Any], root: Path, config_file: Path | None = None) -> 
     if not isinstance(table, dict):
         raise UsageError(f"{TABLE} must be a table, not {_type_name(table)}")
     _keys(TABLE, table, TOP_KEYS)
+    for source in _strings(TABLE, "spec_modules", table.get("spec_modules", []), _Any(), "spec module",
+                           allow_empty=True):  # first: the entries may name their designs and faults
+        spec_modules.load(str(root / source) if spec_modules.is_path(source) else source)
     named, default = defined(table.get("configs"))
     configs = _configs(TABLE, list(default) if default is not None else table.get("configs", ["tiny"]), named)
     engines = _strings(TABLE, "engines", table.get("engines", ["explicit"]), ENGINES, "engine")

@@ -16,7 +16,8 @@ Keyword arguments of both: ``engine`` (default explicit), ``fault``, ``era`` (a 
 default: the design's first release, 5.3 for v9/v10 and 5.7 for merged; ``pcp_cache`` True/False is its alias), ``config`` (default tiny; a name, ``key=value,...``
 text, or a ``[tool.reportcheck.configs.NAME]`` of the suite's pyproject.toml) and the
 engine knobs of ``reportcheck check`` (``max_states``, ``depth``, ``k``, ``timeout``,
-``examples``, ``steps``, ``seed``).  A failure is shown as the counterexample's kernel
+``examples``, ``steps``, ``seed``).  Your own designs and faults (spec/extend.py) load from the
+ini option ``reportcheck_spec_modules`` (files relative to the rootdir, or module names).  A failure is shown as the counterexample's kernel
 operations, not as a Python traceback.  Verdicts are cached
 for the session, so several tests on one model explore it once per invariant.
 """
@@ -32,6 +33,7 @@ from checker.ci.project_configs import resolve
 from checker.engines.registry import ENGINES, RunOptions
 from checker.errors import UsageError
 from checker.interp.concrete import Interpreter
+from checker.io import spec_modules
 from checker.outputs.outcomes import Expectation, claims_of, judge, trace_text
 from checker.results.verdict import Verdict
 from spec import DEFAULT_ERA, ModelKey, SpecError, build_model, era_of_pcp_cache
@@ -107,7 +109,18 @@ def reportcheck(request: pytest.FixtureRequest) -> ReportCheck:
     return request.config.stash[SESSION]
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addini("reportcheck_spec_modules", type="linelist", default=[],
+                  help="reportcheck: Python files (relative to the rootdir) or modules that register your own "
+                       "designs and faults (spec/extend.py), loaded before the tests")
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    try:
+        spec_modules.load_all(str(config.rootpath / m) if spec_modules.is_path(m) else m
+                              for m in config.getini("reportcheck_spec_modules"))
+    except UsageError as e:
+        raise pytest.UsageError(f"reportcheck: {e}") from None
     pyproject = config.rootpath / "pyproject.toml"
     config.stash[SESSION] = ReportCheck(pyproject if pyproject.is_file() else None)
     config.addinivalue_line(

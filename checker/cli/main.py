@@ -29,6 +29,7 @@ from checker.engines.registry import (
 )
 from checker.errors import UsageError
 from checker.interp.concrete import Interpreter
+from checker.io import spec_modules
 from checker.outputs import render
 from checker.outputs.formats import MACHINE_FORMATS, render_run
 from checker.outputs.locations import KernelTree
@@ -159,6 +160,11 @@ def build_parser() -> Parser:
     ls.set_defaults(func=cmd_list)
     for module in SUBCOMMAND_MODULES:
         importlib.import_module(module).add_parser(sub)
+    for parser in sub.choices.values():
+        parser.add_argument("--spec-module", action="append", default=[], metavar="PATH_OR_MODULE",
+                            help="load your own design or fault from this Python file or module first "
+                                 "(repeatable; see the README's 'Your own design'); installed packages' "
+                                 "'reportcheck.spec' entry points load always")
     return p
 
 
@@ -318,6 +324,7 @@ def one_line(message: str) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
+        spec_modules.load_all(args.spec_module)
         code: int = args.func(args)
         return code
     except (UsageError, SpecError) as e:

@@ -33,6 +33,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -47,7 +48,8 @@ from checker.interp.concrete import StepError, interpreter
 from checker.io.safe_read import read_regular
 from checker.io.safe_write import check_directory, write_files
 from checker.results.verdict import FailedRead, State, Step, Trace, Verdict
-from spec import ERAS, ModelKey, SpecError, era_of_pcp_cache
+from checker.trace.build import spec_module_options
+from spec import DESIGNS, ERAS, FAULTS, ModelKey, SpecError, era_of_pcp_cache
 from spec.ir import Domain, Model, StateVar
 
 FORMAT_VERSION = 1
@@ -204,6 +206,8 @@ def trace_to_itf(trace: Trace, engine: str) -> dict[str, Any]:
         "config": key.config,
         "engine": engine, "invariant": trace.invariant, "violated_at": len(trace.steps),
         "command": trace.command,
+        # the modules of a design or fault of the user's own (named, never loaded from here)
+        **({"spec_modules": mods} if (mods := spec_module_options(key)[1::2]) else {}),
         # the read that breaks the claim at the last step, explained (page, value read by
         # name, value assumed, the step that last wrote it); absent for a state claim
         **({"failed_read": last[0].record()} if (last := [
@@ -392,6 +396,12 @@ def parse(path: Path, text: bytes) -> LoadedTrace:
     try:
         interp = interpreter(key_of(meta))
     except SpecError as e:
+        modules = meta.get("spec_modules")
+        unloaded = (meta["design"] not in DESIGNS or (meta["fault"] is not None and meta["fault"] not in FAULTS))
+        if unloaded and isinstance(modules, list) and modules and all(isinstance(m, str) for m in modules):
+            # a design of the user's own: name the module, never load it from a data file
+            raise _fail(path, "#meta", f"{e}; it was made with "
+                        f"{' '.join('--spec-module ' + shlex.quote(m) for m in modules)}: add that option") from None
         raise _fail(path, "#meta", str(e)) from None
     model = interp.model
     names = [v.name for v in model.state_vars]

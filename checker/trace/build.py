@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from checker.errors import ReportcheckError
 from checker.interp.concrete import Interpreter, StepError
 from checker.results.verdict import Trace
-from spec import ModelKey
+from spec import DESIGNS, FAULTS, ModelKey
 from spec.ir import Model
 
 
@@ -24,9 +24,17 @@ class ReplayMismatch(ReportcheckError, RuntimeError):
 
 
 def model_options(key: ModelKey) -> list[str]:
-    """The ``reportcheck check`` options that choose the model ``key`` names."""
-    return ["--design", key.design, *(["--fault", key.fault] if key.fault else []),
+    """The ``reportcheck check`` options that choose the model ``key`` names (with the
+    ``--spec-module`` a design or fault registered from outside the package needs)."""
+    return [*spec_module_options(key), "--design", key.design, *(["--fault", key.fault] if key.fault else []),
             *key.kernel.options, "--config", key.config]
+
+
+def spec_module_options(key: ModelKey) -> list[str]:
+    """``--spec-module SOURCE`` for the design and the fault of ``key`` that came from one."""
+    sources = [DESIGNS[key.design].source if key.design in DESIGNS else None,
+               FAULTS[key.fault].source if key.fault in FAULTS else None]
+    return [opt for s in dict.fromkeys(x for x in sources if x) for opt in ("--spec-module", s)]
 
 
 def reproduce_command(model: Model, invariants: Sequence[str], engine: str = "",
