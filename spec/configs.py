@@ -27,6 +27,24 @@ CONFIGS: dict[str, Config] = {
             doc="8 pages, 4 pageblocks (the last two, one MAX_ORDER-aligned range, are CMA), "
                 "orders 0-2 (chunks span two pageblocks), 2 CPUs, reporting capacity 2",
         ),
+        Config(
+            name="pageblock4", npfn=4, pageblock_order=2, max_order=3, ncpu=1,
+            migratetypes=("UNMOVABLE", "MOVABLE", "ISOLATE"), capacity=1,
+            doc="4 pages, one pageblock of 4 pages (pageblock_order 2 = MAX_ORDER-1), orders 0-2, 1 CPU, "
+                "capacity 1: a pageblock holds several free chunks, so a steal may move the block's free "
+                "pages and not claim it (free_pages + alike_pages < pageblock_nr_pages / 2, with the "
+                "block's movable pages counted), a MOVABLE order-0 steal is refused the whole block "
+                "(can_steal_fallback: order < pageblock_order / 2) and takes one page, and merges below "
+                "pageblock_order happen inside a block; nothing merges across pageblocks (one block)",
+        ),
+        Config(
+            name="pageblock4-span", npfn=8, pageblock_order=2, max_order=4, ncpu=1,
+            migratetypes=("UNMOVABLE", "MOVABLE", "ISOLATE"), capacity=1,
+            doc="8 pages, 2 pageblocks of 4 pages, orders 0-3: pageblock4's steal decisions with a "
+                "max-order chunk spanning both pageblocks (change_pageblock_range() over two blocks, "
+                "merges across pageblocks of 4, __isolate_free_page() retyping both blocks of a chunk); "
+                "too large to explore in full (tests explore it to a state limit)",
+        ),
     )
 }
 DEFAULT_CONFIG = "tiny"
