@@ -45,6 +45,14 @@ CONFIGS: dict[str, Config] = {
                 "merges across pageblocks of 4, __isolate_free_page() retyping both blocks of a chunk); "
                 "too large to explore in full (tests explore it to a state limit)",
         ),
+        Config(
+            name="tiny-wmark", npfn=4, pageblock_order=1, max_order=2, ncpu=1,
+            migratetypes=("UNMOVABLE", "MOVABLE", "ISOLATE"), capacity=1, wmark_min=0, wmark_low=0,
+            doc="tiny with its watermarks (min = low = 0 pages, a 4-page zone's min_free_kbytes): "
+                "__isolate_free_page() refuses a chunk unless NR_FREE_PAGES exceeds min + the chunk, "
+                "so page_reporting_cycle() stops at that page, and page_reporting_process_zone() skips "
+                "the zone unless NR_FREE_PAGES exceeds low + (capacity << page_reporting_min_order)",
+        ),
     )
 }
 DEFAULT_CONFIG = "tiny"
@@ -63,6 +71,11 @@ def validate(cfg: Config) -> None:
         raise ConfigError(f"config {cfg.name}: a max-order chunk (2^(max_order-1)) must fit in npfn")
     if not 1 <= cfg.ncpu <= 4 or not 1 <= cfg.capacity <= cfg.npfn:
         raise ConfigError(f"config {cfg.name}: need 1 <= ncpu <= 4 and 1 <= capacity <= npfn")
+    if not -1 <= cfg.wmark_min <= cfg.npfn or not -1 <= cfg.wmark_low <= cfg.npfn:
+        raise ConfigError(f"config {cfg.name}: wmark_min and wmark_low must be -1 (not modelled) or 0..npfn pages")
+    if (cfg.wmark_low == -1) != (cfg.wmark_min == -1) or cfg.wmark_low < cfg.wmark_min:
+        raise ConfigError(f"config {cfg.name}: wmark_low must be at least wmark_min (the kernel's low = min + min/4), "
+                          "and both -1 or both set; set wmark_low >= wmark_min")
     unknown = [m for m in cfg.migratetypes if m not in MIGRATETYPES]
     if unknown or "MOVABLE" not in cfg.migratetypes:
         raise ConfigError(

@@ -723,9 +723,32 @@ class PageAlloc(FreeLists):
         )
 
 
+    def zone_watermark_ok(self, mark: ExprLike) -> Expr:
+        """zone_watermark_ok(zone, 0, mark, 0, ALLOC_CMA) (5.3 .. 6.10 __zone_watermark_ok()):
+        order 0, so "free_pages -= (1 << order) - 1" takes nothing; without ALLOC_HARDER
+        "free_pages -= z->nr_reserved_highatomic" (0: the model reserves no HIGHATOMIC
+        block); ALLOC_CMA, so free CMA pages count; classzone 0, whose lowmem_reserve[0]
+        is 0 in every zone; "if (free_pages <= min + z->lowmem_reserve[classzone_idx])
+        return false;" and "If this is an order-0 request then the watermark is fine".
+        NR_FREE_PAGES is read exactly (the kernel's zone_page_state() may lag the per-cpu
+        vmstat deltas by up to their threshold)."""
+        return nr_free_pages > mark
+
+    def isolate_free_page_ok(self, page: ExprLike, o: ExprLike) -> Expr:
+        """Whether __isolate_free_page() takes the chunk: "if (!is_migrate_isolate(mt)) {
+        /* Obey watermarks as if the page was being allocated. ... */ watermark =
+        zone->_watermark[WMARK_MIN] + (1UL << order); if (!zone_watermark_ok(zone, 0,
+        watermark, 0, ALLOC_CMA)) return 0;" (5.3 .. 6.10 alike).  Always, on a
+        configuration without watermarks (wmark_min -1)."""
+        if self.cfg.wmark_min < 0:
+            return Lit(1)
+        return Or(self.pfn_mt(page) == ISOLATE, self.zone_watermark_ok(Lit(self.cfg.wmark_min) + (Lit(1) << lift(o))))
+
     def _isolate_free_page(self, page: ExprLike, o: ExprLike) -> Block:
-        """__isolate_free_page(): (watermark check omitted: the model has no watermarks)
-        uncount, unlink, and make the chunk's pageblocks MOVABLE if it is large."""
+        """__isolate_free_page() once it has passed its watermark check
+        (:meth:`isolate_free_page_ok`, which the callers that can fail it ask first; the
+        un-isolation's call is on an ISOLATE block, which is not checked): uncount,
+        unlink, and make the chunk's pageblocks MOVABLE if it is large."""
         mt = self.fresh("mt")
         O = lift(o)
         out: Block = [
