@@ -27,6 +27,32 @@ CONFIGS: dict[str, Config] = {
             doc="8 pages, 4 pageblocks (the last two, one MAX_ORDER-aligned range, are CMA), "
                 "orders 0-2 (chunks span two pageblocks), 2 CPUs, reporting capacity 2",
         ),
+        Config(
+            name="pageblock4", npfn=4, pageblock_order=2, max_order=3, ncpu=1,
+            migratetypes=("UNMOVABLE", "MOVABLE", "ISOLATE"), capacity=1,
+            doc="4 pages, one pageblock of 4 pages (pageblock_order 2 = MAX_ORDER-1), orders 0-2, 1 CPU, "
+                "capacity 1: a pageblock holds several free chunks, so a steal may move the block's free "
+                "pages and not claim it (free_pages + alike_pages < pageblock_nr_pages / 2, with the "
+                "block's movable pages counted), a MOVABLE order-0 steal is refused the whole block "
+                "(can_steal_fallback: order < pageblock_order / 2) and takes one page, and merges below "
+                "pageblock_order happen inside a block; nothing merges across pageblocks (one block)",
+        ),
+        Config(
+            name="pageblock4-span", npfn=8, pageblock_order=2, max_order=4, ncpu=1,
+            migratetypes=("UNMOVABLE", "MOVABLE", "ISOLATE"), capacity=1,
+            doc="8 pages, 2 pageblocks of 4 pages, orders 0-3: pageblock4's steal decisions with a "
+                "max-order chunk spanning both pageblocks (change_pageblock_range() over two blocks, "
+                "merges across pageblocks of 4, __isolate_free_page() retyping both blocks of a chunk); "
+                "too large to explore in full (tests explore it to a state limit)",
+        ),
+        Config(
+            name="tiny-wmark", npfn=4, pageblock_order=1, max_order=2, ncpu=1,
+            migratetypes=("UNMOVABLE", "MOVABLE", "ISOLATE"), capacity=1, wmark_min=0, wmark_low=0,
+            doc="tiny with its watermarks (min = low = 0 pages, a 4-page zone's min_free_kbytes): "
+                "__isolate_free_page() refuses a chunk unless NR_FREE_PAGES exceeds min + the chunk, "
+                "so page_reporting_cycle() stops at that page, and page_reporting_process_zone() skips "
+                "the zone unless NR_FREE_PAGES exceeds low + (capacity << page_reporting_min_order)",
+        ),
     )
 }
 DEFAULT_CONFIG = "tiny"
@@ -45,6 +71,11 @@ def validate(cfg: Config) -> None:
         raise ConfigError(f"config {cfg.name}: a max-order chunk (2^(max_order-1)) must fit in npfn")
     if not 1 <= cfg.ncpu <= 4 or not 1 <= cfg.capacity <= cfg.npfn:
         raise ConfigError(f"config {cfg.name}: need 1 <= ncpu <= 4 and 1 <= capacity <= npfn")
+    if not -1 <= cfg.wmark_min <= cfg.npfn or not -1 <= cfg.wmark_low <= cfg.npfn:
+        raise ConfigError(f"config {cfg.name}: wmark_min and wmark_low must be -1 (not modelled) or 0..npfn pages")
+    if (cfg.wmark_low == -1) != (cfg.wmark_min == -1) or cfg.wmark_low < cfg.wmark_min:
+        raise ConfigError(f"config {cfg.name}: wmark_low must be at least wmark_min (the kernel's low = min + min/4), "
+                          "and both -1 or both set; set wmark_low >= wmark_min")
     unknown = [m for m in cfg.migratetypes if m not in MIGRATETYPES]
     if unknown or "MOVABLE" not in cfg.migratetypes:
         raise ConfigError(

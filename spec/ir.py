@@ -180,6 +180,12 @@ class Config:
     migratetypes: tuple[str, ...]
     capacity: int  # PAGE_REPORTING_CAPACITY
     doc: str = ""
+    # zone->_watermark[WMARK_MIN] and [WMARK_LOW] in pages, read by __isolate_free_page()
+    # and page_reporting_process_zone() through zone_watermark_ok(); -1: not modelled (the
+    # checks always pass, the configurations before watermarks).  Not in the repr: they
+    # decide behaviour only through the actions, which the digest covers.
+    wmark_min: int = field(default=-1, repr=False)
+    wmark_low: int = field(default=-1, repr=False)
 
     @property
     def nblocks(self) -> int:

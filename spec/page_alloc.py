@@ -16,6 +16,7 @@ from spec.expr import (
     Find,
     Ite,
     Lit,
+    Min,
     Name,
     Not,
     Or,
@@ -298,8 +299,9 @@ class PageAlloc(FreeLists):
         claim: Block = [*self.move_freepages_block(self.block_of(page), start_mt, free, old_mt=BT),
                         assign(pb_mt[self.block_of(page)], start_mt),
                         *self._rmqueue_smallest(o, start_mt, result)]
-        count: Block = [*self.prep_move_freepages_block(self.block_of(page), free),
-                        If(Or(BT == MOVABLE, Name(free) >= (Lit(1) << (pb - 1))), tuple(claim), tuple(single_page))]
+        movable = self.fresh("movable_pages") if self.movable_pages_read() else None
+        count: Block = [*self.prep_move_freepages_block(self.block_of(page), free, movable),
+                        If(self.claim_block(start_mt, BT, Name(free), movable), tuple(claim), tuple(single_page))]
         return [
             Let(bt, self.pfn_mt(page)),
             If(BT == HIGHATOMIC, tuple(single_page), (
@@ -309,16 +311,73 @@ class PageAlloc(FreeLists):
                    (If(whole_block == 1, tuple(count), tuple(single_page)),)),)),
         ]
 
-    def prep_move_freepages_block(self, block: ExprLike, counted: str) -> Block:
-        """v6.10 prep_move_freepages_block(): count the free pages of the block, move nothing."""
+    def prep_move_freepages_block(self, block: ExprLike, counted: str, movable: str | None = None) -> Block:
+        """v6.10 prep_move_freepages_block(): count the free pages of the block (and, with
+        ``movable``, its movable pages: :meth:`count_movable`), move nothing."""
         pb = self.pageblock_order
         i, p = self.fresh("i"), self.fresh("pfn")
         P = Name(p)
-        return [Let(counted, Lit(0)),
-                For(i, Lit(0), Lit(1) << pb, (
-                    Let(p, (lift(block) << pb) + Name(i)),
-                    If(where[P] == BUDDY, (Let(counted, Name(counted) + (Lit(1) << order_of[P])),)),
-                ))]
+        alloc = self.fresh("allocated") if movable else ""  # no fresh name unless counted
+        loop = For(i, Lit(0), Lit(1) << pb, (
+            Let(p, (lift(block) << pb) + Name(i)),
+            If(where[P] == BUDDY, (Let(counted, Name(counted) + (Lit(1) << order_of[P])),),
+               self.count_allocated(P, alloc) if movable else ()),
+        ))
+        if movable is None:
+            return [Let(counted, Lit(0)), loop]
+        return [Let(counted, Lit(0)), Let(alloc, Lit(0)), loop, *self.count_movable(alloc, movable)]
+
+    # ------------------------------------- the movable pages of a stolen block
+    def movable_pages_read(self) -> bool:
+        """Whether the steal decision depends on the block's movable pages: from v4.12
+        (02aa0cdd7248 "mm, page_alloc: count movable pages when stealing from pageblock")
+        move_freepages() / v6.10 prep_move_freepages_block() count the pages of the block
+        that are not free and are "PageLRU(page) || __PageMovable(page)", and
+        steal_suitable_fallback() claims the block if "free_pages + alike_pages >= (1 <<
+        (pageblock_order-1))".  With a pageblock of two pages the answer is yes whatever
+        the count (at least one page of the block is free: the one being stolen), so only
+        configurations with pageblock_order >= 2 read it; v3.16's try_to_steal_freepages()
+        counts free pages only."""
+        return self.cfg.pageblock_order >= 2 and not self.era.try_to_steal_freepages
+
+    def movable_pages_param(self) -> tuple[Param, ...]:
+        """Whether an allocated page is on the LRU (or has movable_ops) is up to its user
+        and changes while it lives (isolation for migration or reclaim takes it off the
+        LRU), so the model lets each allocation that may steal choose how many of the
+        block's allocated pages count as movable at that moment: ``movable_pages``,
+        capped by the allocated pages of the block (:meth:`count_movable`).  Pages on a
+        pcp list, being freed or held by the reporting worker are not PageLRU and never
+        count."""
+        if not self.movable_pages_read():
+            return ()
+        n = 1 << self.cfg.pageblock_order
+        return (Param("movable_pages", Domain("movable_pages", n, tuple(str(i) for i in range(n)))),)
+
+    def count_allocated(self, P: Expr, alloc: str) -> tuple[If, ...]:
+        """A page of the walk that is not PageBuddy: an allocated chunk's head adds its
+        pages (the walk goes pfn by pfn; PageLRU of a compound page's tail is its head's)."""
+        return (If(where[P] == ALLOC, (Let(alloc, Name(alloc) + (Lit(1) << order_of[P])),)),)
+
+    def count_movable(self, alloc: str, movable: str) -> Block:
+        return [Let(movable, Min(Name("movable_pages"), Name(alloc)))]
+
+    def claim_block(self, start_mt: int, old: Expr, free: Expr, movable: str | None) -> Expr:
+        """steal_suitable_fallback()'s claim: "If a sufficient number of pages in the block
+        are either free or of comparable migratability as our allocation, claim the whole
+        block": alike_pages = movable_pages for a MOVABLE request; for UNMOVABLE or
+        RECLAIMABLE, pageblock_nr_pages - (free_pages + movable_pages) from a MOVABLE
+        block, else 0.  Without ``movable`` (pageblock_order 1: :meth:`movable_pages_read`)
+        this is the same decision written without the count."""
+        pb = self.pageblock_order
+        half = Lit(1) << (pb - 1)
+        if movable is None:
+            return Or(old == MOVABLE, free >= half)
+        mov = Name(movable)
+        if start_mt == MOVABLE:
+            alike: Expr = mov
+        else:
+            alike = Ite(old == MOVABLE, (Lit(1) << pb) - (free + mov), Lit(0))
+        return free + alike >= half
 
     def steal_suitable_fallback(self, page: Expr, o: Expr, start_mt: int, whole_block: Expr) -> Block:
         pb = self.pageblock_order
@@ -326,9 +385,10 @@ class PageAlloc(FreeLists):
         # change_pageblock_range(): the 1 << (order - pageblock_order) pageblocks of the chunk
         blocks_of_chunk = If(o >= pb, (self.for_each_block_of_chunk(
             page, Lit(1) << (o - pb), lambda b: [assign(pb_mt[b], start_mt)]),))
+        movable = self.fresh("movable_pages") if self.movable_pages_read() else None
         steal_block = [
-            *self.move_freepages_block(self.block_of(page), start_mt, free),
-            If(Or(Name(old) == MOVABLE, Name(free) >= (Lit(1) << (pb - 1))),
+            *self.move_freepages_block(self.block_of(page), start_mt, free, movable=movable),
+            If(self.claim_block(start_mt, Name(old), Name(free), movable),
                (assign(pb_mt[self.block_of(page)], start_mt),)),
         ]
         return [
@@ -338,24 +398,30 @@ class PageAlloc(FreeLists):
                (If(whole_block == 1, tuple(steal_block), tuple(self.move_to_free_list(page, o, start_mt))),)),
         ]
 
-    def move_freepages_block(self, block: ExprLike, mt: ExprLike, moved: str, old_mt: ExprLike | None = None) -> Block:
+    def move_freepages_block(self, block: ExprLike, mt: ExprLike, moved: str, old_mt: ExprLike | None = None,
+                             movable: str | None = None) -> Block:
         """Move every free chunk whose head lies in the block to free_list[.][mt];
-        ``moved`` counts the pages.  (v6.10 __move_freepages_block(zone, start_pfn,
-        old_mt, new_mt) names the old type for its accounting: the model moves by the
-        list each chunk is on, which the free counts follow, so ``old_mt`` is for the
-        reader.)"""
+        ``moved`` counts the pages, and ``movable`` (v4.12+ num_movable) the movable
+        pages among the others (:meth:`count_movable`).  (v6.10
+        __move_freepages_block(zone, start_pfn, old_mt, new_mt) names the old type for its
+        accounting: the model moves by the list each chunk is on, which the free counts
+        follow, so ``old_mt`` is for the reader.)"""
         del old_mt
         pb = self.pageblock_order
         i, p, o = self.fresh("i"), self.fresh("pfn"), self.fresh("order")
         P, O = Name(p), Name(o)
-        return [Let(moved, Lit(0)),
-                For(i, Lit(0), Lit(1) << pb, (
-                    Let(p, (lift(block) << pb) + Name(i)),
-                    If(where[P] == BUDDY, (
-                        Let(o, order_of[P]),
-                        *self.move_to_free_list(P, O, mt),
-                        Let(moved, Name(moved) + (Lit(1) << O)))),
-                ))]
+        alloc = self.fresh("allocated") if movable else ""  # no fresh name unless counted
+        loop = For(i, Lit(0), Lit(1) << pb, (
+            Let(p, (lift(block) << pb) + Name(i)),
+            If(where[P] == BUDDY, (
+                Let(o, order_of[P]),
+                *self.move_to_free_list(P, O, mt),
+                Let(moved, Name(moved) + (Lit(1) << O))),
+               self.count_allocated(P, alloc) if movable else ()),
+        ))
+        if movable is None:
+            return [Let(moved, Lit(0)), loop]
+        return [Let(moved, Lit(0)), Let(alloc, Lit(0)), loop, *self.count_movable(alloc, movable)]
 
     def _rmqueue(self, o: ExprLike, mt: int, result: str) -> Block:
         """__rmqueue(): smallest, then CMA for MOVABLE, then steal and retry.  v3.16:
@@ -502,7 +568,7 @@ class PageAlloc(FreeLists):
         return Action(
             "rmqueue_bulk", "rmqueue_bulk", PAGE_ALLOC,
             "An empty pcp list is refilled from the buddy lists by __rmqueue().",
-            (Param("cpu", self.d.cpu), Param("migratetype", self.d.alloc_mt)),
+            (Param("cpu", self.d.cpu), Param("migratetype", self.d.alloc_mt), *self.movable_pages_param()),
             (self.alloc_mt_ok(mt), empty, self.any_rmqueue_possible(0, mt)),
             tuple(per_mt),
         )
@@ -528,7 +594,7 @@ class PageAlloc(FreeLists):
         return Action(
             "rmqueue_buddy", "rmqueue", PAGE_ALLOC,
             "A user allocates a high-order chunk straight from the buddy lists.",
-            (Param("order", self.d.order), Param("migratetype", self.d.alloc_mt)),
+            (Param("order", self.d.order), Param("migratetype", self.d.alloc_mt), *self.movable_pages_param()),
             (o > 0, self.alloc_mt_ok(mt), self.any_rmqueue_possible(o, mt)),
             tuple(per_mt), environment=True,
         )
@@ -657,9 +723,32 @@ class PageAlloc(FreeLists):
         )
 
 
+    def zone_watermark_ok(self, mark: ExprLike) -> Expr:
+        """zone_watermark_ok(zone, 0, mark, 0, ALLOC_CMA) (5.3 .. 6.10 __zone_watermark_ok()):
+        order 0, so "free_pages -= (1 << order) - 1" takes nothing; without ALLOC_HARDER
+        "free_pages -= z->nr_reserved_highatomic" (0: the model reserves no HIGHATOMIC
+        block); ALLOC_CMA, so free CMA pages count; classzone 0, whose lowmem_reserve[0]
+        is 0 in every zone; "if (free_pages <= min + z->lowmem_reserve[classzone_idx])
+        return false;" and "If this is an order-0 request then the watermark is fine".
+        NR_FREE_PAGES is read exactly (the kernel's zone_page_state() may lag the per-cpu
+        vmstat deltas by up to their threshold)."""
+        return nr_free_pages > mark
+
+    def isolate_free_page_ok(self, page: ExprLike, o: ExprLike) -> Expr:
+        """Whether __isolate_free_page() takes the chunk: "if (!is_migrate_isolate(mt)) {
+        /* Obey watermarks as if the page was being allocated. ... */ watermark =
+        zone->_watermark[WMARK_MIN] + (1UL << order); if (!zone_watermark_ok(zone, 0,
+        watermark, 0, ALLOC_CMA)) return 0;" (5.3 .. 6.10 alike).  Always, on a
+        configuration without watermarks (wmark_min -1)."""
+        if self.cfg.wmark_min < 0:
+            return Lit(1)
+        return Or(self.pfn_mt(page) == ISOLATE, self.zone_watermark_ok(Lit(self.cfg.wmark_min) + (Lit(1) << lift(o))))
+
     def _isolate_free_page(self, page: ExprLike, o: ExprLike) -> Block:
-        """__isolate_free_page(): (watermark check omitted: the model has no watermarks)
-        uncount, unlink, and make the chunk's pageblocks MOVABLE if it is large."""
+        """__isolate_free_page() once it has passed its watermark check
+        (:meth:`isolate_free_page_ok`, which the callers that can fail it ask first; the
+        un-isolation's call is on an ISOLATE block, which is not checked): uncount,
+        unlink, and make the chunk's pageblocks MOVABLE if it is large."""
         mt = self.fresh("mt")
         O = lift(o)
         out: Block = [

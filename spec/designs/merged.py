@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from spec.expr import NONE, And, Expr, ExprLike, Find, Lit, Name, Or, lift
 from spec.free_lists import Block, assign, order_of, pos, reported
-from spec.ir import Action, For, If, Let, StateVar
+from spec.ir import Action, For, If, Let, StateVar, Stmt
 from spec.kernel import (
     R_ACTIVE,
     R_IDLE,
@@ -60,13 +60,24 @@ class Merged(Reporting):
             If(P == NONE, (Let(stop, Lit(2)),),
                (If(reported[P] == 1, (Let(cur, C + 1),),
                    (If(self.sg_count() < cap,
-                       (Let("sg_slot", cap - 1 - self.sg_count()),
-                        *self._isolate_free_page(P, o),
-                        *self.to_scatterlist(P, o, Name("sg_slot"))),
+                       self.isolate_into_scatterlist(P, o, mt, stop),
                        (*self.list_rotate_to_front(P, self.free_list_len(o, mt)), Let(stop, Lit(1)))),)),))))
         return [Let(cur, Lit(0)), Let(stop, Lit(0)),
                 For(self.fresh("i"), Lit(0), self.npfn + 1, (step,)),
                 If(S == 1, (assign(worker, W_IN_REPORT),), tuple(self.next_list(mt)))]
+
+    def isolate_into_scatterlist(self, P: Expr, o: Expr, mt: int, stop: str) -> tuple[Stmt, ...]:
+        """"if (*offset) { if (!__isolate_free_page(page, order)) { next = page; break; }
+        --(*offset); sg_set_page(&sgl[*offset], page, page_len, 0); continue; }": a refused
+        page ends the pass over this list, and "Rotate any leftover pages to the head of
+        the freelist" makes it the first (stop 3: the next list follows, as at the end)."""
+        cap = self.cfg.capacity
+        take: tuple[Stmt, ...] = (Let("sg_slot", cap - 1 - self.sg_count()), *self._isolate_free_page(P, o),
+                                  *self.to_scatterlist(P, o, Name("sg_slot")))
+        if self.cfg.wmark_min < 0:
+            return take
+        return (If(self.isolate_free_page_ok(P, o), take,
+                   (*self.list_rotate_to_front(P, self.free_list_len(o, mt)), Let(stop, Lit(3)))),)
 
     def next_list(self, mt: int) -> Block:
         """The next list of process_zone's `for (order..) for (mt..)`: the next type of the
@@ -106,13 +117,26 @@ class Merged(Reporting):
                                    If(self.page_order_unchanged(P, Name(o)), (assign(reported[P], 1),))))]
         return out
 
+    def page_reporting_process(self) -> Block:
+        """state := ACTIVE and page_reporting_process_zone(): "Generate minimum watermark to
+        be able to guarantee progress" -- low_wmark_pages(zone) + (PAGE_REPORTING_CAPACITY <<
+        PAGE_REPORTING_MIN_ORDER) -- and "Cancel request if insufficient free memory": the
+        zone is skipped and the work ends (atomic_cmpxchg ACTIVE -> IDLE).  Without
+        watermarks (wmark_low -1) the zone is always processed."""
+        start: Block = [assign(worker, W_SCANNING), assign(worker_order, self.MIN),
+                        assign(worker_mt, self.reporting_mts(False)[0])]
+        if self.cfg.wmark_low < 0:
+            return [assign(reporting_state, R_ACTIVE), *start]
+        mark = Lit(self.cfg.wmark_low) + (Lit(self.cfg.capacity) << self.MIN)
+        return [assign(reporting_state, R_ACTIVE),
+                If(self.zone_watermark_ok(mark), tuple(start), tuple(self.process_end()))]
+
     def reporting_actions(self) -> list[Action]:
         return [
             Action("page_reporting_process", "page_reporting_process", PAGE_REPORTING,
                    "The reporting work starts: state := ACTIVE, begin at the lowest reportable list.",
                    (), (reporting_state == R_REQUESTED, worker == W_IDLE),
-                   (assign(reporting_state, R_ACTIVE), assign(worker, W_SCANNING),
-                    assign(worker_order, self.MIN), assign(worker_mt, self.reporting_mts(False)[0]))),
+                   tuple(self.page_reporting_process())),
             Action("page_reporting_cycle", "page_reporting_cycle", PAGE_REPORTING,
                    "One locked pass over the current free list.",
                    (), (worker == W_SCANNING,), tuple(self.on_current_list(self.scan_list))),
