@@ -158,7 +158,7 @@ def build_model(key: ModelKey) -> Model:
         key=key, config=cfg, constants=constants_of(cfg),
         sorts=spec.d.sorts, state_vars=tuple(spec.state_vars()), init=tuple(spec.init()),
         actions=tuple(replace(a, releases=key.kernel.releases) for a in spec.actions()), invariants=tuple(invariants(spec)), spec_version=SPEC_VERSION,
-        parameters=PARAMETERS, definitions=DEFINITIONS, assumptions=ASSUMPTIONS,
+        parameters=PARAMETERS, definitions=DEFINITIONS, assumptions=(*ASSUMPTIONS, *spec.exact_only_at()),
     )
     validate_model(model)
     return model

@@ -328,6 +328,21 @@ class PageAlloc(FreeLists):
         return [Let(counted, Lit(0)), Let(alloc, Lit(0)), loop, *self.count_movable(alloc, movable)]
 
     # ------------------------------------- the movable pages of a stolen block
+    def exact_only_at(self) -> tuple[Expr, ...]:
+        """What a proof for every size must assume so that this model is the kernel's: from
+        v4.12 the steal decision reads the block's movable pages, which the model has as a
+        parameter only when pageblock_order >= 2 (:meth:`movable_pages_param`, a domain of
+        ``1 << pageblock_order`` values fixed by the configuration); a model built for one
+        pageblock_order is the kernel's at that pageblock_order only.  With pageblock_order
+        symbolic, "claim iff the block was MOVABLE or half of it is free" would leave out the
+        kernel's refusals (an UNMOVABLE steal from a MOVABLE block with more than half of
+        it movable) and claims (a MOVABLE steal from a block with enough movable pages).
+        v3.16's try_to_steal_freepages() counts free pages only: its decision is written
+        for every pageblock_order."""
+        if self.era.try_to_steal_freepages:
+            return ()
+        return (Cfg("pageblock_order") == Lit(self.cfg.pageblock_order),)
+
     def movable_pages_read(self) -> bool:
         """Whether the steal decision depends on the block's movable pages: from v4.12
         (02aa0cdd7248 "mm, page_alloc: count movable pages when stealing from pageblock")

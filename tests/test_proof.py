@@ -18,8 +18,9 @@ from spec import ModelKey, build_model
 
 def test_merged_keeps_index_trusted_in_a_zone_of_every_size() -> None:
     """The headline: the read sites of ->index in the merged design (get_pcppage_migratetype)
-    are trusted for any number of pages, pageblocks and CPUs and any MAX_ORDER and
-    pageblock_order, resting on the two pcp lemmas.  ``reported_implies_buddy`` is asked
+    are trusted for any number of pages, pageblocks and CPUs and any MAX_ORDER, with
+    pageblocks of two pages (the model's steal decision is the kernel's only at tiny's
+    pageblock_order: spec.page_alloc exact_only_at), resting on the two pcp lemmas.  ``reported_implies_buddy`` is asked
     beside it: that is the whole of what test_proof_designs.py asks of merged (nothing of
     merged is refuted), which is deep so that merged's proof runs once in the default suite."""
     model = build_model(ModelKey("merged", None, CACHED, "tiny"))
@@ -27,7 +28,7 @@ def test_merged_keeps_index_trusted_in_a_zone_of_every_size() -> None:
     assert v.kind == "proved", v.scope
     assert rib.kind == "proved", stats.claims["reported_implies_buddy"]
     assert v.scope.startswith("every zone size and every MAX_ORDER: any number of pages")
-    assert "0 < pageblock_order < MAX_ORDER" in v.scope
+    assert "pageblock_order = 1 (pageblocks of 2 pages, any MAX_ORDER > 1" in v.scope
     needed = stats.claims["index_trusted"].needed
     assert needed is not None and {"pcp_page_index_is_list_type", "freeing_page_index_is_set"} <= set(needed)
     assert stats.queries and stats.solver_seconds is not None
@@ -92,3 +93,18 @@ def test_a_product_by_a_power_of_two_is_a_shift() -> None:
     s = z3.Solver()
     s.add(x * (z3.BitVecVal(1, WIDTH) << k) != x << k)
     assert s.check() == z3.unsat
+
+
+def test_the_proof_assumes_the_pageblock_order_its_steal_decision_is_written_for() -> None:
+    """From v4.12 the steal decision reads the block's movable pages, a parameter of the
+    model only for pageblock_order >= 2: a model is the kernel's at its configuration's
+    pageblock_order only, and says so to the proof; v3.16 counts free pages only."""
+    from checker.engines.proof import fixed_constant, scope_of
+
+    tiny = build_model(ModelKey("merged", None, CACHED, "tiny"))
+    assert fixed_constant(tiny, "pageblock_order") == 1
+    assert "pageblock_order = 1 (pageblocks of 2 pages" in scope_of(tiny)
+    assert fixed_constant(build_model(ModelKey("merged", None, CACHED, "pageblock4")), "pageblock_order") == 2
+    old = build_model(ModelKey("none", None, "3.16", "tiny"))
+    assert fixed_constant(old, "pageblock_order") is None
+    assert "any 0 < pageblock_order < MAX_ORDER" in scope_of(old)

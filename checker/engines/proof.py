@@ -20,9 +20,12 @@ the zone, the action and its arguments, and the element that breaks the claim be
 after (the state before satisfies every remaining candidate but may be unreachable).  A
 time-out or a Z3 ``unknown`` is ``unknown``, never ``proved``.
 
-MAX_ORDER and pageblock_order are symbols too (any 0 < pageblock_order < MAX_ORDER, with
-PAGE_REPORTING_MIN_ORDER = pageblock_order): the spec's loops over orders are cut like
-its walks over the zone.  What is *not* symbolic: the migratetypes and the reporting
+MAX_ORDER and pageblock_order are symbols too (0 < pageblock_order < MAX_ORDER, with
+PAGE_REPORTING_MIN_ORDER = pageblock_order), within the model's assumptions: from v4.12 the
+steal decision reads the block's movable pages, and a model is the kernel's only at its
+configuration's pageblock_order (spec.page_alloc exact_only_at), so there the proof is for
+that pageblock_order and every MAX_ORDER above it.  The spec's loops over orders are cut
+like its walks over the zone.  What is *not* symbolic: the migratetypes and the reporting
 capacity come from the configuration named; the scope says which.
 """
 
@@ -39,7 +42,7 @@ from checker.interp.terms import SymbolicError, Term
 from checker.interp.universal import UNIT, WIDTH, Claim, Mem, Step, Universal, as_int
 from checker.results.stats import ClaimOutcome, ProofStats
 from checker.results.verdict import CounterexampleToInduction, Undecided, UnknownReason, Vacuity, Verdict
-from spec.expr import And, Get, Name, Quant
+from spec.expr import And, Cfg, Get, Lit, Name, Op, Quant
 from spec.ir import Model
 from spec.walk import has_quantifier, reads, site_reads
 
@@ -76,10 +79,25 @@ def sliced(model: Model, claims: Sequence[Claim]) -> frozenset[str]:
     return frozenset(v.name for v in model.state_vars if v.name not in used)
 
 
+def fixed_constant(model: Model, name: str) -> int | None:
+    """The value an assumption ``Cfg(name) == k`` of the model fixes (the spec says its
+    model is the kernel's only there: spec.page_alloc's exact_only_at), or None."""
+    for a in model.assumptions:
+        if isinstance(a, Op) and a.op == "eq" and len(a.args) == 2:
+            left, right = a.args
+            if isinstance(left, Cfg) and left.name == name and isinstance(right, Lit):
+                return right.value
+    return None
+
+
 def scope_of(model: Model) -> str:
     cfg = model.config
-    return (f"every zone size and every MAX_ORDER: any number of pages (below 2^40), pageblocks and CPUs, any "
-            f"0 < pageblock_order < MAX_ORDER, with migratetypes {'/'.join(cfg.migratetypes)} and reporting "
+    pb = fixed_constant(model, "pageblock_order")
+    blocks = ("any 0 < pageblock_order < MAX_ORDER" if pb is None else
+              f"pageblock_order = {pb} (pageblocks of {1 << pb} pages, any MAX_ORDER > {pb}: the model's steal "
+              "decision is the kernel's only at its configuration's pageblock_order)")
+    return (f"every zone size and every MAX_ORDER: any number of pages (below 2^40), pageblocks and CPUs, "
+            f"{blocks}, with migratetypes {'/'.join(cfg.migratetypes)} and reporting "
             f"capacity {cfg.capacity} as in config {cfg.name}")
 
 
