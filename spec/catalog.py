@@ -95,17 +95,20 @@ FAULTS: dict[str, Fault] = {
 }
 
 
-def check_choice(kind: str, value: str, choices: Collection[str]) -> None:
+OWN = "; or, for one of your own, load its module with --spec-module FILE (README: Your own design or fault)"
+
+
+def check_choice(kind: str, value: str, choices: Collection[str], hint: str = "") -> None:
     if value not in choices:
-        raise SpecError(f"unknown {kind} {value!r}; choose from: {', '.join(choices)}")
+        raise SpecError(f"unknown {kind} {value!r}; choose from: {', '.join(choices)}{hint}")
 
 
 def check_key(key: ModelKey) -> None:
     """SpecError naming the choices unless ``key`` names a design, a fault of that design,
     an era and a configuration that exist."""
-    check_choice("design", key.design, DESIGNS)
+    check_choice("design", key.design, DESIGNS, OWN)
     if key.fault is not None:
-        check_choice("fault", key.fault, FAULTS)
+        check_choice("fault", key.fault, FAULTS, OWN)
         owner = FAULTS[key.fault].design
         if owner != key.design:
             raise SpecError(f"fault {key.fault!r} belongs to design {owner!r}, not {key.design!r}; "

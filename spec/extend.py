@@ -30,8 +30,10 @@ registered design records the module it came from, and its ``reproduce:`` line c
 from __future__ import annotations
 
 import re
+import traceback
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 from typing import TypeVar
 
 from spec import eras
@@ -65,14 +67,25 @@ def _source() -> str | None:
     return loading[-1] if loading else None
 
 
+def where_in_user_code(e: BaseException) -> str:
+    """`` (file.py:LINE)`` of the innermost frame of ``e`` outside the package (the user's
+    builder), or of a SyntaxError's own place; '' if there is none."""
+    if isinstance(e, SyntaxError) and e.filename and e.lineno:
+        return f" ({Path(e.filename).name}:{e.lineno})"
+    package = (Path(__file__).resolve().parent, Path(__file__).resolve().parent.parent / "checker")
+    frames = [f for f in traceback.extract_tb(e.__traceback__)
+              if not any(Path(f.filename).resolve().is_relative_to(p) for p in package) and "importlib" not in f.filename]
+    return f" ({Path(frames[-1].filename).name}:{frames[-1].lineno})" if frames else ""
+
+
 def _try_build(key: ModelKey, kind: str, name: str) -> None:
     try:
         build_model(key)
     except SpecError as e:
         raise SpecError(f"{kind} {name}: its model does not build: {e}") from None
     except Exception as e:  # noqa: BLE001 -- the user's builder failed: say how, as a SpecError
-        raise SpecError(f"{kind} {name}: its model does not build: {type(e).__name__}: {e}; "
-                        "fix the builder") from None
+        raise SpecError(f"{kind} {name}: its model does not build: {type(e).__name__}: {e}"
+                        f"{where_in_user_code(e)}; fix the builder") from None
 
 
 def register_design(name: str, title: str, builder: type[Allocator],

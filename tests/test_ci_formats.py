@@ -58,6 +58,14 @@ def test_sarif_of_v9_validates_with_one_rule_per_invariant_and_one_result_per_re
     assert vacuous["ruleId"] == "no_mixed_merge" and vacuous["level"] == "none"
     assert vacuous["properties"]["vacuity"] == "vacuous"
     assert "proved (vacuous)" in vacuous["message"]["text"]
+    # located where a reviewer looks: each action holding a read site never reached
+    assert vacuous["locations"], "code scanning drops a result without a location"
+    for loc in vacuous["locations"]:
+        phys = loc["physicalLocation"]
+        line = (SPEC_ROOT / phys["artifactLocation"]["uri"]).read_text().splitlines()[phys["region"]["startLine"] - 1]
+        (logical,) = loc["logicalLocations"]
+        assert f'"{logical["name"]}"' in line or "Action(" in line, line
+        assert loc["message"]["text"].startswith("never reached: __free_one_page: merging buddies")
 
 
 def test_sarif_code_flow_steps_carry_state_spec_line_and_kernel_file() -> None:

@@ -125,6 +125,18 @@ def test_an_error_inside_the_module_names_its_line(tmp_path: Path, capsys: pytes
     broken.write_text("import spec\n\nx = 1 / 0\n")
     code, _, err = run(capsys, "list", "--spec-module", str(broken))
     assert code == 2 and "ZeroDivisionError: division by zero (broken.py:3); fix the module" in err
+    builder = tmp_path / "builder.py"
+    builder.write_text("from spec.designs.merged import Merged\nfrom spec.extend import design\n\n\n"
+                       "@design('mine-x', title='x')\nclass Mine(Merged):\n"
+                       "    def page_reporting_notify_free(self, o):\n        return [Name(1)]\n")
+    code, _, err = run(capsys, "list", "--spec-module", str(builder))
+    assert code == 2 and "its model does not build: NameError: name 'Name' is not defined (builder.py:8)" in err
+    assert "mine-x" not in DESIGNS  # a refused registration leaves nothing behind
+
+
+def test_an_unknown_fault_says_how_to_load_ones_own(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "check", "--fault", "cycle-rereports")
+    assert code == 2 and "or, for one of your own, load its module with --spec-module FILE" in err
 
 
 @pytest.mark.parametrize(("register", "expected"), [
@@ -135,7 +147,7 @@ def test_an_error_inside_the_module_names_its_line(tmp_path: Path, capsys: pytes
     (lambda: register_fault("f", "merged", "x", Merged), "must be a subclass of Merged"),
     (lambda: register_fault("f", "merged", "x", type("Same", (Merged,), {})), "replaces no method of Merged"),
     (lambda: register_fault("f", "merged", "x", type("Bad", (Merged,), {"page_order_unchanged": lambda s, p, o: 1 / 0})),
-     "fault f: its model does not build: ZeroDivisionError: division by zero; fix the builder"),
+     "fault f: its model does not build: ZeroDivisionError: division by zero (test_extend.py:"),
 ])
 def test_registration_refuses_what_a_model_cannot_be_built_from(register: object, expected: str) -> None:
     with pytest.raises(SpecError) as e:

@@ -10,8 +10,10 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import shlex
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -35,7 +37,7 @@ from checker.outputs.formats import MACHINE_FORMATS, render_run
 from checker.outputs.locations import KernelTree
 from checker.results.stats import stats_json
 from checker.results.verdict import BAD_INPUT, exit_code
-from checker.trace.build import ReplayMismatch
+from checker.trace.build import ReplayMismatch, model_options
 from spec import (
     CONFIGS,
     DEFAULT_CONFIG,
@@ -324,6 +326,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(render_run(args.format, model, engine.name, verdicts, stats, tree))
     else:
         render.print_check(model, verdicts, stats)
+        if model.key.fault and any(v.kind == "refuted" for v in verdicts):
+            base = shlex.join(["reportcheck", "check", *model_options(replace(model.key, fault=None)),
+                               *(a for v in verdicts if v.kind == "refuted" for a in ("--invariant", v.invariant))])
+            print(f"note: a refutation is the fault's own only where design {model.key.design} keeps the claim; "
+                  f"the design alone: {base}")
     return exit_code(verdicts)
 
 

@@ -15,13 +15,13 @@ import importlib.metadata
 import importlib.util
 import os
 import sys
-import traceback
 from collections.abc import Iterable
 from pathlib import Path
 
 from checker.errors import UsageError, shown
 from spec import extend
 from spec.catalog import DESIGNS, FAULTS
+from spec.extend import where_in_user_code
 from spec.validate import SpecError
 
 ENTRY_POINT_GROUP = "reportcheck.spec"
@@ -35,12 +35,6 @@ def is_path(source: str) -> bool:
 def canonical_source(source: str) -> str:
     """What a registration records: an absolute path for a file, else the module name."""
     return str(Path(source).resolve()) if is_path(source) else source
-
-
-def _where(e: BaseException) -> str:
-    frames = traceback.extract_tb(e.__traceback__)
-    user = [f for f in frames if "importlib" not in f.filename]
-    return f" ({Path(user[-1].filename).name}:{user[-1].lineno})" if user else ""
 
 
 def load(source: str) -> None:
@@ -73,9 +67,9 @@ def load(source: str) -> None:
         if e.name == source or (e.name and source.startswith(e.name + ".")):
             raise UsageError(f"--spec-module {source}: no module of that name; install it, add its directory "
                              "to PYTHONPATH, or give the path of the .py file") from None
-        raise UsageError(f"--spec-module {source}: {type(e).__name__}: {e}{_where(e)}") from None
+        raise UsageError(f"--spec-module {source}: {type(e).__name__}: {e}{where_in_user_code(e)}") from None
     except Exception as e:  # noqa: BLE001 -- the user's module failed: say where, without a traceback
-        raise UsageError(f"--spec-module {source}: {type(e).__name__}: {e}{_where(e)}; fix the module") from None
+        raise UsageError(f"--spec-module {source}: {type(e).__name__}: {e}{where_in_user_code(e)}; fix the module") from None
     finally:
         extend.loading.pop()
     if (set(DESIGNS) | set(FAULTS)) == before:

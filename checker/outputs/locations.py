@@ -76,6 +76,20 @@ def action_location(design: str, action: str) -> SourceLocation | None:
     return None
 
 
+@functools.cache
+def claim_location(claim: str) -> SourceLocation | None:
+    """The spec line that names the claim ``claim`` (its ``Invariant("name", ...)`` in
+    spec/invariants.py), or None."""
+    path = SPEC_ROOT / "spec" / "invariants.py"
+    try:
+        tree = ast.parse(path.read_text())
+    except (OSError, SyntaxError):
+        return None
+    lines = [node.lineno for node in ast.walk(tree)
+             if isinstance(node, ast.Constant) and node.value == claim]
+    return SourceLocation("spec/invariants.py", min(lines)) if lines else None
+
+
 DECLARATION_LINES = 12  # a definition's parameters may run over this many lines before its "{"
 
 

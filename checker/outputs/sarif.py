@@ -20,10 +20,12 @@ import hashlib
 import re
 from typing import Any
 
+from checker.interp.concrete import interpreter
 from checker.io.itf import tool_version
-from checker.outputs.locations import SPEC_ROOT, KernelTree, SourceLocation, action_location
+from checker.outputs.locations import SPEC_ROOT, KernelTree, SourceLocation, action_location, claim_location
 from checker.outputs.outcomes import Outcome, RunReport, step_line
 from checker.results.verdict import State, Step, Trace
+from spec.validate import checks
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SRCROOT = "SRCROOT"
@@ -152,13 +154,35 @@ def result(r: RunReport, o: Outcome, rule_index: int, tree: KernelTree | None = 
     return out
 
 
+def vacuity_locations(r: RunReport, invariant: str, unreached: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Where a reviewer looks at a vacuous proof: the spec line (and kernel function) of
+    each action holding a read site never reached; with none, the claim's own line."""
+    out: list[dict[str, Any]] = []
+    for a in interpreter(r.key).model.actions:
+        sites = [c.site for c in checks(a.body) if c.invariant == invariant and c.site in unreached]
+        src = action_location(r.design, a.name)
+        if not sites or src is None:
+            continue
+        out.append({"physicalLocation": _physical(SRCROOT, src),
+                    "logicalLocations": [{"name": a.kernel_name, "fullyQualifiedName": f"{a.kernel_file}:{a.kernel_name}",
+                                          "kind": "function"}],
+                    "message": _text(f"never reached: {'; '.join(sites)}")})
+    claim = claim_location(invariant)
+    if not out and claim is not None:
+        out.append({"physicalLocation": _physical(SRCROOT, claim),
+                    "message": _text(f"the claim {invariant}: no read site of it was reached")})
+    return out
+
+
 def vacuous_result(r: RunReport, o: Outcome, rule_index: int) -> dict[str, Any]:
     """A proof that reached nothing (or not every read site) of its claim: a result for a
-    reviewer to look at (kind ``review``), an error when ``fail_on_vacuous`` failed it."""
+    reviewer to look at (kind ``review``), an error when ``fail_on_vacuous`` failed it;
+    located at the read sites never reached (or the claim)."""
     v = o.verdict
     assert v.vacuity is not None
     failed = o.status == "failed"
     return {
+        "locations": vacuity_locations(r, v.invariant, v.vacuity.unreached),
         "ruleId": v.invariant,
         "ruleIndex": rule_index,
         "kind": "fail" if failed else "review",
