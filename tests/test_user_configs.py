@@ -17,14 +17,14 @@ from spec import CONFIGS, ModelKey, SpecError, build_model
 from spec.config_text import KEYS, canonical, config_of
 from spec.configs import ConfigError
 
-WIDE = "npfn=8,pageblock_order=2,max_order=4"
+WIDE = "npfn=16,pageblock_order=2,max_order=4"
 PROJECT = """
 [tool.reportcheck.configs]
 default = ["wide"]
 
 [tool.reportcheck.configs.wide]
 doc = "pageblocks of 4 pages, a max-order chunk spans two"
-npfn = 8
+npfn = 16
 pageblock_order = 2
 max_order = 4
 migratetypes = ["UNMOVABLE", "MOVABLE", "ISOLATE"]
@@ -42,10 +42,11 @@ def test_every_config_field_but_name_and_doc_is_a_key() -> None:
 
 
 def test_key_value_text_is_canonical_whatever_the_order_and_spelling() -> None:
-    assert canonical("max_order=4, npfn=8,pageblock_order=2") == WIDE
+    assert canonical("max_order=4, npfn=16,pageblock_order=2") == WIDE
+    assert canonical("npfn=8,pageblock_order=2,max_order=4") == "pageblock4-span"  # a named zone is its name
     assert canonical(WIDE + ",ncpu=1") == WIDE  # tiny's value: not part of the text
-    assert ModelKey("v9", config="pageblock_order=2,max_order=4,npfn=8") == ModelKey("v9", config=WIDE)
-    assert ModelKey("v9", config=WIDE).slug() == "v9-npfn8-pageblock_order2-max_order4"
+    assert ModelKey("v9", config="pageblock_order=2,max_order=4,npfn=16") == ModelKey("v9", config=WIDE)
+    assert ModelKey("v9", config=WIDE).slug() == "v9-npfn16-pageblock_order2-max_order4"
     assert canonical("migratetypes=MOVABLE+UNMOVABLE+ISOLATE") == "migratetypes=MOVABLE+UNMOVABLE+ISOLATE"
 
 
@@ -71,7 +72,7 @@ def test_a_user_zone_builds_with_its_constants() -> None:
     model = build_model(ModelKey("merged", config=WIDE))
     assert model.config.name == WIDE
     assert (model.constants["npfn"], model.constants["pageblock_order"], model.constants["max_order"],
-            model.constants["nblocks"]) == (8, 2, 4, 2)
+            model.constants["nblocks"]) == (16, 2, 4, 4)
     assert model.key.describe() == f"design merged, era 5.7, config {WIDE}"
 
 
