@@ -99,14 +99,15 @@ def test_html_is_well_formed_and_self_contained(report: Path) -> None:
 def test_every_design_invariant_and_stored_counterexample_appears(full_report: Path) -> None:
     report = full_report
     html, md = (report / "index.html").read_text(), (report / "report.md").read_text()
-    for d in DESIGNS:
+    reviewed = [d for d in DESIGNS if d != "none"]  # the report reviews the reporting designs
+    for d in reviewed:
         model = build_model(ModelKey(d))
         for text in (html, md):
             assert f"{d}: " in text
             for inv in model.invariants:
                 assert inv.name in text, (d, inv.name)
-    files = catalogue_files(CATALOGUE)
-    assert len(files) >= 38
+    files = [p for p in catalogue_files(CATALOGUE) if p.parent.name.split("-")[0] in reviewed]
+    assert len(files) >= 25
     for path in files:
         for text in (html, md):
             assert f"reportcheck replay {path}" in text, path
