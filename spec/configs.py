@@ -63,21 +63,34 @@ class ConfigError(ValueError):
 
 
 def validate(cfg: Config) -> None:
+    """ConfigError, naming the key, its value and the fix, for a zone the model cannot be
+    built for."""
+    where = f"config {cfg.name}"
     if cfg.npfn < 2 or cfg.npfn & (cfg.npfn - 1) or cfg.npfn > 64:
-        raise ConfigError(f"config {cfg.name}: npfn must be a power of two from 2 to 64")
+        raise ConfigError(f"{where}: npfn = {cfg.npfn}; npfn must be a power of two from 2 to 64 (e.g. npfn=8)")
     if not 0 < cfg.pageblock_order < cfg.max_order:
-        raise ConfigError(f"config {cfg.name}: need 0 < pageblock_order < max_order")
+        raise ConfigError(f"{where}: pageblock_order = {cfg.pageblock_order}, max_order = {cfg.max_order}; "
+                          "need 0 < pageblock_order < max_order (e.g. pageblock_order=1,max_order=3)")
     if (1 << (cfg.max_order - 1)) > cfg.npfn:
-        raise ConfigError(f"config {cfg.name}: a max-order chunk (2^(max_order-1)) must fit in npfn")
-    if not 1 <= cfg.ncpu <= 4 or not 1 <= cfg.capacity <= cfg.npfn:
-        raise ConfigError(f"config {cfg.name}: need 1 <= ncpu <= 4 and 1 <= capacity <= npfn")
+        raise ConfigError(f"{where}: max_order = {cfg.max_order}: a max-order chunk (2^(max_order-1) = "
+                          f"{1 << (cfg.max_order - 1)} pages) must fit in npfn = {cfg.npfn}; lower max_order or "
+                          "raise npfn")
+    if not 1 <= cfg.ncpu <= 4:
+        raise ConfigError(f"{where}: ncpu = {cfg.ncpu}; give 1 to 4 CPUs")
+    if not 1 <= cfg.capacity <= cfg.npfn:
+        raise ConfigError(f"{where}: capacity = {cfg.capacity}; PAGE_REPORTING_CAPACITY must be 1 to npfn = {cfg.npfn}")
     if not -1 <= cfg.wmark_min <= cfg.npfn or not -1 <= cfg.wmark_low <= cfg.npfn:
-        raise ConfigError(f"config {cfg.name}: wmark_min and wmark_low must be -1 (not modelled) or 0..npfn pages")
+        raise ConfigError(f"{where}: wmark_min and wmark_low must be -1 (not modelled) or 0..npfn pages")
     if (cfg.wmark_low == -1) != (cfg.wmark_min == -1) or cfg.wmark_low < cfg.wmark_min:
-        raise ConfigError(f"config {cfg.name}: wmark_low must be at least wmark_min (the kernel's low = min + min/4), "
+        raise ConfigError(f"{where}: wmark_low must be at least wmark_min (the kernel's low = min + min/4), "
                           "and both -1 or both set; set wmark_low >= wmark_min")
     unknown = [m for m in cfg.migratetypes if m not in MIGRATETYPES]
     if unknown or "MOVABLE" not in cfg.migratetypes:
         raise ConfigError(
-            f"config {cfg.name}: migratetypes must include MOVABLE and come from {', '.join(MIGRATETYPES)}"
+            f"{where}: migratetypes must include MOVABLE and come from {', '.join(MIGRATETYPES)}"
+            + (f" (not {', '.join(unknown)})" if unknown else "")
         )
+    in_order = tuple(m for m in MIGRATETYPES if m in cfg.migratetypes)
+    if cfg.migratetypes != in_order:
+        raise ConfigError(f"{where}: migratetypes must name each type once, in the kernel's enum order "
+                          f"(one zone, one spelling); write migratetypes={'+'.join(in_order)}")

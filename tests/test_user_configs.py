@@ -87,6 +87,10 @@ def test_a_user_zone_builds_with_its_constants() -> None:
     ("migratetypes=MOVABLE++ISOLATE", "migratetypes has an empty item"),
     ("migratetypes=UNMOVABLE+FOO", "migratetypes must include MOVABLE and come from"),
     ("huge", "unknown configuration 'huge'; choose from: tiny"),
+    ("migratetypes=MOVABLE+MOVABLE+ISOLATE", "each type once, in the kernel's enum order"),
+    ("migratetypes=ISOLATE+MOVABLE", "write migratetypes=MOVABLE+ISOLATE"),
+    ("ncpu=9", "ncpu = 9; give 1 to 4 CPUs"),
+    ("npfn=4,max_order=4", "a max-order chunk (2^(max_order-1) = 8 pages) must fit in npfn = 4"),
 ])
 def test_a_bad_config_text_is_one_error_naming_the_key(text: str, expected: str,
                                                         capsys: pytest.CaptureFixture[str]) -> None:
