@@ -47,7 +47,7 @@ def test_key_value_text_is_canonical_whatever_the_order_and_spelling() -> None:
     assert canonical(WIDE + ",ncpu=1") == WIDE  # tiny's value: not part of the text
     assert ModelKey("v9", config="pageblock_order=2,max_order=4,npfn=16") == ModelKey("v9", config=WIDE)
     assert ModelKey("v9", config=WIDE).slug() == "v9-npfn16-pageblock_order2-max_order4"
-    assert canonical("migratetypes=MOVABLE+UNMOVABLE+ISOLATE") == "migratetypes=MOVABLE+UNMOVABLE+ISOLATE"
+    assert canonical("migratetypes=UNMOVABLE+MOVABLE+CMA+ISOLATE") == "migratetypes=UNMOVABLE+MOVABLE+CMA+ISOLATE"
 
 
 @pytest.mark.parametrize("name", sorted(CONFIGS))
