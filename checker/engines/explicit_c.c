@@ -7,6 +7,8 @@
  * shortest counterexamples.  Stored per state: the packed state (STATE_BYTES), its parent
  * (4 bytes) and the label of the step into it (2 or 4 bytes); the visited set is an
  * open-addressing table of 4-byte state ids (linear probing, at most 80% full).
+ * With a symmetry (NPERM permutations, checker/interp/symmetry.py) every state is stored
+ * as its orbit's canonical form (canon), the label being that of the concrete step.
  */
 
 #if NLABELS <= 65536
@@ -351,7 +353,14 @@ static void emit(int action, uint32_t label, const uint8_t *n, const int32_t *ba
     c->fired[action]++;
     if (NPROJ) watch_moves(c, action, n);
     pending *p = &g_pend[g_npend];
+#if NPERM
+    uint8_t m[STATE_LEN];  /* the state stored is its orbit's canonical form */
+    memcpy(m, n, STATE_LEN);
+    canon(m);
+    pack(m, p->w);
+#else
     pack(n, p->w);
+#endif
     p->label = label;
     p->nbad = nbad;
     p->bad_at = g_npend * MAX_BAD;
@@ -488,6 +497,14 @@ int64_t rc_moves(rc_search *c, int32_t j, uint8_t *out) {
 }
 
 int rc_watch_counters(void) { return NWATCH; }
+
+/* the canonical form of the flat state s (s itself without symmetry) */
+void rc_canon(const uint8_t *s, uint8_t *out) {
+    memcpy(out, s, STATE_LEN);
+    canon(out);
+}
+
+int rc_symmetric(void) { return NPERM > 0; }
 
 /* The shape of the state graph, as checker.engines.explicit.graph_summary gives it with
  * networkx: out[0] nodes, [1] distinct edges (self-loops included), [2] strongly connected

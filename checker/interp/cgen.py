@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from checker.interp.compile import guard_levels
 from checker.interp.layout import Layout, SpecCompileError
+from checker.interp.symmetry import Symmetry
 from checker.interp.watch import CELLS, SiteWatch, Watch
 from spec.expr import Cfg, Expr, Get, Lit, Name, Op, Quant, emptiness_test
 from spec.ir import Action, Assign, Check, For, ForEach, If, Let, Model, Stmt
@@ -93,6 +94,7 @@ class CModel:
     var_names: tuple[str, ...]
     watch_counters: int = 0  # the counters of every watched read site: CELLS * values each
     projection_lengths: tuple[int, ...] = ()  # per projection: the bytes of a projected state
+    symmetric: bool = False  # the search stores canonical states (checker.interp.symmetry)
 
     @property
     def packed_bytes(self) -> int:
@@ -357,10 +359,38 @@ def projection_code(model: Model, watch: Watch) -> tuple[list[str], tuple[int, .
             tuple(lengths))
 
 
-def generate(model: Model, watch: Watch | None = None) -> CModel:
+def symmetry_code(length: int, sym: Symmetry | None) -> list[str]:
+    """``canon(n)``: the flat state ``n`` replaced by the least of its orbit under ``sym``'s
+    permutations (bytes compared, as :meth:`Symmetry.canon`); nothing without ``sym``."""
+    if sym is None:
+        return ["#define NPERM 0", "static inline void canon(uint8_t *n) { (void)n; }", ""]
+    rows = ",\n    ".join("{" + ", ".join(map(str, d)) + "}" for d in sym.dst)
+    vals = ", ".join("{" + ", ".join(map(str, p)) + "}" for p in sym.perms)
+    valued = [k for k, v in enumerate(sym.valued) if v]
+    return [f"#define NPERM {len(sym.perms)}",
+            f"static const uint16_t perm_dst[NPERM][{length}] = {{\n    {rows}}};",
+            f"static const uint8_t perm_val[NPERM][{sym.size}] = {{{vals}}};",
+            f"static const uint16_t perm_valued[{max(1, len(valued))}] = {{{', '.join(map(str, valued)) or '0'}}};",
+            f"#define NVALUED {len(valued)}",
+            "static void canon(uint8_t *n) {",
+            f"    uint8_t best[{length}], m[{length}];",
+            "    int moved = 0;",
+            "    for (int p = 0; p < NPERM; p++) {",
+            f"        uint8_t v[{length}];",
+            f"        memcpy(v, n, {length});",
+            "        for (int j = 0; j < NVALUED; j++) v[perm_valued[j]] = perm_val[p][n[perm_valued[j]]];",
+            f"        for (int k = 0; k < {length}; k++) m[perm_dst[p][k]] = v[k];",
+            f"        if (memcmp(m, moved ? best : n, {length}) < 0) {{ memcpy(best, m, {length}); moved = 1; }}",
+            "    }",
+            f"    if (moved) memcpy(n, best, {length});",
+            "}", ""]
+
+
+def generate(model: Model, watch: Watch | None = None, symmetry: Symmetry | None = None) -> CModel:
     """The C of ``model``: the prelude, pack/unpack, one successor function per action,
     ``expand(s)`` calling them in order, and the state invariants in ``inv_table``; with
-    ``watch``, its read sites counted in ``g_watch`` and its projections' tables."""
+    ``watch``, its read sites counted in ``g_watch`` and its projections' tables; with
+    ``symmetry``, ``canon(n)`` that the search applies to every state before storing it."""
     watch = watch or Watch()
     g = _CGen(model, watch.sites)
     g.stmts(model.init, "")  # numbers the init's read sites first, as the Python backend does
@@ -394,9 +424,9 @@ def generate(model: Model, watch: Watch | None = None) -> CModel:
     tail = ["static void expand(const uint8_t *s) {", *(f"    succ_{i}(s);" for i in range(len(model.actions))),
             "}", "", *invs, f"#define NSTATEINV {len(names)}",
             f"static int (*const inv_table[{max(1, len(names))}])(const uint8_t *) = {{{table}}};", ""]
-    source = "\n".join(head + pack_code(model, words) + actions + tail)
+    source = "\n".join(head + pack_code(model, words) + symmetry_code(g.layout.length, symmetry) + actions + tail)
     if len(g.checks) < max((w.check + 1 for w in watch.sites), default=0):
         raise SpecCompileError("a watched read site does not exist")
     return CModel(source, g.layout.length, bits, tuple(g.checks), tuple(n for _, n in names), tuple(bases),
                   tuple(sizes), nlabels, tuple(v.name for v in model.state_vars), g.counters,
-                  projection_code(model, watch)[1])
+                  projection_code(model, watch)[1], symmetry is not None)
