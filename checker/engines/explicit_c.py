@@ -43,11 +43,13 @@ typedef struct {
     int64_t nedges, edges_cap, tcap, bytes, peak_bytes, cur_sid;
     int32_t stopped, hit_limit, edges_on, stop_when_refuted, nviolated, n_stop, nslots, any;
     int32_t err, err_var, err_value, label_bytes;
-    uint8_t *states; uint32_t *parent; void *via; uint32_t *table; uint32_t *edges;
+    uint8_t *states; uint32_t *table; uint32_t *edges;
     int32_t *check_slot; int32_t *inv_slot; int64_t *viol_sid; int64_t *viol_lab; uint8_t *viol_set;
     uint64_t *fired; uint64_t *hits;
     int32_t idbits;
     uint64_t *watch; void *sets; uint8_t *psrc; int64_t watch_bytes;
+    int64_t *level_start; int64_t nlevels, levels_cap;
+    int64_t memo_sid, memo_parent, memo_label;
 } rc_search;
 int rc_state_len(void);
 int rc_state_bytes(void);
@@ -251,8 +253,9 @@ class Optimising:
 
 
 class CSearch:
-    """One breadth-first search in C for an :class:`Explorer`; keeps the parents and labels
-    (in C) until it is garbage-collected, so counterexamples can be asked for afterwards.
+    """One breadth-first search in C for an :class:`Explorer`; keeps its states (in C) until
+    it is garbage-collected, so counterexamples can be asked for afterwards (each step's
+    parent found again by expanding the level before it).
 
     Which library it runs (``level``; None: the tiers below): when the optimised library of
     the model is cached, that one.  Otherwise the search starts at once on the quick library
@@ -390,12 +393,21 @@ class CSearch:
             while sid != -1:
                 lib.rc_state(self.ptr, sid, buf)
                 chain.append(bytes(ffi.buffer(buf, self.cm.length)))
-                sid = lib.rc_parent(self.ptr, sid)
+                sid = self._parent(sid)
             return self.ex.unfold(chain[::-1], failing)
-        while (p := lib.rc_parent(self.ptr, sid)) != -1:
+        while (p := self._parent(sid)) != -1:
             out.append(self.cm.label(lib.rc_via(self.ptr, sid)))
             sid = p
         return out[::-1]
+
+    def _parent(self, sid: int) -> int:
+        """The state that first reached ``sid`` (-1 for the initial state), found again by
+        the search's C (no parent is stored)."""
+        assert self.eng is not None
+        p = int(self.eng.lib.rc_parent(self.ptr, sid))
+        if p == -2:
+            raise CBackendError(f"no state of the level before state {sid} steps to it (a bug of the C search)")
+        return p
 
     def counterexample(self, invariant: str) -> list[tuple[str, tuple[int, ...]]]:
         sid, lab = self.ex.violations[invariant]
