@@ -196,6 +196,7 @@ typedef struct {
     uint64_t w[STATE_WORDS], h;
     uint32_t label;
     int32_t nbad, bad_at;
+    uint8_t flat[NSTATEINV ? STATE_LEN : 1];  /* the state stored, unpacked: the claims are evaluated on it */
 } pending;
 static pending g_pend[PENDING];
 static int32_t g_pend_bad[PENDING * MAX_BAD];
@@ -211,7 +212,7 @@ static void take(rc_search *c, pending *p) {
     uint64_t pos = lookup(c, p->w, p->h, &tid, &tag);
     if (tid < 0) {
         if (c->nstates == c->max_states) { c->stopped = c->hit_limit = 1; return; }
-        tid = add(c, p->w, 0, pos, tag);
+        tid = add(c, p->w, NSTATEINV ? p->flat : 0, pos, tag);
         if (tid < 0) return;
     }
     if (c->edges_on) {
@@ -331,23 +332,24 @@ static void watch_moves(rc_search *c, int action, const uint8_t *n) {
     }
 }
 
-/* the packed state stored for the flat state n (its canonical form under a symmetry) */
-static inline void stored_form(const uint8_t *n, uint64_t *w) {
+/* the packed state stored for the flat state n (its canonical form under a symmetry), and
+ * that state unpacked in flat unless flat is 0 */
+static inline void stored_form(const uint8_t *n, uint64_t *w, uint8_t *flat) {
 #if NPERM
     uint8_t m[STATE_LEN];
     memcpy(m, n, STATE_LEN);
     canon(m);
-    pack(m, w);
-#else
-    pack(n, w);
+    n = m;
 #endif
+    pack(n, w);
+    if (flat) memcpy(flat, n, STATE_LEN);
 }
 
 static void emit(int action, uint32_t label, const uint8_t *n, const int32_t *bad, int nbad) {
     if (g_find.on) {
         if (g_find.found) return;
         uint64_t w[STATE_WORDS];
-        stored_form(n, w);
+        stored_form(n, w, 0);
         if (memcmp(w, g_find.w, STATE_BYTES) == 0) { g_find.found = 1; g_find.label = label; }
         return;
     }
@@ -369,7 +371,7 @@ static void emit(int action, uint32_t label, const uint8_t *n, const int32_t *ba
     c->fired[action]++;
     if (NPROJ) watch_moves(c, action, n);
     pending *p = &g_pend[g_npend];
-    stored_form(n, p->w);
+    stored_form(n, p->w, NSTATEINV ? p->flat : 0);
     p->label = label;
     p->nbad = nbad;
     p->bad_at = g_npend * MAX_BAD;
