@@ -189,3 +189,21 @@ def cpus_last_taker() -> Model:
     give = dataclasses.replace(give, guard=(*give.guard, Get("last", ()) != Name("c")))
     return dataclasses.replace(base, spec_version="fixture-cpus-last-taker", state_vars=(*base.state_vars, last),
                                actions=(take, give, move))
+
+
+CPU_OR_NONE = Domain("cpu_or_none", 3, ("0", "1", "none"), size_name="ncpu", size_offset=1)
+
+
+@functools.cache
+def cpus_with_owner() -> Model:
+    """cpus with ``owner``: the CPU that took a page last, or none (the value after the
+    CPUs) at first and after a give; the owner may not give (``owner != c``).  Symmetric:
+    no CPU is named, and "none" is not a CPU."""
+    base = cpus()
+    owner = StateVar("owner", (), CPU_OR_NONE, "the CPU that took the last page, or none")
+    take, give, move = base.actions
+    take = dataclasses.replace(take, body=(*take.body, Assign("owner", (), Name("c"))))
+    give = dataclasses.replace(give, guard=(*give.guard, Get("owner", ()) != Name("c")),
+                               body=(*give.body, Assign("owner", (), Lit(2))))
+    return dataclasses.replace(base, spec_version="fixture-cpus-with-owner", state_vars=(*base.state_vars, owner),
+                               init=(*base.init, Assign("owner", (), Lit(2))), actions=(take, give, move))

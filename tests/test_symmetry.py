@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from models import cpus, cpus_first_named, cpus_last_taker
+from models import cpus, cpus_first_named, cpus_last_taker, cpus_with_owner
 
 from checker.engines import explicit, explicit_c
 from checker.interp.concrete import Interpreter
@@ -110,3 +110,31 @@ def test_the_allocator_models_are_refused_with_the_reason() -> None:
     assert ex.symmetry_words == "not symmetric in the cpus: rmqueue_pcplist: cpu[...] := 0, which is not a cpu"
     tiny = explicit.Explorer(Interpreter(build_model(ModelKey("merged"))), [], backend="python")
     assert tiny.symmetry is None and tiny.symmetry_words == ""  # one CPU: the pinned counts stand
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_cpu_or_none_value_is_permuted_in_its_cpus_only(backend: str) -> None:
+    """``owner`` (cpu_or_none: the 2 CPUs, then none) takes part in the symmetry; none stays."""
+    verdicts, res = run(cpus_with_owner(), backend)
+    _, full = run(cpus_with_owner(), backend, symmetry=False)
+    assert res.symmetric and (res.states, res.transitions, res.depth) == (13, 44, 4)
+    assert (full.states, full.transitions, full.depth) == (24, 80, 4)
+    assert {n: len(steps(v)) for n, v in verdicts.items() if v.trace} == {n: len(e) for n, e in REFUTED.items()}
+
+
+@pytest.mark.parametrize("model", [cpus, cpus_with_owner])
+def test_the_reduced_count_is_the_number_of_orbits_of_the_reachable_states(model: object) -> None:
+    m = model()  # type: ignore[operator]
+    interp = Interpreter(m)
+    ex = explicit.Explorer(interp, [], backend="python", symmetry=False, stop_when_refuted=False)
+    ex.run()
+    found = cpu_symmetry(interp.model, interp.initial())
+    assert found.symmetry is not None
+    orbits = {found.symmetry.canon(s) for s in ex._states}
+    _, reduced = run(m, "python")
+    assert len(orbits) == reduced.states < len(ex._states)
+    if explicit_c.unavailable() is None:
+        rng = random.Random(7)
+        for _ in range(100):
+            s = bytes(rng.randrange(v.domain.size) for v in m.state_vars for _ in range(v.length))
+            assert explicit_c.canonical(interp, found.symmetry, s) == found.symmetry.canon(s)

@@ -399,7 +399,7 @@ def symmetry_code(length: int, sym: Symmetry | None) -> list[str]:
     valued = [k for k, v in enumerate(sym.valued) if v]
     return [f"#define NPERM {len(sym.perms)}",
             f"static const uint16_t perm_dst[NPERM][{length}] = {{\n    {rows}}};",
-            f"static const uint8_t perm_val[NPERM][{sym.size}] = {{{vals}}};",
+            f"static const uint8_t perm_val[NPERM][{len(sym.perms[0])}] = {{{vals}}};",
             f"static const uint16_t perm_valued[{max(1, len(valued))}] = {{{', '.join(map(str, valued)) or '0'}}};",
             f"#define NVALUED {len(valued)}",
             "static void canon(uint8_t *n) {",

@@ -24,6 +24,10 @@ every expression as a CPU or not:
   be written into a CPU variable or bound by ``Let``; nothing else (no literal, no order,
   no arithmetic, no ``Find`` over the CPUs, whose "first" depends on the numbering) --
   and a CPU dimension is indexed only by a CPU;
+- a domain sized like the CPU sort plus an offset (``size_name`` ``ncpu``, ``size_offset``
+  k > 0: the CPUs, then k fixed values such as "no CPU") holds a CPU or a fixed value: a
+  permutation maps its CPUs and keeps the rest; a literal at or above the number of CPUs
+  may be compared with it, chosen with it or written into it, never used as a CPU;
 - the initial state is checked to be fixed by every permutation (it is computed, so the
   init's statements need no typing).
 
@@ -111,12 +115,33 @@ def cpu_symmetry(model: Model, initial: bytes, sort: str = SORT) -> SymmetryChec
     return SymmetryCheck(sym, sym.describe())
 
 
+def with_fixed(model: Model, dom: Domain) -> list[Domain]:
+    """The domains of ``model`` that are the CPUs and fixed values after them: sized
+    ``dom``'s size constant plus an offset (``ncpu + 1``: the CPUs and "no CPU")."""
+    out = []
+    for v in model.state_vars:
+        d = v.domain
+        if d != dom and dom.size_name and d.size_name == dom.size_name and d.size_offset > 0 \
+                and d.size == dom.size + d.size_offset and d not in out:
+            out.append(d)
+    for a in model.actions:
+        for prm in a.params:
+            d = prm.domain
+            if d != dom and dom.size_name and d.size_name == dom.size_name and d.size_offset > 0 \
+                    and d.size == dom.size + d.size_offset and d not in out:
+                out.append(d)
+    return out
+
+
 def _tables(model: Model, dom: Domain, sort: str) -> Symmetry:
     lay = Layout.of(model)
-    perms = [p for p in itertools.permutations(range(dom.size)) if list(p) != list(range(dom.size))]
+    fixed = with_fixed(model, dom)
+    width = max([dom.size, *(d.size for d in fixed)])
+    perms = [(*p, *range(dom.size, width)) for p in itertools.permutations(range(dom.size))
+             if list(p) != list(range(dom.size))]
     valued: list[bool] = []
     for v in model.state_vars:
-        valued += [v.domain == dom] * v.length
+        valued += [v.domain == dom or v.domain in fixed] * v.length
     dsts = []
     for p in perms:
         dst = [0] * lay.length
@@ -134,14 +159,24 @@ class _Problem(ReportcheckError):
     """A construct the symmetry check refuses (caught: it becomes the reason)."""
 
 
+NO, CPU, OPT = 0, 1, 2  # not a CPU; a CPU; a CPU or one of the fixed values after the CPUs
+
+
 class _Typer:
-    """Types every expression of the model's actions and claims as a CPU or not; the
-    first use that breaks the rules of the module's docstring is the problem."""
+    """Types every expression of the model's actions and claims as a CPU, a CPU or a fixed
+    value (a domain :func:`with_fixed` names: ``cpu_or_none``), or neither; the first use
+    that breaks the rules of the module's docstring is the problem.  A literal at or above
+    the number of CPUs is a fixed value: it may be compared with, chosen with or written
+    into a CPU-or-fixed value, which every permutation leaves as it is."""
 
     def __init__(self, model: Model, dom: Domain, sort: str) -> None:
         self.model, self.dom, self.sort = model, dom, sort
+        self.fixed = with_fixed(model, dom)
         self.vars = {v.name: v for v in model.state_vars}
         self.where = ""
+
+    def kind_of(self, d: Domain) -> int:
+        return CPU if d == self.dom else OPT if d in self.fixed else NO
 
     def first_problem(self) -> str | None:
         try:
@@ -150,7 +185,7 @@ class _Typer:
                     self.where = f"claim {inv.name}"
                     self.boolean(inv.expr, {})
             for a in self.model.actions:
-                env = {p.name: p.domain == self.dom for p in a.params}
+                env = {p.name: self.kind_of(p.domain) for p in a.params}
                 self.where = f"{a.name}'s guard"
                 for g in a.guard:
                     self.boolean(g, env)
@@ -163,64 +198,76 @@ class _Typer:
     def fail(self, what: str) -> None:
         raise _Problem(what)
 
+    def is_fixed(self, e: Expr) -> bool:
+        return isinstance(e, Lit) and e.value >= self.dom.size
+
+    def joins(self, kind: int, e: Expr, k: int) -> bool:
+        """Whether ``e`` (of kind ``k``) may meet a value of kind ``kind`` (compared, or in
+        the other branch of a choice)."""
+        if kind == NO:
+            return k == NO
+        return k != NO or self.is_fixed(e)  # a fixed value: no CPU equals it, every permutation keeps it
+
     # ------------------------------------------------------------ expressions
-    def boolean(self, e: Expr, env: dict[str, bool]) -> None:
+    def boolean(self, e: Expr, env: dict[str, int]) -> None:
         if self.cpu(e, env):
             self.fail(f"a {self.sort} used as a truth value ({_show(e)})")
 
-    def cpu(self, e: Expr, env: dict[str, bool]) -> bool:
-        """Whether ``e`` is a CPU (raises _Problem on a use the rules forbid)."""
+    def cpu(self, e: Expr, env: dict[str, int]) -> int:
+        """The kind of ``e`` (raises _Problem on a use the rules forbid)."""
         if isinstance(e, (Lit, Cfg)):
-            return False
+            return NO
         if isinstance(e, Name):
-            return env.get(e.name, False)
+            return env.get(e.name, NO)
         if isinstance(e, Get):
             self.index(e.var, e.index, env)
-            return self.vars[e.var].domain == self.dom
+            return self.kind_of(self.vars[e.var].domain)
         if isinstance(e, Quant):
             if e.sort == self.sort and e.kind == "find":
                 self.fail(f"Find over the {self.sort}s (its first match depends on their numbering)")
-            inner = {**env, e.var: e.sort == self.sort}
+            inner = {**env, e.var: CPU if e.sort == self.sort else NO}
             if self.cpu(e.body, inner):
                 self.fail(f"a {self.sort} as a quantifier's body ({_show(e)})")
-            return False
+            return NO
         if isinstance(e, Op):
             kinds = [self.cpu(x, env) for x in e.args]
             if e.op in ("eq", "ne"):
-                if kinds[0] != kinds[1]:
+                (a, b), (ka, kb) = e.args, kinds
+                if not (self.joins(ka, b, kb) or self.joins(kb, a, ka)):
                     self.fail(f"a {self.sort} compared with a value that is not one ({_show(e)})")
-                return False
+                return NO
             if e.op == "ite":
                 if kinds[0]:
                     self.fail(f"a {self.sort} as a condition ({_show(e)})")
-                if kinds[1] != kinds[2]:
+                (_, a, b), (_, ka, kb) = e.args, kinds
+                if not (self.joins(ka, b, kb) or self.joins(kb, a, ka)):
                     self.fail(f"a choice between a {self.sort} and a value that is not one ({_show(e)})")
-                return kinds[1]
+                return NO if ka == kb == NO else CPU if ka == kb == CPU else OPT
             if any(kinds):
                 self.fail(f"'{e.op}' applied to a {self.sort} ({_show(e)})")
-            return False
+            return NO
         self.fail(f"an expression the check does not know ({e!r})")
-        return False
+        return NO
 
-    def index(self, var: str, index: tuple[Expr, ...], env: dict[str, bool]) -> None:
+    def index(self, var: str, index: tuple[Expr, ...], env: dict[str, int]) -> None:
         v = self.vars.get(var)
         if v is None:
             self.fail(f"unknown state variable {var!r}")
             return
         for i, d in zip(index, v.dims):
-            is_cpu = self.cpu(i, env)
-            if d == self.dom and not is_cpu:
+            k = self.cpu(i, env)
+            if d == self.dom and k != CPU:
                 self.fail(f"{var} indexed by a value that is not a {self.sort} parameter or variable ({_show(i)})")
-            if d != self.dom and is_cpu:
+            if d != self.dom and k != NO:
                 self.fail(f"{var} indexed by a {self.sort} where its index is a {d.name} ({_show(i)})")
 
     # ------------------------------------------------------------- statements
-    def body(self, stmts: Iterable[Stmt], env: dict[str, bool]) -> dict[str, bool]:
+    def body(self, stmts: Iterable[Stmt], env: dict[str, int]) -> dict[str, int]:
         for st in stmts:
             env = self.stmt(st, env)
         return env
 
-    def stmt(self, st: Stmt, env: dict[str, bool]) -> dict[str, bool]:
+    def stmt(self, st: Stmt, env: dict[str, int]) -> dict[str, int]:
         if isinstance(st, Assign):
             self.assign(st, env)
         elif isinstance(st, Let):
@@ -233,26 +280,27 @@ class _Typer:
             merged = dict(env)
             for name in then.keys() | orelse.keys():
                 kinds = {then.get(name), orelse.get(name)}
-                if True in kinds and kinds != {True}:
+                if kinds - {NO} and len(kinds) > 1:
                     self.fail(f"the local {name} is a {self.sort} on one branch only")
-                merged[name] = True in kinds
+                merged[name] = kinds.pop() or NO
             env = merged
         elif isinstance(st, For):
             if self.cpu(st.start, env) or self.cpu(st.stop, env):
                 self.fail(f"a loop bounded by a {self.sort}")
-            inner = self.body(st.body, {**env, st.var: False})
+            inner = self.body(st.body, {**env, st.var: NO})
             if any(inner.get(n) and not env.get(n) for n in inner):
                 self.fail(f"a {self.sort} local bound inside a loop")
         elif isinstance(st, ForEach):
-            inner = {**env, st.var: st.sort == self.sort}
+            inner = {**env, st.var: CPU if st.sort == self.sort else NO}
             for a in st.body:
                 self.assign(a, inner)
         return env
 
-    def assign(self, a: Assign, env: dict[str, bool]) -> None:
+    def assign(self, a: Assign, env: dict[str, int]) -> None:
         self.index(a.var, a.index, env)
-        target = self.vars[a.var].domain == self.dom
-        if self.cpu(a.value, env) != target:
+        target, k = self.kind_of(self.vars[a.var].domain), self.cpu(a.value, env)
+        ok = k == NO if target == NO else k == CPU if target == CPU else k != NO or self.is_fixed(a.value)
+        if not ok:
             what = "which is not a " + self.sort if target else "a " + self.sort + " into a " + \
                 self.vars[a.var].domain.name
             self.fail(f"{a.var}[...] := {_show(a.value)}, {what}")
