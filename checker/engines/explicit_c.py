@@ -400,6 +400,13 @@ class CSearch:
             sid = p
         return out[::-1]
 
+    def state(self, sid: int) -> bytes:
+        """The flat state ``sid`` as stored (its canonical form under a symmetry)."""
+        assert self.eng is not None, "state() after run()"
+        buf = self.eng.ffi.new("uint8_t[]", self.cm.length)
+        self.eng.lib.rc_state(self.ptr, sid, buf)
+        return bytes(self.eng.ffi.buffer(buf, self.cm.length))
+
     def _parent(self, sid: int) -> int:
         """The state that first reached ``sid`` (-1 for the initial state), found again by
         the search's C (no parent is stored)."""

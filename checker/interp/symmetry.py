@@ -279,10 +279,10 @@ class _Typer:
             then, orelse = self.body(st.then, dict(env)), self.body(st.orelse, dict(env))
             merged = dict(env)
             for name in then.keys() | orelse.keys():
-                kinds = {then.get(name), orelse.get(name)}
-                if kinds - {NO} and len(kinds) > 1:
+                kinds = {then.get(name), orelse.get(name)}  # None: not bound on that branch
+                if kinds & {CPU, OPT} and len(kinds) > 1:
                     self.fail(f"the local {name} is a {self.sort} on one branch only")
-                merged[name] = kinds.pop() or NO
+                merged[name] = max(k or NO for k in kinds)
             env = merged
         elif isinstance(st, For):
             if self.cpu(st.start, env) or self.cpu(st.stop, env):
