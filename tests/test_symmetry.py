@@ -138,3 +138,23 @@ def test_the_reduced_count_is_the_number_of_orbits_of_the_reachable_states(model
         for _ in range(100):
             s = bytes(rng.randrange(v.domain.size) for v in m.state_vars for _ in range(v.length))
             assert explicit_c.canonical(interp, found.symmetry, s) == found.symmetry.canon(s)
+
+
+def test_a_local_bound_on_one_branch_only_is_a_cpu_only_if_it_is_one() -> None:
+    import dataclasses
+
+    from spec.expr import Get, Lit, Name
+    from spec.ir import If, Let
+
+    base = cpus()
+    take = base.actions[0]
+
+    def with_body(*extra: object) -> Model:
+        t = dataclasses.replace(take, body=(*take.body, *extra))
+        return dataclasses.replace(base, actions=(t, *base.actions[1:]))
+
+    interp = Interpreter(with_body(If(Get("free", ()) > 1, (Let("spare", Lit(1)),))))
+    assert cpu_symmetry(interp.model, interp.initial()).symmetry is not None  # a number on one branch: fine
+    interp = Interpreter(with_body(If(Get("free", ()) > 1, (Let("who", Name("c")),))))
+    assert cpu_symmetry(interp.model, interp.initial()).reason == \
+        "not symmetric in the cpus: take: the local who is a cpu on one branch only"
