@@ -39,7 +39,7 @@ import dataclasses
 import functools
 
 from spec import ModelKey, build_model
-from spec.expr import Cfg, Count, Find, Forall, Get, Implies, Lit, Name
+from spec.expr import Cfg, Count, Expr, Find, Forall, Get, Implies, Lit, Name
 from spec.ir import Action, Assign, Check, Domain, For, ForEach, If, Invariant, Let, Model, Param, StateVar
 
 BOOL = Domain("bool", 2, ("false", "true"))
@@ -126,3 +126,84 @@ def latch() -> Model:
         init=(),
         actions=(toggle, hold, escape),
         invariants=(Invariant("never_escapes", "the latch never reaches stage 3", stage < 3),))
+
+
+CPU = Domain("cpu", 2, sort=True, size_name="ncpu")
+HELD = Domain("held", 4)
+
+
+def _held(c: Expr) -> Get:
+    return Get("held", (c,))
+
+
+@functools.cache
+def cpus() -> Model:
+    """**cpus**: two CPUs share three pages: ``take(c)`` moves a free page to CPU ``c``,
+    ``give(c)`` one back, ``move(c, d)`` one from ``c`` to the other CPU ``d`` (its read
+    site ``move_leaves_one`` wants ``c`` to keep one).  The state is ``held[cpu]`` and
+    ``free``: reachable are the 10 pairs (h0, h1) with h0 + h1 <= 3, 36 transitions, depth 3.
+    Nothing names a particular CPU, so the CPU symmetry holds: the 6 orbits (h0 <= h1, the
+    least flat state of each) and the 22 transitions leaving them.  ``never_all_on_one``
+    breaks after take(0) x 3; the read site fails on take(0), move(0, 1); ``conserved``
+    holds."""
+    c, d, q = Name("c"), Name("d"), Name("q")
+    free = Get("free", ())
+    take = Action("take", "take", "tests/models.py", "CPU c takes a free page", (Param("c", CPU),), (free > 0,),
+                  (Assign("held", (c,), _held(c) + 1), Assign("free", (), free - 1)))
+    give = Action("give", "give", "tests/models.py", "CPU c frees a page", (Param("c", CPU),), (_held(c) > 0,),
+                  (Assign("held", (c,), _held(c) - 1), Assign("free", (), free + 1)))
+    move = Action("move", "move", "tests/models.py", "CPU c hands a page to CPU d",
+                  (Param("c", CPU), Param("d", CPU)), (c != d, _held(c) > 0),
+                  (Check("move_leaves_one", "move: held", _held(c) > 1),
+                   Assign("held", (c,), _held(c) - 1), Assign("held", (d,), _held(d) + 1)))
+    return _fixture(
+        "cpus", constants={"ncpu": 2}, sorts={"cpu": CPU},
+        state_vars=(StateVar("held", (CPU,), HELD, "the pages the CPU holds"),
+                    StateVar("free", (), HELD, "the pages no CPU holds")),
+        init=(Assign("free", (), Lit(3)),),
+        actions=(take, give, move),
+        invariants=(
+            Invariant("never_all_on_one", "no CPU holds every page", Forall("q", "cpu", _held(q) < 3)),
+            Invariant("conserved", "no CPU holds more than the free pages leave",
+                      Forall("q", "cpu", _held(q) + free <= 3)),
+            Invariant("move_leaves_one", "a CPU that hands a page on keeps one", None),
+        ))
+
+
+@functools.cache
+def cpus_first_named() -> Model:
+    """cpus with a claim about CPU 0 in particular: not symmetric (the check refuses)."""
+    base = cpus()
+    extra = Invariant("cpu0_bounded", "CPU 0 holds at most 3", _held(Lit(0)) <= 3)
+    return dataclasses.replace(base, spec_version="fixture-cpus-first-named", invariants=(*base.invariants, extra))
+
+
+@functools.cache
+def cpus_last_taker() -> Model:
+    """cpus remembering the last CPU that took a page (0 at first), which may not give one
+    back: the initial state names CPU 0 (the check refuses)."""
+    base = cpus()
+    last = StateVar("last", (), CPU, "the CPU that took a page last")
+    take, give, move = base.actions
+    take = dataclasses.replace(take, body=(*take.body, Assign("last", (), Name("c"))))
+    give = dataclasses.replace(give, guard=(*give.guard, Get("last", ()) != Name("c")))
+    return dataclasses.replace(base, spec_version="fixture-cpus-last-taker", state_vars=(*base.state_vars, last),
+                               actions=(take, give, move))
+
+
+CPU_OR_NONE = Domain("cpu_or_none", 3, ("0", "1", "none"), size_name="ncpu", size_offset=1)
+
+
+@functools.cache
+def cpus_with_owner() -> Model:
+    """cpus with ``owner``: the CPU that took a page last, or none (the value after the
+    CPUs) at first and after a give; the owner may not give (``owner != c``).  Symmetric:
+    no CPU is named, and "none" is not a CPU."""
+    base = cpus()
+    owner = StateVar("owner", (), CPU_OR_NONE, "the CPU that took the last page, or none")
+    take, give, move = base.actions
+    take = dataclasses.replace(take, body=(*take.body, Assign("owner", (), Name("c"))))
+    give = dataclasses.replace(give, guard=(*give.guard, Get("owner", ()) != Name("c")),
+                               body=(*give.body, Assign("owner", (), Lit(2))))
+    return dataclasses.replace(base, spec_version="fixture-cpus-with-owner", state_vars=(*base.state_vars, owner),
+                               init=(*base.init, Assign("owner", (), Lit(2))), actions=(take, give, move))

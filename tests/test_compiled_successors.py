@@ -8,6 +8,7 @@ successors, in the same order, for every design, pcp cache on and off, and fault
 
 from __future__ import annotations
 
+import math
 import random
 import zlib
 
@@ -64,10 +65,15 @@ def test_c_successors_equal_python_successors(design: str, fault: str | None, er
 def test_the_packed_state_takes_the_bits_its_domains_need() -> None:
     model = build_model(ModelKey("v9"))
     cm = generate(model)
-    assert cm.bits == sum((v.domain.size - 1).bit_length() * v.length for v in model.state_vars)
-    assert cm.bits == 126 and cm.packed_bytes == 16  # tiny: 16 bytes instead of the Python backend's 55 (4 bits: the ranges' isolation state)
-    ends = [bit + width for _, bit, width in packing(model)]
-    assert max(ends) == cm.bits
+    groups = packing(model)
+    assert cm.bits == sum(width for _, width, _ in groups)
+    need = sum(v.length * math.log2(v.domain.size) for v in model.state_vars)
+    assert need <= cm.bits < need + len(groups)  # within a bit a group of what the domains need
+    assert cm.bits < sum((v.domain.size - 1).bit_length() * v.length for v in model.state_vars)  # 126 as bit fields
+    assert cm.bits == 115 and cm.packed_bytes == 15  # tiny: 15 bytes instead of the Python backend's 55
+    assert [bit for bit, _, _ in groups] == [sum(w for _, w, _ in groups[:k]) for k in range(len(groups))]
+    assert sorted(at for _, _, elements in groups for at, _ in elements) == \
+        [k for k, size in enumerate(s for v in model.state_vars for s in [v.domain.size] * v.length) if size > 1]
 
 
 def test_check_ids_are_the_python_backends() -> None:

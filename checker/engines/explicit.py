@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from checker.engines import explicit_c
 from checker.interp.concrete import Interpreter
 from checker.interp.observed import restrict, unobserved
+from checker.interp.symmetry import Symmetry, cpu_symmetry, unfold
 from checker.interp.watch import Seen, Watch
 from checker.results.stats import ExplicitStats, Progress
 from checker.results.verdict import Undecided, UnknownReason, Vacuity, Verdict
@@ -78,6 +79,8 @@ class Exploration:
     backend: str = "python"
     bytes_per_state: float | None = None  # C backend: allocated bytes (states, parents, table) per state
     left_out: tuple[str, ...] = ()  # state variables nothing reads, not stored (checker.interp.observed)
+    symmetric: bool = False  # one state stored per orbit of the CPU permutations (checker.interp.symmetry)
+    symmetry: str = ""  # what the symmetry check found: the reduction used, or why none
 
     def stats(self) -> ExplicitStats:
         return ExplicitStats(
@@ -88,7 +91,8 @@ class Exploration:
             stopped_at_state_limit=self.hit_state_limit,
             deadlocks=self.deadlocks, action_fired=self.action_fired,
             read_sites_reached=self.site_hits, graph=self.graph, backend=self.backend,
-            bytes_per_state=None if self.bytes_per_state is None else round(self.bytes_per_state, 1))
+            bytes_per_state=None if self.bytes_per_state is None else round(self.bytes_per_state, 1),
+            symmetry=self.symmetry or None)
 
 
 # per full model: the interpreters of its restrictions (by the variables dropped, checked, probe)
@@ -129,14 +133,21 @@ class Explorer:
     def __init__(self, interp: Interpreter, invariants: list[str], max_states: int | None = None,
                  graph_limit: int = 150_000, progress: Progress | None = None,
                  measure_memory: bool = False, stop_when_refuted: bool = True,
-                 observe: Observer | None = None, backend: str | None = None, restricted: bool = True) -> None:
+                 observe: Observer | None = None, backend: str | None = None, restricted: bool = True,
+                 symmetry: bool | None = None) -> None:
         """``backend``: ``c`` (compiled), ``python``, or None for ``c`` where a C compiler
         works (see :func:`explicit_c.choose`); an observer that is not a :class:`Watcher`
         (the C search can gather a watcher's watch itself) runs the Python backend.
         ``restricted``: search the model without the state variables that nothing reads
         (its guards, claims, read sites, a watcher's watch); a plain callable observer may
         read anything, so with one every variable is kept.  The verdicts are the same
-        either way; the state counts are those of the states stored."""
+        either way; the state counts are those of the states stored.
+        ``symmetry``: store one state per orbit of the CPU permutations when the model is
+        symmetric in its CPUs (:func:`~checker.interp.symmetry.cpu_symmetry`, checked on
+        the IR; None and True: whenever it is, False: never).  No observer and no graph
+        summary runs under it (they see concrete transitions); the verdicts and the
+        lengths of the shortest counterexamples are the same, the state counts those of
+        the orbits."""
         self.interp = interp
         model = interp.model
         if not restricted or (observe is not None and not isinstance(observe, Watcher)):
@@ -144,13 +155,24 @@ class Explorer:
         else:
             self.left_out = tuple(unobserved(model, names=observe.watch.reads() if observe is not None else ()))
         self.search = searched(interp, self.left_out)  # what both backends explore
+        self.symmetry: Symmetry | None = None
+        cpus = self.search.model.sorts.get("cpu")
+        if cpus is None or cpus.size < 2:  # nothing to permute, nothing to say
+            self.symmetry_words = ""
+        elif symmetry is False:
+            self.symmetry_words = "CPU symmetry off"
+        elif observe is not None:
+            self.symmetry_words = "CPU symmetry not used: an observer sees every concrete transition"
+        else:
+            found = cpu_symmetry(self.search.model, self.search.initial())
+            self.symmetry, self.symmetry_words = found.symmetry, found.reason
         self.backend = backend
         self._c: explicit_c.CSearch | None = None
         self.observe = observe
         self.stop_when_refuted = stop_when_refuted  # nothing left to decide
         self.invariants = invariants
         self.max_states = max_states
-        self.graph_limit = graph_limit
+        self.graph_limit = graph_limit if self.symmetry is None else 0  # the quotient's graph is another graph
         self.progress = progress
         self.measure_memory = measure_memory
         self.result = Exploration()
@@ -169,6 +191,8 @@ class Explorer:
             return self.result
         interp, res = self.search, self.result
         res.left_out = self.left_out
+        res.symmetric, res.symmetry = self.symmetry is not None, self.symmetry_words
+        canon = self.symmetry.canon if self.symmetry is not None else None
         if self.measure_memory:
             tracemalloc.start()
         t0 = time.perf_counter()
@@ -237,6 +261,8 @@ class Explorer:
                             if inv in wanted_sites and inv not in violations:
                                 # the violating step itself: source sid, step lab
                                 violations[inv] = (-2 - sid, lab)
+                        if canon is not None:
+                            target = canon(target)
                         tid = ids.get(target)
                         if tid is None:
                             if len(states) == limit:
@@ -251,7 +277,7 @@ class Explorer:
                     res.deadlocks += 1
                     if res.deadlock_example is None:
                         res.deadlock_example = [(actions[int(a)].action.name, args)  # names, as in a trace
-                                                for a, args in self.path(sid, parent, via, labels)]
+                                                for a, args in self._steps(sid, parent, via, labels, states)]
                 if self.stop_when_refuted and len(violations) == len(self.invariants):
                     stopped = True
                     break
@@ -280,8 +306,32 @@ class Explorer:
         res.site_hits = hits
         if edges is not None and res.complete:
             res.graph = graph_summary(len(states), edges)
-        self._parent, self._via, self._labels = parent, via, labels
+        self._parent, self._via, self._labels, self._states = parent, via, labels, states
         return res
+
+    def unfold(self, chain: list[bytes], failing: str | None = None) -> list[tuple[int, tuple[int, ...]]]:
+        """The concrete steps along the canonical states ``chain`` (from the initial state),
+        one more failing a read site of the claim ``failing`` if given."""
+        assert self.symmetry is not None
+        interp = self.search
+        checks = interp.checks
+
+        def successors(s: bytes) -> list[tuple[int, tuple[int, ...], bytes, tuple[int, ...]]]:
+            return [(t.action, t.args, t.target, t.failed) for t in interp.successors(s)]
+
+        fails = None if failing is None else (lambda failed: any(checks[c][0] == failing for c in failed))
+        return unfold(successors, self.symmetry.canon, interp.initial(), chain, fails)
+
+    def _steps(self, sid: int, parent: array[int], via: array[int], labels: list[tuple[int, tuple[int, ...]]],
+               states: list[bytes], failing: str | None = None) -> list[tuple[int | str, tuple[int, ...]]]:
+        """The Python backend's steps to state ``sid`` (action index, arguments)."""
+        if self.symmetry is None:
+            return list(self.path(sid, parent, via, labels))
+        chain = []
+        while sid != -1:
+            chain.append(states[sid])
+            sid = parent[sid]
+        return list(self.unfold(chain[::-1], failing))
 
     @staticmethod
     def path(sid: int, parent: array[int], via: array[int], labels: list[tuple[int, tuple[int, ...]]]
@@ -297,6 +347,10 @@ class Explorer:
             return self._c.counterexample(invariant)
         sid, lab = self.violations[invariant]
         names = [a.name for a in self.search.model.actions]
+        if self.symmetry is not None:
+            at, failing = (sid, None) if lab == -1 else (-2 - sid, invariant)
+            return [(names[int(a)], args)
+                    for a, args in self._steps(at, self._parent, self._via, self._labels, self._states, failing)]
         if lab == -1:
             steps = self.path(sid, self._parent, self._via, self._labels)
         else:
@@ -367,7 +421,9 @@ def verdicts_of(ex: Explorer) -> tuple[list[Verdict], Exploration]:
     res = ex.run()
     m = interp.model
     where = f"config {m.config.name}"
-    left = left_out_words(res.left_out)
+    left = left_out_words(res.left_out) + (
+        ", counted up to a permutation of the CPUs (one state stored per orbit: the model is symmetric in them)"
+        if res.symmetric else "")
     verdicts = []
     has_sites = {c[0] for c in interp.checks}
     for inv in invariants:

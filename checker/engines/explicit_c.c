@@ -4,9 +4,14 @@
  * Breadth-first, level by level, driven from Python (checker/engines/explicit_c.py), in the
  * Python backend's order: states are numbered as they are found, successors come in action
  * order and parameter order, so both backends number every state alike and give the same
- * shortest counterexamples.  Stored per state: the packed state (STATE_BYTES), its parent
- * (4 bytes) and the label of the step into it (2 or 4 bytes); the visited set is an
- * open-addressing table of 4-byte state ids (linear probing, at most 80% full).
+ * shortest counterexamples.  Stored per state: the packed state (STATE_BYTES) and nothing
+ * else; the visited set is an open-addressing table of 4-byte state ids (linear probing,
+ * at most 80% full), and the first state of every level is kept.  A state's parent and the
+ * step into it are not stored but found again when a trace is asked for (rc_parent): the
+ * first state of the level before whose successors, in the search's order, include it --
+ * exactly the state and step that first reached it, as a stored parent would say.
+ * With a symmetry (NPERM permutations, checker/interp/symmetry.py) every state is stored
+ * as its orbit's canonical form (canon), the label being that of the concrete step.
  */
 
 #if NLABELS <= 65536
@@ -21,8 +26,6 @@ typedef struct {
     int32_t stopped, hit_limit, edges_on, stop_when_refuted, nviolated, n_stop, nslots, any;
     int32_t err, err_var, err_value, label_bytes;
     uint8_t *states;
-    uint32_t *parent;
-    label_t *via;
     uint32_t *table;
     uint32_t *edges;
     int32_t *check_slot;  /* check id -> invariant slot, or -1 when the claim is not asked */
@@ -37,6 +40,9 @@ typedef struct {
     struct rc_set *sets;  /* per projection: its distinct moves */
     uint8_t *psrc;        /* every projection of the state being expanded */
     int64_t watch_bytes;  /* what the sets hold */
+    int64_t *level_start; /* the first state of each level (level_start[0] = 0) */
+    int64_t nlevels, levels_cap;
+    int64_t memo_sid, memo_parent, memo_label;  /* the last state rc_parent was asked about */
 } rc_search;
 
 /* A set of the distinct moves of one projection: (projected source, projected target,
@@ -57,6 +63,8 @@ typedef struct {
 
 static rc_search *g_cur;
 static rc_collect *g_col;
+/* rc_parent's scan: the packed state whose first step in is sought, and that step's label */
+static struct { int on, found; uint64_t w[STATE_WORDS]; uint32_t label; } g_find;
 
 static inline uint64_t hash_words(const uint64_t *w) {
     uint64_t h = 0x9E3779B97F4A7C15ull;
@@ -84,24 +92,18 @@ static inline uint32_t tag_of(uint64_t h, int idbits) {
 }
 
 static void account(rc_search *c) {
-    c->bytes = c->cap * (int64_t)(STATE_BYTES + sizeof(uint32_t) + sizeof(label_t)) + c->tcap * 4
-               + c->edges_cap * 8 + c->watch_bytes;
+    c->bytes = c->cap * (int64_t)STATE_BYTES + c->tcap * 4 + c->edges_cap * 8 + c->watch_bytes
+               + c->levels_cap * (int64_t)sizeof(int64_t);
     if (c->bytes > c->peak_bytes) c->peak_bytes = c->bytes;
 }
 
-/* the state arrays grow by an eighth: glibc moves a large block by remapping its pages, not
+/* the state array grows by an eighth: glibc moves a large block by remapping its pages, not
  * by copying them, so a small step costs little and leaves at most an eighth unused */
 static int grow_states(rc_search *c) {
     int64_t cap = c->cap < 1024 ? 1024 : c->cap + c->cap / 8;
     uint8_t *st = realloc(c->states, (size_t)cap * STATE_BYTES);
     if (!st) return 0;
     c->states = st;
-    uint32_t *p = realloc(c->parent, (size_t)cap * sizeof(uint32_t));
-    if (!p) return 0;
-    c->parent = p;
-    label_t *v = realloc(c->via, (size_t)cap * sizeof(label_t));
-    if (!v) return 0;
-    c->via = v;
     c->cap = cap;
     account(c);
     return 1;
@@ -154,13 +156,10 @@ static void oom(rc_search *c) {
 
 /* a new state: stored, entered in the table at pos with tag, its state invariants evaluated
  * (on n, or on w unpacked when n is 0) */
-static int64_t add(rc_search *c, const uint64_t *w, const uint8_t *n, uint64_t pos, uint32_t tag, int64_t parent,
-                   int64_t lab) {
+static int64_t add(rc_search *c, const uint64_t *w, const uint8_t *n, uint64_t pos, uint32_t tag) {
     if (c->nstates == c->cap && !grow_states(c)) { oom(c); return -1; }
     int64_t id = c->nstates++;
     memcpy(c->states + id * STATE_BYTES, w, STATE_BYTES);
-    c->parent[id] = (uint32_t)parent;
-    c->via[id] = (label_t)lab;
     c->table[pos] = tag | (uint32_t)(id + 1);
     if (c->nstates * 5 > c->tcap * 4 && !grow_table(c)) { oom(c); return -1; }
     uint8_t flat[STATE_LEN];
@@ -197,6 +196,7 @@ typedef struct {
     uint64_t w[STATE_WORDS], h;
     uint32_t label;
     int32_t nbad, bad_at;
+    uint8_t flat[NSTATEINV ? STATE_LEN : 1];  /* the state stored, unpacked: the claims are evaluated on it */
 } pending;
 static pending g_pend[PENDING];
 static int32_t g_pend_bad[PENDING * MAX_BAD];
@@ -212,7 +212,7 @@ static void take(rc_search *c, pending *p) {
     uint64_t pos = lookup(c, p->w, p->h, &tid, &tag);
     if (tid < 0) {
         if (c->nstates == c->max_states) { c->stopped = c->hit_limit = 1; return; }
-        tid = add(c, p->w, 0, pos, tag, c->cur_sid, p->label);
+        tid = add(c, p->w, NSTATEINV ? p->flat : 0, pos, tag);
         if (tid < 0) return;
     }
     if (c->edges_on) {
@@ -332,7 +332,27 @@ static void watch_moves(rc_search *c, int action, const uint8_t *n) {
     }
 }
 
+/* the packed state stored for the flat state n (its canonical form under a symmetry), and
+ * that state unpacked in flat unless flat is 0 */
+static inline void stored_form(const uint8_t *n, uint64_t *w, uint8_t *flat) {
+#if NPERM
+    uint8_t m[STATE_LEN];
+    memcpy(m, n, STATE_LEN);
+    canon(m);
+    n = m;
+#endif
+    pack(n, w);
+    if (flat) memcpy(flat, n, STATE_LEN);
+}
+
 static void emit(int action, uint32_t label, const uint8_t *n, const int32_t *bad, int nbad) {
+    if (g_find.on) {
+        if (g_find.found) return;
+        uint64_t w[STATE_WORDS];
+        stored_form(n, w, 0);
+        if (memcmp(w, g_find.w, STATE_BYTES) == 0) { g_find.found = 1; g_find.label = label; }
+        return;
+    }
     if (g_col) {
         rc_collect *k = g_col;
         uint64_t w[STATE_WORDS];
@@ -351,7 +371,7 @@ static void emit(int action, uint32_t label, const uint8_t *n, const int32_t *ba
     c->fired[action]++;
     if (NPROJ) watch_moves(c, action, n);
     pending *p = &g_pend[g_npend];
-    pack(n, p->w);
+    stored_form(n, p->w, NSTATEINV ? p->flat : 0);
     p->label = label;
     p->nbad = nbad;
     p->bad_at = g_npend * MAX_BAD;
@@ -367,7 +387,7 @@ int rc_label_bytes(void) { return (int)sizeof(label_t); }
 
 void rc_free(rc_search *c) {
     if (!c) return;
-    free(c->states); free(c->parent); free(c->via); free(c->table); free(c->edges);
+    free(c->states); free(c->table); free(c->edges); free(c->level_start);
     free(c->check_slot); free(c->inv_slot); free(c->viol_sid); free(c->viol_lab); free(c->viol_set);
     free(c->fired); free(c->hits); free(c->watch); free(c->psrc);
     if (c->sets)
@@ -398,7 +418,11 @@ rc_search *rc_new(const uint8_t *init, int64_t max_states, int64_t graph_limit, 
     c->watch = calloc(NWATCH, sizeof(uint64_t));
     c->sets = calloc(NPROJ + 1, sizeof(rc_set));
     c->psrc = calloc(PROJ_MAXLEN * NPROJ + 1, 1);
-    if (!c->check_slot || !c->inv_slot || !c->viol_sid || !c->viol_lab || !c->viol_set || !c->fired || !c->hits
+    c->levels_cap = 64;
+    c->level_start = calloc((size_t)c->levels_cap, sizeof(int64_t));
+    c->nlevels = 1;  /* level 0: the initial state */
+    c->memo_sid = -1;
+    if (!c->level_start || !c->check_slot || !c->inv_slot || !c->viol_sid || !c->viol_lab || !c->viol_set || !c->fired || !c->hits
         || !c->watch || !c->sets || !c->psrc || !grow_states(c) || !grow_table(c)) { rc_free(c); return 0; }
     memcpy(c->check_slot, check_slot, NCHECKS * sizeof(int32_t));
     memcpy(c->inv_slot, inv_slot, NSTATEINV * sizeof(int32_t));
@@ -407,8 +431,7 @@ rc_search *rc_new(const uint8_t *init, int64_t max_states, int64_t graph_limit, 
     int64_t found;
     uint32_t tag;
     uint64_t pos = lookup(c, w, hash_words(w), &found, &tag);
-    add(c, w, init, pos, tag, -1, 0);
-    c->parent[0] = UINT32_MAX;
+    add(c, w, init, pos, tag);
     return c;
 }
 
@@ -416,6 +439,14 @@ rc_search *rc_new(const uint8_t *init, int64_t max_states, int64_t graph_limit, 
 int rc_level(rc_search *c) {
     if (c->stopped || c->next >= c->nstates) return 0;
     c->level_end = c->nstates;
+    if (c->nlevels == c->levels_cap) {
+        int64_t *l = realloc(c->level_start, (size_t)c->levels_cap * 2 * sizeof(int64_t));
+        if (!l) { oom(c); return 0; }
+        c->level_start = l;
+        c->levels_cap *= 2;
+        account(c);
+    }
+    c->level_start[c->nlevels++] = c->level_end;  /* what this level finds is the next level */
     return 1;
 }
 
@@ -455,8 +486,40 @@ int rc_run(rc_search *c, int64_t budget) {
     return c->next >= c->level_end;
 }
 
-int64_t rc_parent(rc_search *c, int64_t sid) { return c->parent[sid] == UINT32_MAX ? -1 : (int64_t)c->parent[sid]; }
-int64_t rc_via(rc_search *c, int64_t sid) { return c->via[sid]; }
+/* the state that first reached sid and the label of that step (memo_parent -1 for the
+ * initial state): the states of the level before sid's are expanded again in order until
+ * one emits sid's stored form; -2 when none does (a bug) */
+static void find_parent(rc_search *c, int64_t sid) {
+    if (c->memo_sid == sid) return;
+    c->memo_sid = sid;
+    c->memo_parent = -1;
+    c->memo_label = 0;
+    if (sid <= 0) return;
+    int64_t d = c->nlevels - 1;
+    while (c->level_start[d] > sid) d--;
+    memset(g_find.w, 0, sizeof(g_find.w));
+    memcpy(g_find.w, c->states + sid * STATE_BYTES, STATE_BYTES);
+    uint8_t s[STATE_LEN];
+    rc_collect *col = g_col;
+    g_col = 0;
+    g_watch = 0;
+    g_find.on = 1;
+    c->memo_parent = -2;
+    for (int64_t p = c->level_start[d - 1]; p < c->level_start[d]; p++) {
+        uint64_t w[STATE_WORDS] = {0};
+        memcpy(w, c->states + p * STATE_BYTES, STATE_BYTES);
+        unpack(w, s);
+        g_find.found = 0;
+        g_err = 0;
+        expand(s);
+        if (g_find.found) { c->memo_parent = p; c->memo_label = g_find.label; break; }
+    }
+    g_find.on = 0;
+    g_col = col;
+}
+
+int64_t rc_parent(rc_search *c, int64_t sid) { find_parent(c, sid); return c->memo_parent; }
+int64_t rc_via(rc_search *c, int64_t sid) { find_parent(c, sid); return c->memo_label; }
 
 void rc_state(rc_search *c, int64_t sid, uint8_t *out) {
     uint64_t w[STATE_WORDS] = {0};
@@ -488,6 +551,14 @@ int64_t rc_moves(rc_search *c, int32_t j, uint8_t *out) {
 }
 
 int rc_watch_counters(void) { return NWATCH; }
+
+/* the canonical form of the flat state s (s itself without symmetry) */
+void rc_canon(const uint8_t *s, uint8_t *out) {
+    memcpy(out, s, STATE_LEN);
+    canon(out);
+}
+
+int rc_symmetric(void) { return NPERM > 0; }
 
 /* The shape of the state graph, as checker.engines.explicit.graph_summary gives it with
  * networkx: out[0] nodes, [1] distinct edges (self-loops included), [2] strongly connected

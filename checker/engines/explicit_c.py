@@ -29,6 +29,7 @@ from checker.interp import cbuild
 from checker.interp.cgen import MAX_BAD, CModel, generate, init_checks
 from checker.interp.concrete import Interpreter, Transition
 from checker.interp.layout import SpecCompileError
+from checker.interp.symmetry import Symmetry
 from checker.interp.watch import CELLS, Seen, Watch
 from spec.ir import Model
 
@@ -42,11 +43,13 @@ typedef struct {
     int64_t nedges, edges_cap, tcap, bytes, peak_bytes, cur_sid;
     int32_t stopped, hit_limit, edges_on, stop_when_refuted, nviolated, n_stop, nslots, any;
     int32_t err, err_var, err_value, label_bytes;
-    uint8_t *states; uint32_t *parent; void *via; uint32_t *table; uint32_t *edges;
+    uint8_t *states; uint32_t *table; uint32_t *edges;
     int32_t *check_slot; int32_t *inv_slot; int64_t *viol_sid; int64_t *viol_lab; uint8_t *viol_set;
     uint64_t *fired; uint64_t *hits;
     int32_t idbits;
     uint64_t *watch; void *sets; uint8_t *psrc; int64_t watch_bytes;
+    int64_t *level_start; int64_t nlevels, levels_cap;
+    int64_t memo_sid, memo_parent, memo_label;
 } rc_search;
 int rc_state_len(void);
 int rc_state_bytes(void);
@@ -64,6 +67,8 @@ int64_t rc_successors(const uint8_t *s, int64_t max, uint8_t *targets, int32_t *
 int64_t rc_moves(rc_search *c, int32_t j, uint8_t *out);
 int rc_watch_counters(void);
 int rc_graph(rc_search *c, int64_t *out);
+void rc_canon(const uint8_t *s, uint8_t *out);
+int rc_symmetric(void);
 """
 BUDGET = 1 << 14  # states expanded per call into C (a tenth of a second on the quick library)
 OPTIMISE_AFTER = 3.0  # seconds of search on the quick library before the optimised one is compiled
@@ -91,21 +96,23 @@ class CEngine:
     level: str  # cbuild.QUICK or cbuild.OPTIMISED
 
 
-# per model: per watch (by its key) the generated C, and per level the compiled engine
-_MODELS: weakref.WeakKeyDictionary[Model, dict[str, CModel]] = weakref.WeakKeyDictionary()
-_ENGINES: weakref.WeakKeyDictionary[Model, dict[tuple[str, str], CEngine]] = weakref.WeakKeyDictionary()
+# per model: per watch (by its key) and symmetry the generated C, and per level the compiled engine
+_MODELS: weakref.WeakKeyDictionary[Model, dict[tuple[str, bool], CModel]] = weakref.WeakKeyDictionary()
+_ENGINES: weakref.WeakKeyDictionary[Model, dict[tuple[str, str, bool], CEngine]] = weakref.WeakKeyDictionary()
 
 
-def cmodel(interp: Interpreter, watch: Watch | None = None) -> CModel:
-    """The C of ``interp``'s model with ``watch`` compiled in (generated once per model and watch)."""
+def cmodel(interp: Interpreter, watch: Watch | None = None, symmetry: Symmetry | None = None) -> CModel:
+    """The C of ``interp``'s model with ``watch`` compiled in, storing canonical states under
+    ``symmetry`` if given (generated once per model, watch and symmetry)."""
     watch = watch or Watch()
     of = _MODELS.setdefault(interp.model, {})
-    cm = of.get(watch.key)
+    key = (watch.key, symmetry is not None)
+    cm = of.get(key)
     if cm is None:
-        cm = generate(interp.model, watch)
+        cm = generate(interp.model, watch, symmetry)
         if list(cm.checks) != list(interp.checks):
             raise SpecCompileError("the C backend numbers the read sites differently from the Python backend")
-        of[watch.key] = cm
+        of[key] = cm
     return cm
 
 
@@ -114,18 +121,29 @@ def source(cm: CModel) -> str:
     return cm.source + "\n" + _runtime()
 
 
-def engine(interp: Interpreter, watch: Watch | None = None, level: str = cbuild.OPTIMISED) -> CEngine:
-    """The compiled model of ``interp`` with ``watch`` compiled in, at ``level`` (built once
-    per source and level: later runs load the cached library).  Raises
-    cbuild.CompilerUnavailable."""
+def engine(interp: Interpreter, watch: Watch | None = None, level: str = cbuild.OPTIMISED,
+           symmetry: Symmetry | None = None) -> CEngine:
+    """The compiled model of ``interp`` with ``watch`` compiled in (and ``symmetry``), at
+    ``level`` (built once per source and level: later runs load the cached library).
+    Raises cbuild.CompilerUnavailable."""
     watch = watch or Watch()
     of = _ENGINES.setdefault(interp.model, {})
-    eng = of.get((watch.key, level))
+    key = (watch.key, level, symmetry is not None)
+    eng = of.get(key)
     if eng is None:
-        cm = cmodel(interp, watch)
+        cm = cmodel(interp, watch, symmetry)
         ffi, lib = cbuild.load(source(cm), CDEF, level)
-        eng = of[(watch.key, level)] = CEngine(cm, ffi, lib, level)
+        eng = of[key] = CEngine(cm, ffi, lib, level)
     return eng
+
+
+def canonical(interp: Interpreter, symmetry: Symmetry, s: bytes, level: str = cbuild.QUICK) -> bytes:
+    """The C search's canonical form of the flat state ``s`` (to compare with
+    :meth:`Symmetry.canon`)."""
+    eng = engine(interp, level=level, symmetry=symmetry)
+    out = eng.ffi.new("uint8_t[]", eng.cmodel.length)
+    eng.lib.rc_canon(eng.ffi.from_buffer("uint8_t[]", s), out)
+    return bytes(eng.ffi.buffer(out, eng.cmodel.length))
 
 
 def watchable(interp: Interpreter, watch: Watch) -> bool:
@@ -235,8 +253,9 @@ class Optimising:
 
 
 class CSearch:
-    """One breadth-first search in C for an :class:`Explorer`; keeps the parents and labels
-    (in C) until it is garbage-collected, so counterexamples can be asked for afterwards.
+    """One breadth-first search in C for an :class:`Explorer`; keeps its states (in C) until
+    it is garbage-collected, so counterexamples can be asked for afterwards (each step's
+    parent found again by expanding the level before it).
 
     Which library it runs (``level``; None: the tiers below): when the optimised library of
     the model is cached, that one.  Otherwise the search starts at once on the quick library
@@ -250,7 +269,8 @@ class CSearch:
     def __init__(self, ex: Explorer, watch: Watch | None = None, level: str | None = None) -> None:
         self.ex = ex
         self.watch = watch or Watch()
-        self.cm = cmodel(ex.search, self.watch)
+        self.sym = ex.symmetry
+        self.cm = cmodel(ex.search, self.watch, self.sym)
         self.level = level
         self.eng: CEngine | None = None
         self.ptr: Any = None
@@ -258,15 +278,16 @@ class CSearch:
     def run(self) -> None:
         src = source(self.cm)
         level = self.level or chosen_level()
+        search, watch, sym = self.ex.search, self.watch, self.sym
         if level is not None:
-            self._search(engine(self.ex.search, self.watch, level), None)
+            self._search(engine(search, watch, level, sym), None)
         elif cbuild.cached(src, cbuild.OPTIMISED):
-            self._search(engine(self.ex.search, self.watch, cbuild.OPTIMISED), None)
+            self._search(engine(search, watch, cbuild.OPTIMISED, sym), None)
         else:
             optimising = Optimising(src)
             try:
-                if not self._search(engine(self.ex.search, self.watch, cbuild.QUICK), optimising):
-                    self._search(engine(self.ex.search, self.watch, cbuild.OPTIMISED), None)
+                if not self._search(engine(search, watch, cbuild.QUICK, sym), optimising):
+                    self._search(engine(search, watch, cbuild.OPTIMISED, sym), None)
             finally:
                 optimising.cancel()
 
@@ -277,6 +298,7 @@ class CSearch:
         ex, ffi, lib, cm = self.ex, eng.ffi, eng.lib, self.cm
         interp, res = ex.search, ex.result  # the model restricted to what is read
         res.left_out = ex.left_out
+        res.symmetric, res.symmetry = self.sym is not None, ex.symmetry_words
         names = list(dict.fromkeys(ex.invariants))
         slot = {name: k for k, name in enumerate(names)}
         check_slot = ffi.new("int32_t[]", [slot.get(inv, -1) for inv, _ in cm.checks] or [-1])
@@ -359,17 +381,48 @@ class CSearch:
             at += CELLS * w.values
         return out
 
-    def path(self, sid: int) -> list[tuple[int, tuple[int, ...]]]:
-        """The steps from the initial state to state ``sid`` (action index, arguments)."""
+    def path(self, sid: int, failing: str | None = None) -> list[tuple[int, tuple[int, ...]]]:
+        """The steps from the initial state to state ``sid`` (action index, arguments); with
+        ``failing``, one step more: the first from ``sid`` that fails a read site of that
+        claim.  Under a symmetry the stored states are canonical forms: the concrete steps
+        are found again along them (:func:`~checker.interp.symmetry.unfold`)."""
         assert self.eng is not None, "path() after run()"
-        lib, out = self.eng.lib, []
-        while (p := lib.rc_parent(self.ptr, sid)) != -1:
+        lib, ffi, out = self.eng.lib, self.eng.ffi, []
+        if self.sym is not None:
+            chain, buf = [], ffi.new("uint8_t[]", self.cm.length)
+            while sid != -1:
+                lib.rc_state(self.ptr, sid, buf)
+                chain.append(bytes(ffi.buffer(buf, self.cm.length)))
+                sid = self._parent(sid)
+            return self.ex.unfold(chain[::-1], failing)
+        while (p := self._parent(sid)) != -1:
             out.append(self.cm.label(lib.rc_via(self.ptr, sid)))
             sid = p
         return out[::-1]
 
+    def state(self, sid: int) -> bytes:
+        """The flat state ``sid`` as stored (its canonical form under a symmetry)."""
+        assert self.eng is not None, "state() after run()"
+        buf = self.eng.ffi.new("uint8_t[]", self.cm.length)
+        self.eng.lib.rc_state(self.ptr, sid, buf)
+        return bytes(self.eng.ffi.buffer(buf, self.cm.length))
+
+    def _parent(self, sid: int) -> int:
+        """The state that first reached ``sid`` (-1 for the initial state), found again by
+        the search's C (no parent is stored)."""
+        assert self.eng is not None
+        p = int(self.eng.lib.rc_parent(self.ptr, sid))
+        if p == -2:
+            raise CBackendError(f"no state of the level before state {sid} steps to it (a bug of the C search)")
+        return p
+
     def counterexample(self, invariant: str) -> list[tuple[str, tuple[int, ...]]]:
         sid, lab = self.ex.violations[invariant]
-        steps = self.path(sid) if lab == -1 else [*self.path(-2 - sid), self.cm.label(lab)]
+        if lab == -1:
+            steps = self.path(sid)
+        elif self.sym is not None:
+            steps = self.path(-2 - sid, invariant)
+        else:
+            steps = [*self.path(-2 - sid), self.cm.label(lab)]
         names = [a.name for a in self.ex.search.model.actions]
         return [(names[a], args) for a, args in steps]

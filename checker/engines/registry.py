@@ -50,6 +50,7 @@ class RunOptions:
     observe: explicit.Observer | None = None  # explicit: told of every transition explored
     to_the_end: bool = False  # explicit: explore every state even once every claim is refuted
     backend: str | None = None  # explicit: "c" or "python"; None: c where a C compiler works
+    symmetry: bool | None = None  # explicit: False: no CPU symmetry reduction; None: where the model has it
     depth: int | None = None  # bmc: deepest trace length to try
     k: int | None = None  # induction: the largest k to try
     timeout: float | None = None  # symbolic engines: seconds for the whole run
@@ -75,7 +76,7 @@ def engines_taking(option: str) -> list[str]:
 def _explicit(interp: Interpreter, invariants: list[str], opts: RunOptions) -> tuple[list[Verdict], EngineStats]:
     verdicts, res = explicit.verdicts_of(explicit.Explorer(
         interp, invariants, opts.max_states, progress=opts.progress, stop_when_refuted=not opts.to_the_end,
-        observe=opts.observe, backend=opts.backend))
+        observe=opts.observe, backend=opts.backend, symmetry=opts.symmetry))
     return verdicts, res.stats()
 
 

@@ -1,9 +1,9 @@
 """Generate C from a spec Model: the same successor functions as :mod:`checker.interp.compile`,
 over the same flat state (one byte an element), plus a bit-packed encoding of that state.
 
-The packed state gives each element the bits its domain needs (``(size - 1).bit_length()``;
-a domain of one value takes none), elements end to end in the layout's order, so a state
-of config tiny takes 122 bits (16 bytes) instead of 53.  Each action becomes
+The packed state takes the bits the domains need: consecutive elements, a few at a time,
+form one mixed-radix number (:func:`packing`; a domain of one value takes nothing), so a
+state of v9 on config tiny takes 115 bits (15 bytes) instead of the flat state's 55.  Each action becomes
 ``succ_<i>(s)``: its parameters enumerated in the Python backend's order, each guard
 conjunct tested as soon as its parameters are bound (:func:`compile.guard_levels`), and
 for every binding that passes, the body run on a copy ``n`` of the state, then
@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from checker.interp.compile import guard_levels
 from checker.interp.layout import Layout, SpecCompileError
+from checker.interp.symmetry import Symmetry
 from checker.interp.watch import CELLS, SiteWatch, Watch
 from spec.expr import Cfg, Expr, Get, Lit, Name, Op, Quant, emptiness_test
 from spec.ir import Action, Assign, Check, For, ForEach, If, Let, Model, Stmt
@@ -93,6 +94,7 @@ class CModel:
     var_names: tuple[str, ...]
     watch_counters: int = 0  # the counters of every watched read site: CELLS * values each
     projection_lengths: tuple[int, ...] = ()  # per projection: the bytes of a projected state
+    symmetric: bool = False  # the search stores canonical states (checker.interp.symmetry)
 
     @property
     def packed_bytes(self) -> int:
@@ -297,33 +299,63 @@ def locals_of(body: tuple[Stmt, ...] | list[Stmt]) -> set[str]:
     return out
 
 
-def packing(model: Model) -> list[tuple[int, int, int]]:
-    """(element offset in the flat state, first bit, bits) of every element that takes bits."""
-    out, at, bit = [], 0, 0
+GROUP_LIMIT = 1 << 24  # the most values one group of elements may take (its number fits 24 bits)
+GROUP_SIZE = 8  # the most elements in a group (the unpacking's chain of divisions stays short)
+
+
+def packing(model: Model) -> list[tuple[int, int, tuple[tuple[int, int], ...]]]:
+    """The packed state's groups: (first bit, bits, its elements as (offset in the flat state,
+    values)).  Consecutive elements that take values (a domain of one value takes none) are
+    grouped, a few at a time, into one mixed-radix number: ``((e0 * n1 + e1) * n2 + e2)...``,
+    which takes ``ceil(log2(n0 * n1 * ...))`` bits -- less than a bit field each (3 elements
+    of 6 values take 8 bits, not 9) and within a bit of what the domains need."""
+    elements, at = [], 0
     for v in model.state_vars:
-        width = (v.domain.size - 1).bit_length()
         for _ in range(v.length):
-            if width:
-                out.append((at, bit, width))
-            at, bit = at + 1, bit + width
+            if v.domain.size > 1:
+                elements.append((at, v.domain.size))
+            at += 1
+    out: list[tuple[int, int, tuple[tuple[int, int], ...]]] = []
+    bit, product = 0, 1
+    group: list[tuple[int, int]] = []
+
+    def close() -> None:
+        nonlocal bit, group, product
+        if group:
+            width = (product - 1).bit_length()
+            out.append((bit, width, tuple(group)))
+            bit, group, product = bit + width, [], 1
+
+    for at, size in elements:
+        if product * size > GROUP_LIMIT or len(group) == GROUP_SIZE:
+            close()
+        group.append((at, size))
+        product *= size
+    close()
     return out
 
 
 def pack_code(model: Model, words: int) -> list[str]:
     """``pack(n, w)`` and ``unpack(w, n)`` between the flat and the packed state."""
-    fields = packing(model)
     length = Layout.of(model).length
-    pack = ["static inline void pack(const uint8_t *n, uint64_t *w) {"]
+    pack = ["static inline void pack(const uint8_t *n, uint64_t *w) {", "    uint64_t g;"]
     pack += [f"    w[{k}] = 0;" for k in range(words)]
-    unpack = ["static inline void unpack(const uint64_t *w, uint8_t *n) {", f"    memset(n, 0, {length});"]
-    for at, bit, width in fields:
+    unpack = ["static inline void unpack(const uint64_t *w, uint8_t *n) {", "    uint32_t g;",
+              f"    memset(n, 0, {length});"]
+    for bit, width, elements in packing(model):
         word, sh, mask = bit // 64, bit % 64, (1 << width) - 1
-        pack.append(f"    w[{word}] |= (uint64_t)n[{at}] << {sh};")
+        number = f"(uint64_t)n[{elements[0][0]}]"
+        for at, size in elements[1:]:
+            number = f"({number} * {size} + n[{at}])"
+        pack += [f"    g = {number};", f"    w[{word}] |= g << {sh};"]
         part = f"(w[{word}] >> {sh})"
-        if sh + width > 64:  # the element straddles two words
-            pack.append(f"    w[{word + 1}] |= (uint64_t)n[{at}] >> {64 - sh};")
+        if sh + width > 64:  # the group straddles two words
+            pack.append(f"    w[{word + 1}] |= g >> {64 - sh};")
             part = f"({part} | (w[{word + 1}] << {64 - sh}))"
-        unpack.append(f"    n[{at}] = (uint8_t)({part} & {mask});")
+        unpack.append(f"    g = (uint32_t)({part} & {mask});")
+        for at, size in reversed(elements[1:]):
+            unpack.append(f"    n[{at}] = (uint8_t)(g % {size}u); g /= {size}u;")
+        unpack.append(f"    n[{elements[0][0]}] = (uint8_t)g;")
     return pack + ["}", ""] + unpack + ["}", ""]
 
 
@@ -357,16 +389,44 @@ def projection_code(model: Model, watch: Watch) -> tuple[list[str], tuple[int, .
             tuple(lengths))
 
 
-def generate(model: Model, watch: Watch | None = None) -> CModel:
+def symmetry_code(length: int, sym: Symmetry | None) -> list[str]:
+    """``canon(n)``: the flat state ``n`` replaced by the least of its orbit under ``sym``'s
+    permutations (bytes compared, as :meth:`Symmetry.canon`); nothing without ``sym``."""
+    if sym is None:
+        return ["#define NPERM 0", "static inline void canon(uint8_t *n) { (void)n; }", ""]
+    rows = ",\n    ".join("{" + ", ".join(map(str, d)) + "}" for d in sym.dst)
+    vals = ", ".join("{" + ", ".join(map(str, p)) + "}" for p in sym.perms)
+    valued = [k for k, v in enumerate(sym.valued) if v]
+    return [f"#define NPERM {len(sym.perms)}",
+            f"static const uint16_t perm_dst[NPERM][{length}] = {{\n    {rows}}};",
+            f"static const uint8_t perm_val[NPERM][{len(sym.perms[0])}] = {{{vals}}};",
+            f"static const uint16_t perm_valued[{max(1, len(valued))}] = {{{', '.join(map(str, valued)) or '0'}}};",
+            f"#define NVALUED {len(valued)}",
+            "static void canon(uint8_t *n) {",
+            f"    uint8_t best[{length}], m[{length}];",
+            "    int moved = 0;",
+            "    for (int p = 0; p < NPERM; p++) {",
+            f"        uint8_t v[{length}];",
+            f"        memcpy(v, n, {length});",
+            "        for (int j = 0; j < NVALUED; j++) v[perm_valued[j]] = perm_val[p][n[perm_valued[j]]];",
+            f"        for (int k = 0; k < {length}; k++) m[perm_dst[p][k]] = v[k];",
+            f"        if (memcmp(m, moved ? best : n, {length}) < 0) {{ memcpy(best, m, {length}); moved = 1; }}",
+            "    }",
+            f"    if (moved) memcpy(n, best, {length});",
+            "}", ""]
+
+
+def generate(model: Model, watch: Watch | None = None, symmetry: Symmetry | None = None) -> CModel:
     """The C of ``model``: the prelude, pack/unpack, one successor function per action,
     ``expand(s)`` calling them in order, and the state invariants in ``inv_table``; with
-    ``watch``, its read sites counted in ``g_watch`` and its projections' tables."""
+    ``watch``, its read sites counted in ``g_watch`` and its projections' tables; with
+    ``symmetry``, ``canon(n)`` that the search applies to every state before storing it."""
     watch = watch or Watch()
     g = _CGen(model, watch.sites)
     g.stmts(model.init, "")  # numbers the init's read sites first, as the Python backend does
     if any(w.check < len(g.checks) for w in watch.sites):
         raise SpecCompileError("a watched read site is in the init, which the C backend does not run")
-    bits = sum(width for _, _, width in packing(model))
+    bits = sum(width for _, width, _ in packing(model))
     words = max(1, (bits + 63) // 64)
     bases, sizes, nlabels = [], [], 0
     actions: list[str] = []
@@ -394,9 +454,9 @@ def generate(model: Model, watch: Watch | None = None) -> CModel:
     tail = ["static void expand(const uint8_t *s) {", *(f"    succ_{i}(s);" for i in range(len(model.actions))),
             "}", "", *invs, f"#define NSTATEINV {len(names)}",
             f"static int (*const inv_table[{max(1, len(names))}])(const uint8_t *) = {{{table}}};", ""]
-    source = "\n".join(head + pack_code(model, words) + actions + tail)
+    source = "\n".join(head + pack_code(model, words) + symmetry_code(g.layout.length, symmetry) + actions + tail)
     if len(g.checks) < max((w.check + 1 for w in watch.sites), default=0):
         raise SpecCompileError("a watched read site does not exist")
     return CModel(source, g.layout.length, bits, tuple(g.checks), tuple(n for _, n in names), tuple(bases),
                   tuple(sizes), nlabels, tuple(v.name for v in model.state_vars), g.counters,
-                  projection_code(model, watch)[1])
+                  projection_code(model, watch)[1], symmetry is not None)

@@ -37,6 +37,7 @@ class ExplicitStats:
     graph: dict[str, int] | None
     backend: str = "python"  # "c" (compiled) or "python"
     bytes_per_state: float | None = None  # C backend: allocated bytes (states, parents, table) per state
+    symmetry: str | None = None  # the CPU symmetry used, or why none (checker.interp.symmetry)
 
 
 @dataclass(frozen=True)
