@@ -152,6 +152,10 @@ def build_parser() -> Parser:
     ck.add_argument("--backend", choices=("c", "python"),
                     help="explicit: c (generated C, compiled with the system C compiler and cached) or python; "
                          "default c when a C compiler works, else python with a warning")
+    ck.add_argument("--symmetry", choices=("on", "off"),
+                    help="explicit: on (default) stores one state per orbit of the CPU permutations where the "
+                         "model is checked to be symmetric in its CPUs (the output says whether it was, and why "
+                         "not); off: every state")
     ck.add_argument("--depth", type=int, metavar="K", help="bmc: try every trace length up to K")
     ck.add_argument("--k", type=int, metavar="K", help="induction: try k = 1 .. K")
     ck.add_argument("--timeout", type=float, metavar="SECONDS",
@@ -193,7 +197,7 @@ def positive(name: str, value: float | None) -> None:
 
 
 # the options of ``check`` that only some engines read (RunOptions fields)
-ENGINE_OPTIONS = ("max_states", "backend", "depth", "k", "timeout", "examples", "steps", "seed")
+ENGINE_OPTIONS = ("max_states", "backend", "symmetry", "depth", "k", "timeout", "examples", "steps", "seed")
 
 
 def refuse_ignored_options(args: argparse.Namespace, engine: Engine) -> None:
@@ -307,6 +311,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     with render.progress_reporter(enabled=args.format == "text" and sys.stderr.isatty()) as progress:
         opts = RunOptions(max_states=max_states, progress=progress, backend=args.backend, depth=args.depth,
                           k=args.k, timeout=args.timeout, examples=args.examples, steps=args.steps, seed=args.seed,
+                          symmetry=None if args.symmetry != "off" else False,
                           cache=None if args.no_cache else verdict_cache_dir())
         verdicts, stats = engine.run(interp, chosen, opts)
     if save_dir is not None:  # before printing: a refused save (exit 2) prints nothing

@@ -123,7 +123,7 @@ ENGINES: dict[str, Engine] = {
     "explicit": Engine("explicit", "breadth-first search of every reachable state of a configuration: "
                        "shortest counterexamples, deadlocks, action coverage, state graph (networkx); the search runs in C "
                        "generated from the spec (--backend c, the default where a C compiler works) or in Python",
-                       _explicit, ("max_states", "backend")),
+                       _explicit, ("max_states", "backend", "symmetry")),
     "hypothesis": Engine("hypothesis", "Hypothesis stateful testing of a machine generated from the spec: random runs "
                          "(--examples, --steps, --seed), shrunk counterexamples; refutes or says unknown, never proves",
                          _hypothesis, ("examples", "steps", "seed")),

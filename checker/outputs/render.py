@@ -146,6 +146,8 @@ def print_stats(con: Console, stats: EngineStats) -> None:
             + ("" if stats.complete else " -- stopped at the state limit"
                if stats.stopped_at_state_limit else " -- stopped early: every checked invariant is refuted"))
     con.print(line)
+    if stats.symmetry:  # the CPU symmetry used (states are orbits), or why none
+        con.print(plain(f"CPU symmetry: {stats.symmetry}"))
     if graph:
         con.print(f"state graph: {graph['sccs']:,} strongly connected components, "
                   f"{graph['terminal_sccs']} terminal, largest {graph['largest_scc']:,} states")
