@@ -11,7 +11,7 @@ from spec.configs import ConfigError, validate
 from spec.designs.merged import AllocKeepsReported, Merged, MergeKeepsReported, PcpIndexNotSet
 from spec.designs.v9 import V9, RetypeKeepsStaleIndex, V9UnguardedIndexRead
 from spec.designs.v10 import V10
-from spec.eras import ERAS, check_combination
+from spec.eras import ERAS, check_combination, check_migratetypes
 from spec.expr import Cfg, Expr, Lit, Max, constant_value
 from spec.invariants import invariants
 from spec.ir import Config, Model
@@ -112,7 +112,9 @@ def check_key(key: ModelKey) -> None:
                             f"use --design {owner} or a fault of {key.design}: "
                             f"{', '.join(f.name for f in FAULTS.values() if f.design == key.design) or 'none'}")
     check_choice("kernel era", key.era, ERAS)
-    config_named(key)
+    wrong = check_migratetypes(key.kernel, config_named(key).migratetypes)
+    if wrong:
+        raise SpecError(wrong)
 
 
 def config_named(key: ModelKey) -> Config:

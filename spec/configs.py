@@ -53,6 +53,18 @@ CONFIGS: dict[str, Config] = {
                 "so page_reporting_cycle() stops at that page, and page_reporting_process_zone() skips "
                 "the zone unless NR_FREE_PAGES exceeds low + (capacity << page_reporting_min_order)",
         ),
+        Config(
+            name="highatomic", npfn=4, pageblock_order=1, max_order=2, ncpu=1,
+            migratetypes=("UNMOVABLE", "MOVABLE", "HIGHATOMIC", "CMA", "ISOLATE"), capacity=1,
+            doc="tiny with a CMA pageblock (pfns 2-3) and MIGRATE_HIGHATOMIC (v4.4+): a high-order "
+                "atomic allocation tries the HIGHATOMIC lists first and reserve_highatomic_pageblock() "
+                "then reserves its MOVABLE or UNMOVABLE block (one pageblock: 1% of the zone plus a "
+                "block), never the CMA one; unreserve_highatomic_pageblock(force) gives it back to an "
+                "allocation's type; HIGHATOMIC and CMA pages ride on the MOVABLE pcp list and go back "
+                "by their cached type (the 6.0-6.5 trylock bypass frees them as MOVABLE).  From 6.10 "
+                "(and perhaps 6.8) a zone under 100 pageblocks reserves nothing, so there the reserve "
+                "is never taken; 3.16 has MIGRATE_RESERVE instead (no such configuration there)",
+        ),
     )
 }
 DEFAULT_CONFIG = "tiny"

@@ -106,6 +106,16 @@ class Era:
     enables them after; alloc_contig_range() drains instead ("[PATCH v2 7/7] mm, page_alloc:
     disable pcplists during memory offline", Vlastimil Babka, merged for v5.11-rc1).
 
+    ``highatomic_min_zone``: reserve_highatomic_pageblock() reserves nothing in a zone whose
+    1% is below a pageblock ("if ((zone_managed_pages(zone) / 100) < pageblock_nr_pages)
+    return;", and the limit is ALIGN(managed / 100, pageblock_nr_pages)): Charan Teja Kalla's
+    "mm: page_alloc: correct high atomic reserve calculations" and "mm: page_alloc: enforce
+    minimum zone size to do high atomic reserves" ([PATCH V3 1/2, 2/2], 24 Nov 2023), read in
+    torvalds/linux mm/page_alloc.c @ 883dd161e9a8 (6.10-rc1); absent from 6.6.42 (YushanQ
+    @ 04297ce41cf4), whose limit is "(zone_managed_pages(zone) / 100) + pageblock_nr_pages".
+    The mainline release that first has it (6.8 or 6.9) was not verified, so the 6.6 era keeps
+    the 6.6.42 text.  Before v4.4 there is no MIGRATE_HIGHATOMIC at all (``migrate_reserve``).
+
     ``alias``: the ``--pcp-cache`` value that spelled this era when the era was a bool
     (``on``: 5.3 for v9/v10, 5.7 for merged; ``off``: 6.10).  The eras of that time keep
     their old file names (``v9/``) and SARIF fingerprints (``True``/``False``)."""
@@ -132,6 +142,7 @@ class Era:
     pcp_trylock: bool = False
     zone_pcp_disable: bool = False
     trylock_real_type: bool = False
+    highatomic_min_zone: bool = False
     alias: Literal["on", "off"] | None = None
 
     def slug_for(self, design: str) -> str:
@@ -202,7 +213,7 @@ ERAS: dict[str, Era] = {
             "move with the free lists; fallback moves and claims a block in one step",
             ALL + ("merged",), pcp_cache=False, zone_pcp_disable=True, free_type_under_lock=True, account_in_lists=True,
             claim_moves=True, isolate_free_moves=True, match_buddy_type=True, pcp_trylock=True,
-            trylock_real_type=True, alias="off"),
+            trylock_real_type=True, highatomic_min_zone=True, alias="off"),
     )
 }
 
@@ -247,6 +258,17 @@ def check_combination(era: Era, design: str) -> str | None:
     return (f"design {design} did not exist in kernel {era.name}; choose --kernel "
             f"{' or '.join(eras) if eras else '(none)'} for {design}, or a design of {era.name}: "
             f"{', '.join(era.designs)}")
+
+
+def check_migratetypes(era: Era, migratetypes: tuple[str, ...]) -> str | None:
+    """A message naming the fix if a configuration's migratetypes did not exist in ``era``:
+    MIGRATE_HIGHATOMIC came with v4.4 ("mm, page_alloc: reserve pageblocks for high-order
+    atomic allocations on demand"), in the enum slot 3.16's MIGRATE_RESERVE had."""
+    if "HIGHATOMIC" in migratetypes and era.migrate_reserve:
+        later = [e.name for e in ERAS.values() if not e.migrate_reserve]
+        return (f"migratetype HIGHATOMIC did not exist in kernel {era.name} (MIGRATE_RESERVE instead; "
+                f"HIGHATOMIC is v4.4+); drop it from migratetypes or choose --kernel {later[0]} or later")
+    return None
 
 
 def era_of_release(version: str) -> str | None:

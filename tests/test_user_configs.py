@@ -162,3 +162,13 @@ def test_a_name_no_table_defines_says_where_to_define_it(tmp_path: Path, capsys:
     monkeypatch.chdir(tmp_path)  # no pyproject.toml here
     assert main(["check", "--config", "wide"]) == 2
     assert "or define it as [tool.reportcheck.configs.NAME] in pyproject.toml" in capsys.readouterr().err
+
+
+def test_highatomic_on_3_16_is_one_error_naming_the_type(capsys: pytest.CaptureFixture[str]) -> None:
+    """MIGRATE_HIGHATOMIC is v4.4+ (3.16 has MIGRATE_RESERVE in its slot): a configuration
+    naming it, built-in or key=value, exits 2 on 3.16 naming the type and the fix."""
+    for text in ("highatomic", "migratetypes=UNMOVABLE+MOVABLE+HIGHATOMIC+ISOLATE"):
+        assert main(["check", "--design", "none", "--kernel", "3.16", "--config", text]) == 2
+        err = capsys.readouterr().err
+        assert "HIGHATOMIC did not exist in kernel 3.16" in err and "migratetypes" in err
+        assert err.count("\n") == 1 and "Traceback" not in err
