@@ -116,6 +116,19 @@ class Era:
     The mainline release that first has it (6.8 or 6.9) was not verified, so the 6.6 era keeps
     the 6.6.42 text.  Before v4.4 there is no MIGRATE_HIGHATOMIC at all (``migrate_reserve``).
 
+    ``reporting_order``: free page reporting's lowest order is the variable
+    page_reporting_order (page_reporting_notify_free(): "if (order < page_reporting_order)
+    return;", page_reporting_process_zone()'s watermark "(PAGE_REPORTING_CAPACITY <<
+    page_reporting_order)" and its loop "for (order = page_reporting_order; ...)"), set at
+    page_reporting_register() from the driver's prdev->order or pageblock_order, and by the
+    module parameter: Gavin Shan's "mm/page_reporting: Export reporting order as module
+    parameter" (f58780a8e385) and "mm/page_reporting: Allow driver to specify reporting order"
+    (9f849c6f9572), v5.14; before, the constant PAGE_REPORTING_MIN_ORDER = pageblock_order.
+    Which source wins changed later (Shradha Gupta, "if (page_reporting_order == -1)", the
+    parameter first); the model takes the value in force, fixed before reporting starts.  The
+    5.11 era (5.11-5.17) straddles 5.14, so only 5.18 and later model a page_reporting_order
+    other than pageblock_order (a configuration that sets one is refused on the others).
+
     ``alias``: the ``--pcp-cache`` value that spelled this era when the era was a bool
     (``on``: 5.3 for v9/v10, 5.7 for merged; ``off``: 6.10).  The eras of that time keep
     their old file names (``v9/``) and SARIF fingerprints (``True``/``False``)."""
@@ -143,6 +156,7 @@ class Era:
     zone_pcp_disable: bool = False
     trylock_real_type: bool = False
     highatomic_min_zone: bool = False
+    reporting_order: bool = False
     alias: Literal["on", "off"] | None = None
 
     def slug_for(self, design: str) -> str:
@@ -194,26 +208,26 @@ ERAS: dict[str, Era] = {
             unisolate_below_max=False, zone_pcp_disable=True),
         Era("5.18", ("5.18", "5.19"),
             "v5.18: migratetype_is_mergeable() merge rule, find_buddy_page_pfn() in un-isolation",
-            ALL + ("merged",), pcp_cache=True, zone_pcp_disable=True, unisolate_below_max=False),
+            ALL + ("merged",), pcp_cache=True, zone_pcp_disable=True, unisolate_below_max=False, reporting_order=True),
         Era("6.1", ("6.0", "6.1", "6.2", "6.3"),
             "v6.1 (6.1.0-6.1.56): the pcp lists under a spinlock; when free_unref_page()'s trylock fails "
             "a CMA or HIGHATOMIC page is freed to the buddy lists as MOVABLE (fixed by 7b086755fb8c in "
             "6.6 and 6.1.57)",
-            ALL + ("merged",), pcp_cache=True, zone_pcp_disable=True, unisolate_below_max=False, pcp_trylock=True),
+            ALL + ("merged",), pcp_cache=True, zone_pcp_disable=True, unisolate_below_max=False, pcp_trylock=True, reporting_order=True),
         Era("6.4", ("6.4", "6.5"),
             "v6.4: MAX_ORDER inclusive (un-isolation leaves top-order chunks in place); still the "
             "trylock-failure bug of 6.0-6.5",
-            ALL + ("merged",), pcp_cache=True, zone_pcp_disable=True, pcp_trylock=True),
+            ALL + ("merged",), pcp_cache=True, zone_pcp_disable=True, pcp_trylock=True, reporting_order=True),
         Era("6.6", ("6.6", "6.7", "6.8", "6.9"),
             "v6.6: a failed pcp trylock frees with the page's own type (7b086755fb8c); the last "
             "release with the pcp migratetype cache",
-            ALL + ("merged",), pcp_cache=True, zone_pcp_disable=True, pcp_trylock=True, trylock_real_type=True),
+            ALL + ("merged",), pcp_cache=True, zone_pcp_disable=True, pcp_trylock=True, trylock_real_type=True, reporting_order=True),
         Era("6.10", ("6.10",),
             "v6.10: no migratetype cache; the block's type read under the zone lock; free counts "
             "move with the free lists; fallback moves and claims a block in one step",
             ALL + ("merged",), pcp_cache=False, zone_pcp_disable=True, free_type_under_lock=True, account_in_lists=True,
             claim_moves=True, isolate_free_moves=True, match_buddy_type=True, pcp_trylock=True,
-            trylock_real_type=True, highatomic_min_zone=True, alias="off"),
+            trylock_real_type=True, highatomic_min_zone=True, alias="off", reporting_order=True),
     )
 }
 

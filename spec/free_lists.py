@@ -99,7 +99,12 @@ class FreeLists:
         self.nblocks = Cfg("nblocks")
         self.max_order = Cfg("max_order")
         self.pageblock_order = Cfg("pageblock_order")
-        self.MIN = Cfg("page_reporting_min_order")  # = pageblock_order
+        # the lowest reporting order: PAGE_REPORTING_MIN_ORDER = pageblock_order, or from
+        # v5.14 the configuration's page_reporting_order (Era.reporting_order), a literal
+        # (a proof for every size then assumes MAX_ORDER above it: Reporting.exact_only_at)
+        self.reporting_order_set = cfg.page_reporting_order >= 0 and era.reporting_order
+        self.reporting_order = cfg.page_reporting_order if self.reporting_order_set else cfg.pageblock_order
+        self.MIN: Expr = Lit(cfg.page_reporting_order) if self.reporting_order_set else Cfg("page_reporting_min_order")
         self.blocks_per_range = Cfg("blocks_per_range")  # pageblocks in a max-order chunk
         self.has_cma = "CMA" in cfg.migratetypes
         # MIGRATE_HIGHATOMIC reserves (v4.4+): reserve_highatomic_pageblock() and

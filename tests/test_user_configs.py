@@ -86,6 +86,8 @@ def test_a_user_zone_builds_with_its_constants() -> None:
     ("migratetypes=MOVABLE++ISOLATE", "migratetypes has an empty item"),
     ("migratetypes=UNMOVABLE+FOO", "migratetypes must include MOVABLE and come from"),
     ("huge", "unknown configuration 'huge'; choose from: tiny"),
+    ("page_reporting_order=2", "page_reporting_order must be -1 (pageblock_order) or an order 0..max_order-1"),
+    ("page_reporting_order=-2", "set page_reporting_order below max_order"),
 ])
 def test_a_bad_config_text_is_one_error_naming_the_key(text: str, expected: str,
                                                         capsys: pytest.CaptureFixture[str]) -> None:
