@@ -70,9 +70,8 @@ CONFIGS: dict[str, Config] = {
                 "then reserves its MOVABLE or UNMOVABLE block (one pageblock: 1% of the zone plus a "
                 "block), never the CMA one; unreserve_highatomic_pageblock(force) gives it back to an "
                 "allocation's type; HIGHATOMIC and CMA pages ride on the MOVABLE pcp list and go back "
-                "by their cached type (the 6.0-6.5 trylock bypass frees them as MOVABLE).  From 6.10 "
-                "(and perhaps 6.8) a zone under 100 pageblocks reserves nothing, so there the reserve "
-                "is never taken; 3.16 has MIGRATE_RESERVE instead (no such configuration there)",
+                "by their cached type (the 6.0-6.5 trylock bypass frees them as MOVABLE).  From 6.8 "
+                "a zone under 100 pageblocks reserves nothing, so there the reserve is never taken; 3.16 has MIGRATE_RESERVE instead (no such configuration there)",
         ),
     )
 }

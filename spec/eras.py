@@ -113,8 +113,10 @@ class Era:
     minimum zone size to do high atomic reserves" ([PATCH V3 1/2, 2/2], 24 Nov 2023), read in
     torvalds/linux mm/page_alloc.c @ 883dd161e9a8 (6.10-rc1); absent from 6.6.42 (YushanQ
     @ 04297ce41cf4), whose limit is "(zone_managed_pages(zone) / 100) + pageblock_nr_pages".
-    The mainline release that first has it (6.8 or 6.9) was not verified, so the 6.6 era keeps
-    the 6.6.42 text.  Before v4.4 there is no MIGRATE_HIGHATOMIC at all (``migrate_reserve``).
+    Merged for v6.8-rc1 (deepin-community/kernel pull request 1137 backports "mm: page_alloc:
+    fixes for high atomic reserve caluculations from v6.8-rc1"; the mainline hashes were not
+    found), so the era 6.8 (6.8, 6.9) has it and 6.6 (6.6, 6.7) does not.  Before v4.4 there
+    is no MIGRATE_HIGHATOMIC at all (``migrate_reserve``).
 
     ``reporting_order``: free page reporting's lowest order is the variable
     page_reporting_order (page_reporting_notify_free(): "if (order < page_reporting_order)
@@ -218,10 +220,15 @@ ERAS: dict[str, Era] = {
             "v6.4: MAX_ORDER inclusive (un-isolation leaves top-order chunks in place); still the "
             "trylock-failure bug of 6.0-6.5",
             ALL + ("merged",), pcp_cache=True, zone_pcp_disable=True, pcp_trylock=True, reporting_order=True),
-        Era("6.6", ("6.6", "6.7", "6.8", "6.9"),
-            "v6.6: a failed pcp trylock frees with the page's own type (7b086755fb8c); the last "
-            "release with the pcp migratetype cache",
+        Era("6.6", ("6.6", "6.7"),
+            "v6.6: a failed pcp trylock frees with the page's own type (7b086755fb8c)",
             ALL + ("merged",), pcp_cache=True, zone_pcp_disable=True, pcp_trylock=True, trylock_real_type=True, reporting_order=True),
+        Era("6.8", ("6.8", "6.9"),
+            "v6.8: a zone whose 1% is under a pageblock reserves no HIGHATOMIC block (the only change the "
+            "model keeps; the same as 6.6 on every configuration without HIGHATOMIC); the last release with "
+            "the pcp migratetype cache",
+            ALL + ("merged",), pcp_cache=True, zone_pcp_disable=True, pcp_trylock=True, trylock_real_type=True,
+            highatomic_min_zone=True, reporting_order=True),
         Era("6.10", ("6.10",),
             "v6.10: no migratetype cache; the block's type read under the zone lock; free counts "
             "move with the free lists; fallback moves and claims a block in one step",

@@ -115,36 +115,37 @@ class Highatomic(PageAlloc):
 
     def act_reserve_highatomic_pageblock(self) -> Action:
         """reserve_highatomic_pageblock(page, zone) for the page the pending high-order atomic
-        allocation got.  v4.4 .. v6.9 (read in 5.7-rc 6ab013631096, 5.10.13, 6.1 dac22531,
+        allocation got.  v4.4 .. v6.7 (read in 5.7-rc 6ab013631096, 5.10.13, 6.1 dac22531,
         6.6.42): "max_managed = (zone_managed_pages(zone) / 100) + pageblock_nr_pages; if
         (zone->nr_reserved_highatomic >= max_managed) return;" then under zone->lock the same
         test again, "mt = get_pageblock_migratetype(page)", and for a normal block
         "zone->nr_reserved_highatomic += pageblock_nr_pages; set_pageblock_migratetype(page,
         MIGRATE_HIGHATOMIC); move_freepages_block(zone, page, MIGRATE_HIGHATOMIC, NULL);".
-        v6.10 (883dd161): "if ((zone_managed_pages(zone) / 100) < pageblock_nr_pages)
-        return;", max_managed = ALIGN(managed / 100, pageblock_nr_pages), and
-        "move_freepages_block(zone, page, mt, MIGRATE_HIGHATOMIC) != -1" (which retypes the
-        block) before the count is raised -- in a zone of fewer than 100 pageblocks nothing is
-        ever reserved."""
+        v6.8+ (Era.highatomic_min_zone; read at 6.10-rc1 883dd161): first "if
+        ((zone_managed_pages(zone) / 100) < pageblock_nr_pages) return;", and max_managed =
+        ALIGN(managed / 100, pageblock_nr_pages) -- in a zone of fewer than 100 pageblocks
+        nothing is ever reserved.  v6.10 moves first ("if (move_freepages_block(zone, page, mt,
+        MIGRATE_HIGHATOMIC) != -1)", which retypes the block) and counts after."""
         pb = self.pageblock_order
         page, mt, moved = self.fresh("page"), self.fresh("mt"), self.fresh("moved")
         P, MT = Name(page), Name(mt)
         per100 = self.managed_per_100()
         block = self.block_of(P)
+        if self.era.isolate_free_moves:  # v6.10: move_freepages_block() retypes, then the count
+            reserve: Block = [*self.move_freepages_block(block, HIGHATOMIC, moved), assign(pb_mt[block], HIGHATOMIC),
+                              self.counter_add(nr_reserved_highatomic, Lit(1) << pb)]
+        else:
+            reserve = [self.counter_add(nr_reserved_highatomic, Lit(1) << pb), assign(pb_mt[block], HIGHATOMIC),
+                       *self.move_freepages_block(block, HIGHATOMIC, moved)]
         if self.era.highatomic_min_zone:
             n = 1 << self.cfg.pageblock_order
             max_managed: Expr = Lit((per100 + n - 1) // n * n)  # ALIGN(managed / 100, pageblock_nr_pages)
-            reserve: Block = [*self.move_freepages_block(block, HIGHATOMIC, moved), assign(pb_mt[block], HIGHATOMIC),
-                              self.counter_add(nr_reserved_highatomic, Lit(1) << pb)]
-            body: Block = [If(Lit(per100) >= (Lit(1) << pb), (
-                If(nr_reserved_highatomic < max_managed, (
-                    Let(mt, self.pfn_mt(P)), If(self.reservable(MT), tuple(reserve)))),))]
         else:
             max_managed = Lit(per100) + (Lit(1) << pb)
-            reserve = [self.counter_add(nr_reserved_highatomic, Lit(1) << pb), assign(pb_mt[block], HIGHATOMIC),
-                       *self.move_freepages_block(block, HIGHATOMIC, moved)]
-            body = [If(nr_reserved_highatomic < max_managed, (
-                Let(mt, self.pfn_mt(P)), If(self.reservable(MT), tuple(reserve))))]
+        body: Block = [If(nr_reserved_highatomic < max_managed, (
+            Let(mt, self.pfn_mt(P)), If(self.reservable(MT), tuple(reserve))))]
+        if self.era.highatomic_min_zone:
+            body = [If(Lit(per100) >= (Lit(1) << pb), tuple(body))]
         return Action(
             "reserve_highatomic_pageblock", "reserve_highatomic_pageblock", PAGE_ALLOC,
             "After a high-order atomic allocation, reserve its pageblock for such allocations "

@@ -59,9 +59,11 @@ def test_a_cma_block_is_never_reserved() -> None:
     assert got["nr_reserved_highatomic"] == ["0"]
 
 
-def test_a_zone_under_100_pageblocks_reserves_nothing_from_6_10() -> None:
-    """6.10: "if ((zone_managed_pages(zone) / 100) < pageblock_nr_pages) return;"."""
-    got = run("6.10", [ATOMIC, RESERVE])
+@pytest.mark.parametrize("era", ["6.8", "6.10"])
+def test_a_zone_under_100_pageblocks_reserves_nothing_from_6_8(era: str) -> None:
+    """6.8+: "if ((zone_managed_pages(zone) / 100) < pageblock_nr_pages) return;"; 6.6 and 6.7
+    reserve (test above), the only difference of the 6.8 era."""
+    got = run(era, [ATOMIC, RESERVE])
     assert got["pb_mt"][0] == "MOVABLE" and got["nr_reserved_highatomic"] == ["0"]
     assert got["highatomic_pending"] == ["none"]
 
@@ -104,6 +106,8 @@ PINNED_HIGHATOMIC: dict[tuple[str, str], tuple[int, int]] = {
     ('merged', '6.4'): (7_374_615, 65_362_009),
     ('none', '6.6'): (31_253, 254_088),
     ('merged', '6.6'): (345_072, 3_059_626),
+    ('none', '6.8'): (30_730, 250_952),
+    ('merged', '6.8'): (335_701, 2_987_442),
     ('none', '6.10'): (27_057, 222_188),
     ('merged', '6.10'): (297_954, 2_664_107),
 }
@@ -126,15 +130,17 @@ FINDINGS_HIGHATOMIC: dict[tuple[str, str], dict[str, int]] = {
     ('merged', '6.4'): {'free_list_matches_pageblock': 3, 'free_counts': 5, 'cma_pages_stay_cma': 5},
     ('none', '6.6'): {'free_list_matches_pageblock': 3},
     ('merged', '6.6'): {'free_list_matches_pageblock': 3},
+    ('none', '6.8'): {'free_list_matches_pageblock': 3},
+    ('merged', '6.8'): {'free_list_matches_pageblock': 3},
     ('none', '6.10'): {},
     ('merged', '6.10'): {},
 }
-DEFAULT = [("none", "5.10"), ("none", "6.1"), ("none", "6.10")]
+DEFAULT = [("none", "5.10"), ("none", "6.1"), ("none", "6.8"), ("none", "6.10")]
 
 
 def unreached(design: str, era: str) -> tuple[set[str], set[str]]:
     """What the configuration cannot reach, each for a reason of its shape: its two
-    pageblocks are a MOVABLE one and a CMA one, which never merge; from 6.10 nothing is ever
+    pageblocks are a MOVABLE one and a CMA one, which never merge; from 6.8 nothing is ever
     reserved, so no HIGHATOMIC block or free page exists and unreserve never fires."""
     sites = {"__free_one_page: merging buddies of two pageblocks"}
     if design == "none" and ERAS[era].unisolate_below_max:

@@ -76,6 +76,7 @@ PINNED_REPORT0: dict[str, tuple[int, int]] = {
     '6.1': (1_535_910, 13_100_180),
     '6.4': (1_535_910, 13_100_180),
     '6.6': (1_535_910, 13_100_180),
+    '6.8': (1_535_910, 13_100_180),
     '6.10': (1_327_508, 11_402_641),
 }
 # (tiny's findings: the cached era's stale-type race, none on 6.10)
@@ -84,6 +85,7 @@ FINDINGS_REPORT0: dict[str, dict[str, int]] = {
     '6.1': {'free_list_matches_pageblock': 4},
     '6.4': {'free_list_matches_pageblock': 4},
     '6.6': {'free_list_matches_pageblock': 4},
+    '6.8': {'free_list_matches_pageblock': 4},
     '6.10': {},
 }
 
