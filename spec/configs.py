@@ -67,7 +67,7 @@ CONFIGS: dict[str, Config] = {
             migratetypes=("UNMOVABLE", "MOVABLE", "HIGHATOMIC", "CMA", "ISOLATE"), capacity=1,
             doc="tiny with a CMA pageblock (pfns 2-3) and MIGRATE_HIGHATOMIC (v4.4+): a high-order "
                 "atomic allocation tries the HIGHATOMIC lists first and reserve_highatomic_pageblock() "
-                "then reserves its MOVABLE or UNMOVABLE block (one pageblock: 1% of the zone plus a "
+                "then reserves its MOVABLE or UNMOVABLE block (one pageblock: a hundredth of the zone plus a "
                 "block), never the CMA one; unreserve_highatomic_pageblock(force) gives it back to an "
                 "allocation's type; HIGHATOMIC and CMA pages ride on the MOVABLE pcp list and go back "
                 "by their cached type (the 6.0-6.5 trylock bypass frees them as MOVABLE).  From 6.8 "

@@ -224,7 +224,7 @@ ERAS: dict[str, Era] = {
             "v6.6: a failed pcp trylock frees with the page's own type (7b086755fb8c)",
             ALL + ("merged",), pcp_cache=True, zone_pcp_disable=True, pcp_trylock=True, trylock_real_type=True, reporting_order=True),
         Era("6.8", ("6.8", "6.9"),
-            "v6.8: a zone whose 1% is under a pageblock reserves no HIGHATOMIC block (the only change the "
+            "v6.8: a zone whose hundredth is under a pageblock reserves no HIGHATOMIC block (the only change the "
             "model keeps; the same as 6.6 on every configuration without HIGHATOMIC); the last release with "
             "the pcp migratetype cache",
             ALL + ("merged",), pcp_cache=True, zone_pcp_disable=True, pcp_trylock=True, trylock_real_type=True,
