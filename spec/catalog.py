@@ -11,13 +11,14 @@ from spec.configs import ConfigError, validate
 from spec.designs.merged import AllocKeepsReported, Merged, MergeKeepsReported, PcpIndexNotSet
 from spec.designs.v9 import V9, RetypeKeepsStaleIndex, V9UnguardedIndexRead
 from spec.designs.v10 import V10
-from spec.eras import ERAS, check_combination
+from spec.eras import ERAS, Era, check_combination, check_migratetypes
 from spec.expr import Cfg, Expr, Lit, Max, constant_value
 from spec.invariants import invariants
 from spec.ir import Config, Model
 from spec.kernel import MIGRATE_TYPES
 from spec.key import ModelKey
 from spec.page_isolation import Allocator
+from spec.page_reporting import Reporting
 from spec.validate import SpecError, missing_hooks, validate_model
 
 SPEC_VERSION = "1"
@@ -115,7 +116,10 @@ def check_key(key: ModelKey) -> None:
                             f"use --design {owner} or a fault of {key.design}: "
                             f"{', '.join(f.name for f in FAULTS.values() if f.design == key.design) or 'none'}")
     check_choice("kernel era", key.era, ERAS)
-    config_named(key)
+    wrong = config_misfit(FAULTS[key.fault].builder if key.fault else DESIGNS[key.design].builder,
+                          key.design, key.kernel, config_named(key))
+    if wrong:
+        raise SpecError(wrong)
 
 
 def config_named(key: ModelKey) -> Config:
@@ -127,6 +131,26 @@ def config_named(key: ModelKey) -> Config:
     except ConfigError as e:
         raise SpecError(str(e)) from None
     return cfg
+
+
+def config_misfit(builder: type[Allocator], design: str, era: Era, cfg: Config) -> str | None:
+    """A message naming the fix if ``cfg`` asks for something ``era`` did not have for this
+    design: MIGRATE_HIGHATOMIC before v4.4, or a page_reporting_order (v5.14+) for a design
+    with reporting on an era that does not model it."""
+    wrong = check_migratetypes(era, cfg.migratetypes)
+    if wrong or cfg.page_reporting_order < 0 or not issubclass(builder, Reporting) or era.reporting_order:
+        return wrong
+    eras = [e.name for e in ERAS.values() if e.reporting_order and design in e.designs]
+    fix = (f"choose --kernel {' or '.join(eras)}" if eras else
+           f"design {design} was posted on {', '.join(e.name for e in ERAS.values() if design in e.designs)}")
+    return (f"config {cfg.name}: page_reporting_order is v5.14+ (before, reporting starts at pageblock_order) "
+            f"and kernel {era.name} does not model it; {fix}, or drop page_reporting_order")
+
+
+def fits(key: ModelKey) -> bool:
+    """Whether ``key``'s configuration exists for its design and era (:func:`config_misfit`)."""
+    builder = FAULTS[key.fault].builder if key.fault else DESIGNS[key.design].builder
+    return config_misfit(builder, key.design, key.kernel, config_named(key)) is None
 
 
 def constants_of(cfg: Config) -> dict[str, int]:
@@ -154,6 +178,9 @@ def build_model(key: ModelKey) -> Model:
         raise SpecError(f"design {key.design}: {builder.__name__} does not define {', '.join(missing)}; "
                         "define each in the design's builder (spec/designs/)")
     wrong = check_combination(key.kernel, key.design)
+    if wrong:
+        raise SpecError(wrong)
+    wrong = config_misfit(builder, key.design, key.kernel, cfg)
     if wrong:
         raise SpecError(wrong)
     spec = builder(cfg, key.kernel)

@@ -53,6 +53,26 @@ CONFIGS: dict[str, Config] = {
                 "so page_reporting_cycle() stops at that page, and page_reporting_process_zone() skips "
                 "the zone unless NR_FREE_PAGES exceeds low + (capacity << page_reporting_min_order)",
         ),
+        Config(
+            name="tiny-report0", npfn=4, pageblock_order=1, max_order=2, ncpu=1,
+            migratetypes=("UNMOVABLE", "MOVABLE", "ISOLATE"), capacity=1, page_reporting_order=0,
+            doc="tiny with page_reporting_order 0 (v5.14+: a driver's prdev->order or the module "
+                "parameter; modelled from 5.18): every free of an order-0 page asks for reporting, "
+                "page_reporting_process_zone() starts at order 0, and __isolate_free_page() retypes the "
+                "block of a reported order-0 page MOVABLE (order >= pageblock_order - 1); earlier "
+                "releases report from pageblock_order only (merged on 5.7-5.11 refuses it)",
+        ),
+        Config(
+            name="highatomic", npfn=4, pageblock_order=1, max_order=2, ncpu=1,
+            migratetypes=("UNMOVABLE", "MOVABLE", "HIGHATOMIC", "CMA", "ISOLATE"), capacity=1,
+            doc="tiny with a CMA pageblock (pfns 2-3) and MIGRATE_HIGHATOMIC (v4.4+): a high-order "
+                "atomic allocation tries the HIGHATOMIC lists first and reserve_highatomic_pageblock() "
+                "then reserves its MOVABLE or UNMOVABLE block (one pageblock: a hundredth of the zone plus a "
+                "block), never the CMA one; unreserve_highatomic_pageblock(force) gives it back to an "
+                "allocation's type; HIGHATOMIC and CMA pages ride on the MOVABLE pcp list and go back "
+                "by their cached type (the 6.0-6.5 trylock bypass frees them as MOVABLE).  From 6.8 "
+                "a zone under 100 pageblocks reserves nothing, so there the reserve is never taken; 3.16 has MIGRATE_RESERVE instead (no such configuration there)",
+        ),
     )
 }
 DEFAULT_CONFIG = "tiny"
@@ -84,6 +104,9 @@ def validate(cfg: Config) -> None:
     if (cfg.wmark_low == -1) != (cfg.wmark_min == -1) or cfg.wmark_low < cfg.wmark_min:
         raise ConfigError(f"{where}: wmark_low must be at least wmark_min (the kernel's low = min + min/4), "
                           "and both -1 or both set; set wmark_low >= wmark_min")
+    if not -1 <= cfg.page_reporting_order < cfg.max_order:
+        raise ConfigError(f"config {cfg.name}: page_reporting_order must be -1 (pageblock_order) or an order "
+                          f"0..max_order-1 ({cfg.max_order - 1}); set page_reporting_order below max_order")
     unknown = [m for m in cfg.migratetypes if m not in MIGRATETYPES]
     if unknown or "MOVABLE" not in cfg.migratetypes:
         raise ConfigError(

@@ -106,6 +106,31 @@ class Era:
     enables them after; alloc_contig_range() drains instead ("[PATCH v2 7/7] mm, page_alloc:
     disable pcplists during memory offline", Vlastimil Babka, merged for v5.11-rc1).
 
+    ``highatomic_min_zone``: reserve_highatomic_pageblock() reserves nothing in a zone whose
+    1% is below a pageblock ("if ((zone_managed_pages(zone) / 100) < pageblock_nr_pages)
+    return;", and the limit is ALIGN(managed / 100, pageblock_nr_pages)): Charan Teja Kalla's
+    "mm: page_alloc: correct high atomic reserve calculations" and "mm: page_alloc: enforce
+    minimum zone size to do high atomic reserves" ([PATCH V3 1/2, 2/2], 24 Nov 2023), read in
+    torvalds/linux mm/page_alloc.c @ 883dd161e9a8 (6.10-rc1); absent from 6.6.42 (YushanQ
+    @ 04297ce41cf4), whose limit is "(zone_managed_pages(zone) / 100) + pageblock_nr_pages".
+    Merged for v6.8-rc1 (deepin-community/kernel pull request 1137 backports "mm: page_alloc:
+    fixes for high atomic reserve caluculations from v6.8-rc1"; the mainline hashes were not
+    found), so the era 6.8 (6.8, 6.9) has it and 6.6 (6.6, 6.7) does not.  Before v4.4 there
+    is no MIGRATE_HIGHATOMIC at all (``migrate_reserve``).
+
+    ``reporting_order``: free page reporting's lowest order is the variable
+    page_reporting_order (page_reporting_notify_free(): "if (order < page_reporting_order)
+    return;", page_reporting_process_zone()'s watermark "(PAGE_REPORTING_CAPACITY <<
+    page_reporting_order)" and its loop "for (order = page_reporting_order; ...)"), set at
+    page_reporting_register() from the driver's prdev->order or pageblock_order, and by the
+    module parameter: Gavin Shan's "mm/page_reporting: Export reporting order as module
+    parameter" (f58780a8e385) and "mm/page_reporting: Allow driver to specify reporting order"
+    (9f849c6f9572), v5.14; before, the constant PAGE_REPORTING_MIN_ORDER = pageblock_order.
+    Which source wins changed later (Shradha Gupta, "if (page_reporting_order == -1)", the
+    parameter first); the model takes the value in force, fixed before reporting starts.  The
+    5.11 era (5.11-5.17) straddles 5.14, so only 5.18 and later model a page_reporting_order
+    other than pageblock_order (a configuration that sets one is refused on the others).
+
     ``alias``: the ``--pcp-cache`` value that spelled this era when the era was a bool
     (``on``: 5.3 for v9/v10, 5.7 for merged; ``off``: 6.10).  The eras of that time keep
     their old file names (``v9/``) and SARIF fingerprints (``True``/``False``)."""
@@ -132,6 +157,8 @@ class Era:
     pcp_trylock: bool = False
     zone_pcp_disable: bool = False
     trylock_real_type: bool = False
+    highatomic_min_zone: bool = False
+    reporting_order: bool = False
     alias: Literal["on", "off"] | None = None
 
     def slug_for(self, design: str) -> str:
@@ -183,26 +210,31 @@ ERAS: dict[str, Era] = {
             unisolate_below_max=False, zone_pcp_disable=True),
         Era("5.18", ("5.18", "5.19"),
             "v5.18: migratetype_is_mergeable() merge rule, find_buddy_page_pfn() in un-isolation",
-            ALL + ("merged",), pcp_cache=True, zone_pcp_disable=True, unisolate_below_max=False),
+            ALL + ("merged",), pcp_cache=True, zone_pcp_disable=True, unisolate_below_max=False, reporting_order=True),
         Era("6.1", ("6.0", "6.1", "6.2", "6.3"),
             "v6.1 (6.1.0-6.1.56): the pcp lists under a spinlock; when free_unref_page()'s trylock fails "
             "a CMA or HIGHATOMIC page is freed to the buddy lists as MOVABLE (fixed by 7b086755fb8c in "
             "6.6 and 6.1.57)",
-            ALL + ("merged",), pcp_cache=True, zone_pcp_disable=True, unisolate_below_max=False, pcp_trylock=True),
+            ALL + ("merged",), pcp_cache=True, zone_pcp_disable=True, unisolate_below_max=False, pcp_trylock=True, reporting_order=True),
         Era("6.4", ("6.4", "6.5"),
             "v6.4: MAX_ORDER inclusive (un-isolation leaves top-order chunks in place); still the "
             "trylock-failure bug of 6.0-6.5",
-            ALL + ("merged",), pcp_cache=True, zone_pcp_disable=True, pcp_trylock=True),
-        Era("6.6", ("6.6", "6.7", "6.8", "6.9"),
-            "v6.6: a failed pcp trylock frees with the page's own type (7b086755fb8c); the last "
-            "release with the pcp migratetype cache",
-            ALL + ("merged",), pcp_cache=True, zone_pcp_disable=True, pcp_trylock=True, trylock_real_type=True),
+            ALL + ("merged",), pcp_cache=True, zone_pcp_disable=True, pcp_trylock=True, reporting_order=True),
+        Era("6.6", ("6.6", "6.7"),
+            "v6.6: a failed pcp trylock frees with the page's own type (7b086755fb8c)",
+            ALL + ("merged",), pcp_cache=True, zone_pcp_disable=True, pcp_trylock=True, trylock_real_type=True, reporting_order=True),
+        Era("6.8", ("6.8", "6.9"),
+            "v6.8: a zone whose hundredth is under a pageblock reserves no HIGHATOMIC block (the only change the "
+            "model keeps; the same as 6.6 on every configuration without HIGHATOMIC); the last release with "
+            "the pcp migratetype cache",
+            ALL + ("merged",), pcp_cache=True, zone_pcp_disable=True, pcp_trylock=True, trylock_real_type=True,
+            highatomic_min_zone=True, reporting_order=True),
         Era("6.10", ("6.10",),
             "v6.10: no migratetype cache; the block's type read under the zone lock; free counts "
             "move with the free lists; fallback moves and claims a block in one step",
             ALL + ("merged",), pcp_cache=False, zone_pcp_disable=True, free_type_under_lock=True, account_in_lists=True,
             claim_moves=True, isolate_free_moves=True, match_buddy_type=True, pcp_trylock=True,
-            trylock_real_type=True, alias="off"),
+            trylock_real_type=True, highatomic_min_zone=True, alias="off", reporting_order=True),
     )
 }
 
@@ -247,6 +279,17 @@ def check_combination(era: Era, design: str) -> str | None:
     return (f"design {design} did not exist in kernel {era.name}; choose --kernel "
             f"{' or '.join(eras) if eras else '(none)'} for {design}, or a design of {era.name}: "
             f"{', '.join(era.designs)}")
+
+
+def check_migratetypes(era: Era, migratetypes: tuple[str, ...]) -> str | None:
+    """A message naming the fix if a configuration's migratetypes did not exist in ``era``:
+    MIGRATE_HIGHATOMIC came with v4.4 ("mm, page_alloc: reserve pageblocks for high-order
+    atomic allocations on demand"), in the enum slot 3.16's MIGRATE_RESERVE had."""
+    if "HIGHATOMIC" in migratetypes and era.migrate_reserve:
+        later = [e.name for e in ERAS.values() if not e.migrate_reserve]
+        return (f"migratetype HIGHATOMIC did not exist in kernel {era.name} (MIGRATE_RESERVE instead; "
+                f"HIGHATOMIC is v4.4+); drop it from migratetypes or choose --kernel {later[0]} or later")
+    return None
 
 
 def era_of_release(version: str) -> str | None:

@@ -31,7 +31,7 @@ from spec.expr import (
     StateVarRef,
     lift,
 )
-from spec.ir import Assign, Config, For, ForEach, If, Let, StateVar, Stmt
+from spec.ir import Assign, Config, Domain, For, ForEach, If, Let, StateVar, Stmt
 from spec.kernel import (
     BUDDY,
     BY_STALE,
@@ -63,6 +63,8 @@ nr_free_pages = StateVarRef("nr_free_pages").value
 nr_free_cma = StateVarRef("nr_free_cma").value
 reporting_state = StateVarRef("reporting_state").value
 pcp_disabled_by = StateVarRef("pcp_disabled_by").value
+nr_reserved_highatomic = StateVarRef("nr_reserved_highatomic").value
+highatomic_pending = StateVarRef("highatomic_pending").value
 
 
 def assign(target: Expr, value: ExprLike) -> Assign:
@@ -97,9 +99,18 @@ class FreeLists:
         self.nblocks = Cfg("nblocks")
         self.max_order = Cfg("max_order")
         self.pageblock_order = Cfg("pageblock_order")
-        self.MIN = Cfg("page_reporting_min_order")  # = pageblock_order
+        # the lowest reporting order: PAGE_REPORTING_MIN_ORDER = pageblock_order, or from
+        # v5.14 the configuration's page_reporting_order (Era.reporting_order), a literal
+        # (a proof for every size then assumes MAX_ORDER above it: Reporting.exact_only_at)
+        self.reporting_order_set = cfg.page_reporting_order >= 0 and era.reporting_order
+        self.reporting_order = cfg.page_reporting_order if self.reporting_order_set else cfg.pageblock_order
+        self.MIN: Expr = Lit(cfg.page_reporting_order) if self.reporting_order_set else Cfg("page_reporting_min_order")
         self.blocks_per_range = Cfg("blocks_per_range")  # pageblocks in a max-order chunk
         self.has_cma = "CMA" in cfg.migratetypes
+        # MIGRATE_HIGHATOMIC reserves (v4.4+): reserve_highatomic_pageblock() and
+        # unreserve_highatomic_pageblock() exist in the model only when the configuration
+        # names the type (every earlier configuration's model is unchanged)
+        self.has_highatomic = "HIGHATOMIC" in cfg.migratetypes
 
     # ----------------------------------------------------------------- helpers
     def fresh(self, stem: str) -> str:
@@ -297,5 +308,20 @@ class FreeLists:
             StateVar("nr_free", (d.order,), d.count, "zone->free_area[order].nr_free"),
             StateVar("nr_free_pages", (), d.count, "NR_FREE_PAGES"),
             StateVar("nr_free_cma", (), d.count, "NR_FREE_CMA_PAGES"),
+            *self.highatomic_state_vars(),
+        ]
+
+    def highatomic_state_vars(self) -> list[StateVar]:
+        if not self.has_highatomic:
+            return []
+        d = self.d
+        n = self.cfg.npfn
+        return [
+            StateVar("nr_reserved_highatomic", (), d.count, "zone->nr_reserved_highatomic (pages)"),
+            StateVar("highatomic_pending", (), Domain(
+                "highatomic_pending", n + 1, ("none",) + tuple(f"pfn {p}" for p in range(n)), size_name="npfn",
+                size_offset=1),
+                "the high-order atomic allocation between rmqueue() and get_page_from_freelist()'s "
+                "reserve_highatomic_pageblock(): none, or its page (one at a time)", ghost=True),
         ]
 

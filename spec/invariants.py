@@ -73,7 +73,8 @@ def invariants(m: Allocator) -> list[Invariant]:
         ),
         Invariant(
             "reported_only_at_min_order",
-            f"a Reported page has order >= PAGE_REPORTING_MIN_ORDER ({cfg.pageblock_order})",
+            f"a Reported page has order >= page_reporting_order ({m.reporting_order})" if m.reporting_order_set
+            else f"a Reported page has order >= PAGE_REPORTING_MIN_ORDER ({cfg.pageblock_order})",
             Forall("p", "pfn", Implies(reported[p] == 1, order_of[p] >= m.MIN)),
         ),
     ] if isinstance(m, Reporting) else []

@@ -186,6 +186,11 @@ class Config:
     # decide behaviour only through the actions, which the digest covers.
     wmark_min: int = field(default=-1, repr=False)
     wmark_low: int = field(default=-1, repr=False)
+    # page_reporting_order (mm/page_reporting.c, v5.14+: the driver's prdev->order or the
+    # module parameter, else pageblock_order): the lowest order free page reporting is asked
+    # for and reports; -1: pageblock_order (PAGE_REPORTING_MIN_ORDER before v5.14), every
+    # earlier configuration.  Not in the repr, as the watermarks.
+    page_reporting_order: int = field(default=-1, repr=False)
 
     @property
     def nblocks(self) -> int:

@@ -35,6 +35,7 @@ from spec.free_lists import (
     nr_free,
     nr_free_cma,
     nr_free_pages,
+    nr_reserved_highatomic,
     order_of,
     pb_mt,
     pcp_disabled_by,
@@ -568,15 +569,18 @@ class PageAlloc(FreeLists):
             P = Name(page)
             acct_mt = self.get_pcppage_migratetype(P) if self.era.pcp_cache else self.pfn_mt(P)
             refill = self.list_insert(P, Count("q", "pfn", self.on_pcp_list(Name("q"), cpu, m)), PCP, 0, m, cpu)
+            take: Block = []
             if self.era.zone_pcp_disable:
                 # batch = 1 under zone_pcp_disable(): __rmqueue_pcplist() takes the page it
-                # just refilled in the same critical section (rmqueue_pcplist's step)
-                refill = [*refill, If(self.pcp_disabled(), (*self.list_del(P), *self.owner_takes(P, 0)))]
+                # just refilled in the same critical section (rmqueue_pcplist's step), after
+                # rmqueue_bulk() has counted it by its cached type
+                take = [If(self.pcp_disabled(), (*self.list_del(P), *self.owner_takes(P, 0)))]
             body.append(If(P != NONE, (  # if (unlikely(page == NULL)) break;
                 *([self.pcp_read_site(P, "rmqueue_bulk: is_migrate_cma(get_pcppage_migratetype(page))")]
                   if self.era.pcp_cache else []),
                 *refill,
                 *self.explicit_accounting(-1, acct_mt),
+                *take,
             )))
             per_mt.append(If(mt == m, tuple(body)))
         empty = Count("q", "pfn", self.on_pcp_list(Name("q"), cpu, mt)) == 0
@@ -741,12 +745,15 @@ class PageAlloc(FreeLists):
     def zone_watermark_ok(self, mark: ExprLike) -> Expr:
         """zone_watermark_ok(zone, 0, mark, 0, ALLOC_CMA) (5.3 .. 6.10 __zone_watermark_ok()):
         order 0, so "free_pages -= (1 << order) - 1" takes nothing; without ALLOC_HARDER
-        "free_pages -= z->nr_reserved_highatomic" (0: the model reserves no HIGHATOMIC
-        block); ALLOC_CMA, so free CMA pages count; classzone 0, whose lowmem_reserve[0]
+        "free_pages -= z->nr_reserved_highatomic" (6.10 __zone_watermark_unusable_free():
+        "if (likely(!(alloc_flags & ALLOC_RESERVES))) unusable_free += z->nr_reserved_highatomic";
+        0 on a configuration without HIGHATOMIC); ALLOC_CMA, so free CMA pages count; classzone 0, whose lowmem_reserve[0]
         is 0 in every zone; "if (free_pages <= min + z->lowmem_reserve[classzone_idx])
         return false;" and "If this is an order-0 request then the watermark is fine".
         NR_FREE_PAGES is read exactly (the kernel's zone_page_state() may lag the per-cpu
         vmstat deltas by up to their threshold)."""
+        if self.has_highatomic:
+            return nr_free_pages > lift(mark) + nr_reserved_highatomic
         return nr_free_pages > mark
 
     def isolate_free_page_ok(self, page: ExprLike, o: ExprLike) -> Expr:

@@ -32,6 +32,7 @@ from spec.free_lists import (
     pcp_disabled_by,
     where,
 )
+from spec.highatomic import Highatomic
 from spec.ir import Action, Domain, For, If, Let, Param, StateVar
 from spec.kernel import (
     BUDDY,
@@ -46,10 +47,9 @@ from spec.kernel import (
     MOVABLE,
     PCP,
 )
-from spec.page_alloc import PageAlloc
 
 
-class Allocator(PageAlloc):
+class Allocator(Highatomic):
     """The model shared by all designs: allocator plus isolation; a design subclass adds
     reporting."""
 
@@ -59,7 +59,7 @@ class Allocator(PageAlloc):
             self.act_free_unref_page_prepare(), self.act_free_unref_page_commit(),
             self.act_free_pcppages_bulk(), self.act_free_pages_ok(), self.act_free_one_page(),
             self.act_start_isolate_page_range(), self.act_drain_all_pages(), self.act_test_pages_isolated(),
-            self.act_undo_isolate_page_range(),
+            self.act_undo_isolate_page_range(), *self.highatomic_actions(),
         ]
 
     def state_vars(self) -> list[StateVar]:

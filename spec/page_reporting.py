@@ -67,6 +67,12 @@ reporting_state = StateVarRef("reporting_state").value
 class Reporting(Allocator):
     """What every reporting design shares: the worker and the scatterlist."""
 
+    def exact_only_at(self) -> tuple[Expr, ...]:
+        """A page_reporting_order the configuration sets is a literal order of the model: a
+        proof for every size speaks of zones whose MAX_ORDER is above it."""
+        extra = (Lit(self.reporting_order) < Cfg("max_order"),) if self.reporting_order_set else ()
+        return (*super().exact_only_at(), *extra)
+
     def reporting_mts(self, descending: bool) -> list[int]:
         """The migratetypes of the lists reporting walks, ISOLATE skipped.  Types the
         configuration never uses have empty lists and are left out."""

@@ -38,8 +38,14 @@ def test_domain_labels_round_trip_and_reject_unknown_values() -> None:
 
 def test_digest_is_stable_and_tells_designs_and_switches_apart() -> None:
     assert build_model(ModelKey("v9")).digest == build_model(ModelKey("v9")).digest
-    keys = [ModelKey(d, None, e) for d in DESIGNS for e in ERAS if d in ERAS[e].designs]
-    assert len({build_model(k).digest for k in keys}) == len(keys)  # every design on every release it had
+    # every design on every release it had, but 6.8, whose only change (the highatomic reserve's
+    # minimum zone size) tiny does not have: its model is 6.6's there, and so is its digest
+    keys = [ModelKey(d, None, e) for d in DESIGNS for e in ERAS if d in ERAS[e].designs and e != "6.8"]
+    assert len({build_model(k).digest for k in keys}) == len(keys)
+    for d in ("none", "merged"):
+        assert build_model(ModelKey(d, None, "6.8")).digest == build_model(ModelKey(d, None, "6.6")).digest
+        assert build_model(ModelKey(d, None, "6.8", "highatomic")).digest != \
+            build_model(ModelKey(d, None, "6.6", "highatomic")).digest
 
 
 @pytest.mark.parametrize("config", sorted(CONFIGS))
@@ -51,8 +57,11 @@ def test_constants_agree_with_the_definitions_a_proof_reads(config: str) -> None
     import z3
 
     from checker.interp.universal import Universal, as_bool, as_int
+    from spec.catalog import fits
 
     for design in DESIGNS:
+        if not fits(ModelKey(design, None, DEFAULT_ERA, config)):
+            continue  # a configuration of a later release than the design's first (tiny-report0)
         model = build_model(ModelKey(design, None, DEFAULT_ERA, config))
         u = Universal(model)
         values = [(sym, z3.BitVecVal(model.constants[name], 64)) for name, sym in u.parameters.items()]

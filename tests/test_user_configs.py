@@ -91,6 +91,8 @@ def test_a_user_zone_builds_with_its_constants() -> None:
     ("migratetypes=ISOLATE+MOVABLE", "write migratetypes=MOVABLE+ISOLATE"),
     ("ncpu=9", "ncpu = 9; give 1 to 4 CPUs"),
     ("npfn=4,max_order=4", "a max-order chunk (2^(max_order-1) = 8 pages) must fit in npfn = 4"),
+    ("page_reporting_order=2", "page_reporting_order must be -1 (pageblock_order) or an order 0..max_order-1"),
+    ("page_reporting_order=-2", "set page_reporting_order below max_order"),
 ])
 def test_a_bad_config_text_is_one_error_naming_the_key(text: str, expected: str,
                                                         capsys: pytest.CaptureFixture[str]) -> None:
@@ -167,3 +169,13 @@ def test_a_name_no_table_defines_says_where_to_define_it(tmp_path: Path, capsys:
     monkeypatch.chdir(tmp_path)  # no pyproject.toml here
     assert main(["check", "--config", "wide"]) == 2
     assert "or define it as [tool.reportcheck.configs.NAME] in pyproject.toml" in capsys.readouterr().err
+
+
+def test_highatomic_on_3_16_is_one_error_naming_the_type(capsys: pytest.CaptureFixture[str]) -> None:
+    """MIGRATE_HIGHATOMIC is v4.4+ (3.16 has MIGRATE_RESERVE in its slot): a configuration
+    naming it, built-in or key=value, exits 2 on 3.16 naming the type and the fix."""
+    for text in ("highatomic", "migratetypes=UNMOVABLE+MOVABLE+HIGHATOMIC+ISOLATE"):
+        assert main(["check", "--design", "none", "--kernel", "3.16", "--config", text]) == 2
+        err = capsys.readouterr().err
+        assert "HIGHATOMIC did not exist in kernel 3.16" in err and "migratetypes" in err
+        assert err.count("\n") == 1 and "Traceback" not in err

@@ -90,13 +90,26 @@ def fixed_constant(model: Model, name: str) -> int | None:
     return None
 
 
+def upper_bound(model: Model, name: str) -> int | None:
+    """The bound an assumption ``Cfg(name) < k`` of the model sets (spec.highatomic's
+    exact_only_at: the reserve limit is written for zones of fewer than 100 pages), or None."""
+    for a in model.assumptions:
+        if isinstance(a, Op) and a.op == "lt" and len(a.args) == 2:
+            left, right = a.args
+            if isinstance(left, Cfg) and left.name == name and isinstance(right, Lit):
+                return right.value
+    return None
+
+
 def scope_of(model: Model) -> str:
     cfg = model.config
+    npfn = upper_bound(model, "npfn")
+    pages = "below 2^40" if npfn is None else f"below {npfn}: the model's highatomic reserve limit is the kernel's there"
     pb = fixed_constant(model, "pageblock_order")
     blocks = ("any 0 < pageblock_order < MAX_ORDER" if pb is None else
               f"pageblock_order = {pb} (pageblocks of {1 << pb} pages, any MAX_ORDER > {pb}: the model's steal "
               "decision is the kernel's only at its configuration's pageblock_order)")
-    return (f"every zone size and every MAX_ORDER: any number of pages (below 2^40), pageblocks and CPUs, "
+    return (f"every zone size and every MAX_ORDER: any number of pages ({pages}), pageblocks and CPUs, "
             f"{blocks}, with migratetypes {'/'.join(cfg.migratetypes)} and reporting "
             f"capacity {cfg.capacity} as in config {cfg.name}")
 

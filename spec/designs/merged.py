@@ -45,7 +45,9 @@ class Merged(Reporting):
         return [If(reported[page] == 1, (assign(reported[page], 0),))]
 
     def page_reporting_notify_free(self, o: ExprLike) -> Block:
-        """__page_reporting_request(): state := REQUESTED (the work is scheduled if it was IDLE)."""
+        """page_reporting_notify_free(order): "if (order < PAGE_REPORTING_MIN_ORDER) return;" (v5.7 ..
+        v5.13; from v5.14 "if (order < page_reporting_order) return;", ``self.MIN``), then
+        __page_reporting_request(): state := REQUESTED (the work is scheduled if it was IDLE)."""
         return [If(lift(o) >= self.MIN, (assign(reporting_state, R_REQUESTED),))]
 
     def scan_list(self, o: Expr, mt: int) -> Block:
@@ -120,7 +122,8 @@ class Merged(Reporting):
     def page_reporting_process(self) -> Block:
         """state := ACTIVE and page_reporting_process_zone(): "Generate minimum watermark to
         be able to guarantee progress" -- low_wmark_pages(zone) + (PAGE_REPORTING_CAPACITY <<
-        PAGE_REPORTING_MIN_ORDER) -- and "Cancel request if insufficient free memory": the
+        PAGE_REPORTING_MIN_ORDER), from v5.14 "<< page_reporting_order", which is also where its
+        order loop starts -- and "Cancel request if insufficient free memory": the
         zone is skipped and the work ends (atomic_cmpxchg ACTIVE -> IDLE).  Without
         watermarks (wmark_low -1) the zone is always processed."""
         start: Block = [assign(worker, W_SCANNING), assign(worker_order, self.MIN),
