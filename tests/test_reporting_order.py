@@ -91,7 +91,7 @@ FINDINGS_REPORT0: dict[str, dict[str, int]] = {
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("era", [pytest.param(e, marks=() if e in ("5.18", "6.10") else pytest.mark.deep)
+@pytest.mark.parametrize("era", [pytest.param(e, marks=() if e == "6.10" else pytest.mark.deep)
                                  for e in PINNED_REPORT0])
 def test_merged_reporting_from_order_0_is_explored_in_full(era: str) -> None:
     verdicts, res = explore("merged", era, CONFIG)

@@ -118,6 +118,7 @@ def test_bmc_trace_is_the_explicit_trace_shape() -> None:
     assert stats.depth == 3
 
 
+@pytest.mark.deep
 def test_z3_answers_do_not_depend_on_the_hash_seed() -> None:
     """The terms are built in the same order in every process, so the same query gives
     the same counterexample to induction whatever PYTHONHASHSEED is."""

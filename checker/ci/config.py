@@ -49,8 +49,8 @@ from spec.eras import era_choices, era_of_release, resolve_era
 from spec.ir import Config
 
 TABLE = "[tool.reportcheck]"
-TOP_KEYS = ("spec_modules", "configs", "engines", "time_budget", "catalogue", "fail_on_unknown", "fail_on_vacuous", "output", "options",
-            "kernel_tree", "designs", "faults")
+TOP_KEYS = ("configs", "engines", "time_budget", "catalogue", "fail_on_unknown", "fail_on_vacuous", "output", "options",
+            "kernel_tree", "designs", "faults", "spec_modules")
 OUTPUT_KEYS = ("junit", "sarif", "json")
 OPTION_KEYS = ("max_states", "depth", "k", "timeout", "examples", "steps", "seed")
 DESIGN_KEYS = ("design", "era", "pcp_cache", "refuted", "invariants", "configs", "engines")
