@@ -111,6 +111,17 @@ def _search(key: ModelKey, invariants: tuple[str, ...]) -> Explored:
     return {v.invariant: v for v in verdicts}, res
 
 
+def state_after(design: str, era: str, config: str,
+                steps: list[tuple[str, dict[str, object]]]) -> dict[str, list[str]]:
+    """The state, decoded, after taking ``steps`` (action, arguments by name) from the
+    model's initial state (each must be enabled)."""
+    interp = Interpreter(build_model(ModelKey(design, None, era, config)))
+    s = interp.initial()
+    for name, args in steps:
+        s = interp.step(s, name, interp.parse_args(name, args)).target
+    return interp.decode(s)
+
+
 def steps_of(v: Verdict) -> list[tuple[str, dict[str, str]]]:
     assert v.trace is not None
     return [(s.action, s.args) for s in v.trace.steps]

@@ -5,7 +5,7 @@ unreserve_highatomic_pageblock() as each release has them (spec/highatomic.py)."
 from __future__ import annotations
 
 import pytest
-from conftest import explore
+from conftest import explore, state_after
 
 from checker.interp.concrete import Interpreter
 from spec import ERAS, ModelKey, build_model
@@ -16,11 +16,7 @@ M, U = "MOVABLE", "UNMOVABLE"
 
 
 def run(era: str, steps: list[tuple[str, dict[str, object]]], design: str = "none") -> dict[str, list[str]]:
-    interp = Interpreter(build_model(ModelKey(design, None, era, CONFIG)))
-    s = interp.initial()
-    for name, args in steps:
-        s = interp.step(s, name, interp.parse_args(name, args)).target
-    return interp.decode(s)
+    return state_after(design, era, CONFIG, steps)
 
 
 ATOMIC = ("rmqueue_buddy", {"order": 1, "migratetype": M, "alloc_flags": "highatomic"})

@@ -7,7 +7,7 @@ steal_suitable_fallback(), v6.10 its claim-and-move form)."""
 from __future__ import annotations
 
 import pytest
-from conftest import explore
+from conftest import explore, state_after
 
 from checker.interp.concrete import Interpreter
 from spec import ERAS, ModelKey, build_model
@@ -16,12 +16,8 @@ U, M = "UNMOVABLE", "MOVABLE"
 
 
 def run(era: str, config: str, steps: list[tuple[str, dict[str, object]]]) -> dict[str, list[str]]:
-    """The state after taking ``steps`` from the zone after boot (each must be enabled)."""
-    interp = Interpreter(build_model(ModelKey("none", None, era, config)))
-    s = interp.initial()
-    for name, args in steps:
-        s = interp.step(s, name, interp.parse_args(name, args)).target
-    return interp.decode(s)
+    """The state after taking ``steps`` from none's zone after boot (each must be enabled)."""
+    return state_after("none", era, config, steps)
 
 
 def three_of_block_0_allocated(unmovable: dict[str, object]) -> list[tuple[str, dict[str, object]]]:

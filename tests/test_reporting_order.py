@@ -5,10 +5,9 @@ pageblock_order 1.  The default (-1) keeps every model as it was."""
 from __future__ import annotations
 
 import pytest
-from conftest import explore
+from conftest import explore, state_after
 
 from checker.cli.main import main
-from checker.interp.concrete import Interpreter
 from spec import ERAS, ModelKey, build_model
 from spec.validate import SpecError
 
@@ -17,11 +16,8 @@ ORDER_ERAS = [e for e in ERAS if ERAS[e].reporting_order]
 
 
 def run(era: str, config: str, steps: list[tuple[str, dict[str, object]]]) -> dict[str, list[str]]:
-    interp = Interpreter(build_model(ModelKey("merged", None, era, config)))
-    s = interp.initial()
-    for name, args in steps:
-        s = interp.step(s, name, interp.parse_args(name, args)).target
-    return interp.decode(s)
+    """The state after taking ``steps`` from merged's zone after boot (each must be enabled)."""
+    return state_after("merged", era, config, steps)
 
 
 @pytest.mark.parametrize("era", ORDER_ERAS)

@@ -6,8 +6,8 @@ page_reporting_min_order).  On tiny (no watermarks) both always pass."""
 from __future__ import annotations
 
 import pytest
+from conftest import state_after
 
-from checker.interp.concrete import Interpreter
 from spec import ERAS, ModelKey, build_model
 from spec.configs import CONFIGS, ConfigError, validate
 
@@ -16,11 +16,8 @@ M = "MOVABLE"
 
 
 def run(era: str, config: str, steps: list[tuple[str, dict[str, object]]]) -> dict[str, list[str]]:
-    interp = Interpreter(build_model(ModelKey("merged", None, era, config)))
-    s = interp.initial()
-    for name, args in steps:
-        s = interp.step(s, name, interp.parse_args(name, args)).target
-    return interp.decode(s)
+    """The state after taking ``steps`` from merged's zone after boot (each must be enabled)."""
+    return state_after("merged", era, config, steps)
 
 
 # the zone after boot: two free order-1 chunks (pfns 0 and 2), NR_FREE_PAGES 4
