@@ -87,13 +87,6 @@ class CiConfig:
     kernel_tree: KernelTree | None = None  # where SARIF finds the steps' kernel files
 
 
-class _Any(tuple[str, ...]):
-    """Every string is a choice (a spec module is checked when it is loaded)."""
-
-    def __contains__(self, item: object) -> bool:
-        return isinstance(item, str)
-
-
 def _keys(where: str, table: dict[str, Any], allowed: tuple[str, ...]) -> None:
     for k in table:
         if k not in allowed:
@@ -105,14 +98,15 @@ def _type_name(value: object) -> str:
             dict: "a table"}.get(type(value), type(value).__name__)
 
 
-def _strings(where: str, key: str, value: object, choices: dict[str, Any] | tuple[str, ...] | list[str],
+def _strings(where: str, key: str, value: object, choices: dict[str, Any] | tuple[str, ...] | list[str] | None,
              kind: str, allow_empty: bool = False) -> tuple[str, ...]:
+    """An array of strings, each one of ``choices`` (None: any, checked by its reader)."""
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise UsageError(f"{where}: {key} must be an array of strings, not {_type_name(value)}")
     if not value and not allow_empty:
         raise UsageError(f"{where}: {key} must not be empty")
     for v in value:
-        if v not in choices:
+        if choices is not None and v not in choices:
             raise UsageError(f"{where}: {key}: unknown {kind} {v!r}; choose from: {', '.join(choices)}")
     return tuple(dict.fromkeys(value))
 
@@ -256,7 +250,7 @@ def parse(data: dict[str, Any], root: Path, config_file: Path | None = None) -> 
     if not isinstance(table, dict):
         raise UsageError(f"{TABLE} must be a table, not {_type_name(table)}")
     _keys(TABLE, table, TOP_KEYS)
-    for source in _strings(TABLE, "spec_modules", table.get("spec_modules", []), _Any(), "spec module",
+    for source in _strings(TABLE, "spec_modules", table.get("spec_modules", []), None, "spec module",
                            allow_empty=True):  # first: the entries may name their designs and faults
         spec_modules.load(str(root / source) if spec_modules.is_path(source) else source)
     named, default = defined(table.get("configs"))

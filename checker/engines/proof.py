@@ -79,26 +79,27 @@ def sliced(model: Model, claims: Sequence[Claim]) -> frozenset[str]:
     return frozenset(v.name for v in model.state_vars if v.name not in used)
 
 
-def fixed_constant(model: Model, name: str) -> int | None:
-    """The value an assumption ``Cfg(name) == k`` of the model fixes (the spec says its
-    model is the kernel's only there: spec.page_alloc's exact_only_at), or None."""
+def assumed(model: Model, op: str, name: str) -> int | None:
+    """``k`` of an assumption ``Cfg(name) <op> k`` the model makes (a builder's
+    exact_only_at: where its model is the kernel's), or None."""
     for a in model.assumptions:
-        if isinstance(a, Op) and a.op == "eq" and len(a.args) == 2:
+        if isinstance(a, Op) and a.op == op and len(a.args) == 2:
             left, right = a.args
             if isinstance(left, Cfg) and left.name == name and isinstance(right, Lit):
                 return right.value
     return None
+
+
+def fixed_constant(model: Model, name: str) -> int | None:
+    """The value an assumption ``Cfg(name) == k`` fixes (spec.page_alloc's exact_only_at:
+    the steal decision is the kernel's at the configuration's pageblock_order), or None."""
+    return assumed(model, "eq", name)
 
 
 def upper_bound(model: Model, name: str) -> int | None:
-    """The bound an assumption ``Cfg(name) < k`` of the model sets (spec.highatomic's
-    exact_only_at: the reserve limit is written for zones of fewer than 100 pages), or None."""
-    for a in model.assumptions:
-        if isinstance(a, Op) and a.op == "lt" and len(a.args) == 2:
-            left, right = a.args
-            if isinstance(left, Cfg) and left.name == name and isinstance(right, Lit):
-                return right.value
-    return None
+    """The bound an assumption ``Cfg(name) < k`` sets (spec.highatomic's exact_only_at: the
+    reserve limit is written for zones of fewer than 100 pages), or None."""
+    return assumed(model, "lt", name)
 
 
 def scope_of(model: Model) -> str:
