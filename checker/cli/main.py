@@ -17,9 +17,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, NoReturn
 
-from checker.ci.project_configs import project_configs
+from checker.ci.project_configs import project_configs, resolve
 from checker.cli import stdout
-from checker.cli.options import add_config_options, add_era_options, chosen_era, resolve_config
+from checker.cli.options import add_config_options, add_era_options, chosen_era
 from checker.engines.registry import (
     DEFAULT_ENGINE,
     ENGINES,
@@ -293,7 +293,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         if args.format != "sarif":
             raise UsageError("--kernel-tree is where SARIF points at the kernel files: add --format sarif or drop it")
         tree = KernelTree.at(args.kernel_tree, "--kernel-tree")
-    config = resolve_config(args.config, args.pyproject)
+    config = resolve(args.config, args.pyproject)
     model = build_model(ModelKey(design, args.fault, chosen_era(args, DEFAULT_ERA, design), config))
     names = [i.name for i in model.invariants]
     for inv in args.invariant:

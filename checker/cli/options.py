@@ -10,7 +10,6 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from checker.ci.project_configs import resolve
 from checker.errors import UsageError
 from spec import DEFAULT_CONFIG, ERAS, era_of_pcp_cache
 from spec.config_text import KEYS
@@ -55,7 +54,3 @@ def add_config_options(parser: Any) -> None:
                         help="the pyproject.toml whose [tool.reportcheck.configs] --config may name "
                              "(default ./pyproject.toml, if there is one)")
 
-
-def resolve_config(text: str, pyproject: Path | None) -> str:
-    """What the model key keeps for ``--config text`` (UsageError naming the fix otherwise)."""
-    return resolve(text, pyproject)

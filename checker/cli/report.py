@@ -26,7 +26,8 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from checker.cli.options import add_config_options, add_era_options, chosen_era, resolve_config
+from checker.ci import project_configs
+from checker.cli.options import add_config_options, add_era_options, chosen_era
 from checker.engines.registry import ENGINES, RunOptions, verdict_cache_dir
 from checker.errors import UsageError
 from checker.io.itf import DEFAULT_DIR
@@ -170,7 +171,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     designs = _choices("design", args.design, list(DESIGNS), reporting)
     engines = _choices("engine", args.engine, list(ENGINES), list(review.DEFAULT_ENGINES))
     era = _era(args, designs)
-    config = resolve_config(args.config, args.pyproject)
+    config = project_configs.resolve(args.config, args.pyproject)
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
     options = _options(args, engines)
