@@ -104,9 +104,9 @@ def check_choice(kind: str, value: str, choices: Collection[str], hint: str = ""
         raise SpecError(f"unknown {kind} {value!r}; choose from: {', '.join(choices)}{hint}")
 
 
-def check_key(key: ModelKey) -> None:
-    """SpecError naming the choices unless ``key`` names a design, a fault of that design,
-    an era and a configuration that exist."""
+def check_key(key: ModelKey) -> Config:
+    """The configuration ``key`` names; SpecError naming the choices unless it names a
+    design, a fault of that design, an era and a configuration that exist."""
     check_choice("design", key.design, DESIGNS, OWN)
     if key.fault is not None:
         check_choice("fault", key.fault, FAULTS, OWN)
@@ -116,10 +116,12 @@ def check_key(key: ModelKey) -> None:
                             f"use --design {owner} or a fault of {key.design}: "
                             f"{', '.join(f.name for f in FAULTS.values() if f.design == key.design) or 'none'}")
     check_choice("kernel era", key.era, ERAS)
+    cfg = config_named(key)
     wrong = config_misfit(FAULTS[key.fault].builder if key.fault else DESIGNS[key.design].builder,
-                          key.design, key.kernel, config_named(key))
+                          key.design, key.kernel, cfg)
     if wrong:
         raise SpecError(wrong)
+    return cfg
 
 
 def config_named(key: ModelKey) -> Config:
@@ -170,8 +172,7 @@ def constants_of(cfg: Config) -> dict[str, int]:
 
 
 def build_model(key: ModelKey) -> Model:
-    check_key(key)
-    cfg = config_named(key)
+    cfg = check_key(key)
     builder = FAULTS[key.fault].builder if key.fault else DESIGNS[key.design].builder
     missing = missing_hooks(builder)
     if missing:
