@@ -1,0 +1,201 @@
+"""Two zones with the boundary anywhere (issue 17): ``zone_boundary=K`` makes zone 0 the pfns
+[0, K) and zone 1 [K, npfn), each with its own free lists, nr_free, NR_FREE_PAGES and pcp
+lists (spec/free_lists.py); merges stop at the boundary (page_is_buddy()'s zone check) and a
+pageblock that straddles it is walked from the pivot page (before 6.10) or not moved at all
+(6.10 prep_move_freepages_block()).  The configuration tiny-zones is tiny with its boundary at
+pfn 1, inside pageblock 0."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import explore, state_after
+
+from checker.ci import config as ci_config
+from checker.cli.main import main
+from checker.errors import UsageError
+from spec import CONFIGS, ERAS, ModelKey, SpecError, build_model
+from spec.config_text import canonical, config_of
+from spec.configs import ConfigError
+
+ZONE_ERAS = [e for e in ERAS if not ERAS[e].migrate_reserve]
+U, M = "UNMOVABLE", "MOVABLE"
+
+
+def test_zone_boundary_is_a_key_and_0_is_one_zone() -> None:
+    assert canonical("zone_boundary=0") == "tiny"
+    assert canonical("zone_boundary=1,npfn=4") == "tiny-zones"  # a named zone is its name
+    assert canonical("zone_boundary=3") == "zone_boundary=3"
+    assert config_of("npfn=8,max_order=3,zone_boundary=5").zone_boundary == 5
+    # one zone builds the model it built before the key existed
+    assert build_model(ModelKey("none", config="zone_boundary=0")).digest == build_model(ModelKey("none")).digest
+    assert all(c.zone_boundary == 0 for c in CONFIGS.values() if c.name != "tiny-zones")
+
+
+@pytest.mark.parametrize(("design", "era", "text", "expected"), [
+    ("none", "5.10", "zone_boundary=4", "zone_boundary = 4; the boundary between zone 0 [0, K) and zone 1"),
+    ("none", "5.10", "zone_boundary=-1", "must be 0 < K < npfn = 4 (or 0: one zone)"),
+    ("none", "5.10", "base=small,ncpu=1,zone_boundary=7", "puts the CMA area (the last MAX_ORDER range, pfns 4..7)"),
+    ("merged", "5.10", "zone_boundary=1", "zone_boundary (two zones) is modelled for design none only"),
+    ("none", "3.16", "zone_boundary=1", "zone_boundary (two zones) is not modelled on kernel 3.16"),
+    ("none", "5.10", "base=highatomic,zone_boundary=1", "zone_boundary (two zones) with HIGHATOMIC is not modelled"),
+])
+def test_a_bad_zone_boundary_is_one_error_naming_the_key(design: str, era: str, text: str, expected: str,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises((ConfigError, SpecError)) as e:
+        build_model(ModelKey(design, None, era, text))
+    assert expected in str(e.value) and "zone_boundary" in str(e.value)
+    assert main(["check", "--design", design, "--kernel", era, "--config", text]) == 2
+    err = capsys.readouterr().err
+    assert expected in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_a_bad_zone_boundary_in_a_project_table_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "pyproject.toml"
+    path.write_text('[tool.reportcheck.configs.two]\nzone_boundary = 9\n\n'
+                    '[[tool.reportcheck.designs]]\ndesign = "none"\nrefuted = []\n')
+    with pytest.raises(UsageError) as e:
+        ci_config.load(path)
+    assert "config two: zone_boundary = 9" in str(e.value)
+    assert main(["list", "--pyproject", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "zone_boundary = 9" in err and err.count("\n") == 1
+
+
+def test_each_zone_has_its_own_free_lists_and_counters() -> None:
+    """tiny-zones after boot: zone 0 is pfn 0 (an order-0 chunk: its buddy pfn 1 is in zone 1),
+    zone 1 pfns 1-3 (pfn 1 alone, 2-3 an order-1 chunk); each zone counts its own."""
+    model = build_model(ModelKey("none", None, "5.10", "tiny-zones"))
+    assert [d.name for d in model.var("nr_free").dims] == ["zone", "order"]
+    s = state_after("none", "5.10", "tiny-zones", [])
+    assert s["where"] == ["BUDDY", "BUDDY", "BUDDY", "TAIL"] and s["order"] == ["0", "0", "1", "0"]
+    assert s["nr_free"] == ["1", "0", "1", "1"] and s["nr_free_pages"] == ["1", "3"]
+    # both order-0 pages head their own zone's MOVABLE list
+    assert s["pos"][:2] == ["0", "0"]
+
+
+@pytest.mark.parametrize("era", ZONE_ERAS)
+def test_a_merge_stops_at_the_zone_boundary(era: str) -> None:
+    """pfn 1 (zone 1) is freed next to its free buddy pfn 0 (zone 0): page_is_buddy() refuses
+    ("page_zone_id(page) != page_zone_id(buddy)"), so it stays an order-0 chunk of zone 1."""
+    steps: list[tuple[str, dict[str, object]]] = [
+        ("rmqueue_bulk", {"cpu": 0, "migratetype": M, "zone": "zone 1"}),  # pfn 1 to zone 1's pcp list
+        ("rmqueue_pcplist", {"cpu": 0, "migratetype": M, "zone": "zone 1"}),
+        ("free_unref_page_prepare", {"pfn": 1}),
+        ("free_unref_page_commit", {"pfn": 1, "cpu": 0, **({"pcp_trylock": "failed"} if ERAS[era].pcp_trylock
+                                                           else {})}),
+    ]
+    if not ERAS[era].pcp_trylock:
+        steps.append(("free_pcppages_bulk", {"cpu": 0, "migratetype": M, "zone": "zone 1"}))
+    s = state_after("none", era, "tiny-zones", steps)
+    assert s["where"][:2] == ["BUDDY", "BUDDY"] and s["order"][:2] == ["0", "0"]
+    assert s["nr_free"] == ["1", "0", "1", "1"]
+
+
+@pytest.mark.parametrize("era", ZONE_ERAS)
+def test_a_steal_of_a_straddling_pageblock(era: str) -> None:
+    """An UNMOVABLE request in zone 0 steals pfn 0 from MOVABLE pageblock 0 (pfns 0-1, pfn 1 in
+    zone 1).  Before 6.10 move_freepages_block() returns 0 ("if (!zone_spans_pfn(zone,
+    end_pfn)) return 0;") and steal_suitable_fallback() takes the one page ("moving whole block
+    can fail due to zone boundary conditions: if (!free_pages) goto single_page"), the block
+    stays MOVABLE; 6.10's prep_move_freepages_block() refuses the block and single_page takes
+    the page off the block's own list.  Either way the block keeps its type."""
+    s = state_after("none", era, "tiny-zones", [("rmqueue_bulk", {"cpu": 0, "migratetype": U, "zone": "zone 0"})])
+    assert s["pb_mt"] == ["MOVABLE", "MOVABLE"]
+    assert s["where"][0] == "PCP" and s["list_mt"][0] == "UNMOVABLE"
+    # the same request in zone 1 pivots at pfn 1, the zone's first page: before 6.10 the walk
+    # starts there ("start_page = page") and claims the block, pfn 0's block, for zone 1
+    s = state_after("none", era, "tiny-zones", [
+        ("rmqueue_buddy", {"order": 1, "migratetype": M, "zone": "zone 1"}),  # pfns 2-3: only pfn 1 is left
+        ("rmqueue_bulk", {"cpu": 0, "migratetype": U, "zone": "zone 1"})])
+    assert s["where"][1] == "PCP"
+    assert s["pb_mt"][0] == ("MOVABLE" if ERAS[era].straddle_refused else "UNMOVABLE")
+
+
+# era -> (reachable states, transitions) of design none on tiny-zones, and the claims it
+# refutes with the steps of the shortest counterexample (every other claim proved)
+PINNED_TINY_ZONES = {
+    '5.3': (12_866, 79_193),
+    '5.7': (12_698, 78_229),
+    '5.10': (12_698, 78_229),
+    '5.11': (15_008, 94_487),
+    '5.18': (15_008, 94_487),
+    '6.1': (15_022, 113_690),
+    '6.4': (15_022, 113_690),
+    '6.6': (15_022, 113_690),
+    '6.8': (15_022, 113_690),
+    '6.10': (5_835, 44_148),
+}
+# Before 6.10 an UNMOVABLE steal of pfn 0 from zone 0 cannot move straddling block 0
+# ("return 0") and takes the page alone onto the UNMOVABLE list of a MOVABLE block: its next
+# free (free_pcppages_bulk) puts it back there.  6.10 takes the single page off its own list
+# (expand onto the block's type) and frees by the block's type read under the lock.
+FINDINGS_TINY_ZONES = {era: ({} if ERAS[era].claim_moves else {"free_list_matches_pageblock": 2})
+                       for era in PINNED_TINY_ZONES}
+
+
+def unreached_tiny_zones(era: str) -> set[str]:
+    """The read sites tiny-zones cannot reach, each for a reason of its shape: a merge of two
+    pageblocks would make an order-2 chunk, above its MAX_ORDER-1 of 1 (as on tiny); and from
+    5.18 un-isolation puts nothing back -- the isolated range 1's only chunk is order 1, whose
+    buddy pfn 0 is no free order-1 chunk of the zone (find_buddy_page_pfn()), and from 6.4 it
+    is top-order (as on tiny)."""
+    sites = {"__free_one_page: merging buddies of two pageblocks"}
+    if ERAS[era].unisolate_free_buddy:
+        sites.add('__putback_isolated_page: "Return isolated page to tail of freelist."')
+    return sites
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("era", sorted(PINNED_TINY_ZONES))
+def test_tiny_zones_is_explored_in_full_on_every_release(era: str) -> None:
+    verdicts, res = explore("none", era, "tiny-zones")
+    assert res.complete
+    assert (res.states, res.transitions) == PINNED_TINY_ZONES[era]
+    refuted = {name: len(v.trace.steps) for name, v in verdicts.items() if v.kind == "refuted" and v.trace}
+    assert refuted == FINDINGS_TINY_ZONES[era]
+    assert verdicts["chunk_within_one_zone"].kind == "proved"
+    assert {a for a, n in res.action_fired.items() if n == 0} == set()
+    assert {s for hits in res.site_hits.values() for s, n in hits.items() if n == 0} == unreached_tiny_zones(era)
+
+
+def test_tiny_zones_builds_for_design_none_from_5_3_only() -> None:
+    for era in ERAS:
+        for design in ("none", "merged", "v9", "v10"):
+            if design not in ERAS[era].designs:
+                continue
+            key = ModelKey(design, None, era, "tiny-zones")
+            if design == "none" and era in PINNED_TINY_ZONES:
+                assert build_model(key).config.zone_boundary == 1
+            else:
+                with pytest.raises(SpecError, match="zone_boundary"):
+                    build_model(key)
+
+
+def test_the_proof_for_every_size_says_it_cannot_take_two_zones() -> None:
+    """The per-zone counters are arrays of two dimensions: the proof for every size answers
+    unknown with that reason (never proved), and the model says it is exact at its size only."""
+    from checker.engines.registry import ENGINES, RunOptions
+    from checker.interp.concrete import Interpreter
+
+    model = build_model(ModelKey("none", None, "5.10", "tiny-zones"))
+    (v,), _ = ENGINES["proof"].run(Interpreter(model), ["chunk_within_one_zone"], RunOptions())
+    assert v.kind == "unknown" and "arrays of one dimension" in v.scope
+
+
+@pytest.mark.parametrize("era", ZONE_ERAS)
+def test_the_pivot_walk_leaves_the_zone_start_behind_until_6_10(era: str) -> None:
+    """pageblock4 split at pfn 1: zone 1 is pfns 1-3 of the one pageblock 0-3.  An UNMOVABLE
+    request in zone 1 steals the order-1 chunk 2-3.  Before 6.10 move_freepages_block() walks
+    from the pivot pfn 2 ("if (!zone_spans_pfn(zone, start_pfn)) start_page = page;"), claims the
+    block and leaves pfn 1 -- zone 1's own page -- on the MOVABLE list ("the function cuts the
+    range to the pivot page instead of the zone start"); 6.10 refuses the straddling block and
+    takes the chunk alone, the block stays MOVABLE."""
+    s = state_after("none", era, "base=pageblock4,zone_boundary=1",
+                    [("rmqueue_bulk", {"cpu": 0, "migratetype": U, "zone": "zone 1", "movable_pages": 0})])
+    assert s["where"][:3] == ["BUDDY", "BUDDY", "PCP"] and s["list_mt"][1] == "MOVABLE"
+    if ERAS[era].straddle_refused:
+        assert s["pb_mt"] == ["MOVABLE"] and s["list_mt"][3] == "MOVABLE"
+    else:
+        assert s["pb_mt"] == ["UNMOVABLE"] and s["list_mt"][3] == "UNMOVABLE"
