@@ -139,7 +139,7 @@ def config_misfit(builder: type[Allocator], design: str, era: Era, cfg: Config) 
     """A message naming the fix if ``cfg`` asks for something ``era`` did not have for this
     design: MIGRATE_HIGHATOMIC before v4.4, or a page_reporting_order (v5.14+) for a design
     with reporting on an era that does not model it."""
-    wrong = check_migratetypes(era, cfg.migratetypes) or zones_misfit(builder, design, era, cfg)
+    wrong = check_migratetypes(era, cfg.migratetypes) or zones_misfit(builder, design, cfg)
     if wrong or cfg.page_reporting_order < 0 or not issubclass(builder, Reporting) or era.reporting_order:
         return wrong
     eras = [e.name for e in ERAS.values() if e.reporting_order and design in e.designs]
@@ -149,22 +149,14 @@ def config_misfit(builder: type[Allocator], design: str, era: Era, cfg: Config) 
             f"and kernel {era.name} does not model it; {fix}, or drop page_reporting_order")
 
 
-def zones_misfit(builder: type[Allocator], design: str, era: Era, cfg: Config) -> str | None:
-    """Two zones (zone_boundary) are modelled for the allocator alone (design none) from
-    5.3: the reporting designs keep one zone's reporting state, the HIGHATOMIC reserve one
-    zone's nr_reserved_highatomic, and 3.16's boot (setup_zone_migrate_reserve() per zone)
-    is written for one zone."""
+def zones_misfit(builder: type[Allocator], design: str, cfg: Config) -> str | None:
+    """Two zones (zone_boundary) are modelled for the allocator alone (design none): the
+    reporting designs keep one zone's reporting state."""
     if not cfg.zone_boundary:
         return None
-    if era.migrate_reserve:
-        return (f"config {cfg.name}: zone_boundary (two zones) is not modelled on kernel {era.name} (its "
-                "MIGRATE_RESERVE boot is one zone's); choose --kernel 5.3 or later, or drop zone_boundary")
     if issubclass(builder, Reporting):
         return (f"config {cfg.name}: zone_boundary (two zones) is modelled for design none only; design {design} "
                 "keeps one zone's reporting state: use --design none, or drop zone_boundary")
-    if "HIGHATOMIC" in cfg.migratetypes:
-        return (f"config {cfg.name}: zone_boundary (two zones) with HIGHATOMIC is not modelled (one "
-                "nr_reserved_highatomic); drop HIGHATOMIC from migratetypes, or drop zone_boundary")
     return None
 
 

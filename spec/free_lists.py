@@ -160,6 +160,10 @@ class FreeLists:
         """zone_page_state(zone, NR_FREE_PAGES)"""
         return StateVarRef("nr_free_pages")[zone] if self.two_zones else nr_free_pages
 
+    def reserved_of(self, zone: ExprLike) -> Expr:
+        """zone->nr_reserved_highatomic"""
+        return StateVarRef("nr_reserved_highatomic")[zone] if self.two_zones else nr_reserved_highatomic
+
     def free_cma_of(self, zone: ExprLike) -> Expr:
         """zone_page_state(zone, NR_FREE_CMA_PAGES)"""
         return StateVarRef("nr_free_cma")[zone] if self.two_zones else nr_free_cma
@@ -390,7 +394,8 @@ class FreeLists:
         d = self.d
         n = self.cfg.npfn
         return [
-            StateVar("nr_reserved_highatomic", (), d.count, "zone->nr_reserved_highatomic (pages)"),
+            StateVar("nr_reserved_highatomic", (d.zone,) if self.two_zones else (), d.count,
+                     "zone->nr_reserved_highatomic (pages)"),
             StateVar("highatomic_pending", (), Domain(
                 "highatomic_pending", n + 1, ("none",) + tuple(f"pfn {p}" for p in range(n)), size_name="npfn",
                 size_offset=1),

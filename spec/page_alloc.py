@@ -33,7 +33,6 @@ from spec.free_lists import (
     list_mt,
     local_mt,
     nr_free,
-    nr_reserved_highatomic,
     order_of,
     pb_mt,
     pcp_disabled_by,
@@ -611,15 +610,20 @@ class PageAlloc(FreeLists):
 
     def init_two_zones(self) -> list[Stmt]:
         """The two zones after boot: every pageblock MOVABLE (CMA blocks CMA), a pageblock
-        that straddles the boundary included -- memmap_init_range() sets the type of each
-        pageblock-aligned pfn of a zone ("if (pageblock_aligned(pfn))
-        set_pageblock_migratetype(page, migratetype)"), so the zone that holds the block's
-        first page sets it, and with SPARSEMEM the pageblock bitmap belongs to the section,
-        so both zones read that one type (the model has one pb_mt per block); the free
-        chunks of :meth:`boot_chunks`, ranked by address on their lists."""
-        b = Name("b")
-        out: list[Stmt] = [ForEach("b", "block", (Assign("pb_mt", (b,), self.restore_mt(b)),))]
-        chunks = self.boot_chunks()
+        that straddles the boundary included -- memmap_init_zone() sets the type of each
+        pageblock-aligned pfn of a zone ("if ((z->zone_start_pfn <= pfn) && (pfn <
+        zone_end_pfn(z)) && !(pfn & (pageblock_nr_pages - 1)))", 3.16; 6.x "if
+        (pageblock_aligned(pfn))"), so the zone that holds the block's first page sets it, and
+        with SPARSEMEM the pageblock bitmap belongs to the section, so both zones read that one
+        type (the model has one pb_mt per block); the free chunks of :meth:`boot_chunks`, ranked
+        by address on their lists; v3.16 then :meth:`setup_zone_migrate_reserve` per zone."""
+        chunks = [list(c) for c in self.boot_chunks()]
+        block_mt = [CMA if self.has_cma and b >= self.cfg.nblocks - (1 << (self.cfg.max_order - 1 -
+                                                                          self.cfg.pageblock_order))
+                    else MOVABLE for b in range(self.cfg.nblocks)]
+        if self.era.migrate_reserve:
+            self.setup_zone_migrate_reserve(chunks, block_mt)
+        out: list[Stmt] = [Assign("pb_mt", (Lit(b),), Lit(mt)) for b, mt in enumerate(block_mt)]
         heads = {head: (o, mt, zone) for head, o, mt, zone in chunks}
         for p in range(self.cfg.npfn):
             o, mt, zone = heads.get(p, (0, 0, -1))
@@ -634,11 +638,38 @@ class PageAlloc(FreeLists):
                 n = sum(1 for _, o2, _, z2 in chunks if (o2, z2) == (o, zone))
                 if n:
                     out.append(self.counter_add(self.nr_free_of(o, zone), n))
-            for mt in (MOVABLE, CMA):
-                pages = sum(1 << o for _, o, mt2, z2 in chunks if (mt2, z2) == (mt, zone))
-                if pages:
-                    out += self.mod_zone_freepage_state(pages, mt, zone)
+            free = sum(1 << o for _, o, mt2, z2 in chunks if z2 == zone and mt2 != CMA)
+            cma = sum(1 << o for _, o, mt2, z2 in chunks if z2 == zone and mt2 == CMA)
+            if free:
+                out += self.mod_zone_freepage_state(free, MOVABLE, zone)
+            if cma:
+                out += self.mod_zone_freepage_state(cma, CMA, zone)
         return out
+
+    def setup_zone_migrate_reserve(self, chunks: list[list[int]], block_mt: list[int]) -> None:
+        """v3.16 setup_zone_migrate_reserve(zone), zone by zone (jyizheng/linux-3.16 @ 0f453397):
+        "start_pfn = roundup(start_pfn, pageblock_nr_pages)", then for each block from there to
+        the zone's end the first MOVABLE one becomes MIGRATE_RESERVE and
+        move_freepages_block(zone, page, MIGRATE_RESERVE) moves its free chunks -- nothing if
+        the block's end lies past the zone ("return 0"): the block is then RESERVE while its
+        pages stay on the MOVABLE lists.  One reserve block per zone, as the one-zone model
+        has (min_wmark_pages of a zone of a few pages is at most a pageblock); a block already
+        RESERVE counts ("If this block is reserved, account for it")."""
+        cfg = self.cfg
+        size = 1 << cfg.pageblock_order
+        for zone, (lo, hi) in enumerate(((0, cfg.zone_boundary), (cfg.zone_boundary, cfg.npfn))):
+            for pfn in range(-(-lo // size) * size, hi, size):
+                b = pfn // size
+                if block_mt[b] == RESERVE:
+                    break
+                if block_mt[b] != MOVABLE:
+                    continue
+                block_mt[b] = RESERVE
+                if pfn + size - 1 < hi:  # the block's end in the zone: its free chunks move
+                    for c in chunks:
+                        if c[3] == zone and pfn <= c[0] < pfn + size:
+                            c[2] = RESERVE
+                break
 
     # ------------------------------------------------------------------ actions
     def act_rmqueue_pcplist(self) -> Action:
@@ -862,7 +893,7 @@ class PageAlloc(FreeLists):
         vmstat deltas by up to their threshold)."""
         free = self.free_pages_of(self.zone_named(zone))
         if self.has_highatomic:
-            return free > lift(mark) + nr_reserved_highatomic
+            return free > lift(mark) + self.reserved_of(self.zone_named(zone))
         return free > mark
 
     def isolate_free_page_ok(self, page: ExprLike, o: ExprLike) -> Expr:

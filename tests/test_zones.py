@@ -19,7 +19,8 @@ from spec import CONFIGS, ERAS, ModelKey, SpecError, build_model
 from spec.config_text import canonical, config_of
 from spec.configs import ConfigError
 
-ZONE_ERAS = [e for e in ERAS if not ERAS[e].migrate_reserve]
+ZONE_ERAS = list(ERAS)
+HIGHATOMIC_ERAS = [e for e in ERAS if not ERAS[e].migrate_reserve]  # v4.4+
 U, M = "UNMOVABLE", "MOVABLE"
 
 
@@ -38,8 +39,6 @@ def test_zone_boundary_is_a_key_and_0_is_one_zone() -> None:
     ("none", "5.10", "zone_boundary=-1", "must be 0 < K < npfn = 4 (or 0: one zone)"),
     ("none", "5.10", "base=small,ncpu=1,zone_boundary=7", "puts the CMA area (the last MAX_ORDER range, pfns 4..7)"),
     ("merged", "5.10", "zone_boundary=1", "zone_boundary (two zones) is modelled for design none only"),
-    ("none", "3.16", "zone_boundary=1", "zone_boundary (two zones) is not modelled on kernel 3.16"),
-    ("none", "5.10", "base=highatomic,zone_boundary=1", "zone_boundary (two zones) with HIGHATOMIC is not modelled"),
 ])
 def test_a_bad_zone_boundary_is_one_error_naming_the_key(design: str, era: str, text: str, expected: str,
                                                          capsys: pytest.CaptureFixture[str]) -> None:
@@ -101,8 +100,9 @@ def test_a_steal_of_a_straddling_pageblock(era: str) -> None:
     can fail due to zone boundary conditions: if (!free_pages) goto single_page"), the block
     stays MOVABLE; 6.10's prep_move_freepages_block() refuses the block and single_page takes
     the page off the block's own list.  Either way the block keeps its type."""
+    boot = state_after("none", era, "tiny-zones", [])["pb_mt"]  # 3.16: both RESERVE (setup_zone_migrate_reserve)
     s = state_after("none", era, "tiny-zones", [("rmqueue_bulk", {"cpu": 0, "migratetype": U, "zone": "zone 0"})])
-    assert s["pb_mt"] == ["MOVABLE", "MOVABLE"]
+    assert s["pb_mt"] == boot
     assert s["where"][0] == "PCP" and s["list_mt"][0] == "UNMOVABLE"
     # the same request in zone 1 pivots at pfn 1, the zone's first page: before 6.10 the walk
     # starts there ("start_page = page") and claims the block, pfn 0's block, for zone 1
@@ -110,12 +110,13 @@ def test_a_steal_of_a_straddling_pageblock(era: str) -> None:
         ("rmqueue_buddy", {"order": 1, "migratetype": M, "zone": "zone 1"}),  # pfns 2-3: only pfn 1 is left
         ("rmqueue_bulk", {"cpu": 0, "migratetype": U, "zone": "zone 1"})])
     assert s["where"][1] == "PCP"
-    assert s["pb_mt"][0] == ("MOVABLE" if ERAS[era].straddle_refused else "UNMOVABLE")
+    assert s["pb_mt"][0] == (boot[0] if ERAS[era].straddle_refused else "UNMOVABLE")
 
 
 # era -> (reachable states, transitions) of design none on tiny-zones, and the claims it
 # refutes with the steps of the shortest counterexample (every other claim proved)
 PINNED_TINY_ZONES = {
+    '3.16': (4_468, 23_996),
     '5.3': (12_866, 79_193),
     '5.7': (12_698, 78_229),
     '5.10': (12_698, 78_229),
@@ -131,7 +132,11 @@ PINNED_TINY_ZONES = {
 # ("return 0") and takes the page alone onto the UNMOVABLE list of a MOVABLE block: its next
 # free (free_pcppages_bulk) puts it back there.  6.10 takes the single page off its own list
 # (expand onto the block's type) and frees by the block's type read under the lock.
-FINDINGS_TINY_ZONES = {era: ({} if ERAS[era].claim_moves else {"free_list_matches_pageblock": 2})
+# 3.16's boot already breaks it (0 steps): setup_zone_migrate_reserve() makes zone 0's first
+# block, straddling block 0, MIGRATE_RESERVE, and its move_freepages_block() returns 0 (the
+# block's end is in zone 1), so pfns 0 and 1 stay on the MOVABLE lists of a RESERVE block.
+FINDINGS_TINY_ZONES = {era: ({} if ERAS[era].claim_moves else
+                             {"free_list_matches_pageblock": 0 if ERAS[era].migrate_reserve else 2})
                        for era in PINNED_TINY_ZONES}
 
 
@@ -156,11 +161,13 @@ def test_tiny_zones_is_explored_in_full_on_every_release(era: str) -> None:
     refuted = {name: len(v.trace.steps) for name, v in verdicts.items() if v.kind == "refuted" and v.trace}
     assert refuted == FINDINGS_TINY_ZONES[era]
     assert verdicts["chunk_within_one_zone"].kind == "proved"
-    assert {a for a, n in res.action_fired.items() if n == 0} == set()
+    # 3.16: both pageblocks are MIGRATE_RESERVE after boot, and only MOVABLE and CMA blocks are isolated
+    isolation = {"start_isolate_page_range", "drain_all_pages", "test_pages_isolated", "undo_isolate_page_range"}
+    assert {a for a, n in res.action_fired.items() if n == 0} == (isolation if ERAS[era].migrate_reserve else set())
     assert {s for hits in res.site_hits.values() for s, n in hits.items() if n == 0} == unreached_tiny_zones(era)
 
 
-def test_tiny_zones_builds_for_design_none_from_5_3_only() -> None:
+def test_tiny_zones_builds_for_design_none_only() -> None:
     for era in ERAS:
         for design in ("none", "merged", "v9", "v10"):
             if design not in ERAS[era].designs:
@@ -192,10 +199,34 @@ def test_the_pivot_walk_leaves_the_zone_start_behind_until_6_10(era: str) -> Non
     block and leaves pfn 1 -- zone 1's own page -- on the MOVABLE list ("the function cuts the
     range to the pivot page instead of the zone start"); 6.10 refuses the straddling block and
     takes the chunk alone, the block stays MOVABLE."""
+    movable = {} if ERAS[era].try_to_steal_freepages else {"movable_pages": 0}  # 3.16 counts free pages only
     s = state_after("none", era, "base=pageblock4,zone_boundary=1",
-                    [("rmqueue_bulk", {"cpu": 0, "migratetype": U, "zone": "zone 1", "movable_pages": 0})])
+                    [("rmqueue_bulk", {"cpu": 0, "migratetype": U, "zone": "zone 1", **movable})])
     assert s["where"][:3] == ["BUDDY", "BUDDY", "PCP"] and s["list_mt"][1] == "MOVABLE"
     if ERAS[era].straddle_refused:
         assert s["pb_mt"] == ["MOVABLE"] and s["list_mt"][3] == "MOVABLE"
     else:
         assert s["pb_mt"] == ["UNMOVABLE"] and s["list_mt"][3] == "UNMOVABLE"
+
+
+HIGHATOMIC_ZONES = "base=highatomic,zone_boundary=2"  # zone 0: MOVABLE block 0; zone 1: the CMA block
+
+
+@pytest.mark.parametrize("era", HIGHATOMIC_ERAS)
+def test_each_zone_keeps_its_own_highatomic_reserve(era: str) -> None:
+    """zone->nr_reserved_highatomic is per zone: a high-order atomic allocation from zone 0
+    reserves zone 0's block and counts it there (from 6.8 a zone under 100 pageblocks reserves
+    nothing), and unreserve_highatomic_pageblock() walks one zone of the zonelist."""
+    steps: list[tuple[str, dict[str, object]]] = [
+        ("rmqueue_buddy", {"order": 1, "migratetype": M, "zone": "zone 0", "alloc_flags": "highatomic"}),
+        ("reserve_highatomic_pageblock", {})]
+    s = state_after("none", era, HIGHATOMIC_ZONES, steps)
+    if ERAS[era].highatomic_min_zone:
+        assert s["nr_reserved_highatomic"] == ["0", "0"] and s["pb_mt"][0] == "MOVABLE"
+        return
+    assert s["nr_reserved_highatomic"] == ["2", "0"] and s["pb_mt"] == ["HIGHATOMIC", "CMA"]
+    freed = state_after("none", era, HIGHATOMIC_ZONES, [
+        *steps, ("__free_pages_ok", {"pfn": 0}), ("free_one_page", {"pfn": 0}),
+        ("unreserve_highatomic_pageblock", {"migratetype": U, "force": "true", "zone": "zone 0"})])
+    assert freed["nr_reserved_highatomic"] == ["0", "0"] and freed["pb_mt"] == ["UNMOVABLE", "CMA"]
+    assert freed["list_mt"][0] == "UNMOVABLE"
