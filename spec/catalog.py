@@ -150,14 +150,13 @@ def config_misfit(builder: type[Allocator], design: str, era: Era, cfg: Config) 
 
 
 def zones_misfit(builder: type[Allocator], design: str, cfg: Config) -> str | None:
-    """Two zones (zone_boundary) are modelled for the allocator alone (design none): the
-    reporting designs keep one zone's reporting state."""
-    if not cfg.zone_boundary:
+    """Two zones (zone_boundary) are modelled for the allocator alone (design none) and
+    merged reporting (page_reporting_process() walks the zones); v9 and v10 keep one zone's
+    flags and boundary array (``zones_modelled``)."""
+    if not cfg.zone_boundary or builder.zones_modelled:
         return None
-    if issubclass(builder, Reporting):
-        return (f"config {cfg.name}: zone_boundary (two zones) is modelled for design none only; design {design} "
-                "keeps one zone's reporting state: use --design none, or drop zone_boundary")
-    return None
+    return (f"config {cfg.name}: zone_boundary (two zones) is modelled for designs none and merged; design {design} "
+            "keeps one zone's reporting flags and boundaries: use --design none or merged, or drop zone_boundary")
 
 
 def fits(key: ModelKey) -> bool:

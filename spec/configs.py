@@ -65,13 +65,14 @@ CONFIGS: dict[str, Config] = {
         Config(
             name="tiny-zones", npfn=4, pageblock_order=1, max_order=2, ncpu=1,
             migratetypes=("UNMOVABLE", "MOVABLE", "ISOLATE"), capacity=1, zone_boundary=1,
-            doc="tiny as two zones (design none): zone 0 is pfn 0, zone 1 pfns 1-3, so pageblock 0 "
+            doc="tiny as two zones (designs none and merged): zone 0 is pfn 0, zone 1 pfns 1-3, so pageblock 0 "
                 "straddles the boundary and zone 1 starts inside it: each zone has its own free lists, "
                 "counters and pcp lists; page_is_buddy() refuses the buddies 0 and 1 (\"page_zone_id(page) != "
                 "page_zone_id(buddy)\"), move_freepages_block() returns 0 for block 0 from zone 0 (its end is "
                 "in zone 1) and walks it from the pivot pfn 1 from zone 1, 6.10's prep_move_freepages_block() "
                 "refuses it from either; isolation takes range 1 only (a range the boundary cuts is never "
-                "isolated).  One zone's code cannot reach any of these",
+                "isolated); merged reporting walks zone 0's lists, then zone 1's.  One zone's code cannot reach any "
+                "of these",
         ),
         Config(
             name="highatomic", npfn=4, pageblock_order=1, max_order=2, ncpu=1,

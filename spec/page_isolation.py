@@ -53,6 +53,10 @@ class Allocator(Highatomic):
     """The model shared by all designs: allocator plus isolation; a design subclass adds
     reporting."""
 
+    # whether the builder is written for two zones (Config.zone_boundary): the allocator
+    # alone and merged reporting are; v9/v10's zone flags and boundary array are one zone's
+    zones_modelled = True
+
     def actions(self) -> list[Action]:
         return [
             self.act_rmqueue_pcplist(), self.act_rmqueue_bulk(), self.act_rmqueue_buddy(),

@@ -38,7 +38,8 @@ def test_zone_boundary_is_a_key_and_0_is_one_zone() -> None:
     ("none", "5.10", "zone_boundary=4", "zone_boundary = 4; the boundary between zone 0 [0, K) and zone 1"),
     ("none", "5.10", "zone_boundary=-1", "must be 0 < K < npfn = 4 (or 0: one zone)"),
     ("none", "5.10", "base=small,ncpu=1,zone_boundary=7", "puts the CMA area (the last MAX_ORDER range, pfns 4..7)"),
-    ("merged", "5.10", "zone_boundary=1", "zone_boundary (two zones) is modelled for design none only"),
+    ("v9", "5.3", "zone_boundary=1", "zone_boundary (two zones) is modelled for designs none and merged"),
+    ("v10", "5.3", "zone_boundary=1", "design v10 keeps one zone's reporting flags and boundaries"),
 ])
 def test_a_bad_zone_boundary_is_one_error_naming_the_key(design: str, era: str, text: str, expected: str,
                                                          capsys: pytest.CaptureFixture[str]) -> None:
@@ -113,20 +114,29 @@ def test_a_steal_of_a_straddling_pageblock(era: str) -> None:
     assert s["pb_mt"][0] == (boot[0] if ERAS[era].straddle_refused else "UNMOVABLE")
 
 
-# era -> (reachable states, transitions) of design none on tiny-zones, and the claims it
-# refutes with the steps of the shortest counterexample (every other claim proved)
+# (design, era) -> (reachable states, transitions) on tiny-zones, and the claims it refutes
+# with the steps of the shortest counterexample (every other claim proved)
 PINNED_TINY_ZONES = {
-    '3.16': (4_468, 23_996),
-    '5.3': (12_866, 79_193),
-    '5.7': (12_698, 78_229),
-    '5.10': (12_698, 78_229),
-    '5.11': (15_008, 94_487),
-    '5.18': (15_008, 94_487),
-    '6.1': (15_022, 113_690),
-    '6.4': (15_022, 113_690),
-    '6.6': (15_022, 113_690),
-    '6.8': (15_022, 113_690),
-    '6.10': (5_835, 44_148),
+    ('none', '3.16'): (4_468, 23_996),
+    ('none', '5.3'): (12_866, 79_193),
+    ('none', '5.7'): (12_698, 78_229),
+    ('merged', '5.7'): (128_716, 906_790),
+    ('none', '5.10'): (12_698, 78_229),
+    ('merged', '5.10'): (128_716, 906_790),
+    ('none', '5.11'): (15_008, 94_487),
+    ('merged', '5.11'): (152_908, 1_096_566),
+    ('none', '5.18'): (15_008, 94_487),
+    ('merged', '5.18'): (152_908, 1_096_566),
+    ('none', '6.1'): (15_022, 113_690),
+    ('merged', '6.1'): (153_048, 1_290_328),
+    ('none', '6.4'): (15_022, 113_690),
+    ('merged', '6.4'): (153_048, 1_290_328),
+    ('none', '6.6'): (15_022, 113_690),
+    ('merged', '6.6'): (153_048, 1_290_328),
+    ('none', '6.8'): (15_022, 113_690),
+    ('merged', '6.8'): (153_048, 1_290_328),
+    ('none', '6.10'): (5_835, 44_148),
+    ('merged', '6.10'): (59_590, 502_087),
 }
 # Before 6.10 an UNMOVABLE steal of pfn 0 from zone 0 cannot move straddling block 0
 # ("return 0") and takes the page alone onto the UNMOVABLE list of a MOVABLE block: its next
@@ -135,45 +145,46 @@ PINNED_TINY_ZONES = {
 # 3.16's boot already breaks it (0 steps): setup_zone_migrate_reserve() makes zone 0's first
 # block, straddling block 0, MIGRATE_RESERVE, and its move_freepages_block() returns 0 (the
 # block's end is in zone 1), so pfns 0 and 1 stay on the MOVABLE lists of a RESERVE block.
-FINDINGS_TINY_ZONES = {era: ({} if ERAS[era].claim_moves else
-                             {"free_list_matches_pageblock": 0 if ERAS[era].migrate_reserve else 2})
-                       for era in PINNED_TINY_ZONES}
+# Merged reporting adds nothing: its claims hold on every release.
+FINDINGS_TINY_ZONES = {key: ({} if ERAS[key[1]].claim_moves else
+                             {"free_list_matches_pageblock": 0 if ERAS[key[1]].migrate_reserve else 2})
+                       for key in PINNED_TINY_ZONES}
 
 
-def unreached_tiny_zones(era: str) -> set[str]:
+def unreached_tiny_zones(design: str, era: str) -> set[str]:
     """The read sites tiny-zones cannot reach, each for a reason of its shape: a merge of two
-    pageblocks would make an order-2 chunk, above its MAX_ORDER-1 of 1 (as on tiny); and from
-    5.18 un-isolation puts nothing back -- the isolated range 1's only chunk is order 1, whose
-    buddy pfn 0 is no free order-1 chunk of the zone (find_buddy_page_pfn()), and from 6.4 it
-    is top-order (as on tiny)."""
+    pageblocks would make an order-2 chunk, above its MAX_ORDER-1 of 1 (as on tiny); and
+    without reporting, from 5.18 un-isolation puts nothing back -- the isolated range 1's only
+    chunk is order 1, whose buddy pfn 0 is no free order-1 chunk of the zone
+    (find_buddy_page_pfn()), and from 6.4 it is top-order (as on tiny)."""
     sites = {"__free_one_page: merging buddies of two pageblocks"}
-    if ERAS[era].unisolate_free_buddy:
+    if design == "none" and ERAS[era].unisolate_free_buddy:
         sites.add('__putback_isolated_page: "Return isolated page to tail of freelist."')
     return sites
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("era", sorted(PINNED_TINY_ZONES))
-def test_tiny_zones_is_explored_in_full_on_every_release(era: str) -> None:
-    verdicts, res = explore("none", era, "tiny-zones")
+@pytest.mark.parametrize("design,era", sorted(PINNED_TINY_ZONES))
+def test_tiny_zones_is_explored_in_full_on_every_release(design: str, era: str) -> None:
+    verdicts, res = explore(design, era, "tiny-zones")
     assert res.complete
-    assert (res.states, res.transitions) == PINNED_TINY_ZONES[era]
+    assert (res.states, res.transitions) == PINNED_TINY_ZONES[(design, era)]
     refuted = {name: len(v.trace.steps) for name, v in verdicts.items() if v.kind == "refuted" and v.trace}
-    assert refuted == FINDINGS_TINY_ZONES[era]
+    assert refuted == FINDINGS_TINY_ZONES[(design, era)]
     assert verdicts["chunk_within_one_zone"].kind == "proved"
     # 3.16: both pageblocks are MIGRATE_RESERVE after boot, and only MOVABLE and CMA blocks are isolated
     isolation = {"start_isolate_page_range", "drain_all_pages", "test_pages_isolated", "undo_isolate_page_range"}
     assert {a for a, n in res.action_fired.items() if n == 0} == (isolation if ERAS[era].migrate_reserve else set())
-    assert {s for hits in res.site_hits.values() for s, n in hits.items() if n == 0} == unreached_tiny_zones(era)
+    assert {s for hits in res.site_hits.values() for s, n in hits.items() if n == 0} == unreached_tiny_zones(design, era)
 
 
-def test_tiny_zones_builds_for_design_none_only() -> None:
+def test_tiny_zones_builds_for_designs_none_and_merged_only() -> None:
     for era in ERAS:
         for design in ("none", "merged", "v9", "v10"):
             if design not in ERAS[era].designs:
                 continue
             key = ModelKey(design, None, era, "tiny-zones")
-            if design == "none" and era in PINNED_TINY_ZONES:
+            if (design, era) in PINNED_TINY_ZONES:
                 assert build_model(key).config.zone_boundary == 1
             else:
                 with pytest.raises(SpecError, match="zone_boundary"):
@@ -230,3 +241,36 @@ def test_each_zone_keeps_its_own_highatomic_reserve(era: str) -> None:
         ("unreserve_highatomic_pageblock", {"migratetype": U, "force": "true", "zone": "zone 0"})])
     assert freed["nr_reserved_highatomic"] == ["0", "0"] and freed["pb_mt"] == ["UNMOVABLE", "CMA"]
     assert freed["list_mt"][0] == "UNMOVABLE"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("era", ["3.16", "5.10", "6.10"])
+def test_both_explicit_backends_agree_on_two_zones(era: str) -> None:
+    """The per-zone arrays (two dimensions) and the boot's literal writes compile to C as the
+    Python interpreter runs them: the same states, transitions, firings, read-site hits and
+    traces (tests/test_compiled_search.py's check)."""
+    from test_compiled_search import both
+
+    py, _ = both(ModelKey("none", None, era, "tiny-zones"))
+    assert (py.states, py.transitions) == PINNED_TINY_ZONES[("none", era)]
+
+
+MERGED_ERAS = [e for e in ERAS if "merged" in ERAS[e].designs]
+
+
+@pytest.mark.parametrize("era", MERGED_ERAS)
+def test_merged_reporting_walks_zone_after_zone(era: str) -> None:
+    """page_reporting_process(): "for_each_zone(zone) { err = page_reporting_process_zone(prdev,
+    sgl, zone); ..}" -- zone 0's lists, then zone 1's, each zone's leftover drained before the
+    next: the order-1 chunk 2-3 freed in zone 1 is reported once zone 0 (no order-1 chunk) is
+    done."""
+    free = [("rmqueue_buddy", {"order": 1, "migratetype": M, "zone": "zone 1"}),
+            ("__free_pages_ok", {"pfn": 2}), ("free_one_page", {"pfn": 2}),  # notify: order 1 >= MIN
+            ("page_reporting_process", {}),
+            ("page_reporting_cycle", {}), ("page_reporting_cycle", {})]  # zone 0: (1, UNMOVABLE), (1, MOVABLE)
+    s = state_after("merged", era, "tiny-zones", free)
+    assert s["worker_zone"] == ["zone 1"] and s["worker"] == ["scanning"]
+    done = state_after("merged", era, "tiny-zones", [
+        *free, ("page_reporting_cycle", {}), ("page_reporting_cycle", {}),  # zone 1: pfn 2 isolated
+        ("page_reporting_drain", {})])  # the leftover back, Reported; zone 1 was the last zone
+    assert done["reported"][2] == "true" and done["worker"] == ["idle"] and done["worker_zone"] == ["zone 0"]
