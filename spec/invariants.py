@@ -87,9 +87,10 @@ def zone_claims(m: Allocator) -> list[Invariant]:
         return []
     return [Invariant(
         "chunk_within_one_zone",
-        "a free chunk never spans two zones: every page of a free chunk (on a free list, a pcp list or "
-        "being freed) lies in its head's zone",
-        Forall("p", "pfn", Implies(Or(where[p] == BUDDY, where[p] == PCP, where[p] == FREEING),
+        "a chunk never spans two zones: every page of a chunk -- free on a free list or a pcp list, "
+        "allocated, being freed or being reported -- lies in its head's zone",
+        Forall("p", "pfn", Implies(Or(where[p] == BUDDY, where[p] == PCP, where[p] == ALLOC, where[p] == FREEING,
+                                      where[p] == REPORTING),
                                    m.zone_of(p + (Lit(1) << order_of[p]) - 1) == m.zone_of(p))),
     )]
 

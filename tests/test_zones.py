@@ -274,3 +274,15 @@ def test_merged_reporting_walks_zone_after_zone(era: str) -> None:
         *free, ("page_reporting_cycle", {}), ("page_reporting_cycle", {}),  # zone 1: pfn 2 isolated
         ("page_reporting_drain", {})])  # the leftover back, Reported; zone 1 was the last zone
     assert done["reported"][2] == "true" and done["worker"] == ["idle"] and done["worker_zone"] == ["zone 0"]
+
+
+@pytest.mark.slow
+def test_bmc_finds_the_straddling_steal_at_the_explicit_engines_length() -> None:
+    """The symbolic step takes the per-zone arrays too: BMC's shortest refutation of
+    free_list_matches_pageblock on tiny-zones is the explicit engine's 2 steps, replayed."""
+    from checker.engines.registry import ENGINES, RunOptions
+    from checker.interp.concrete import Interpreter
+
+    model = build_model(ModelKey("none", None, "5.10", "tiny-zones"))
+    (v,), _ = ENGINES["bmc"].run(Interpreter(model), ["free_list_matches_pageblock"], RunOptions(depth=3))
+    assert v.kind == "refuted" and v.trace is not None and len(v.trace.steps) == 2
