@@ -286,3 +286,17 @@ def test_bmc_finds_the_straddling_steal_at_the_explicit_engines_length() -> None
     model = build_model(ModelKey("none", None, "5.10", "tiny-zones"))
     (v,), _ = ENGINES["bmc"].run(Interpreter(model), ["free_list_matches_pageblock"], RunOptions(depth=3))
     assert v.kind == "refuted" and v.trace is not None and len(v.trace.steps) == 2
+
+
+@pytest.mark.parametrize("era", ["5.10", "6.10"])
+def test_a_range_the_boundary_cuts_is_never_isolated(era: str) -> None:
+    """offline_pages(): "multizone range" -> -EINVAL: on tiny-zones range 0 (pfns 0-1, cut at
+    pfn 1) is never isolated, range 1 (pfns 2-3, all zone 1) is."""
+    from checker.interp.concrete import Interpreter
+
+    model = build_model(ModelKey("none", None, era, "tiny-zones"))
+    interp = Interpreter(model)
+    isolated = {interp.args_dict(model.actions[t.action], t.args)["range"]
+                for t in interp.successors(interp.initial())
+                if model.actions[t.action].name == "start_isolate_page_range"}
+    assert isolated == {"1"}
