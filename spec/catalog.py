@@ -139,7 +139,7 @@ def config_misfit(builder: type[Allocator], design: str, era: Era, cfg: Config) 
     """A message naming the fix if ``cfg`` asks for something ``era`` did not have for this
     design: MIGRATE_HIGHATOMIC before v4.4, or a page_reporting_order (v5.14+) for a design
     with reporting on an era that does not model it."""
-    wrong = check_migratetypes(era, cfg.migratetypes)
+    wrong = check_migratetypes(era, cfg.migratetypes) or zones_misfit(builder, design, cfg)
     if wrong or cfg.page_reporting_order < 0 or not issubclass(builder, Reporting) or era.reporting_order:
         return wrong
     eras = [e.name for e in ERAS.values() if e.reporting_order and design in e.designs]
@@ -147,6 +147,16 @@ def config_misfit(builder: type[Allocator], design: str, era: Era, cfg: Config) 
            f"design {design} was posted on {', '.join(e.name for e in ERAS.values() if design in e.designs)}")
     return (f"config {cfg.name}: page_reporting_order is v5.14+ (before, reporting starts at pageblock_order) "
             f"and kernel {era.name} does not model it; {fix}, or drop page_reporting_order")
+
+
+def zones_misfit(builder: type[Allocator], design: str, cfg: Config) -> str | None:
+    """Two zones (zone_boundary) are modelled for the allocator alone (design none) and
+    merged reporting (page_reporting_process() walks the zones); v9 and v10 keep one zone's
+    flags and boundary array (``zones_modelled``)."""
+    if not cfg.zone_boundary or builder.zones_modelled:
+        return None
+    return (f"config {cfg.name}: zone_boundary (two zones) is modelled for designs none and merged; design {design} "
+            "keeps one zone's reporting flags and boundaries: use --design none or merged, or drop zone_boundary")
 
 
 def fits(key: ModelKey) -> bool:

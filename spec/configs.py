@@ -63,6 +63,18 @@ CONFIGS: dict[str, Config] = {
                 "releases report from pageblock_order only (merged on 5.7-5.11 refuses it)",
         ),
         Config(
+            name="tiny-zones", npfn=4, pageblock_order=1, max_order=2, ncpu=1,
+            migratetypes=("UNMOVABLE", "MOVABLE", "ISOLATE"), capacity=1, zone_boundary=1,
+            doc="tiny as two zones (designs none and merged): zone 0 is pfn 0, zone 1 pfns 1-3, so pageblock 0 "
+                "straddles the boundary and zone 1 starts inside it: each zone has its own free lists, "
+                "counters and pcp lists; page_is_buddy() refuses the buddies 0 and 1 (\"page_zone_id(page) != "
+                "page_zone_id(buddy)\"), move_freepages_block() returns 0 for block 0 from zone 0 (its end is "
+                "in zone 1) and walks it from the pivot pfn 1 from zone 1, 6.10's prep_move_freepages_block() "
+                "refuses it from either; isolation takes range 1 only (a range the boundary cuts is never "
+                "isolated); merged reporting walks zone 0's lists, then zone 1's.  One zone's code cannot reach any "
+                "of these",
+        ),
+        Config(
             name="highatomic", npfn=4, pageblock_order=1, max_order=2, ncpu=1,
             migratetypes=("UNMOVABLE", "MOVABLE", "HIGHATOMIC", "CMA", "ISOLATE"), capacity=1,
             doc="tiny with a CMA pageblock (pfns 2-3) and MIGRATE_HIGHATOMIC (v4.4+): a high-order "
@@ -107,6 +119,9 @@ def validate(cfg: Config) -> None:
     if not -1 <= cfg.page_reporting_order < cfg.max_order:
         raise ConfigError(f"config {cfg.name}: page_reporting_order must be -1 (pageblock_order) or an order "
                           f"0..max_order-1 ({cfg.max_order - 1}); set page_reporting_order below max_order")
+    if cfg.zone_boundary and not 0 < cfg.zone_boundary < cfg.npfn:
+        raise ConfigError(f"{where}: zone_boundary = {cfg.zone_boundary}; the boundary between zone 0 [0, K) and "
+                          f"zone 1 [K, npfn) must be 0 < K < npfn = {cfg.npfn} (or 0: one zone), e.g. zone_boundary=1")
     unknown = [m for m in cfg.migratetypes if m not in MIGRATETYPES]
     if unknown or "MOVABLE" not in cfg.migratetypes:
         raise ConfigError(
@@ -117,3 +132,10 @@ def validate(cfg: Config) -> None:
     if cfg.migratetypes != in_order:
         raise ConfigError(f"{where}: migratetypes must name each type once, in the kernel's enum order "
                           f"(one zone, one spelling); write migratetypes={'+'.join(in_order)}")
+    top = 1 << (cfg.max_order - 1)
+    if cfg.zone_boundary and "CMA" in cfg.migratetypes and cfg.zone_boundary > cfg.npfn - top:
+        # cma_declare_contiguous_nid() (mm/cma.c): "All pages in the reserved area must come from
+        # the same zone."
+        raise ConfigError(f"{where}: zone_boundary = {cfg.zone_boundary} puts the CMA area (the last MAX_ORDER "
+                          f"range, pfns {cfg.npfn - top}..{cfg.npfn - 1}) in two zones; a CMA area lies in one zone: "
+                          f"set zone_boundary <= {cfg.npfn - top} or drop CMA")

@@ -131,6 +131,15 @@ class Era:
     5.11 era (5.11-5.17) straddles 5.14, so only 5.18 and later model a page_reporting_order
     other than pageblock_order (a configuration that sets one is refused on the others).
 
+    ``straddle_refused``: move_freepages_block() / prep_move_freepages_block() refuse a
+    pageblock that straddles the zone boundary at either end ("The caller only has the lock
+    for @zone, don't touch ranges that straddle into other zones": Johannes Weiner, "[PATCH
+    05/10] mm: page_alloc: fix move_freepages_block() range error", 6 Mar 2024, in the v6.10
+    series; read in torvalds/linux mm/page_alloc.c @ 883dd161e9a8); before, a block whose
+    start lies in another zone is walked from the pivot page ("if (!zone_spans_pfn(zone,
+    start_pfn)) start_page = page;") and one whose end does is not moved ("return 0").
+    Only a configuration with two zones (zone_boundary) reads it.
+
     ``alias``: the ``--pcp-cache`` value that spelled this era when the era was a bool
     (``on``: 5.3 for v9/v10, 5.7 for merged; ``off``: 6.10).  The eras of that time keep
     their old file names (``v9/``) and SARIF fingerprints (``True``/``False``)."""
@@ -159,6 +168,7 @@ class Era:
     trylock_real_type: bool = False
     highatomic_min_zone: bool = False
     reporting_order: bool = False
+    straddle_refused: bool = False
     alias: Literal["on", "off"] | None = None
 
     def slug_for(self, design: str) -> str:
@@ -234,7 +244,8 @@ ERAS: dict[str, Era] = {
             "move with the free lists; fallback moves and claims a block in one step",
             ALL + ("merged",), pcp_cache=False, zone_pcp_disable=True, free_type_under_lock=True, account_in_lists=True,
             claim_moves=True, isolate_free_moves=True, match_buddy_type=True, pcp_trylock=True,
-            trylock_real_type=True, highatomic_min_zone=True, alias="off", reporting_order=True),
+            trylock_real_type=True, highatomic_min_zone=True, alias="off", reporting_order=True,
+            straddle_refused=True),
     )
 }
 

@@ -31,7 +31,7 @@ from spec.expr import (
     StateVarRef,
     lift,
 )
-from spec.ir import Assign, Config, Domain, For, ForEach, If, Let, StateVar, Stmt
+from spec.ir import Assign, Config, Domain, For, ForEach, If, Let, Param, StateVar, Stmt
 from spec.kernel import (
     BUDDY,
     BY_STALE,
@@ -111,6 +111,11 @@ class FreeLists:
         # unreserve_highatomic_pageblock() exist in the model only when the configuration
         # names the type (every earlier configuration's model is unchanged)
         self.has_highatomic = "HIGHATOMIC" in cfg.migratetypes
+        # Two zones (issue 17, Config.zone_boundary): zone 0 is [0, K), zone 1 [K, npfn).  Each
+        # zone has its own free_area[] (its lists and nr_free), NR_FREE_PAGES/NR_FREE_CMA_PAGES
+        # and per_cpu_pageset; a page's zone is page_zone(page), fixed by its pfn.  With one
+        # zone nothing below adds a term, so every earlier model is unchanged.
+        self.two_zones = cfg.zone_boundary > 0
 
     # ----------------------------------------------------------------- helpers
     def fresh(self, stem: str) -> str:
@@ -118,6 +123,50 @@ class FreeLists:
 
     def block_of(self, page: ExprLike) -> Expr:
         return lift(page) >> self.pageblock_order
+
+    # -------------------------------------------------------------- zones
+    def zone_of(self, page: ExprLike) -> Expr:
+        """page_zonenum(page): 0 below the boundary, 1 from it (0 with one zone)."""
+        if not self.two_zones:
+            return Lit(0)
+        return Ite(lift(page) >= self.cfg.zone_boundary, 1, 0)
+
+    def zone_spans_pfn(self, zone: ExprLike, pfn: ExprLike) -> Expr:
+        """zone_spans_pfn(zone, pfn): zone_start_pfn <= pfn < zone_end_pfn (pfn is a page of
+        the model, so its zone decides)."""
+        return self.zone_of(pfn) == zone if self.two_zones else Lit(1)
+
+    def same_zone(self, a: ExprLike, b: ExprLike) -> tuple[Expr, ...]:
+        """page_zone_id(a) == page_zone_id(b), as a conjunct (none with one zone)."""
+        return (self.zone_of(a) == self.zone_of(b),) if self.two_zones else ()
+
+    def in_zone(self, q: ExprLike, zone: ExprLike | None) -> tuple[Expr, ...]:
+        """``q`` is a page of ``zone`` -- by default the zone the action runs in, its
+        ``zone`` parameter (:meth:`zone_param`) -- as a conjunct (none with one zone)."""
+        if not self.two_zones:
+            return ()
+        return (self.zone_of(q) == (Name("zone") if zone is None else lift(zone)),)
+
+    def zone_param(self) -> tuple[Param, ...]:
+        """The zone an allocation or a pcp drain works on (the zonelist's choice, the zone
+        of drain_zone_pages()): a parameter with two zones."""
+        return (Param("zone", self.d.zone),) if self.two_zones else ()
+
+    def nr_free_of(self, o: ExprLike, zone: ExprLike) -> Expr:
+        """zone->free_area[o].nr_free"""
+        return nr_free[(zone, o)] if self.two_zones else nr_free[o]
+
+    def free_pages_of(self, zone: ExprLike) -> Expr:
+        """zone_page_state(zone, NR_FREE_PAGES)"""
+        return StateVarRef("nr_free_pages")[zone] if self.two_zones else nr_free_pages
+
+    def reserved_of(self, zone: ExprLike) -> Expr:
+        """zone->nr_reserved_highatomic"""
+        return StateVarRef("nr_reserved_highatomic")[zone] if self.two_zones else nr_reserved_highatomic
+
+    def free_cma_of(self, zone: ExprLike) -> Expr:
+        """zone_page_state(zone, NR_FREE_CMA_PAGES)"""
+        return StateVarRef("nr_free_cma")[zone] if self.two_zones else nr_free_cma
 
     def is_cma_block(self, b: ExprLike) -> Expr:
         """The CMA area is the zone's last MAX_ORDER-aligned range (when CMA is configured)."""
@@ -147,36 +196,47 @@ class FreeLists:
         """get_pfnblock_migratetype(page, pfn)"""
         return pb_mt[self.block_of(page)]
 
-    def has_isolate_pageblock(self) -> Expr:
-        return Count("b", "block", pb_mt[Name("b")] == ISOLATE) > 0
+    def has_isolate_pageblock(self, zone: ExprLike | None = None) -> Expr:
+        """has_isolate_pageblock(zone): zone->nr_isolate_pageblock, which
+        set_migratetype_isolate() counts in the zone of the block's page (an isolated
+        block lies in one zone: :meth:`spec.page_isolation.Allocator.range_in_one_zone`)."""
+        b = Name("b")
+        if not self.two_zones:
+            return Count("b", "block", pb_mt[b] == ISOLATE) > 0
+        return Count("b", "block", And(pb_mt[b] == ISOLATE,
+                                       self.zone_of(b << self.pageblock_order) == self.zone_named(zone))) > 0
 
-    def on_free_list(self, q: ExprLike, o: ExprLike, mt: ExprLike) -> Expr:
-        return And(where[q] == BUDDY, order_of[q] == o, list_mt[q] == mt)
+    def on_free_list(self, q: ExprLike, o: ExprLike, mt: ExprLike, zone: ExprLike | None = None) -> Expr:
+        """q is on zone->free_area[o].free_list[mt] (:meth:`in_zone` says which zone)."""
+        return And(where[q] == BUDDY, order_of[q] == o, list_mt[q] == mt, *self.in_zone(q, zone))
 
-    def on_pcp_list(self, q: ExprLike, cpu: ExprLike, mt: ExprLike) -> Expr:
-        return And(where[q] == PCP, cpu_of[q] == cpu, list_mt[q] == mt)
+    def on_pcp_list(self, q: ExprLike, cpu: ExprLike, mt: ExprLike, zone: ExprLike | None = None) -> Expr:
+        """q is on the cpu's pcp list[mt] of the zone (per_cpu_pageset is per zone)."""
+        return And(where[q] == PCP, cpu_of[q] == cpu, list_mt[q] == mt, *self.in_zone(q, zone))
 
     def same_list(self, q: ExprLike, page: ExprLike) -> Expr:
         """q is on the same free or pcp list as page (page itself included)."""
         return And(
             Or(where[page] == BUDDY, where[page] == PCP),
             where[q] == where[page], order_of[q] == order_of[page],
-            list_mt[q] == list_mt[page], cpu_of[q] == cpu_of[page],
+            list_mt[q] == list_mt[page], cpu_of[q] == cpu_of[page], *self.same_zone(q, page),
         )
 
-    def free_list_len(self, o: ExprLike, mt: ExprLike) -> Expr:
-        return Count("q", "pfn", self.on_free_list(Name("q"), o, mt))
+    def free_list_len(self, o: ExprLike, mt: ExprLike, zone: ExprLike | None = None) -> Expr:
+        return Count("q", "pfn", self.on_free_list(Name("q"), o, mt, zone))
 
-    def first_on_free_list(self, o: ExprLike, mt: ExprLike) -> Expr:
-        return Find("q", "pfn", And(self.on_free_list(Name("q"), o, mt), pos[Name("q")] == 0))
+    def first_on_free_list(self, o: ExprLike, mt: ExprLike, zone: ExprLike | None = None) -> Expr:
+        return Find("q", "pfn", And(self.on_free_list(Name("q"), o, mt, zone), pos[Name("q")] == 0))
 
     def page_at(self, page: ExprLike, at: ExprLike) -> Expr:
         """The page at position ``at`` of page's list, or NONE."""
         q = Name("q")
         return Find("q", "pfn", And(self.same_list(q, page), pos[q] == at))
 
-    def page_is_buddy(self, buddy: ExprLike, o: ExprLike) -> Expr:
-        return And(where[buddy] == BUDDY, order_of[buddy] == o)
+    def page_is_buddy(self, buddy: ExprLike, o: ExprLike, page: ExprLike) -> Expr:
+        """page_is_buddy(page, buddy, order): PageBuddy(buddy), its order, and (every
+        release modelled) ``if (page_zone_id(page) != page_zone_id(buddy)) return false;``"""
+        return And(where[buddy] == BUDDY, order_of[buddy] == o, *self.same_zone(page, buddy))
 
     # ------------------------------------------------------------ list_head ops
     def list_del(self, page: ExprLike) -> Block:
@@ -190,7 +250,7 @@ class FreeLists:
                     cpu: ExprLike = 0) -> Block:
         """Link ``page`` (not on any list) at position ``at`` of list (w, o, mt, cpu)."""
         q = Name("q")
-        member = And(where[q] == w, order_of[q] == o, list_mt[q] == mt, cpu_of[q] == cpu)
+        member = And(where[q] == w, order_of[q] == o, list_mt[q] == mt, cpu_of[q] == cpu, *self.same_zone(q, page))
         k = self.fresh("at")  # evaluated once, before the page joins the list
         return [
             Let(k, lift(at)),
@@ -221,17 +281,18 @@ class FreeLists:
     # -------------------------------------------- free-list manipulators (5.3+)
     def add_to_free_list(self, page: ExprLike, o: ExprLike, mt: ExprLike) -> Block:
         """list_add(&page->lru, &area->free_list[migratetype]); area->nr_free++"""
-        return [*self.list_insert(page, 0, BUDDY, o, mt), *self.nr_free_add(o, mt, 1)]
+        return [*self.list_insert(page, 0, BUDDY, o, mt), *self.nr_free_add(o, mt, 1, self.zone_of(page))]
 
     def add_to_free_list_tail(self, page: ExprLike, o: ExprLike, mt: ExprLike) -> Block:
         """list_add_tail(&page->lru, &area->free_list[migratetype]); nr_free++"""
-        return [*self.list_insert(page, self.free_list_len(o, mt), BUDDY, o, mt),
-                *self.nr_free_add(o, mt, 1)]
+        zone = self.zone_of(page)
+        return [*self.list_insert(page, self.free_list_len(o, mt, zone), BUDDY, o, mt),
+                *self.nr_free_add(o, mt, 1, zone)]
 
     def move_to_free_list(self, page: ExprLike, o: ExprLike, mt: ExprLike) -> Block:
         """list_move(&page->lru, &area->free_list[migratetype]) (v5.10+: list_move_tail;
         v6.10: the free counts move with the page)"""
-        at = self.free_list_len(o, mt) if self.era.to_tail else 0
+        at = self.free_list_len(o, mt, self.zone_of(page)) if self.era.to_tail else 0
         return [*self.account_move(page, o, mt), *self.list_del(page), *self.leave_list(page, TAIL),
                 *self.list_insert(page, at, BUDDY, o, mt)]
 
@@ -248,7 +309,7 @@ class FreeLists:
         ->index, uncount."""
         old = self.fresh("list_mt")
         return [Let(old, list_mt[page]), *self.list_del(page), *self.leave_list(page, TAIL),
-                *self.retire(page), *self.nr_free_add(o, Name(old), -1)]
+                *self.retire(page), *self.nr_free_add(o, Name(old), -1, self.zone_of(page))]
 
     def del_page_from_reported_list(self, page: ExprLike, o: ExprLike) -> Block:
         """What unlinking a Reported page must undo; nothing without reporting."""
@@ -261,35 +322,44 @@ class FreeLists:
         counter keeps the state space finite (free_counts flags the first wrong value)."""
         return assign(counter, Min(Max(counter + delta, 0), self.npfn))
 
-    def nr_free_add(self, o: ExprLike, mt: ExprLike, delta: int) -> Block:
-        """area->nr_free += delta.  From v6.10 the free-page counters move with the list
-        (account_freepages() in __add_to_free_list/__del_page_from_free_list)."""
-        out: Block = [self.counter_add(nr_free[o], delta)]
+    def nr_free_add(self, o: ExprLike, mt: ExprLike, delta: int, zone: ExprLike | None = None) -> Block:
+        """area->nr_free += delta (``zone``: the page's zone; :meth:`in_zone`).  From v6.10
+        the free-page counters move with the list (account_freepages() in
+        __add_to_free_list/__del_page_from_free_list)."""
+        z = self.zone_named(zone)
+        out: Block = [self.counter_add(self.nr_free_of(o, z), delta)]
         if self.era.account_in_lists:
-            out += self.mod_zone_freepage_state_if_not_isolate(delta * (Lit(1) << o), mt)
+            out += self.mod_zone_freepage_state_if_not_isolate(delta * (Lit(1) << o), mt, z)
         return out
+
+    def zone_named(self, zone: ExprLike | None) -> Expr:
+        """``zone``, or the action's zone parameter (:meth:`in_zone`)."""
+        return Name("zone") if zone is None else lift(zone)
 
     def account_move(self, page: ExprLike, o: ExprLike, mt: ExprLike) -> Block:
         """v6.10 move_to_free_list(): account_freepages(-old_mt), (+new_mt)."""
         if not self.era.account_in_lists:
             return []
         size = Lit(1) << o
-        return [*self.mod_zone_freepage_state_if_not_isolate(-size, list_mt[page]),
-                *self.mod_zone_freepage_state_if_not_isolate(size, mt)]
+        zone = self.zone_of(page)
+        return [*self.mod_zone_freepage_state_if_not_isolate(-size, list_mt[page], zone),
+                *self.mod_zone_freepage_state_if_not_isolate(size, mt, zone)]
 
-    def explicit_accounting(self, delta: ExprLike, mt: ExprLike) -> Block:
+    def explicit_accounting(self, delta: ExprLike, mt: ExprLike, zone: ExprLike | None = None) -> Block:
         """Up to v6.9 the callers adjust the free counts themselves
         (__mod_zone_freepage_state); from v6.10 the list helpers do it (nr_free_add)."""
-        return [] if self.era.account_in_lists else self.mod_zone_freepage_state(delta, mt)
+        return [] if self.era.account_in_lists else self.mod_zone_freepage_state(delta, mt, zone)
 
-    def mod_zone_freepage_state(self, delta: ExprLike, mt: ExprLike) -> Block:
+    def mod_zone_freepage_state(self, delta: ExprLike, mt: ExprLike, zone: ExprLike | None = None) -> Block:
         """__mod_zone_freepage_state(zone, nr_pages, migratetype)"""
-        return [self.counter_add(nr_free_pages, delta),
-                If(lift(mt) == CMA, (self.counter_add(nr_free_cma, delta),))]
+        z = self.zone_named(zone)
+        return [self.counter_add(self.free_pages_of(z), delta),
+                If(lift(mt) == CMA, (self.counter_add(self.free_cma_of(z), delta),))]
 
 
-    def mod_zone_freepage_state_if_not_isolate(self, delta: ExprLike, mt: ExprLike) -> Block:
-        return [If(lift(mt) != ISOLATE, tuple(self.mod_zone_freepage_state(delta, mt)))]
+    def mod_zone_freepage_state_if_not_isolate(self, delta: ExprLike, mt: ExprLike,
+                                               zone: ExprLike | None = None) -> Block:
+        return [If(lift(mt) != ISOLATE, tuple(self.mod_zone_freepage_state(delta, mt, zone)))]
 
     # -------------------------------------------------------------- the state
     def state_vars(self) -> list[StateVar]:
@@ -305,10 +375,17 @@ class FreeLists:
             StateVar("index_by", (d.pfn,), d.index_by, "who wrote page->index last, and so what it means", ghost=True),
             StateVar("local_mt", (d.pfn,), d.mt, "migratetype a freeing task read before taking the zone lock", ghost=True),
             StateVar("pb_mt", (d.block,), d.mt, "the pageblock's migratetype"),
-            StateVar("nr_free", (d.order,), d.count, "zone->free_area[order].nr_free"),
-            StateVar("nr_free_pages", (), d.count, "NR_FREE_PAGES"),
-            StateVar("nr_free_cma", (), d.count, "NR_FREE_CMA_PAGES"),
+            *self.free_count_vars(),
             *self.highatomic_state_vars(),
+        ]
+
+    def free_count_vars(self) -> list[StateVar]:
+        d = self.d
+        zone: tuple[Domain, ...] = (d.zone,) if self.two_zones else ()
+        return [
+            StateVar("nr_free", (*zone, d.order), d.count, "zone->free_area[order].nr_free"),
+            StateVar("nr_free_pages", zone, d.count, "NR_FREE_PAGES"),
+            StateVar("nr_free_cma", zone, d.count, "NR_FREE_CMA_PAGES"),
         ]
 
     def highatomic_state_vars(self) -> list[StateVar]:
@@ -317,7 +394,8 @@ class FreeLists:
         d = self.d
         n = self.cfg.npfn
         return [
-            StateVar("nr_reserved_highatomic", (), d.count, "zone->nr_reserved_highatomic (pages)"),
+            StateVar("nr_reserved_highatomic", (d.zone,) if self.two_zones else (), d.count,
+                     "zone->nr_reserved_highatomic (pages)"),
             StateVar("highatomic_pending", (), Domain(
                 "highatomic_pending", n + 1, ("none",) + tuple(f"pfn {p}" for p in range(n)), size_name="npfn",
                 size_offset=1),

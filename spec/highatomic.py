@@ -16,7 +16,6 @@ from spec.free_lists import (
     assign,
     highatomic_pending,
     list_mt,
-    nr_reserved_highatomic,
     order_of,
     pb_mt,
     where,
@@ -82,7 +81,7 @@ class Highatomic(PageAlloc):
             )))
             per_mt.append(If(mt == m, tuple(body)))
         q = Name("q")
-        reserve_free = And(where[q] == BUDDY, order_of[q] >= o, list_mt[q] == HIGHATOMIC)
+        reserve_free = And(where[q] == BUDDY, order_of[q] >= o, list_mt[q] == HIGHATOMIC, *self.in_zone(q, None))
         possible = Or(self.any_rmqueue_possible(o, mt),
                       And(flags == 1, Count("q", "pfn", reserve_free) > 0))
         return Action(
@@ -131,18 +130,21 @@ class Highatomic(PageAlloc):
         P, MT = Name(page), Name(mt)
         per100 = self.managed_per_100()
         block = self.block_of(P)
+        reserved = self.reserved_of(self.zone_of(P))  # the zone of the allocated page
         if self.era.isolate_free_moves:  # v6.10: move_freepages_block() retypes, then the count
-            reserve: Block = [*self.move_freepages_block(block, HIGHATOMIC, moved), assign(pb_mt[block], HIGHATOMIC),
-                              self.counter_add(nr_reserved_highatomic, Lit(1) << pb)]
+            reserve: Block = [*self.move_freepages_block(block, HIGHATOMIC, moved, page=P),
+                              assign(pb_mt[block], HIGHATOMIC), self.counter_add(reserved, Lit(1) << pb)]
+            if self.two_zones:  # "if (move_freepages_block(..) != -1)": a straddling block is not reserved
+                reserve = [If(self.block_spans_zone(block, P), tuple(reserve))]
         else:
-            reserve = [self.counter_add(nr_reserved_highatomic, Lit(1) << pb), assign(pb_mt[block], HIGHATOMIC),
-                       *self.move_freepages_block(block, HIGHATOMIC, moved)]
+            reserve = [self.counter_add(reserved, Lit(1) << pb), assign(pb_mt[block], HIGHATOMIC),
+                       *self.move_freepages_block(block, HIGHATOMIC, moved, page=P)]
         if self.era.highatomic_min_zone:
             n = 1 << self.cfg.pageblock_order
             max_managed: Expr = Lit((per100 + n - 1) // n * n)  # ALIGN(managed / 100, pageblock_nr_pages)
         else:
             max_managed = Lit(per100) + (Lit(1) << pb)
-        body: Block = [If(nr_reserved_highatomic < max_managed, (
+        body: Block = [If(reserved < max_managed, (
             Let(mt, self.pfn_mt(P)), If(self.reservable(MT), tuple(reserve))))]
         if self.era.highatomic_min_zone:
             body = [If(Lit(per100) >= (Lit(1) << pb), tuple(body))]
@@ -174,22 +176,34 @@ class Highatomic(PageAlloc):
         done, page, moved = self.fresh("done"), self.fresh("page"), self.fresh("moved")
         P = Name(page)
 
+        reserved = self.reserved_of(self.zone_named(None))  # the zone of the zonelist being walked
+
         def convert(o: Expr) -> Block:
+            retype: Block = [*self.move_freepages_block(self.block_of(P), mt, moved, page=P),
+                             assign(pb_mt[self.block_of(P)], mt)]
+            returned: Expr = Lit(1)
+            if self.two_zones:
+                # a straddling block: up to 6.9 the type is set and the move returns 0, 6.10's
+                # returns -1 ("this should not fail on zone boundaries": WARN_ON_ONCE) and keeps the
+                # type; either way "if (ret > 0)" fails and the loop goes on to the next order
+                if self.era.straddle_refused:
+                    retype = [If(self.block_spans_zone(self.block_of(P), P), tuple(retype))]
+                returned = Name(moved) > 0
             return [If(And(Name(done) == 0, self.first_on_free_list(o, HIGHATOMIC) != NONE), (
                 Let(page, self.first_on_free_list(o, HIGHATOMIC)),
-                If(self.pfn_mt(P) == HIGHATOMIC, (self.counter_add(nr_reserved_highatomic, -(Lit(1) << pb)),)),
-                *self.move_freepages_block(self.block_of(P), mt, moved),
-                assign(pb_mt[self.block_of(P)], mt),
-                Let(done, Lit(1))))]
+                If(self.pfn_mt(P) == HIGHATOMIC, (self.counter_add(reserved, -(Lit(1) << pb)),)),
+                *([Let(moved, Lit(0))] if self.two_zones else []),
+                *retype,
+                Let(done, returned)))]
 
         q = Name("q")
-        on_reserve = Count("q", "pfn", And(where[q] == BUDDY, list_mt[q] == HIGHATOMIC)) > 0
+        on_reserve = Count("q", "pfn", And(where[q] == BUDDY, list_mt[q] == HIGHATOMIC, *self.in_zone(q, None))) > 0
         loop: For = self.for_each_order(0, self.max_order, convert)
         return Action(
             "unreserve_highatomic_pageblock", "unreserve_highatomic_pageblock", PAGE_ALLOC,
             "An allocation about to fail gives a reserved pageblock back to its migratetype.",
-            (Param("migratetype", self.d.alloc_mt), Param("force", FORCE)),
-            (self.alloc_mt_ok(mt), Or(force == 1, nr_reserved_highatomic > (Lit(1) << pb)), on_reserve),
+            (Param("migratetype", self.d.alloc_mt), Param("force", FORCE), *self.zone_param()),
+            (self.alloc_mt_ok(mt), Or(force == 1, reserved > (Lit(1) << pb)), on_reserve),
             (Let(done, Lit(0)), loop),
         )
 

@@ -60,6 +60,41 @@ def pages_of_order_sum(m: Allocator, cond: Callable[[Expr], Expr]) -> Expr:
     return total
 
 
+def zone_counts(m: Allocator) -> tuple[Expr, ...]:
+    """nr_free[o], NR_FREE_PAGES and NR_FREE_CMA_PAGES of each zone equal its free chunks."""
+    if not m.two_zones:
+        return (*(nr_free[o] == Count("p", "pfn", And(where[p] == BUDDY, order_of[p] == o))
+                  for o in range(m.cfg.max_order)),
+                nr_free_pages == pages_of_order_sum(m, lambda x: list_mt[x] != ISOLATE),
+                nr_free_cma == pages_of_order_sum(m, lambda x: list_mt[x] == CMA))
+    out: list[Expr] = []
+    for z in range(2):
+        def free(x: Expr, z: int = z) -> Expr:
+            return And(list_mt[x] != ISOLATE, m.zone_of(x) == z)
+
+        def cma(x: Expr, z: int = z) -> Expr:
+            return And(list_mt[x] == CMA, m.zone_of(x) == z)
+
+        out += [m.nr_free_of(o, z) == Count("p", "pfn", And(where[p] == BUDDY, order_of[p] == o, m.zone_of(p) == z))
+                for o in range(m.cfg.max_order)]
+        out += [m.free_pages_of(z) == pages_of_order_sum(m, free), m.free_cma_of(z) == pages_of_order_sum(m, cma)]
+    return tuple(out)
+
+
+def zone_claims(m: Allocator) -> list[Invariant]:
+    """With two zones: a free chunk never spans two zones."""
+    if not m.two_zones:
+        return []
+    return [Invariant(
+        "chunk_within_one_zone",
+        "a chunk never spans two zones: every page of a chunk -- free on a free list or a pcp list, "
+        "allocated, being freed or being reported -- lies in its head's zone",
+        Forall("p", "pfn", Implies(Or(where[p] == BUDDY, where[p] == PCP, where[p] == ALLOC, where[p] == FREEING,
+                                      where[p] == REPORTING),
+                                   m.zone_of(p + (Lit(1) << order_of[p]) - 1) == m.zone_of(p))),
+    )]
+
+
 def invariants(m: Allocator) -> list[Invariant]:
     cfg = m.cfg
     is_head = Or(where[q] == BUDDY, where[q] == PCP, where[q] == ALLOC, where[q] == FREEING,
@@ -112,10 +147,7 @@ def invariants(m: Allocator) -> list[Invariant]:
             "nr_free[o], NR_FREE_PAGES and NR_FREE_CMA_PAGES (and reported_pages[o]) equal "
             "the sums they stand for",
             And(
-                *(nr_free[o] == Count("p", "pfn", And(where[p] == BUDDY, order_of[p] == o))
-                  for o in range(cfg.max_order)),
-                nr_free_pages == pages_of_order_sum(m, lambda x: list_mt[x] != ISOLATE),
-                nr_free_cma == pages_of_order_sum(m, lambda x: list_mt[x] == CMA),
+                *zone_counts(m),
                 *((reported_pages[o] == Count("p", "pfn", And(where[p] == BUDDY, order_of[p] == o,
                                                               reported[p] == 1))
                    for o in range(cfg.pageblock_order, cfg.max_order)) if isinstance(m, Boundaries) else ()),
@@ -150,7 +182,8 @@ def invariants(m: Allocator) -> list[Invariant]:
         out.append(Invariant(
             "pcp_lists_empty_while_disabled",
             "while memory offline holds zone_pcp_disable(), no page is on a pcp list of the zone",
-            Implies(pcp_disabled_by != 0, Count("p", "pfn", where[p] == PCP) == 0),
+            Implies(pcp_disabled_by != 0, Count("p", "pfn", And(where[p] == PCP, m.pcp_disabled(p))
+                                                if m.two_zones else where[p] == PCP) == 0),
         ))
     if m.has_cma:
         out.append(Invariant(
@@ -225,12 +258,16 @@ def invariants(m: Allocator) -> list[Invariant]:
                 index_by[p] == BY_SLOT_PENDING,
                 And(index_by[p] == BY_SLOT, index[p] == m.slot(order_of[p], list_mt[p]))))),
         ))
+    out += zone_claims(m)
     return [replace(i, source=SOURCES.get(i.name, "")) for i in out]
 
 
 # Where each claim comes from: the kernel comment, function or changelog that promises it
 # (or, for the series' claims, the review and the author's answer).
 SOURCES = {
+    "chunk_within_one_zone": "page_is_buddy(): \"we can coalesce a page and its buddy if ... (d) a page and its buddy "
+                             "are in the same zone\" (\"if (page_zone_id(page) != page_zone_id(buddy)) return false;\"), "
+                             "mm/page_alloc.c",
     "index_trusted": "get_pcppage_migratetype(): \"A cached value of the page's pageblock's migratetype, used when "
                      "the page is put on a pcplist\" (mm/page_alloc.c <= 6.9); v9: the author's \"cannot be trusted "
                      "unless the Reported flag is set\"",

@@ -191,10 +191,19 @@ class Config:
     # for and reports; -1: pageblock_order (PAGE_REPORTING_MIN_ORDER before v5.14), every
     # earlier configuration.  Not in the repr, as the watermarks.
     page_reporting_order: int = field(default=-1, repr=False)
+    # The zone boundary (issue 17): 0, one zone of pfns [0, npfn) -- every earlier
+    # configuration; K > 0, zone 0 is [0, K) and zone 1 is [K, npfn), each with its own free
+    # lists, counters and pcp lists, the boundary anywhere (inside a pageblock too).  Not in
+    # the repr, as the watermarks.
+    zone_boundary: int = field(default=0, repr=False)
 
     @property
     def nblocks(self) -> int:
         return self.npfn >> self.pageblock_order
+
+    @property
+    def nzones(self) -> int:
+        return 2 if self.zone_boundary else 1
 
 
 @dataclass(frozen=True, eq=False)

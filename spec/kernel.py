@@ -70,6 +70,7 @@ class Domains:
         self.block = Domain("block", cfg.nblocks, sort=True, size_name="nblocks")
         self.cpu = Domain("cpu", cfg.ncpu, sort=True, size_name="ncpu")
         self.order = Domain("order", cfg.max_order, size_name="max_order")
+        self.zone = Domain("zone", cfg.nzones, tuple(f"zone {z}" for z in range(cfg.nzones)))
         self.mt = Domain("migratetype", MIGRATE_TYPES, MIGRATETYPES_3_16 if migrate_reserve else MIGRATETYPES)
         self.where = Domain("where", len(WHERE), WHERE)
         self.bool = Domain("bool", 2, ("false", "true"))

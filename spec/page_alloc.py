@@ -25,7 +25,6 @@ from spec.expr import (
 from spec.free_lists import (
     PAGE_ALLOC,
     Block,
-    FreeLists,
     assign,
     index,
     index_by,
@@ -33,9 +32,6 @@ from spec.free_lists import (
     list_mt,
     local_mt,
     nr_free,
-    nr_free_cma,
-    nr_free_pages,
-    nr_reserved_highatomic,
     order_of,
     pb_mt,
     pcp_disabled_by,
@@ -65,18 +61,20 @@ from spec.kernel import (
     TAIL,
     UNMOVABLE,
 )
+from spec.zones import Zones
 
 
-class PageAlloc(FreeLists):
+class PageAlloc(Zones):
     """The buddy allocator and the per-cpu lists."""
 
     # ----------------------------------------------------------- freeing pages
-    def merge_allowed(self, mt: ExprLike, buddy_mt: ExprLike) -> Expr:
-        """Merging across pageblocks (order >= pageblock_order)."""
+    def merge_allowed(self, mt: ExprLike, buddy_mt: ExprLike, page: ExprLike) -> Expr:
+        """Merging across pageblocks (order >= pageblock_order); ``page`` is the one being
+        freed (has_isolate_pageblock(zone) is its zone's)."""
         if self.era.merge_rule == "any":  # v3.16: page_is_buddy() only, no type check
             return Lit(1)
         if self.era.merge_rule == "isolate":  # v3.18 .. v5.17: only isolation stops a merge
-            return Not(And(self.has_isolate_pageblock(), lift(mt) != buddy_mt,
+            return Not(And(self.has_isolate_pageblock(self.zone_of(page)), lift(mt) != buddy_mt,
                            Or(lift(mt) == ISOLATE, lift(buddy_mt) == ISOLATE)))
         # v5.18+: migratetype_is_mergeable() on both sides
         return self.mergeable(mt, buddy_mt)
@@ -106,12 +104,13 @@ class PageAlloc(FreeLists):
         body: Block = [Let(p, lift(page)), Let(o_, lift(o)), Let(m, Lit(1)), Let(mt_, lift(mt)),
                        *self.leave_list(P, TAIL),  # until linked below, the page heads nothing
                        *self.retire(P),
-                       *([If(MT != ISOLATE, tuple(self.explicit_accounting(1 << O, MT)))] if account else [])]
+                       *([If(MT != ISOLATE, tuple(self.explicit_accounting(1 << O, MT, self.zone_of(P))))]
+                         if account else [])]
         step: Block = [
             Let(b, P ^ (1 << O)),
-            If(And(O >= pb, Not(self.merge_allowed(MT, self.pfn_mt(B)))),
+            If(And(O >= pb, Not(self.merge_allowed(MT, self.pfn_mt(B), P))),
                (Let(m, Lit(0)),)),
-            If(And(M == 1, self.page_is_buddy(B, O)),
+            If(And(M == 1, self.page_is_buddy(B, O, P)),
                (If(O >= pb, (Check(
                    "no_mixed_merge", "__free_one_page: merging buddies of two pageblocks",
                    self.mergeable(self.pfn_mt(P), self.pfn_mt(B))),)),
@@ -126,7 +125,7 @@ class PageAlloc(FreeLists):
         # (buddy_merge_likely, v5.2+), or if the caller forces it
         cp = self.fresh("combined")
         hb = self.fresh("higher_buddy")
-        likely = And(O < top - 1, self.page_is_buddy(Name(hb), O + 1))
+        likely = And(O < top - 1, self.page_is_buddy(Name(hb), O + 1, Name(cp)))
         tail_cond: Expr = Lit(1) if (reported_page or to_tail) else likely
         body += [
             Let(cp, (P ^ (1 << O)) & P),
@@ -150,7 +149,7 @@ class PageAlloc(FreeLists):
         o_ = self.fresh("order")
         return [Let(o_, lift(o)), *stmts, If(And(where[page] == BUDDY, order_of[page] == Name(o_)), (
             Check("putback_at_tail", "__putback_isolated_page: \"Return isolated page to tail of freelist.\"",
-                  pos[page] == self.free_list_len(Name(o_), list_mt[page]) - 1),))]
+                  pos[page] == self.free_list_len(Name(o_), list_mt[page], self.zone_of(page)) - 1),))]
 
     def free_one_page(self, page: ExprLike, o: ExprLike, mt: ExprLike) -> Block:
         """free_one_page(): re-read the block's type under the lock when isolation is
@@ -163,7 +162,7 @@ class PageAlloc(FreeLists):
             body = [Let(m, lift(mt))]
         else:
             body = [Let(m, lift(mt)),
-                    If(Or(self.has_isolate_pageblock(), Name(m) == ISOLATE),
+                    If(Or(self.has_isolate_pageblock(self.zone_of(page)), Name(m) == ISOLATE),
                        (Let(m, self.pfn_mt(page)),))]
         stmts, _, _ = self._free_one_page(page, o, Name(m), reported_page=False, notify=True)
         return body + stmts
@@ -246,7 +245,7 @@ class PageAlloc(FreeLists):
         moved = self.fresh("pages")
         blocks_of_chunk = self.for_each_block_of_chunk(
             page, Lit(1) << (cur - pb), lambda b: [assign(pb_mt[b], start_mt)])
-        steal: Block = [*self.move_freepages_block(self.block_of(page), start_mt, moved),
+        steal: Block = [*self.move_freepages_block(self.block_of(page), start_mt, moved, page=page),
                         If(Name(moved) >= (Lit(1) << (pb - 1)),
                            (assign(pb_mt[self.block_of(page)], start_mt), Let(new, Lit(start_mt))))]
         may_steal = Or(cur >= (pb >> 1), Lit(int(start_mt == RECLAIMABLE)))
@@ -297,12 +296,16 @@ class PageAlloc(FreeLists):
             page, Lit(1) << (cur - pb), lambda b: [assign(pb_mt[b], start_mt)])
         single_page: Block = [*self.del_page_from_free_list(page, cur), *self.expand(page, o, cur, BT),
                               Let(result, page)]
-        claim: Block = [*self.move_freepages_block(self.block_of(page), start_mt, free, old_mt=BT),
+        claim: Block = [*self.move_freepages_block(self.block_of(page), start_mt, free, old_mt=BT, page=page),
                         assign(pb_mt[self.block_of(page)], start_mt),
                         *self._rmqueue_smallest(o, start_mt, result)]
         movable = self.fresh("movable_pages") if self.movable_pages_read() else None
         count: Block = [*self.prep_move_freepages_block(self.block_of(page), free, movable),
                         If(self.claim_block(start_mt, BT, Name(free), movable), tuple(claim), tuple(single_page))]
+        if self.two_zones:
+            # "moving whole block can fail due to zone boundary conditions: if
+            # (!prep_move_freepages_block(zone, page, ..)) goto single_page;"
+            count = [If(self.block_spans_zone(self.block_of(page), page), tuple(count), tuple(single_page))]
         return [
             Let(bt, self.pfn_mt(page)),
             If(BT == HIGHATOMIC, tuple(single_page), (
@@ -340,9 +343,13 @@ class PageAlloc(FreeLists):
         it movable) and claims (a MOVABLE steal from a block with enough movable pages).
         v3.16's try_to_steal_freepages() counts free pages only: its decision is written
         for every pageblock_order."""
+        zones: tuple[Expr, ...] = ()
+        if self.two_zones:  # the boundary and the boot's chunks are literals of this zone size
+            zones = (Cfg("npfn") == Lit(self.cfg.npfn), Cfg("max_order") == Lit(self.cfg.max_order),
+                     Cfg("pageblock_order") == Lit(self.cfg.pageblock_order))
         if self.era.try_to_steal_freepages:
-            return ()
-        return (Cfg("pageblock_order") == Lit(self.cfg.pageblock_order),)
+            return zones
+        return (*zones, Cfg("pageblock_order") == Lit(self.cfg.pageblock_order))
 
     def movable_pages_read(self) -> bool:
         """Whether the steal decision depends on the block's movable pages: from v4.12
@@ -402,10 +409,15 @@ class PageAlloc(FreeLists):
         blocks_of_chunk = If(o >= pb, (self.for_each_block_of_chunk(
             page, Lit(1) << (o - pb), lambda b: [assign(pb_mt[b], start_mt)]),))
         movable = self.fresh("movable_pages") if self.movable_pages_read() else None
+        claim: Stmt = If(self.claim_block(start_mt, Name(old), Name(free), movable),
+                         (assign(pb_mt[self.block_of(page)], start_mt),))
+        if self.two_zones:
+            # "moving whole block can fail due to zone boundary conditions: if (!free_pages)
+            # goto single_page;" (with one zone the stolen page itself is always moved)
+            claim = If(Name(free) == 0, tuple(self.move_to_free_list(page, o, start_mt)), (claim,))
         steal_block = [
-            *self.move_freepages_block(self.block_of(page), start_mt, free, movable=movable),
-            If(self.claim_block(start_mt, Name(old), Name(free), movable),
-               (assign(pb_mt[self.block_of(page)], start_mt),)),
+            *self.move_freepages_block(self.block_of(page), start_mt, free, movable=movable, page=page),
+            claim,
         ]
         return [
             Let(old, self.pfn_mt(page)),
@@ -415,25 +427,40 @@ class PageAlloc(FreeLists):
         ]
 
     def move_freepages_block(self, block: ExprLike, mt: ExprLike, moved: str, old_mt: ExprLike | None = None,
-                             movable: str | None = None) -> Block:
+                             movable: str | None = None, page: ExprLike | None = None) -> Block:
         """Move every free chunk whose head lies in the block to free_list[.][mt];
         ``moved`` counts the pages, and ``movable`` (v4.12+ num_movable) the movable
         pages among the others (:meth:`count_movable`).  (v6.10
         __move_freepages_block(zone, start_pfn, old_mt, new_mt) names the old type for its
         accounting: the model moves by the list each chunk is on, which the free counts
-        follow, so ``old_mt`` is for the reader.)"""
+        follow, so ``old_mt`` is for the reader.)  ``page``: the page the caller passes (the
+        block's first page if None), whose zone is the caller's: with two zones the walk
+        keeps to it (``Era.straddle_refused``)."""
         del old_mt
         pb = self.pageblock_order
         i, p, o = self.fresh("i"), self.fresh("pfn"), self.fresh("order")
         P, O = Name(p), Name(o)
         alloc = self.fresh("allocated") if movable else ""  # no fresh name unless counted
+        buddy: Expr = where[P] == BUDDY
+        counted: tuple[Stmt, ...] = self.count_allocated(P, alloc) if movable else ()
+        if self.two_zones:
+            pivot = lift(block) << pb if page is None else lift(page)
+            zone = self.zone_of(pivot)
+            # v6.10 refuses a straddling block outright; before, "if (!zone_spans_pfn(zone,
+            # start_pfn)) start_page = page;" -- the walk starts at the pivot page -- and
+            # "if (!zone_spans_pfn(zone, end_pfn)) return 0;"
+            visit = self.block_spans_zone(block, pivot) if self.era.straddle_refused else And(
+                self.zone_spans_pfn(zone, self.block_end(block)),
+                Or(self.zone_spans_pfn(zone, lift(block) << pb), P >= pivot))
+            buddy = And(buddy, visit)
+            counted = (If(visit, counted),) if counted else ()
         loop = For(i, Lit(0), Lit(1) << pb, (
             Let(p, (lift(block) << pb) + Name(i)),
-            If(where[P] == BUDDY, (
+            If(buddy, (
                 Let(o, order_of[P]),
                 *self.move_to_free_list(P, O, mt),
                 Let(moved, Name(moved) + (Lit(1) << O))),
-               self.count_allocated(P, alloc) if movable else ()),
+               counted),
         ))
         if movable is None:
             return [Let(moved, Lit(0)), loop]
@@ -467,7 +494,7 @@ class PageAlloc(FreeLists):
         lists = [mt, *self.fallbacks(mt)] + ([CMA] if mt == MOVABLE else []) + (
             [RESERVE] if self.era.migrate_reserve else [])
         return Count("q", "pfn", And(where[q] == BUDDY, order_of[q] >= o,
-                                     Or(*(list_mt[q] == m for m in lists)))) > 0
+                                     Or(*(list_mt[q] == m for m in lists)), *self.in_zone(q, None))) > 0
 
     def owner_takes(self, page: ExprLike, o: ExprLike) -> Block:
         """prep_new_page(): the page belongs to its user, who may write ->index."""
@@ -510,7 +537,10 @@ class PageAlloc(FreeLists):
         RESERVE, see below), all memory free
         in max-order chunks; a chunk that holds a CMA block is freed pageblock by
         pageblock, as init_cma_reserved_pageblock() does.  Written for a zone of any size:
-        chunk heads are the aligned pages, ranked by address on their list."""
+        chunk heads are the aligned pages, ranked by address on their list.  Two zones:
+        :meth:`init_two_zones`."""
+        if self.two_zones:
+            return self.init_two_zones()
         top, pb = self.max_order - 1, self.pageblock_order
         p, b = Name("p"), Name("b")
         cma = self.is_cma_block(self.block_of(p))
@@ -549,8 +579,9 @@ class PageAlloc(FreeLists):
         first = Find("q", "pfn", And(self.on_pcp_list(Name("q"), cpu, mt), pos[Name("q")] == 0))
         return Action(
             "rmqueue_pcplist", "rmqueue_pcplist", PAGE_ALLOC,
-            "A user allocates an order-0 page: the first page of this CPU's pcp list.",
-            (Param("cpu", self.d.cpu), Param("migratetype", self.d.alloc_mt)),
+            "A user allocates an order-0 page: the first page of this CPU's pcp list"
+            + (" of the zone." if self.two_zones else "."),
+            (Param("cpu", self.d.cpu), Param("migratetype", self.d.alloc_mt), *self.zone_param()),
             (self.alloc_mt_ok(mt), first != NONE),
             (Let(page, first), *self.list_del(Name(page)), *self.owner_takes(Name(page), 0)),
             environment=True,
@@ -574,7 +605,7 @@ class PageAlloc(FreeLists):
                 # batch = 1 under zone_pcp_disable(): __rmqueue_pcplist() takes the page it
                 # just refilled in the same critical section (rmqueue_pcplist's step), after
                 # rmqueue_bulk() has counted it by its cached type
-                take = [If(self.pcp_disabled(), (*self.list_del(P), *self.owner_takes(P, 0)))]
+                take = [If(self.pcp_disabled(P), (*self.list_del(P), *self.owner_takes(P, 0)))]
             body.append(If(P != NONE, (  # if (unlikely(page == NULL)) break;
                 *([self.pcp_read_site(P, "rmqueue_bulk: is_migrate_cma(get_pcppage_migratetype(page))")]
                   if self.era.pcp_cache else []),
@@ -587,7 +618,8 @@ class PageAlloc(FreeLists):
         return Action(
             "rmqueue_bulk", "rmqueue_bulk", PAGE_ALLOC,
             "An empty pcp list is refilled from the buddy lists by __rmqueue().",
-            (Param("cpu", self.d.cpu), Param("migratetype", self.d.alloc_mt), *self.movable_pages_param()),
+            (Param("cpu", self.d.cpu), Param("migratetype", self.d.alloc_mt), *self.zone_param(),
+             *self.movable_pages_param()),
             (self.alloc_mt_ok(mt), empty, self.any_rmqueue_possible(0, mt)),
             tuple(per_mt),
         )
@@ -613,7 +645,8 @@ class PageAlloc(FreeLists):
         return Action(
             "rmqueue_buddy", "rmqueue", PAGE_ALLOC,
             "A user allocates a high-order chunk straight from the buddy lists.",
-            (Param("order", self.d.order), Param("migratetype", self.d.alloc_mt), *self.movable_pages_param()),
+            (Param("order", self.d.order), Param("migratetype", self.d.alloc_mt), *self.zone_param(),
+             *self.movable_pages_param()),
             (o > 0, self.alloc_mt_ok(mt), self.any_rmqueue_possible(o, mt)),
             tuple(per_mt), environment=True,
         )
@@ -660,7 +693,7 @@ class PageAlloc(FreeLists):
             # "if (pcp->count >= high) free_pcppages_bulk(zone, nr_pcp_free(..), pcp)": with
             # zone_pcp_disable()'s high = 0 the page (the only one: the lists were drained)
             # goes on to the buddy lists in the same step
-            to_pcp = [*to_pcp, If(self.pcp_disabled(), tuple(self.free_pcppages_bulk(p, read_site=False)))]
+            to_pcp = [*to_pcp, If(self.pcp_disabled(p), tuple(self.free_pcppages_bulk(p, read_site=False)))]
         params: tuple[Param, ...] = (Param("pfn", self.d.pfn), Param("cpu", self.d.cpu))
         commit: Stmt = If(M == ISOLATE, tuple(to_buddy), tuple(to_pcp))
         if self.era.pcp_trylock:
@@ -683,7 +716,7 @@ class PageAlloc(FreeLists):
         return Action(
             "free_pcppages_bulk", "free_pcppages_bulk", PAGE_ALLOC,
             "Drain one page (the list's last) from a pcp list to the buddy lists.",
-            (Param("cpu", self.d.cpu), Param("migratetype", self.d.alloc_mt)),
+            (Param("cpu", self.d.cpu), Param("migratetype", self.d.alloc_mt), *self.zone_param()),
             (n > 0, last != NONE),  # list_last_entry() of a list that is not empty
             (Let(page, last), *self.free_pcppages_bulk(Name(page))),
         )
@@ -700,7 +733,7 @@ class PageAlloc(FreeLists):
                              if read_site else []),
                            Let(m, self.get_pcppage_migratetype(P))]
             if self.era.isolate_recheck:  # v3.18+: if (unlikely(isolated_pageblocks))
-                read.append(If(self.has_isolate_pageblock(), (Let(m, self.pfn_mt(P)),)))
+                read.append(If(self.has_isolate_pageblock(self.zone_of(P)), (Let(m, self.pfn_mt(P)),)))
         else:  # v6.10: get_pfnblock_migratetype() under zone->lock, every page
             read = [Let(m, self.pfn_mt(P))]
         stmts, _, _ = self._free_one_page(P, 0, M, reported_page=False, notify=True,
@@ -710,12 +743,19 @@ class PageAlloc(FreeLists):
             # if (is_migrate_cma(mt)) NR_FREE_CMA_PAGES += 1; } -- the block's type now
             # decides whether to count, the cached type where
             stmts.append(If(self.pfn_mt(P) != ISOLATE, (
-                self.counter_add(nr_free_pages, 1), If(M == CMA, (self.counter_add(nr_free_cma, 1),)))))
+                self.counter_add(self.free_pages_of(self.zone_of(P)), 1),
+                If(M == CMA, (self.counter_add(self.free_cma_of(self.zone_of(P)), 1),)))))
         return [*read, *self.list_del(P), *stmts]
 
-    def pcp_disabled(self) -> Expr:
-        """zone_pcp_disable() is in force (v5.11+ memory offline): pcp->high = 0, batch = 1."""
-        return pcp_disabled_by != 0 if self.era.zone_pcp_disable else FALSE
+    def pcp_disabled(self, page: ExprLike) -> Expr:
+        """zone_pcp_disable(zone) is in force (v5.11+ memory offline) for the zone of
+        ``page``: pcp->high = 0, batch = 1."""
+        if not self.era.zone_pcp_disable:
+            return FALSE
+        if not self.two_zones:
+            return pcp_disabled_by != 0
+        offlined = (pcp_disabled_by - 1) << (self.max_order - 1)  # the offlined range's first page
+        return And(pcp_disabled_by != 0, self.zone_of(offlined) == self.zone_of(page))
 
     def act_free_pages_ok(self) -> Action:
         p = Name("pfn")
@@ -742,7 +782,7 @@ class PageAlloc(FreeLists):
         )
 
 
-    def zone_watermark_ok(self, mark: ExprLike) -> Expr:
+    def zone_watermark_ok(self, mark: ExprLike, zone: ExprLike | None = None) -> Expr:
         """zone_watermark_ok(zone, 0, mark, 0, ALLOC_CMA) (5.3 .. 6.10 __zone_watermark_ok()):
         order 0, so "free_pages -= (1 << order) - 1" takes nothing; without ALLOC_HARDER
         "free_pages -= z->nr_reserved_highatomic" (6.10 __zone_watermark_unusable_free():
@@ -752,9 +792,10 @@ class PageAlloc(FreeLists):
         return false;" and "If this is an order-0 request then the watermark is fine".
         NR_FREE_PAGES is read exactly (the kernel's zone_page_state() may lag the per-cpu
         vmstat deltas by up to their threshold)."""
+        free = self.free_pages_of(self.zone_named(zone))
         if self.has_highatomic:
-            return nr_free_pages > lift(mark) + nr_reserved_highatomic
-        return nr_free_pages > mark
+            return free > lift(mark) + self.reserved_of(self.zone_named(zone))
+        return free > mark
 
     def isolate_free_page_ok(self, page: ExprLike, o: ExprLike) -> Expr:
         """Whether __isolate_free_page() takes the chunk: "if (!is_migrate_isolate(mt)) {
@@ -764,7 +805,8 @@ class PageAlloc(FreeLists):
         configuration without watermarks (wmark_min -1)."""
         if self.cfg.wmark_min < 0:
             return Lit(1)
-        return Or(self.pfn_mt(page) == ISOLATE, self.zone_watermark_ok(Lit(self.cfg.wmark_min) + (Lit(1) << lift(o))))
+        return Or(self.pfn_mt(page) == ISOLATE,
+                  self.zone_watermark_ok(Lit(self.cfg.wmark_min) + (Lit(1) << lift(o)), self.zone_of(page)))
 
     def _isolate_free_page(self, page: ExprLike, o: ExprLike) -> Block:
         """__isolate_free_page() once it has passed its watermark check
@@ -775,7 +817,7 @@ class PageAlloc(FreeLists):
         O = lift(o)
         out: Block = [
             Let(mt, self.pfn_mt(page)),
-            If(Name(mt) != ISOLATE, tuple(self.explicit_accounting(-(1 << O), Name(mt)))),
+            If(Name(mt) != ISOLATE, tuple(self.explicit_accounting(-(1 << O), Name(mt), self.zone_of(page)))),
             Let("isolated_order", O),
             *self.del_page_from_free_list(page, O),
         ]
@@ -790,6 +832,8 @@ class PageAlloc(FreeLists):
             else:  # v6.10: move_freepages_block(zone, page, mt, MIGRATE_MOVABLE) if mergeable
                 normal = pb_mt[b] < MIGRATE_PCPTYPES
                 retype = [*self.move_freepages_block(b, MOVABLE, self.fresh("moved")), assign(pb_mt[b], MOVABLE)]
+                if self.two_zones:  # move_freepages_block() returns -1 for a straddling block, which keeps its type
+                    retype = [If(self.block_spans_zone(b, page), tuple(retype))]
             return [If(normal, tuple(retype))]
 
         # if (order >= pageblock_order - 1): for (; page < endpage; page += pageblock_nr_pages),

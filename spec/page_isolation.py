@@ -53,6 +53,10 @@ class Allocator(Highatomic):
     """The model shared by all designs: allocator plus isolation; a design subclass adds
     reporting."""
 
+    # whether the builder is written for two zones (Config.zone_boundary): the allocator
+    # alone and merged reporting are; v9/v10's zone flags and boundary array are one zone's
+    zones_modelled = True
+
     def actions(self) -> list[Action]:
         return [
             self.act_rmqueue_pcplist(), self.act_rmqueue_bulk(), self.act_rmqueue_buddy(),
@@ -80,6 +84,19 @@ class Allocator(Highatomic):
         return lift(page) >> (self.max_order - 1)
 
 
+    def range_in_one_zone(self, r: Expr) -> tuple[Expr, ...]:
+        """With two zones, the callers isolate a range of one zone: offline_pages() refuses
+        one that is not ("if (WARN_ON_ONCE(page_zone(pfn_to_page(start_pfn)) != zone ||
+        page_zone(pfn_to_page(end_pfn - 1)) != zone)) return -EINVAL;", "multizone range"; before
+        David Hildenbrand's 2022 rework test_pages_in_a_zone() returned NULL) and mm/cma.c keeps a
+        CMA area in one zone ("All pages in the reserved area must come from the same zone."); the model's
+        ranges are MAX_ORDER-aligned, so a range the boundary cuts is never isolated (the
+        pageblock-granular ranges of alloc_contig_range() from 5.19 are not modelled)."""
+        if not self.two_zones:
+            return ()
+        first = r << (self.max_order - 1)
+        return (self.zone_of(first) == self.zone_of(first + (Lit(1) << (self.max_order - 1)) - 1),)
+
     def isolatable(self, b: ExprLike) -> Expr:
         """Callers isolate MOVABLE blocks (memory offline) and CMA blocks (cma_alloc)."""
         return Or(pb_mt[b] == MOVABLE, pb_mt[b] == CMA)
@@ -106,7 +123,7 @@ class Allocator(Highatomic):
         old, moved = self.fresh("mt"), self.fresh("nr_pages")
         return [Let(old, pb_mt[b]), assign(pb_mt[b], ISOLATE),
                 *self.move_freepages_block(b, ISOLATE, moved),
-                *self.explicit_accounting(-Name(moved), Name(old))]
+                *self.explicit_accounting(-Name(moved), Name(old), self.zone_of(b << self.pageblock_order))]
 
     def unset_migratetype_isolate(self, b: Expr) -> Block:
         """unset_migratetype_isolate(): a free chunk of a pageblock or more whose buddy
@@ -125,12 +142,13 @@ class Allocator(Highatomic):
         buddy = head ^ (Lit(1) << order_of[head])
 
         def move_back() -> Block:
-            return [*self.move_freepages_block(b, Name(mt), moved), *self.explicit_accounting(Name(moved), Name(mt))]
+            return [*self.move_freepages_block(b, Name(mt), moved),
+                    *self.explicit_accounting(Name(moved), Name(mt), self.zone_of(head))]
 
         if not self.era.unisolate_frees_chunk:
             return [Let(mt, self.restore_mt(b)), *move_back(), assign(pb_mt[b], Name(mt))]
         # a top-order chunk's buddy lies outside the zone: pfn_valid_within() / no struct page
-        in_range: Expr = And(buddy < self.npfn, self.page_is_buddy(buddy, order_of[head])) \
+        in_range: Expr = And(buddy < self.npfn, self.page_is_buddy(buddy, order_of[head], head)) \
             if self.era.unisolate_free_buddy else buddy < self.npfn
         if self.era.unisolate_below_max:
             in_range = And(order_of[head] < self.max_order - 1, in_range)
@@ -166,7 +184,8 @@ class Allocator(Highatomic):
         enabled = Lit(int(ISOLATE in self.d.config_mts))
         params: tuple[Param, ...] = (r,)
         guard: tuple[Expr, ...] = (enabled, isolation[R] == I_NONE,
-                                   Forall("b", "block", Implies(self.in_range(b, R), self.isolatable(b))))
+                                   Forall("b", "block", Implies(self.in_range(b, R), self.isolatable(b))),
+                                   *self.range_in_one_zone(R))
         body: Block = [self.for_each_block_of_range(R, self.set_migratetype_isolate)]
         if not self.era.zone_pcp_disable:
             body.append(assign(isolation[R], I_ISOLATED))
@@ -174,7 +193,8 @@ class Allocator(Highatomic):
             caller = Name("caller")
             q = Name("q")
             params += (Param("caller", Domain("isolation_caller", 2, ("alloc_contig_range", "offline_pages"))),)
-            guard += (Implies(caller == 1, And(pcp_disabled_by == 0, Count("q", "pfn", where[q] == PCP) == 0)),)
+            guard += (Implies(caller == 1, And(pcp_disabled_by == 0, Count("q", "pfn", And(
+                where[q] == PCP, *self.same_zone(q, R << (self.max_order - 1)))) == 0)),)
             body = [If(caller == 1, (assign(pcp_disabled_by, R + 1),)), *body,
                     assign(isolation[R], Ite(caller == 1, I_DRAINED, I_ISOLATED))]
         return Action(

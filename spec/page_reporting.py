@@ -116,6 +116,8 @@ class Reporting(Allocator):
 class Boundaries(Reporting):
     """v9 and v10: a global boundary array, zone flags REQUESTED and ACTIVE."""
 
+    zones_modelled = False  # one zone's flags and boundaries
+
     def slot(self, o: ExprLike, mt: ExprLike) -> Expr:
         """get_boundary_ptr / get_reporting_index: (order - MIN) * MIGRATE_TYPES + mt"""
         return (lift(o) - self.MIN) * MIGRATE_TYPES + mt

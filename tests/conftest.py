@@ -177,4 +177,4 @@ def same_types_other_orders(config: str) -> list[str]:
     c = CONFIGS[config]
     return [o.name for o in CONFIGS.values() if o.name != config and (o.migratetypes, o.capacity) ==
             (c.migratetypes, c.capacity) and (o.max_order, o.pageblock_order) != (c.max_order, c.pageblock_order)
-            and o.name not in NOT_EXHAUSTIBLE]
+            and o.name not in NOT_EXHAUSTIBLE and not o.zone_boundary]

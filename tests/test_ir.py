@@ -62,6 +62,8 @@ def test_constants_agree_with_the_definitions_a_proof_reads(config: str) -> None
     for design in DESIGNS:
         if not fits(ModelKey(design, None, DEFAULT_ERA, config)):
             continue  # a configuration of a later release than the design's first (tiny-report0)
+        if CONFIGS[config].zone_boundary:
+            continue  # two zones: the proof for every size refuses their per-zone arrays (tests/test_zones.py)
         model = build_model(ModelKey(design, None, DEFAULT_ERA, config))
         u = Universal(model)
         values = [(sym, z3.BitVecVal(model.constants[name], 64)) for name, sym in u.parameters.items()]

@@ -411,13 +411,61 @@ PINNED: dict[tuple[str, str | None, str, str], str] = {
     ('merged', 'pcp-index-not-set', '6.8', 'tiny-wmark'): 'f2db7aced37558e1',
     ('merged', 'pcp-index-not-set', '6.8', 'tiny-report0'): '0f917de3927b5331',
     ('merged', 'pcp-index-not-set', '6.8', 'highatomic'): '58aeab7c288ca27f',
+    # two zones (tests/test_zones.py): designs none and merged
+    ('none', None, '3.16', 'tiny-zones'): '5374aeaced2b8804',
+    ('none', None, '5.3', 'tiny-zones'): '76f8ec0c3d717ce3',
+    ('none', None, '5.7', 'tiny-zones'): '35dcc4388495ffdc',
+    ('none', None, '5.10', 'tiny-zones'): 'aaaed54a233d9c19',
+    ('none', None, '5.11', 'tiny-zones'): '3adc0567ef9f0e29',
+    ('none', None, '5.18', 'tiny-zones'): '7ad140bb1ba3f80f',
+    ('none', None, '6.1', 'tiny-zones'): '60fdf045d40b5c79',
+    ('none', None, '6.4', 'tiny-zones'): '9f004bd0f66b49a1',
+    ('none', None, '6.6', 'tiny-zones'): '41514d7f05106fc2',
+    ('none', None, '6.8', 'tiny-zones'): '41514d7f05106fc2',
+    ('none', None, '6.10', 'tiny-zones'): '08e161d5dd315bd2',
+    ('merged', None, '5.7', 'tiny-zones'): 'c72ac16646f25ce4',
+    ('merged', None, '5.10', 'tiny-zones'): 'e48b59cd36bc80a1',
+    ('merged', None, '5.11', 'tiny-zones'): 'd2d8d000407ed604',
+    ('merged', None, '5.18', 'tiny-zones'): 'f40d9275558833fd',
+    ('merged', None, '6.1', 'tiny-zones'): 'f2a41936589f9a2d',
+    ('merged', None, '6.4', 'tiny-zones'): '75b72766694edb5d',
+    ('merged', None, '6.6', 'tiny-zones'): '27292c034a30f884',
+    ('merged', None, '6.8', 'tiny-zones'): '27292c034a30f884',
+    ('merged', None, '6.10', 'tiny-zones'): '08804521cc6ba93e',
+    ('merged', 'merge-keeps-reported', '5.7', 'tiny-zones'): '67eb5485bd9a4b4a',
+    ('merged', 'merge-keeps-reported', '5.10', 'tiny-zones'): 'b890bc842a306c1a',
+    ('merged', 'merge-keeps-reported', '5.11', 'tiny-zones'): '13e6ec64887af4cc',
+    ('merged', 'merge-keeps-reported', '5.18', 'tiny-zones'): 'e9114b252fbe3661',
+    ('merged', 'merge-keeps-reported', '6.1', 'tiny-zones'): 'b7418ec656e5cc65',
+    ('merged', 'merge-keeps-reported', '6.4', 'tiny-zones'): '47023adc2791a826',
+    ('merged', 'merge-keeps-reported', '6.6', 'tiny-zones'): 'befe2eed3be93c05',
+    ('merged', 'merge-keeps-reported', '6.8', 'tiny-zones'): 'befe2eed3be93c05',
+    ('merged', 'merge-keeps-reported', '6.10', 'tiny-zones'): '4d535d9f6d9c53a2',
+    ('merged', 'alloc-keeps-reported', '5.7', 'tiny-zones'): '699fca4dc760fbbf',
+    ('merged', 'alloc-keeps-reported', '5.10', 'tiny-zones'): 'bb366ed183f87ac0',
+    ('merged', 'alloc-keeps-reported', '5.11', 'tiny-zones'): '244829d620810aa8',
+    ('merged', 'alloc-keeps-reported', '5.18', 'tiny-zones'): '1bc1119a69ad3cf6',
+    ('merged', 'alloc-keeps-reported', '6.1', 'tiny-zones'): '17cd977091451274',
+    ('merged', 'alloc-keeps-reported', '6.4', 'tiny-zones'): '71f7842e3ff75800',
+    ('merged', 'alloc-keeps-reported', '6.6', 'tiny-zones'): 'f130a1bea78f7985',
+    ('merged', 'alloc-keeps-reported', '6.8', 'tiny-zones'): 'f130a1bea78f7985',
+    ('merged', 'alloc-keeps-reported', '6.10', 'tiny-zones'): 'c4244644423c720a',
+    ('merged', 'pcp-index-not-set', '5.7', 'tiny-zones'): '4a345db62f58cda0',
+    ('merged', 'pcp-index-not-set', '5.10', 'tiny-zones'): 'c7d5439d38e0650e',
+    ('merged', 'pcp-index-not-set', '5.11', 'tiny-zones'): 'd1393b337e5cc0ec',
+    ('merged', 'pcp-index-not-set', '5.18', 'tiny-zones'): 'b3384f31e6b30582',
+    ('merged', 'pcp-index-not-set', '6.1', 'tiny-zones'): '8828fb82f6a31295',
+    ('merged', 'pcp-index-not-set', '6.4', 'tiny-zones'): '50e7de7c1bc6f513',
+    ('merged', 'pcp-index-not-set', '6.6', 'tiny-zones'): '0d6ea03b096345b1',
+    ('merged', 'pcp-index-not-set', '6.8', 'tiny-zones'): '0d6ea03b096345b1',
+    ('merged', 'pcp-index-not-set', '6.10', 'tiny-zones'): 'bb7778ac5241a871',
 }
 
 
 def test_the_table_covers_every_choice() -> None:
     """Every combination that exists: not a configuration with HIGHATOMIC on 3.16 (no such
     type there; tests/test_highatomic.py), nor one with a page_reporting_order for reporting
-    before 5.18 (tests/test_reporting_order.py)."""
+    before 5.18 (tests/test_reporting_order.py), nor two zones for v9 and v10 (tests/test_zones.py)."""
     every = {(d, f, c, cfg) for d in DESIGNS for f in (None, *(f for f in FAULTS if FAULTS[f].design == d))
              for c in ERAS if d in ERAS[c].designs for cfg in CONFIGS if fits(ModelKey(d, f, c, cfg))}
     assert set(PINNED) == every

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from spec.expr import NONE, And, Expr, ExprLike, Find, Lit, Name, Or, lift
+from spec.expr import NONE, And, Expr, ExprLike, Find, Lit, Name, Or, StateVarRef, lift
 from spec.free_lists import Block, assign, order_of, pos, reported
 from spec.ir import Action, For, If, Let, StateVar, Stmt
 from spec.kernel import (
@@ -39,7 +39,13 @@ class Merged(Reporting):
             StateVar("worker", (), d.worker, "where page_reporting_process() is"),
             StateVar("worker_order", (), d.order, "the order of the list page_reporting_cycle() is on"),
             StateVar("worker_mt", (), d.mt, "the migratetype of the list page_reporting_cycle() is on"),
+            *([StateVar("worker_zone", (), d.zone, "the zone page_reporting_process()'s for_each_zone() is on")]
+              if self.two_zones else []),
         ]
+
+    def worker_zone(self) -> Expr | None:
+        """The zone page_reporting_process_zone() is walking (None with one zone)."""
+        return StateVarRef("worker_zone").value if self.two_zones else None
 
     def del_page_from_reported_list(self, page: ExprLike, o: ExprLike) -> Block:
         return [If(reported[page] == 1, (assign(reported[page], 0),))]
@@ -58,12 +64,13 @@ class Merged(Reporting):
         cur, stop, page = self.fresh("cur"), self.fresh("stop"), self.fresh("page")
         C, S, P = Name(cur), Name(stop), Name(page)
         step = If(S == 0, (
-            Let(page, Find("q", "pfn", And(self.on_free_list(Name("q"), o, mt), pos[Name("q")] == C))),
+            Let(page, Find("q", "pfn", And(self.on_free_list(Name("q"), o, mt, self.worker_zone()), pos[Name("q")] == C))),
             If(P == NONE, (Let(stop, Lit(2)),),
                (If(reported[P] == 1, (Let(cur, C + 1),),
                    (If(self.sg_count() < cap,
                        self.isolate_into_scatterlist(P, o, mt, stop),
-                       (*self.list_rotate_to_front(P, self.free_list_len(o, mt)), Let(stop, Lit(1)))),)),))))
+                       (*self.list_rotate_to_front(P, self.free_list_len(o, mt, self.worker_zone())),
+                        Let(stop, Lit(1)))),)),))))
         return [Let(cur, Lit(0)), Let(stop, Lit(0)),
                 For(self.fresh("i"), Lit(0), self.npfn + 1, (step,)),
                 If(S == 1, (assign(worker, W_IN_REPORT),), tuple(self.next_list(mt)))]
@@ -79,7 +86,7 @@ class Merged(Reporting):
         if self.cfg.wmark_min < 0:
             return take
         return (If(self.isolate_free_page_ok(P, o), take,
-                   (*self.list_rotate_to_front(P, self.free_list_len(o, mt)), Let(stop, Lit(3)))),)
+                   (*self.list_rotate_to_front(P, self.free_list_len(o, mt, self.worker_zone())), Let(stop, Lit(3)))),)
 
     def next_list(self, mt: int) -> Block:
         """The next list of process_zone's `for (order..) for (mt..)`: the next type of the
@@ -87,7 +94,7 @@ class Merged(Reporting):
         mts = self.reporting_mts(False)
         if mt != mts[-1]:
             return [assign(worker_mt, mts[mts.index(mt) + 1])]
-        last_order = If(self.sg_count() > 0, (assign(worker, W_LEFTOVER),), tuple(self.process_end()))
+        last_order = If(self.sg_count() > 0, (assign(worker, W_LEFTOVER),), tuple(self.zone_end()))
         return [If(worker_order + 1 < self.max_order,
                    (assign(worker_order, worker_order + 1), assign(worker_mt, mts[0])), (last_order,))]
 
@@ -95,7 +102,16 @@ class Merged(Reporting):
         """atomic_cmpxchg(&prdev->state, ACTIVE, IDLE): a request that came meanwhile
         leaves REQUESTED set and the work rescheduled."""
         return [assign(worker, W_IDLE), assign(worker_order, 0), assign(worker_mt, 0),
+                *([assign(StateVarRef("worker_zone").value, 0)] if self.two_zones else []),
                 If(reporting_state == R_ACTIVE, (assign(reporting_state, R_IDLE),))]
+
+    def zone_end(self) -> Block:
+        """page_reporting_process_zone() returns (its leftover reported and drained): with two
+        zones "for_each_zone(zone) { err = page_reporting_process_zone(prdev, sgl, zone); ..}"
+        goes on to zone 1, else the work ends (:meth:`process_end`)."""
+        if not self.two_zones:
+            return self.process_end()
+        return [If(StateVarRef("worker_zone").value == 0, tuple(self.process_zone(1)), tuple(self.process_end()))]
 
     def on_current_list(self, then: Callable[[Expr, int], Block]) -> Block:
         """page_reporting_cycle(prdev, zone, order, mt, ..) on the worker's list: one branch
@@ -126,6 +142,8 @@ class Merged(Reporting):
         order loop starts -- and "Cancel request if insufficient free memory": the
         zone is skipped and the work ends (atomic_cmpxchg ACTIVE -> IDLE).  Without
         watermarks (wmark_low -1) the zone is always processed."""
+        if self.two_zones:
+            return [assign(reporting_state, R_ACTIVE), *self.process_zone(0)]
         start: Block = [assign(worker, W_SCANNING), assign(worker_order, self.MIN),
                         assign(worker_mt, self.reporting_mts(False)[0])]
         if self.cfg.wmark_low < 0:
@@ -133,6 +151,18 @@ class Merged(Reporting):
         mark = Lit(self.cfg.wmark_low) + (Lit(self.cfg.capacity) << self.MIN)
         return [assign(reporting_state, R_ACTIVE),
                 If(self.zone_watermark_ok(mark), tuple(start), tuple(self.process_end()))]
+
+    def process_zone(self, zone: int) -> Block:
+        """Two zones: page_reporting_process_zone(prdev, sgl, zone) -- begin at the zone's
+        lowest reportable list, or, when the zone's watermark check fails ("Cancel request if
+        insufficient free memory": return 0), go on to the next zone (:meth:`zone_end`)."""
+        start: Block = [assign(StateVarRef("worker_zone").value, zone), assign(worker, W_SCANNING),
+                        assign(worker_order, self.MIN), assign(worker_mt, self.reporting_mts(False)[0])]
+        skip = self.process_zone(1) if zone == 0 else self.process_end()
+        if self.cfg.wmark_low < 0:
+            return start
+        mark = Lit(self.cfg.wmark_low) + (Lit(self.cfg.capacity) << self.MIN)
+        return [If(self.zone_watermark_ok(mark, zone), tuple(start), tuple(skip))]
 
     def reporting_actions(self) -> list[Action]:
         return [
@@ -148,7 +178,7 @@ class Merged(Reporting):
                    "continues from the head of the same list (or the worker finishes).",
                    (), (Or(worker == W_IN_REPORT, worker == W_LEFTOVER),),
                    (Let("was_leftover", worker == W_LEFTOVER), *self.drain(),
-                    If(Name("was_leftover") == 1, tuple(self.process_end()),
+                    If(Name("was_leftover") == 1, tuple(self.zone_end()),
                        (assign(worker, W_SCANNING), *self.on_current_list(self.scan_list))))),
         ]
 
