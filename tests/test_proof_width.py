@@ -29,10 +29,8 @@ def described(bad: list[tuple[z3.ExprRef, z3.BoolRef, z3.ModelRef | None]]) -> s
     return "; ".join(f"{str(t)[:200]} (e.g. {m})" for t, _, m in bad[:5])
 
 
-@pytest.mark.parametrize("design", [pytest.param("merged", marks=pytest.mark.slow),
-                                    pytest.param("v9", marks=pytest.mark.deep),
-                                    pytest.param("v10", marks=pytest.mark.deep),
-                                    pytest.param("none", marks=pytest.mark.deep)])
+@pytest.mark.deep  # minutes per design: the steps, the sessions and a few thousand small queries
+@pytest.mark.parametrize("design", ["merged", "v9", "v10", "none"])
 def test_no_term_of_the_proof_wraps_at_its_width(design: str) -> None:
     """Every sum, difference, product and shift the proof's queries hold stays in the
     signed range of WIDTH bits wherever its value matters, with the zone in the proof's

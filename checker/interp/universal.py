@@ -238,7 +238,7 @@ class Universal(Statements):
         """The values of ``d``: what the concrete interpreter lets a variable of that
         domain hold (a write outside is an error there)."""
         size = self.domain_size(d)
-        return lambda x: z3.And(x >= 0, x < as_int(size))
+        return lambda x: z3.And(widened(x) >= 0, widened(x) < as_int(size))
 
     def fresh(self, stem: str, values: Callable[[z3.BitVecRef], z3.BoolRef] | None = None) -> z3.BitVecRef:
         """A fresh number; ``values``: the spec's values it stands for (the width audit)."""
@@ -288,8 +288,9 @@ class Universal(Statements):
         for v in self.model.state_vars:
             if v.name in self.sliced:
                 continue
-            out[v.name] = (Mem(z3.Function(f"{v.name}@{tag}", BV, BV)) if v.dims
-                           else z3.BitVec(f"{v.name}@{tag}", WIDTH))
+            bits = field_bits(v.domain)
+            out[v.name] = (Mem(z3.Function(f"{v.name}@{tag}", BV, z3.BitVecSort(bits))) if v.dims
+                           else widened(z3.BitVec(f"{v.name}@{tag}", bits)))
             self.ranges[f"{v.name}@{tag}"] = self.in_domain(v.domain)
         return out
 
@@ -475,7 +476,7 @@ class Universal(Statements):
         return out
 
     def _select(self, mem: Mem, t: Term) -> Term:
-        out: Term = 0 if mem.base is None else mem.base(as_int(t))
+        out: Term = 0 if mem.base is None else widened(mem.base(as_int(t)))
         for w in mem.writes:
             if w.index is None:  # a ForEach (or, without a sort, a choice of two whole states)
                 assert callable(w.value)
@@ -633,6 +634,19 @@ class Universal(Statements):
             if sum(len(v) for v in step.terms.values()) == before:
                 break
         return by_claim, out
+
+
+def field_bits(d: Domain) -> int:
+    """The bits a value of ``d`` needs: a domain of fixed size holds 0 .. size - 1, so its
+    values before a step are any number of that many bits (every value the spec can give it
+    is one: the concrete interpreter refuses a write outside); a domain that grows with the
+    zone, WIDTH."""
+    return WIDTH if d.size_name else max(1, (d.size - 1).bit_length())
+
+
+def widened(t: z3.BitVecRef) -> z3.BitVecRef:
+    """A field's value as a WIDTH-bit number (zero-extended: it is not negative)."""
+    return t if t.size() == WIDTH else z3.ZeroExt(WIDTH - t.size(), t)
 
 
 def _key(t: Term) -> object:

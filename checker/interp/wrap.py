@@ -119,7 +119,8 @@ class Invariant:
 
 def invariants(u: Universal, loop: Carried) -> list[Invariant]:
     """The ranges a carried local may be shown to stay in, narrowest kinds first: a flag,
-    an order (or -1), a small number, a pfn (or NONE), a count of pages; then a count from
+    an order (or -1), a small number, a pfn (or NONE), a count of pages, a value of a
+    domain that grows with the zone (a boundary: a pfn + 2); then a count from
     0 that grows by at most 1, or by at most a max-order chunk, per iteration."""
     max_order, npfn = as_int(u.constant("max_order")), as_int(u.constant("npfn"))
 
@@ -132,9 +133,11 @@ def invariants(u: Universal, loop: Carried) -> list[Invariant]:
         head, end, after = k << shift, (k + 1) << shift, (loop.stop - loop.start) << shift
         return Invariant(lambda x: x == 0, lambda x: z3.And(x >= 0, x <= head), lambda x: z3.And(x >= 0, x <= end),
                          lambda x: z3.And(x >= 0, x <= after), (k, head, k + 1, end, loop.stop - loop.start, after))
+    domains = {v.domain.name: v.domain for v in u.model.state_vars if v.domain.size_name}  # a value kept in one
     return [between(0, 2), between(0, max_order), between(0, max_order + 1), between(-1, max_order),
             between(0, 16), between(-1, 16), between(0, npfn), between(-1, npfn), between(0, npfn + 1),
-            between(-1, npfn + 1), steps(0), steps(max_order - 1)]
+            between(-1, npfn + 1), *(between(0, as_int(u.domain_size(d))) for d in domains.values()),
+            steps(0), steps(max_order - 1)]
 
 
 def carried_ranges(u: Universal) -> tuple[dict[str, Values], list[tuple[z3.ExprRef, z3.BoolRef]]]:
