@@ -38,7 +38,10 @@ which is bounded by a loop invariant (an order, a pfn, a count that grows by at 
 max-order chunk over the 2^pageblock_order pages of a block); the largest sum formed, a
 pfn plus a chunk, stays below 2^41.  :mod:`checker.interp.wrap` asks Z3 that of every such
 term the queries hold, under the constraints above (``tests/test_proof_width.py``); 42 is
-the narrowest width that holds a sum of two numbers below ``SIZE_LIMIT``.
+the narrowest width that holds a sum of two numbers below ``SIZE_LIMIT``.  A field whose
+domain has a fixed size is, before a step, a number of the bits that size needs
+(:func:`field_bits`: a migratetype 3, a flag 1), zero-extended where it is read: every
+value the spec gives it is one of them, since a write outside the domain is an error.
 
 A :class:`Step` is one action from an arbitrary state at which the candidate claims are
 *assumed* (at the start and after each cut) and *demanded* (at the end, at each loop
