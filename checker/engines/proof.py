@@ -125,10 +125,11 @@ def claim_goals(session: Session, names: Sequence[str]) -> list[Goal]:
 
 
 class Prover:
-    def __init__(self, model: Model, deadline: float | None, stats: SolverStats, claims: Sequence[Claim]) -> None:
+    def __init__(self, model: Model, deadline: float | None, stats: SolverStats, claims: Sequence[Claim],
+                 audit: bool = False) -> None:
         self.model = model
         self.claims = list(claims)
-        self.u = Universal(model, sliced(model, claims))
+        self.u = Universal(model, sliced(model, claims), audit)
         self.deadline = deadline
         self.stats = stats
         t0 = time.perf_counter()
@@ -146,6 +147,7 @@ class Prover:
             return 0
         if sort not in self.skolems:
             self.skolems[sort] = z3.BitVec(f"some_{sort}", WIDTH)
+            self.u.ranges[f"some_{sort}"] = self.u.sort_values(sort)  # the element a goal is about
         return self.skolems[sort]
 
     def goals(self, step: Step, claims: Sequence[Claim]) -> list[tuple[str, z3.BoolRef, str]]:

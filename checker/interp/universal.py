@@ -7,8 +7,8 @@ constants.  Here the model's parameters (the number of max-order ranges and CPUs
 MAX_ORDER and pageblock_order) are symbols and the other constants their definitions, so
 one query speaks about every zone and every MAX_ORDER at once:
 
-- a page, pageblock or CPU is a 64-bit number (the kernel's ``unsigned long`` pfn) below
-  its symbolic count; pfn arithmetic (``pfn ^ (1 << order)``, shifts) is exact;
+- a page, pageblock or CPU is a number below its symbolic count; pfn arithmetic
+  (``pfn ^ (1 << order)``, shifts) is exact (see "Width" below);
 - a per-page state variable is a Z3 array, a write a ``Store``, a ``ForEach`` a
   ``Lambda``; scalars are bit-vectors;
 - quantifiers over a sort are over-approximated soundly: ``exists``/``forall`` become a
@@ -21,6 +21,27 @@ one query speaks about every zone and every MAX_ORDER at once:
   symbol (a list walk, the orders up to MAX_ORDER, the pageblocks of a chunk) is cut: the
   claims must hold when it is entered and after one iteration from any state that
   satisfies them, and the state after the loop is any state that satisfies them.
+
+Width: every number is a signed bit-vector of ``WIDTH`` = 42 bits, not the kernel's 64-bit
+``unsigned long``.  The spec computes with integers; truncation to W bits commutes with
+``+``, ``-``, ``*``, ``<<`` and the bitwise operators, so a term has its integer value as
+long as no sum, difference, product or left shift on the way leaves [-2^41, 2^41), and then
+the comparisons, right shifts and equalities read exact values.  The assumptions are the
+session's constraints (:meth:`Universal.size_constraints`): the model's (``nranges > 0``,
+``ncpu > 0``, ``0 < pageblock_order < max_order``, ``npfn >> (max_order - 1) == nranges``
+-- the zone is whole max-order chunks and no shift of the definitions wraps -- and its
+builders' ``exact_only_at``) and every sort below ``SIZE_LIMIT`` = 2^40 elements.  Under
+them max_order - 1 < 40, so a chunk ``1 << order`` is below 2^39, and every value the spec
+holds is below 2^40 + 2 (a pfn, a position, a count, a domain value: the concrete
+interpreter refuses a write outside its domain) or a local that a cut loop carries,
+which is bounded by a loop invariant (an order, a pfn, a count that grows by at most a
+max-order chunk over the 2^pageblock_order pages of a block); the largest sum formed, a
+pfn plus a chunk, stays below 2^41.  :mod:`checker.interp.wrap` asks Z3 that of every such
+term the queries hold, under the constraints above (``tests/test_proof_width.py``); 42 is
+the narrowest width that holds a sum of two numbers below ``SIZE_LIMIT``.  A field whose
+domain has a fixed size is, before a step, a number of the bits that size needs
+(:func:`field_bits`: a migratetype 3, a flag 1), zero-extended where it is read: every
+value the spec gives it is one of them, since a write outside the domain is an error.
 
 A :class:`Step` is one action from an arbitrary state at which the candidate claims are
 *assumed* (at the start and after each cut) and *demanded* (at the end, at each loop
@@ -36,19 +57,32 @@ from dataclasses import dataclass, field
 import z3
 
 from checker.interp.terms import Bits, Statements, SymbolicError, Term, numeral, truth
-from spec.expr import NONE, Expr, Name, Quant
-from spec.ir import Action, Check, For, ForEach, Model
+from spec.expr import NONE, Expr, Name, Op, Quant
+from spec.ir import Action, Check, Domain, For, ForEach, Model
 from spec.walk import free_names, written
 
-WIDTH = 64  # the kernel's unsigned long pfn
+WIDTH = 42  # the narrowest width the assumptions allow (module docstring, "Width")
 UNIT = "unit"  # the sort of a claim about scalars: instantiated once
-# Sizes stay far below 2^63 so that no sum of pfns, chunk sizes or positions wraps.
+# Every sort below 2^40 elements (a zone of up to 4 PiB of 4 KiB pages), so that no sum of
+# pfns, chunk sizes or positions wraps at WIDTH bits (module docstring, checker/interp/wrap.py).
 SIZE_LIMIT = 1 << 40
+WRAPPING = ("add", "sub", "mul", "shl")  # the operators whose bit-vector result can wrap
 UNROLL_LIMIT = 16  # a longer loop with fixed bounds is cut like a loop over the zone
 BV = z3.BitVecSort(WIDTH)
 
 
-BITS = Bits(WIDTH)  # the values of checker.interp.symbolic, at the kernel's pfn width
+@dataclass(frozen=True)
+class ExactBits(Bits):
+    """Bits whose constants are exact: a number outside the signed range is an error,
+    not the number modulo 2^width."""
+
+    def bv(self, value: int) -> z3.BitVecRef:
+        if not -(1 << (self.width - 1)) <= value < 1 << (self.width - 1):
+            raise SymbolicError(f"the constant {value} does not fit the proof's {self.width}-bit numbers")
+        return super().bv(value)
+
+
+BITS = ExactBits(WIDTH)  # the values of checker.interp.symbolic, at the proof's width
 bv, as_int, as_bool, merge = BITS.bv, BITS.as_int, BITS.as_bool, BITS.merge
 
 
@@ -85,9 +119,36 @@ class Store:
     names: dict[str, Term]
     pc: z3.BoolRef
     version: int = 0  # bumped by every write: a quantifier is translated once per version
+    # for an expression at an element (a claim's or a quantifier's body, a ForEach's value):
+    # that the element is in its sort, where the value matters (None: wherever pc holds)
+    within: z3.BoolRef | None = None
 
     def branch(self, pc: z3.BoolRef) -> Store:
         return Store(dict(self.vars), dict(self.names), pc, self.version)
+
+    @property
+    def guard(self) -> z3.BoolRef:
+        """Where the value of an expression over this store matters (the width audit)."""
+        return self.pc if self.within is None else self.within
+
+
+@dataclass(frozen=True)
+class Carried:
+    """The locals a cut loop carries from one iteration to the next (for the width audit,
+    which bounds their values by a loop invariant): their values on entering the loop
+    (where ``entry_pc`` holds), the fresh values at the loop's head, their values after
+    an iteration from there (where ``end_pc`` holds), and the fresh values after the loop
+    (one of the head's values)."""
+
+    entry: dict[str, Term]
+    entry_pc: z3.BoolRef
+    head: dict[str, z3.BitVecRef]
+    end: dict[str, Term]
+    end_pc: z3.BoolRef
+    after: dict[str, z3.BitVecRef]
+    counter: z3.BitVecRef  # the loop's counter at its head, from start below stop
+    start: z3.BitVecRef
+    stop: z3.BitVecRef
 
 
 @dataclass(frozen=True)
@@ -124,8 +185,14 @@ class Step:
 class Universal(Statements):
     """Z3 terms for one Model with the zone's size left symbolic."""
 
-    def __init__(self, model: Model, sliced: frozenset[str] = frozenset()) -> None:
+    def __init__(self, model: Model, sliced: frozenset[str] = frozenset(), audit: bool = False) -> None:
         self.model = model
+        # the width audit (:func:`overflows`): every sum, difference, product and left
+        # shift built, with where its value matters; and the range of every leaf term that
+        # stands for a value of the spec (by the name of its Z3 declaration)
+        self.audit: list[tuple[z3.BitVecRef, z3.BoolRef]] | None = [] if audit else None
+        self.ranges: dict[str, Callable[[z3.BitVecRef], z3.BoolRef]] = {}
+        self.loops: list[Carried] = []  # the locals each cut loop carries (the width audit)
         # state variables the proof does not track: a read gives any value, a write is
         # dropped (sound: it only adds behaviours; it keeps list positions and counters,
         # which no per-page claim reads, out of the queries)
@@ -140,7 +207,7 @@ class Universal(Statements):
         self.defined: dict[str, Term] = {}
         self.sort_size: dict[str, Term] = {}
         for d in [*model.sorts.values(), *(p.domain for a in model.actions for p in a.params)]:
-            self.sort_size[d.name] = self.constant(d.size_name) + d.size_offset if d.size_name else d.size
+            self.sort_size[d.name] = self.domain_size(d)
         self.sort_size[UNIT] = 1  # the "sort" of a scalar's claim: one element
         # what a counterexample to induction reports of the zone
         self.sizes: dict[str, z3.BitVecRef] = {n: as_int(self.constant(n)) for n in ("npfn", "nblocks", "ncpu", "max_order", "pageblock_order")
@@ -148,6 +215,7 @@ class Universal(Statements):
         self._fresh = itertools.count()
         self.step: Step | None = None  # the step being translated
         self._selected: dict[tuple[int, object], tuple[Mem, Term, Term]] = {}
+        self._in_sort: dict[tuple[str, object], tuple[Term, z3.BoolRef]] = {}  # keeps t alive: its id stays its
 
     # ------------------------------------------------------------------ sizes
     def size_constraints(self) -> list[z3.BoolRef]:
@@ -161,8 +229,26 @@ class Universal(Statements):
                 out += [z3.ULT(size, SIZE_LIMIT)]
         return out
 
-    def fresh(self, stem: str) -> z3.BitVecRef:
-        return z3.BitVec(f"{stem}!{next(self._fresh)}", WIDTH)
+    def domain_size(self, d: Domain) -> Term:
+        if not d.size_name:
+            return d.size
+        size = self.constant(d.size_name)
+        if d.size_offset and self.audit is not None:
+            self.audit.append((as_int(size) + d.size_offset, z3.BoolVal(True)))
+        return size + d.size_offset if d.size_offset else size
+
+    def in_domain(self, d: Domain) -> Callable[[z3.BitVecRef], z3.BoolRef]:
+        """The values of ``d``: what the concrete interpreter lets a variable of that
+        domain hold (a write outside is an error there)."""
+        size = self.domain_size(d)
+        return lambda x: z3.And(widened(x) >= 0, widened(x) < as_int(size))
+
+    def fresh(self, stem: str, values: Callable[[z3.BitVecRef], z3.BoolRef] | None = None) -> z3.BitVecRef:
+        """A fresh number; ``values``: the spec's values it stands for (the width audit)."""
+        t = z3.BitVec(f"{stem}!{next(self._fresh)}", WIDTH)
+        if values is not None:
+            self.ranges[str(t)] = values
+        return t
 
     def version(self) -> int:
         """A new store version (unique across branches, so a memoised quantifier is only
@@ -180,8 +266,24 @@ class Universal(Statements):
             step.terms.setdefault(sort, []).append(t)
 
     def in_sort(self, sort: str, t: Term) -> z3.BoolRef:
-        size = self.sort_size[sort]
-        return z3.And(as_int(t) >= 0, as_int(t) < as_int(size))
+        """``0 <= t < size``, once per sort and term (the instances ask it thousands of times)."""
+        key = (sort, _key(t))
+        hit = self._in_sort.get(key)
+        if hit is None:
+            size = self.sort_size[sort]
+            hit = self._in_sort[key] = (t, z3.And(as_int(t) >= 0, as_int(t) < as_int(size)))
+        return hit[1]
+
+    def sort_values(self, sort: str) -> Callable[[z3.BitVecRef], z3.BoolRef]:
+        return lambda x: self.in_sort(sort, x)
+
+    def within(self, outer: z3.BoolRef | None, sort: str, t: Term) -> z3.BoolRef | None:
+        """Where an expression at element ``t`` of ``sort`` matters, for the width audit:
+        ``t`` in its sort (and the enclosing element in its own).  None when not auditing."""
+        if self.audit is None:
+            return None
+        here = self.in_sort(sort, t)
+        return here if outer is None else z3.And(outer, here)
 
     # ----------------------------------------------------------------- states
     def fresh_state(self, tag: str) -> dict[str, Term]:
@@ -189,8 +291,10 @@ class Universal(Statements):
         for v in self.model.state_vars:
             if v.name in self.sliced:
                 continue
-            out[v.name] = (Mem(z3.Function(f"{v.name}@{tag}", BV, BV)) if v.dims
-                           else z3.BitVec(f"{v.name}@{tag}", WIDTH))
+            bits = field_bits(v.domain)
+            out[v.name] = (Mem(z3.Function(f"{v.name}@{tag}", BV, z3.BitVecSort(bits))) if v.dims
+                           else widened(z3.BitVec(f"{v.name}@{tag}", bits)))
+            self.ranges[f"{v.name}@{tag}"] = self.in_domain(v.domain)
         return out
 
     def zero_state(self) -> dict[str, Term]:
@@ -235,6 +339,7 @@ class Universal(Statements):
         names: dict[str, Term] = {}
         for p in a.params:
             c: Term = chosen[p.name] if p.name in chosen else z3.BitVec(f"{a.name}.{p.name}", WIDTH)
+            self.ranges[f"{a.name}.{p.name}"] = self.in_domain(p.domain)
             step.params[p.name] = c
             names[p.name] = c
             if not isinstance(c, int):
@@ -277,12 +382,20 @@ class Universal(Statements):
         step = self.step
         step.demanded.append((store.pc, dict(store.vars), f"on entering a loop of {step.action}"))
         written_vars, written_names = written(st.body)
+        carried = sorted(n for n in written_names if n in store.names and n != st.var)
+        entry, entry_pc = {n: store.names[n] for n in carried}, store.pc
         self.havoc(store, written_vars, written_names | {st.var}, "loop")
         i = store.names[st.var]
+        self.ranges[str(i)] = lambda x: z3.And(as_int(start) <= x, x < as_int(stop))
         inside = store.branch(z3.And(store.pc, as_int(start) <= i, i < as_int(stop)))
+        head = {n: store.names[n] for n in carried}
         self.stmts(st.body, inside)
         step.demanded.append((inside.pc, dict(inside.vars), f"after an iteration of a loop of {step.action}"))
         self.havoc(store, written_vars, written_names | {st.var}, "after_loop")
+        self.ranges[str(store.names[st.var])] = self.ranges[str(i)]  # its last value, if read
+        if self.audit is not None and carried:
+            self.loops.append(Carried(entry, entry_pc, head, {n: inside.names[n] for n in carried}, inside.pc,
+                                      {n: store.names[n] for n in carried}, i, as_int(start), as_int(stop)))
 
     def havoc(self, store: Store, vars_: set[str], names: set[str], tag: str) -> None:
         """Any values of the locals ``names``; with state variables in ``vars_``, any
@@ -324,7 +437,8 @@ class Universal(Statements):
                 continue
 
             def value(t: Term, e: Expr = a.value) -> Term:
-                inner = Store(before.vars, {**before.names, st.var: t}, before.pc, before.version)
+                inner = Store(before.vars, {**before.names, st.var: t}, before.pc, before.version,
+                              self.within(None, st.sort, t))
                 return as_int(self.expr(e, inner))
 
             mem = store.vars[a.var]
@@ -346,7 +460,7 @@ class Universal(Statements):
 
     def read(self, var: str, index: tuple[Expr, ...], store: Store) -> Term:
         if var in self.sliced:
-            return self.fresh(f"{var}?")
+            return self.fresh(f"{var}?", self.in_domain(self.vars[var].domain))
         if not index:
             return store.vars[var]
         return self.select(store.vars[var], self.index_of(var, index, store))
@@ -365,7 +479,7 @@ class Universal(Statements):
         return out
 
     def _select(self, mem: Mem, t: Term) -> Term:
-        out: Term = 0 if mem.base is None else mem.base(as_int(t))
+        out: Term = 0 if mem.base is None else widened(mem.base(as_int(t)))
         for w in mem.writes:
             if w.index is None:  # a ForEach (or, without a sort, a choice of two whole states)
                 assert callable(w.value)
@@ -418,6 +532,12 @@ class Universal(Statements):
     def choose(self, c: z3.BoolRef, a: Term, b: Term) -> Term:
         return merge(c, a, b)
 
+    def op(self, e: Op, env: Store) -> Term:
+        out = super().op(e, env)
+        if self.audit is not None and e.op in WRAPPING and z3.is_bv(out):
+            self.audit.append((out, env.guard))
+        return out
+
     # ------------------------------------------------------------- quantifiers
     def quant(self, e: Quant, store: Store) -> Term:
         """A quantifier over a sort of unknown size, over-approximated (module docstring)."""
@@ -432,13 +552,16 @@ class Universal(Statements):
         snapshot = Store(dict(store.vars), dict(store.names), store.pc, store.version)
 
         def body(t: Term) -> z3.BoolRef:
-            inner = Store(snapshot.vars, {**snapshot.names, e.var: t}, snapshot.pc, snapshot.version)
+            inner = Store(snapshot.vars, {**snapshot.names, e.var: t}, snapshot.pc, snapshot.version,
+                          self.within(snapshot.within, e.sort, t))
             return z3.And(self.in_sort(e.sort, t), as_bool(self.expr(e.body, inner)))
 
         n = next(self._fresh)
         if e.kind in ("exists", "count", "find"):
             some = z3.Bool(f"{e.kind}!{n}")
-            witness = self.fresh(f"witness_{e.var}") if e.kind != "find" else self.fresh(f"found_{e.var}")
+            in_sort = self.sort_values(e.sort)
+            witness = (self.fresh(f"witness_{e.var}", in_sort) if e.kind != "find" else
+                       self.fresh(f"found_{e.var}", lambda x: z3.Or(in_sort(x), x == NONE.value)))
             self.note_term(e.sort, witness)
             step.constraints.append(z3.Implies(some, body(witness)))
             def witnessed(t: Term) -> z3.BoolRef:  # a match makes the answer "some"
@@ -451,12 +574,12 @@ class Universal(Statements):
                 step.constraints.append(z3.Implies(z3.Not(some), witness == bv(NONE.value)))
                 result = witness
             else:
-                count = self.fresh(f"count_{e.var}")
+                count = self.fresh(f"count_{e.var}", lambda x: z3.And(x >= 0, x <= as_int(self.sort_size[e.sort])))
                 step.constraints += [count >= 0, (count == 0) == z3.Not(some)]
                 result = count
         elif e.kind == "forall":
             every = z3.Bool(f"forall!{n}")
-            witness = self.fresh(f"witness_{e.var}")
+            witness = self.fresh(f"witness_{e.var}", self.sort_values(e.sort))
             self.note_term(e.sort, witness)
             step.constraints.append(z3.Implies(z3.Not(every), z3.And(self.in_sort(e.sort, witness),
                                                                       z3.Not(body(witness)))))
@@ -473,7 +596,7 @@ class Universal(Statements):
     # ------------------------------------------------------------ instances
     def claim_at(self, claim: Claim, state: dict[str, Term], t: Term) -> z3.BoolRef:
         """The claim's body for element ``t`` of its sort in ``state``."""
-        store = Store(state, {claim.var: t}, z3.BoolVal(True), self.version())
+        store = Store(state, {claim.var: t}, z3.BoolVal(True), self.version(), self.within(None, claim.sort, t))
         return as_bool(self.expr(claim.body, store))
 
     def instances(self, step: Step, claims: Sequence[Claim],
@@ -516,5 +639,19 @@ class Universal(Statements):
         return by_claim, out
 
 
+def field_bits(d: Domain) -> int:
+    """The bits a value of ``d`` needs: a domain of fixed size holds 0 .. size - 1, so its
+    values before a step are any number of that many bits (every value the spec can give it
+    is one: the concrete interpreter refuses a write outside); a domain that grows with the
+    zone, WIDTH."""
+    return WIDTH if d.size_name else max(1, (d.size - 1).bit_length())
+
+
+def widened(t: z3.BitVecRef) -> z3.BitVecRef:
+    """A field's value as a WIDTH-bit number (zero-extended: it is not negative)."""
+    return t if t.size() == WIDTH else z3.ZeroExt(WIDTH - t.size(), t)
+
+
 def _key(t: Term) -> object:
     return ("i", int(t)) if isinstance(t, (int, bool)) else ("t", t.get_id())
+
