@@ -56,7 +56,7 @@ def test_constants_agree_with_the_definitions_a_proof_reads(config: str) -> None
     and the configuration satisfies the model's assumptions."""
     import z3
 
-    from checker.interp.universal import Universal, as_bool, as_int
+    from checker.interp.universal import WIDTH, Universal, as_bool, as_int
     from spec.catalog import fits
 
     for design in DESIGNS:
@@ -66,7 +66,7 @@ def test_constants_agree_with_the_definitions_a_proof_reads(config: str) -> None
             continue  # two zones: the proof for every size refuses their per-zone arrays (tests/test_zones.py)
         model = build_model(ModelKey(design, None, DEFAULT_ERA, config))
         u = Universal(model)
-        values = [(sym, z3.BitVecVal(model.constants[name], 64)) for name, sym in u.parameters.items()]
+        values = [(sym, z3.BitVecVal(model.constants[name], WIDTH)) for name, sym in u.parameters.items()]
         for name in model.definitions:
             got = z3.simplify(z3.substitute(as_int(u.constant(name)), *values))
             assert got.as_long() == model.constants[name], (design, name)
