@@ -101,14 +101,14 @@ def one_induction(design: str, claim: str, k: int, timeout: float) -> dict[str, 
     return {"verdict": verdicts[0].kind, "scope": verdicts[0].scope, "stats": stats_json(stats)}
 
 
-def one_proof(design: str, config: str, timeout: float) -> dict[str, object]:
+def one_proof(design: str, config: str, timeout: float, jobs: int) -> dict[str, object]:
     from checker.engines import proof
     from checker.interp.concrete import Interpreter
     from checker.results.stats import stats_json
     from spec import DEFAULT_ERA, ModelKey, build_model
 
     interp = Interpreter(build_model(ModelKey(design, None, DEFAULT_ERA, config)))
-    verdicts, stats = proof.check(interp, list(PROOF_CLAIMS), timeout)
+    verdicts, stats = proof.check(interp, list(PROOF_CLAIMS), timeout, jobs)
     return {"verdicts": {v.invariant: v.kind for v in verdicts}, "stats": stats_json(stats)}
 
 
@@ -209,14 +209,15 @@ def induction_table(designs: list[str], k: int, timeout: float) -> None:
                 print(f"{'':8} {'':23} counterexample to induction: {cti['action']}({args})", flush=True)
 
 
-def proof_table(designs: list[str], configs: list[str], timeout: float) -> None:
-    print(f"\nproof for every zone size and MAX_ORDER, pcp cache on, timeout {timeout:g} s per case")
-    print(f"{'design':8} {'config':9} {'seconds':>8} {'CPU s':>8} {'queries':>7}  claim: outcome (rests on)")
+def proof_table(designs: list[str], configs: list[str], timeout: float, jobs: list[int]) -> None:
+    print(f"\nproof for every zone size and MAX_ORDER, pcp cache on, timeout {timeout:g} s per case; "
+          "jobs: worker processes asking the steps (CPU s: the case's processes together)")
+    print(f"{'design':8} {'config':9} {'jobs':>4} {'seconds':>8} {'CPU s':>8} {'queries':>7}  claim: outcome (rests on)")
     for design in designs:
-        for config in configs:
-            r = run_case(["--one-proof", design, config, str(timeout)], timeout + 300)
+        for config, n in ((c, n) for c in configs for n in jobs):
+            r = run_case(["--one-proof", design, config, str(timeout), str(n)], timeout + 300)
             if isinstance(r, str):
-                print(f"{design:8} {config:9} {r}", flush=True)
+                print(f"{design:8} {config:9} {n:>4} {r}", flush=True)
                 continue
             st = r["stats"]
             parts = []
@@ -226,7 +227,7 @@ def proof_table(designs: list[str], configs: list[str], timeout: float) -> None:
                 rests = ", ".join(spec_claims) or ("domain bounds only" if needed else "no other claim")
                 parts.append(f"{claim}: {kind}" + (f" ({rests})"
                                                     if needed is not None else ""))
-            print(f"{design:8} {config:9} {st['seconds']:>8.1f} {r['cpu_seconds']:>8.1f} {st['queries']:>7}  "
+            print(f"{design:8} {config:9} {st['workers']:>4} {st['seconds']:>8.1f} {r['cpu_seconds']:>8.1f} {st['queries']:>7}  "
                   + "; ".join(parts), flush=True)
 
 
@@ -246,7 +247,9 @@ def main() -> None:
                     help="configurations whose migratetypes and capacity the proof uses (default tiny small; "
                     "the orders are symbols)")
     ap.add_argument("--proof-timeout", type=float, default=600.0, help="seconds per proof case (default 600)")
-    ap.add_argument("--one-proof", nargs=3, metavar=("DESIGN", "CONFIG", "TIMEOUT"), help=argparse.SUPPRESS)
+    ap.add_argument("--proof-jobs", nargs="+", type=int, default=[1, 2], metavar="N",
+                    help="worker processes for the proof's steps, one row each (default 1 2)")
+    ap.add_argument("--one-proof", nargs=4, metavar=("DESIGN", "CONFIG", "TIMEOUT", "JOBS"), help=argparse.SUPPRESS)
     ap.add_argument("--one-bmc", nargs=3, metavar=("DESIGN", "CONFIG", "BUDGET"), help=argparse.SUPPRESS)
     ap.add_argument("--cex", action="store_true", help="also time BMC to v9's 9-step index_trusted counterexample")
     ap.add_argument("--cex-budget", type=float, default=600.0, help="seconds for that case (default 600)")
@@ -268,8 +271,8 @@ def main() -> None:
         print(json.dumps(one_induction(d, claim, int(k), float(timeout))))
         return
     if args.one_proof:
-        d, c, timeout = args.one_proof
-        print(json.dumps(one_proof(d, c, float(timeout))))
+        d, c, timeout, n = args.one_proof
+        print(json.dumps(one_proof(d, c, float(timeout), int(n))))
         return
     machine()
     extra = ["--fresh-solver"] if args.fresh_solver else []
@@ -282,7 +285,7 @@ def main() -> None:
     if not args.no_induction:
         induction_table(args.designs, args.k, args.timeout)
     if not args.no_proof:
-        proof_table(args.designs, args.proof_configs, args.proof_timeout)
+        proof_table(args.designs, args.proof_configs, args.proof_timeout, args.proof_jobs)
     print(f"\nload average at the end: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 

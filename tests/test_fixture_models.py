@@ -155,9 +155,14 @@ def test_induction_does_not_prove_a_bound_that_is_not_inductive() -> None:
     assert cti is not None and cti.action == "climb"
 
 
-def test_proof_proves_the_per_page_claim_for_every_size() -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_proof_proves_the_per_page_claim_for_every_size(workers: int) -> None:
+    """The same verdicts with the steps asked here and in two forked processes (ring has
+    two steps, init and pass_token: one each)."""
     model = ring()
-    verdicts, stats = proof.check(Interpreter(model), names(model))
+    verdicts, stats = proof.check(Interpreter(model), names(model), workers=workers)
+    assert stats.workers == workers
+    assert stats.queries > 0  # the workers' queries are counted
     kinds = {v.invariant: v.kind for v in verdicts}
     assert kinds == {"one_token": "unknown", "token_at_holder": "proved",
                      "token_never_at_3": "unknown", "never_passes_from_2": "unknown"}

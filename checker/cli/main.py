@@ -160,6 +160,9 @@ def build_parser() -> Parser:
     ck.add_argument("--k", type=int, metavar="K", help="induction: try k = 1 .. K")
     ck.add_argument("--timeout", type=float, metavar="SECONDS",
                     help="symbolic engines: give up after this many seconds (the verdict is then 'unknown')")
+    ck.add_argument("--jobs", type=int, metavar="N",
+                    help="proof: ask the steps' queries in N worker processes (default: one per CPU; the verdicts "
+                         "and what a proof rests on are the same for any N)")
     ck.add_argument("--examples", type=int, metavar="N", help="hypothesis: number of random runs")
     ck.add_argument("--steps", type=int, metavar="N", help="hypothesis: steps per run")
     ck.add_argument("--seed", type=int, metavar="S", help="hypothesis: seed (same seed, same trace)")
@@ -197,7 +200,7 @@ def positive(name: str, value: float | None) -> None:
 
 
 # the options of ``check`` that only some engines read (RunOptions fields)
-ENGINE_OPTIONS = ("max_states", "backend", "symmetry", "depth", "k", "timeout", "examples", "steps", "seed")
+ENGINE_OPTIONS = ("max_states", "backend", "symmetry", "depth", "k", "timeout", "jobs", "examples", "steps", "seed")
 
 
 def refuse_ignored_options(args: argparse.Namespace, engine: Engine) -> None:
@@ -285,7 +288,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     design = args.design or (FAULTS[args.fault].design if args.fault in FAULTS else DEFAULT_DESIGN)
     if args.engine not in ENGINES:
         raise UsageError(f"unknown engine {args.engine!r}; choose from: {', '.join(ENGINES)}")
-    for flag in ("max_states", "depth", "k", "timeout", "examples", "steps"):
+    for flag in ("max_states", "depth", "k", "timeout", "jobs", "examples", "steps"):
         positive("--" + flag.replace("_", "-"), getattr(args, flag))
     refuse_ignored_options(args, ENGINES[args.engine])
     tree = None
@@ -310,7 +313,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     engine = ENGINES[args.engine]
     with render.progress_reporter(enabled=args.format == "text" and sys.stderr.isatty()) as progress:
         opts = RunOptions(max_states=max_states, progress=progress, backend=args.backend, depth=args.depth,
-                          k=args.k, timeout=args.timeout, examples=args.examples, steps=args.steps, seed=args.seed,
+                          k=args.k, timeout=args.timeout, jobs=args.jobs, examples=args.examples, steps=args.steps, seed=args.seed,
                           symmetry=None if args.symmetry != "off" else False,
                           cache=None if args.no_cache else verdict_cache_dir())
         verdicts, stats = engine.run(interp, chosen, opts)

@@ -58,6 +58,7 @@ class RunOptions:
     steps: int | None = None  # hypothesis: steps per run
     seed: int | None = None  # hypothesis: seed for reproducible runs
     cache: Path | None = None  # bmc, induction, proof: the verdict cache directory (None: ask Z3 every time)
+    jobs: int | None = None  # proof: processes to ask the steps' queries in (None: one per CPU)
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,8 @@ def _induction(interp: Interpreter, invariants: list[str], opts: RunOptions) -> 
 def _proof(interp: Interpreter, invariants: list[str], opts: RunOptions) -> tuple[list[Verdict], EngineStats]:
     from checker.engines import proof
 
-    return _cached("proof", interp, invariants, opts, {}, lambda: proof.check(interp, invariants, opts.timeout))
+    jobs = opts.jobs if opts.jobs is not None else os.cpu_count() or 1  # the verdict is the same for any number
+    return _cached("proof", interp, invariants, opts, {}, lambda: proof.check(interp, invariants, opts.timeout, jobs))
 
 
 ENGINES: dict[str, Engine] = {
@@ -136,6 +138,6 @@ ENGINES: dict[str, Engine] = {
     "proof": Engine("proof", "induction with Z3 over a zone of every size and every MAX_ORDER (pages, pageblocks, "
                     "CPUs, MAX_ORDER and pageblock_order symbolic; migratetypes and capacity from --config): "
                     "per-page claims and read sites, with the supporting claims found Houdini-style; or a "
-                    "counterexample to induction", _proof, ("timeout",)),
+                    "counterexample to induction; --jobs N asks the steps in N processes", _proof, ("timeout", "jobs")),
 }
 DEFAULT_ENGINE = "explicit"

@@ -45,6 +45,13 @@ class SolverStats:
     build_seconds: float = 0.0
     reused_cores: int = 0  # proof: queries answered by an earlier unsat core instead of the solver
 
+    def add(self, other: SolverStats) -> None:
+        """Count ``other``'s queries and seconds in these (a worker process's, at its end)."""
+        self.queries += other.queries
+        self.solver_seconds += other.solver_seconds
+        self.build_seconds += other.build_seconds
+        self.reused_cores += other.reused_cores
+
     def fields(self, t0: float) -> dict[str, Any]:
         """The :class:`SolverRunStats` fields of a run that started at ``t0``."""
         return {"seconds": round(time.perf_counter() - t0, 3), "queries": self.queries,

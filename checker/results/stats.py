@@ -112,6 +112,7 @@ class ProofStats(SolverRunStats):
     claims: dict[str, ClaimOutcome] = field(default_factory=dict)
     untranslatable: str | None = None  # why the spec could not be translated for every size
     reused_cores: int = 0  # Houdini queries answered by the step's last unsat core, not asked again
+    workers: int = 1  # processes that asked the steps' queries (--jobs; 1: the engine's own)
 
 
 EngineStats = ExplicitStats | HypothesisStats | BmcStats | InductionStats | ProofStats
