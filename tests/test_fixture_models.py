@@ -172,6 +172,12 @@ def test_proof_proves_the_per_page_claim_for_every_size(workers: int) -> None:
     assert detail["token_never_at_3"].outcome == detail["never_passes_from_2"].outcome == "not inductive"
     cti = detail["never_passes_from_2"].counterexample_to_induction
     assert cti is not None and cti.where == "pass_token: holder"
+    # a read site that fails is about no element of a claim: none is named, no field shown
+    assert cti.element is None and cti.before == cti.after == {}
+    assert proof.cti_text(cti).endswith("breaks it at pass_token: holder")
+    page = detail["token_never_at_3"].counterexample_to_induction  # a claim about every page
+    assert page is not None and page.element is not None and page.element.startswith("pfn ")
+    assert 0 <= int(page.element.split()[1]) < page.sizes["npfn"] and "token" in page.after
     assert "nquads" not in stats.scope
 
 

@@ -459,12 +459,16 @@ class Session:
         m = self.model
         assert m is not None
         where = next(w for f, w in self.fails[goal] if z3.is_true(m.eval(f, model_completion=True)))
-        return decode_cti(self.prover, self.step, m, where)
+        claim = next((c for c in self.prover.claims if c.name == goal[1]), None) if goal[0] == "claim" else None
+        return decode_cti(self.prover, self.step, m, where, None if claim is None else claim.sort)
 
 
-def decode_cti(p: Prover, step: Step, m: z3.ModelRef, where: str) -> CounterexampleToInduction:
+def decode_cti(p: Prover, step: Step, m: z3.ModelRef, where: str, sort: str | None) -> CounterexampleToInduction:
     """The failing step of a sat answer, for a zone of the model's sizes: the action, its
-    arguments, and the per-page fields (and the scalars) of the element that breaks."""
+    arguments, and -- when a per-element claim breaks (``sort``: its sort) -- the fields of
+    the element that breaks it, before and after (and the scalars).  A read site that
+    fails is about no element of a claim: the goal's element is then free in the model
+    (it was a pfn of 2^41 and up, shown as a negative number), so none is named."""
     def val(t: Term) -> int:
         v = m.eval(as_int(t), model_completion=True)
         return v.as_signed_long() if isinstance(v, z3.BitVecNumRef) else 0
@@ -475,13 +479,13 @@ def decode_cti(p: Prover, step: Step, m: z3.ModelRef, where: str) -> Counterexam
     if action is not None:
         for prm in action.params:
             args[prm.name] = prm.domain.label(val(step.params[prm.name]))
-    page = p.skolems.get("pfn")
-    elem = val(page) if page is not None else 0
+    skolem = p.skolems.get(sort) if sort is not None and sort != UNIT else None
+    elem = val(skolem) if skolem is not None else 0
     before: dict[str, list[str]] = {}
     after: dict[str, list[str]] = {}
     final = step.demanded[-1][1]
     for v in p.model.state_vars:
-        if (v.dims and v.dims[0].name != "pfn") or v.name in p.u.sliced:
+        if v.name in p.u.sliced or sort is None or (v.dims and (skolem is None or v.dims[0].name != sort)):
             continue
         def get(value: Term) -> Term:
             return p.u.select(value, elem) if isinstance(value, Mem) else value
@@ -489,15 +493,18 @@ def decode_cti(p: Prover, step: Step, m: z3.ModelRef, where: str) -> Counterexam
         if step.pre is not None:
             before[v.name] = [v.domain.label(val(get(step.pre[v.name])))]
         after[v.name] = [v.domain.label(val(get(final[v.name])))]
-    return CounterexampleToInduction(step.action, args, before, after, sizes, f"pfn {elem}", where)
+    element = None if sort is None else f"{sort} {elem}" if skolem is not None else "the zone's scalars"
+    return CounterexampleToInduction(step.action, args, before, after, sizes, element, where)
 
 
 def cti_text(cti: CounterexampleToInduction) -> str:
     """The counterexample to induction of a proof for every size, in words."""
     zone = ", ".join(f"{k}={v}" for k, v in cti.sizes.items())
     changed = [f"{k} {' '.join(cti.before.get(k, ['?']))}->{' '.join(v)}" for k, v in cti.changed.items()]
+    if cti.element is None:  # a read site that fails
+        return f"in a zone with {zone}, {cti.call()} breaks it at {cti.where}"
     return (f"in a zone with {zone}, {cti.call()} breaks it at {cti.where} for {cti.element} "
-            f"({'; '.join(changed) or 'no field of the page changes'})")
+            f"({'; '.join(changed) or 'no field of it changes'})")
 
 
 def check(interp: Interpreter, invariants: list[str], timeout: float | None = None, workers: int = 1
