@@ -29,17 +29,35 @@ def described(bad: list[tuple[z3.ExprRef, z3.BoolRef, z3.ModelRef | None]]) -> s
     return "; ".join(f"{str(t)[:200]} (e.g. {m})" for t, _, m in bad[:5])
 
 
-@pytest.mark.deep  # minutes per design: the steps, the sessions and a few thousand small queries
-@pytest.mark.parametrize("design", ["merged", "v9", "v10", "none"])
-def test_no_term_of_the_proof_wraps_at_its_width(design: str) -> None:
+# minutes per design (the steps, the sessions and a few thousand small queries): deep, but
+# for the allocator alone on 3.16 (about 20 s), the one row whose shifts by pageblock_order
+# are symbolic, which the default run keeps
+@pytest.mark.parametrize(("design", "era"), [pytest.param(d, CACHED, marks=pytest.mark.deep)
+                                             for d in ("merged", "v9", "v10", "none")] + [("none", "3.16")])
+def test_no_term_of_the_proof_wraps_at_its_width(design: str, era: str) -> None:
     """Every sum, difference, product and shift the proof's queries hold stays in the
     signed range of WIDTH bits wherever its value matters, with the zone in the proof's
     assumptions and every value of the spec in the range the spec gives it; and every
     number the queries read is one of those values (a local carried by a cut loop has
-    a range that is a loop invariant)."""
-    u, asserted = audited(build_model(ModelKey(design, None, CACHED, "tiny")))
+    a range that is a loop invariant).  3.16 too: before v4.12 the steal decision reads
+    no movable-page count, so its proof leaves pageblock_order free (any 0 <
+    pageblock_order < MAX_ORDER), and its shifts by pageblock_order are symbolic.
+
+    There the audit finds one kind of number of no range: the page count ("pages") that
+    try_to_steal_freepages()'s move_freepages_block() carries through its walk over a
+    block of 2^pageblock_order pages, now a cut loop.  It sums disjoint chunks of the
+    block, so it stays within 2^pageblock_order < 2^39, but no loop invariant of the
+    menu shows that without knowing the chunks are disjoint.  The proof stays sound:
+    the translation makes the count a fresh number at the loop's head and after the
+    loop, which may be any 42-bit value, its real one among them, and the only term
+    that reads it after the loop is a comparison (which cannot wrap); no term wraps."""
+    u, asserted = audited(build_model(ModelKey(design, None, era, "tiny")))
     assert u.audit
-    assert wrap.unbounded(u, asserted) == []
+    stray = wrap.unbounded(u, asserted)
+    if era == "3.16":
+        assert stray and all(n.startswith("pages_") for n in stray), stray
+    else:
+        assert stray == []
     bad = wrap.overflows(u, asserted)
     assert not bad, f"{len(bad)} terms can wrap at {WIDTH} bits: {described(bad)}"
 
