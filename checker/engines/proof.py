@@ -242,9 +242,10 @@ class Prover:
         goals.append(("sites", target))  # a per-element claim's read sites are checked too
         names = [c.name for c in assumed]
         answers: list[Failure | set[str]] = ask_all(self.shards, "obligation", names, goals, target)
-        failures = [a for a in answers if isinstance(a, Failure)]
+        failures = [(a.position, k) for k, a in enumerate(answers) if isinstance(a, Failure)]
         if failures:  # the first in the order one process asks them (goals, then steps)
-            return min(failures, key=lambda f: f.position).cti, set()
+            (gi, i), k = min(failures)
+            return ask_all([self.shards[k]], "counter", i, names, goals[gi], target)[0], set()
         used = set().union(*(a for a in answers if isinstance(a, set)))
         keep = [n for n in names if n in used]
         for n in reversed(list(keep)):
@@ -293,10 +294,10 @@ def spread(cost: Sequence[int], n: int) -> list[list[int]]:
 
 @dataclass(frozen=True)
 class Failure:
-    """A step that can break a goal: where it is in the order of asking, and how."""
+    """A step that can break a goal: where it is in the order of asking (the
+    counterexample to induction is asked of the first one only: :meth:`Shard.counter`)."""
 
     position: tuple[int, int]  # (goal, step)
-    cti: CounterexampleToInduction
 
 
 class Shard:
@@ -370,10 +371,14 @@ class Shard:
             session = self.session(i)
             r, _, core = session.ask(names, [goal])
             if r == z3.sat:
-                return Failure(position, session.counter(names, goal, target))
+                return Failure(position)
             used |= core
             self.cores[(i, goal)] = core
         return used
+
+    def counter(self, i: int, names: list[str], goal: Goal, target: str) -> CounterexampleToInduction:
+        """The counterexample to induction of step ``i``, which :meth:`obligation` found can break ``goal``."""
+        return self.session(i).counter(names, goal, target)
 
     def still_unsat(self, assumed: list[str], goals: list[Goal]) -> bool:
         """Is every goal of every step here still unsat assuming only ``assumed``?  Without
