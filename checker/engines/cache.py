@@ -51,7 +51,7 @@ SHARED = ("checker/engines/solver.py", "checker/engines/cache.py", "checker/inte
 ENGINE_SOURCES: dict[str, tuple[str, ...]] = {
     "bmc": ("checker/engines/bmc.py", "checker/engines/unroll.py", "checker/interp/symbolic.py", *SHARED),
     "induction": ("checker/engines/induction.py", "checker/engines/unroll.py", "checker/interp/symbolic.py", *SHARED),
-    "proof": ("checker/engines/proof.py", "checker/interp/universal.py", *SHARED),
+    "proof": ("checker/engines/proof.py", "checker/engines/forked.py", "checker/interp/universal.py", *SHARED),
 }
 STATS: dict[str, type[BmcStats | InductionStats | ProofStats]] = {
     "bmc": BmcStats, "induction": InductionStats, "proof": ProofStats}
