@@ -198,6 +198,9 @@ class Universal(Statements):
         # which no per-page claim reads, out of the queries)
         self.sliced = sliced
         self.vars = {v.name: v for v in model.state_vars}
+        if model.config.zone_boundary:
+            raise SymbolicError("two zones (zone_boundary): their boot state is the configuration's own list of "
+                                "free chunks, not one for every zone size; check two zones with --engine explicit")
         for v in model.state_vars:
             if len(v.dims) > 1:
                 raise SymbolicError(f"{v.name}: a proof for every size handles arrays of one dimension")
