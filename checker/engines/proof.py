@@ -50,7 +50,7 @@ from spec.ir import Model
 from spec.walk import has_quantifier, reads, site_reads
 
 ENGINE = "proof"
-SMALL_ZONE = 64  # a counterexample to induction is looked for in a zone of at most this many pages first
+SMALL_ZONE = 64  # a counterexample to induction is looked for in a zone of at most this many pages and CPUs first
 
 
 def candidates(model: Model) -> list[Claim]:
@@ -423,7 +423,7 @@ class Session:
         by_claim, quantifiers = u.instances(step, claims)
         self.assume = {c.name: z3.Bool(f"assume {c.name}") for c in claims}
         self.want = {g: z3.Bool(f"goal {g[0]} {g[1]}") for g in fails}
-        self.small = z3.Bool("a zone of at most 64 pages")
+        self.small = z3.Bool("a zone of at most 64 pages and CPUs")
         s = z3.SolverFor("QF_UFBV")
         s.set("unsat_core", True)
         s.add(*u.size_constraints(), *step.constraints, *quantifiers)
@@ -433,6 +433,8 @@ class Session:
             s.add(z3.Or([z3.And(self.want[g], z3.Or([f for f, _ in fs])) for g, fs in fails.items()]))
         if "npfn" in u.sizes:
             s.add(z3.Implies(self.small, z3.ULE(u.sizes["npfn"], SMALL_ZONE)))
+        if "ncpu" in u.sizes:  # and as many CPUs at most (a counterexample with 2^34 CPUs reads badly)
+            s.add(z3.Implies(self.small, z3.ULE(u.sizes["ncpu"], SMALL_ZONE)))
         self.solver = s
         self.model: z3.ModelRef | None = None  # of the last sat answer
 
@@ -458,7 +460,7 @@ class Session:
         return r, set(), core
 
     def counter(self, assumed: Sequence[str], goal: tuple[str, str], target: str) -> CounterexampleToInduction:
-        """The failure of ``goal``, in a zone of at most SMALL_ZONE pages if there is one."""
+        """The failure of ``goal``, in a zone of at most SMALL_ZONE pages and CPUs if there is one."""
         r, _, _ = self.ask(assumed, [goal], small=True)
         if r != z3.sat:
             self.ask(assumed, [goal])
@@ -554,7 +556,16 @@ def check(interp: Interpreter, invariants: list[str], timeout: float | None = No
                 if inductive is None:
                     inductive = prover.houdini(cands)
                 kept = [c for c in inductive if c.name != name]
-                cti, _ = (None, set()) if claim in inductive else prover.obligations(name, kept, claim)
+                cti = None
+                if claim is None:  # a read-site claim: do the inductive claims make every site hold?
+                    cti, _ = prover.obligations(name, kept, None)
+                elif claim not in inductive:
+                    # a counterexample from a state where the claim itself holds too: Houdini
+                    # dropped it for such a state (its set then held this one and more)
+                    cti, _ = prover.obligations(name, [*kept, claim], claim)
+                    if cti is None:
+                        raise SymbolicError(f"{name} was dropped by Houdini, yet every step keeps it "
+                                            "from the inductive set: a bug of the proof engine")
                 needed = prover.needed(name, inductive, claim) if cti is None else []
             except OutOfTime as e:
                 verdicts.append(Verdict.unknown(ENGINE, name, f"proof for every size did not finish: {e}",
@@ -565,7 +576,8 @@ def check(interp: Interpreter, invariants: list[str], timeout: float | None = No
                 verdicts.append(Verdict.unknown(ENGINE, name, (
                     f"not proved for every size: no inductive strengthening among the design's claims and the domain "
                     f"bounds makes it hold. Counterexample to induction (from a state where the {len(kept)} inductive "
-                    f"claims hold, which may be unreachable): {cti_text(cti)}"), Undecided(UnknownReason.NOT_INDUCTIVE, cti=cti)))
+                    f"claims{' and the claim itself' if claim is not None else ''} hold, which may be unreachable): "
+                    f"{cti_text(cti)}"), Undecided(UnknownReason.NOT_INDUCTIVE, cti=cti)))
                 detail[name] = ClaimOutcome(outcome="not inductive", inductive_claims=[c.name for c in kept],
                                             counterexample_to_induction=cti)
                 continue
