@@ -111,3 +111,16 @@ def test_the_proof_assumes_the_pageblock_order_its_steal_decision_is_written_for
     old = build_model(ModelKey("none", None, "3.16", "tiny"))
     assert fixed_constant(old, "pageblock_order") is None
     assert "any 0 < pageblock_order < MAX_ORDER" in scope_of(old)
+
+
+def test_a_time_out_in_the_workers_is_unknown_and_ends_them() -> None:
+    """The budget runs out while two worker processes ask their steps: every claim is
+    unknown with the reason time_out (never proved), and no worker outlives the run."""
+    import multiprocessing
+
+    model = build_model(ModelKey("v10", None, CACHED, "tiny"))
+    verdicts, stats = proof.check(Interpreter(model), ["index_trusted", "reported_implies_buddy"], timeout=3.0,
+                                  workers=2)
+    assert stats.workers == 2
+    assert [(v.kind, v.reason) for v in verdicts] == [("unknown", UnknownReason.TIME_OUT)] * 2
+    assert not multiprocessing.active_children()
