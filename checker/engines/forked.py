@@ -150,3 +150,9 @@ def ask_all(workers: Sequence[Worker], method: str, *args: Any) -> list[Any]:
     if error is not None:
         raise error
     return answers
+
+
+def ask_one(worker: Worker, method: str, *args: Any) -> Any:
+    """``worker``'s answer to ``method(*args)``."""
+    worker.send(method, *args)
+    return worker.receive()

@@ -38,7 +38,7 @@ from functools import partial
 
 import z3
 
-from checker.engines.forked import Forked, Here, Worker, ask_all, can_fork
+from checker.engines.forked import Forked, Here, Worker, ask_all, ask_one, can_fork
 from checker.engines.solver import OutOfTime, Query, SolverStats, houdini, reason_of, solve, time_left
 from checker.interp.concrete import Interpreter
 from checker.interp.terms import SymbolicError, Term
@@ -223,8 +223,8 @@ class Prover:
         not carry; measured on tiny with every step asked at once: 1.6-1.8x the CPU)."""
         names = [c.name for c in claims]
         ranked = sorted(self.cost)
-        n = len(self.shards)  # one shard takes its steps cheapest first itself
-        for limit in (ranked[n - 1::n] if n > 1 else []) + [ranked[-1]]:
+        shards = len(self.shards)  # one shard takes its steps cheapest first itself
+        for limit in (ranked[shards - 1::shards] if shards > 1 else []) + [ranked[-1]]:
             kept: list[list[str] | None] = [None] * len(self.shards)  # what each shard last kept: stable for it
             while (asked := [k for k, last in enumerate(kept) if last != names]):
                 for k, answer in zip(asked, ask_all([self.shards[k] for k in asked], "houdini", names, limit)):
@@ -245,7 +245,7 @@ class Prover:
         failures = [(a.position, k) for k, a in enumerate(answers) if isinstance(a, Failure)]
         if failures:  # the first in the order one process asks them (goals, then steps)
             (gi, i), k = min(failures)
-            return ask_all([self.shards[k]], "counter", i, names, goals[gi], target)[0], set()
+            return ask_one(self.shards[k], "counter", i, names, goals[gi], target), set()
         used = set().union(*(a for a in answers if isinstance(a, set)))
         keep = [n for n in names if n in used]
         for n in reversed(list(keep)):
@@ -254,7 +254,7 @@ class Prover:
             # fail, and the first step that fails ends the trial (asked of every shard at
             # once, in the steps' order, merged's "rests on" search took 3.5-4.4 s with two
             # workers; this way 0.6 s)
-            if all(ask_all([shard], "still_unsat", trial, goals)[0] for shard in self.shards):
+            if all(ask_one(shard, "still_unsat", trial, goals) for shard in self.shards):
                 keep = trial
         return None, set(keep)
 
