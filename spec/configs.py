@@ -111,6 +111,11 @@ def validate(cfg: Config) -> None:
         raise ConfigError(f"{where}: ncpu = {cfg.ncpu}; give 1 to 4 CPUs")
     if not 1 <= cfg.capacity <= cfg.npfn:
         raise ConfigError(f"{where}: capacity = {cfg.capacity}; PAGE_REPORTING_CAPACITY must be 1 to npfn = {cfg.npfn}")
+    if cfg.capacity & (cfg.capacity - 1):
+        # include/linux/page_reporting.h: PAGE_REPORTING_CAPACITY 32; page_reporting_cycle()
+        # divides by it: "PAGE_REPORTING_CAPACITY should always be a power of 2"
+        raise ConfigError(f"{where}: capacity = {cfg.capacity}; PAGE_REPORTING_CAPACITY is a power of two (the "
+                          "kernel's is 32 and page_reporting_cycle() divides by it): give 1, 2, 4, ...")
     if not -1 <= cfg.wmark_min <= cfg.npfn or not -1 <= cfg.wmark_low <= cfg.npfn:
         raise ConfigError(f"{where}: wmark_min and wmark_low must be -1 (not modelled) or 0..npfn pages")
     if (cfg.wmark_low == -1) != (cfg.wmark_min == -1) or cfg.wmark_low < cfg.wmark_min:

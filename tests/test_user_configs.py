@@ -93,6 +93,7 @@ def test_a_user_zone_builds_with_its_constants() -> None:
     ("npfn=4,max_order=4", "a max-order chunk (2^(max_order-1) = 8 pages) must fit in npfn = 4"),
     ("page_reporting_order=2", "page_reporting_order must be -1 (pageblock_order) or an order 0..max_order-1"),
     ("page_reporting_order=-2", "set page_reporting_order below max_order"),
+    ("capacity=3", "capacity = 3; PAGE_REPORTING_CAPACITY is a power of two"),
 ])
 def test_a_bad_config_text_is_one_error_naming_the_key(text: str, expected: str,
                                                         capsys: pytest.CaptureFixture[str]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from spec.expr import NONE, And, Expr, ExprLike, Find, Lit, Name, Or, StateVarRef, lift
-from spec.free_lists import Block, assign, order_of, pos, reported
+from spec.free_lists import Block, assign, nr_free, order_of, pos, reported
 from spec.ir import Action, For, If, Let, StateVar, Stmt
 from spec.kernel import (
     R_ACTIVE,
@@ -25,6 +25,13 @@ from spec.page_reporting import (
     worker_order,
 )
 
+# page_reporting_cycle(): "budget = DIV_ROUND_UP(area->nr_free, PAGE_REPORTING_CAPACITY * 16)",
+# "enough calls to process over a sixteenth of the current list plus one additional call"
+# (d2932bdb681c "mm/page_reporting: add budget limit on how many pages can be reported per
+# pass", v5.7-rc1; read in the 5.10.13 and 6.6.42 trees).  The capacity is the configuration's.
+LIST_SIXTEENTH = 16
+report_budget = StateVarRef("report_budget").value
+
 
 class Merged(Reporting):
     """Linux 5.7: Reported is set only by page_reporting_drain(), cleared only by
@@ -39,6 +46,9 @@ class Merged(Reporting):
             StateVar("worker", (), d.worker, "where page_reporting_process() is"),
             StateVar("worker_order", (), d.order, "the order of the list page_reporting_cycle() is on"),
             StateVar("worker_mt", (), d.mt, "the migratetype of the list page_reporting_cycle() is on"),
+            StateVar("report_budget", (), d.count,
+                     "page_reporting_cycle()'s budget while its report() runs (0 between lists: it is "
+                     "recomputed for every list)"),
             *([StateVar("worker_zone", (), d.zone, "the zone page_reporting_process()'s for_each_zone() is on")]
               if self.two_zones else []),
         ]
@@ -56,24 +66,46 @@ class Merged(Reporting):
         __page_reporting_request(): state := REQUESTED (the work is scheduled if it was IDLE)."""
         return [If(lift(o) >= self.MIN, (assign(reporting_state, R_REQUESTED),))]
 
-    def scan_list(self, o: Expr, mt: int) -> Block:
-        """page_reporting_cycle() under the lock: skip Reported pages, isolate into the
-        scatterlist while it has room; when it is full at an unreported page, rotate
-        that page to the front and drop the lock for report()."""
+    def list_budget(self, o: Expr) -> Expr:
+        """DIV_ROUND_UP(area->nr_free, PAGE_REPORTING_CAPACITY * 16) of the worker's zone, a
+        shift: "the division here should be cheap since PAGE_REPORTING_CAPACITY should always
+        be a power of 2" (spec.configs refuses any other capacity)."""
+        per_call = self.cfg.capacity * LIST_SIXTEENTH
+        zone = self.worker_zone()
+        area_nr_free = nr_free[o] if zone is None else self.nr_free_of(o, zone)
+        return (area_nr_free + (per_call - 1)) >> (per_call.bit_length() - 1)
+
+    def scan_list(self, o: Expr, mt: int, budget: Expr) -> Block:
+        """page_reporting_cycle() under the lock: skip Reported pages; at an unreported page
+        with the budget spent (``budget`` report() calls left: below 0), "update our state to
+        indicate that we are requesting additional processing and exit this list"; else
+        isolate into the scatterlist while it has room; when it is full at an unreported page,
+        rotate that page to the front and drop the lock for report()."""
         cap = self.cfg.capacity
-        cur, stop, page = self.fresh("cur"), self.fresh("stop"), self.fresh("page")
-        C, S, P = Name(cur), Name(stop), Name(page)
+        cur, stop, page, left = self.fresh("cur"), self.fresh("stop"), self.fresh("page"), self.fresh("budget")
+        C, S, P, B = Name(cur), Name(stop), Name(page), Name(left)
+        length = self.free_list_len(o, mt, self.worker_zone())
         step = If(S == 0, (
             Let(page, Find("q", "pfn", And(self.on_free_list(Name("q"), o, mt, self.worker_zone()), pos[Name("q")] == C))),
             If(P == NONE, (Let(stop, Lit(2)),),
                (If(reported[P] == 1, (Let(cur, C + 1),),
-                   (If(self.sg_count() < cap,
-                       self.isolate_into_scatterlist(P, o, mt, stop),
-                       (*self.list_rotate_to_front(P, self.free_list_len(o, mt, self.worker_zone())),
-                        Let(stop, Lit(1)))),)),))))
-        return [Let(cur, Lit(0)), Let(stop, Lit(0)),
+                   (If(B < 0, (assign(reporting_state, R_REQUESTED), *self.list_rotate_to_front(P, length),
+                               Let(stop, Lit(3))),
+                       (If(self.sg_count() < cap,
+                           self.isolate_into_scatterlist(P, o, mt, stop),
+                           (*self.list_rotate_to_front(P, length), Let(stop, Lit(1)))),)),)),))))
+        return [Let(left, budget), Let(cur, Lit(0)), Let(stop, Lit(0)),
                 For(self.fresh("i"), Lit(0), self.npfn + 1, (step,)),
-                If(S == 1, (assign(worker, W_IN_REPORT),), tuple(self.next_list(mt)))]
+                If(S == 1, (assign(worker, W_IN_REPORT), assign(report_budget, B)),
+                   (assign(report_budget, 0), *self.next_list(mt)))]
+
+    def scan_new_list(self, o: Expr, mt: int) -> Block:
+        """page_reporting_cycle() called for a list: its budget is computed afresh."""
+        return self.scan_list(o, mt, self.list_budget(o))
+
+    def scan_on(self, o: Expr, mt: int) -> Block:
+        """The same call after report() returned and the pages were drained: "budget--"."""
+        return self.scan_list(o, mt, report_budget - 1)
 
     def isolate_into_scatterlist(self, P: Expr, o: Expr, mt: int, stop: str) -> tuple[Stmt, ...]:
         """"if (*offset) { if (!__isolate_free_page(page, order)) { next = page; break; }
@@ -172,14 +204,14 @@ class Merged(Reporting):
                    tuple(self.page_reporting_process())),
             Action("page_reporting_cycle", "page_reporting_cycle", PAGE_REPORTING,
                    "One locked pass over the current free list.",
-                   (), (worker == W_SCANNING,), tuple(self.on_current_list(self.scan_list))),
+                   (), (worker == W_SCANNING,), tuple(self.on_current_list(self.scan_new_list))),
             Action("page_reporting_drain", "page_reporting_drain", PAGE_REPORTING,
                    "report() returned: under the lock the pages go back, then the pass "
                    "continues from the head of the same list (or the worker finishes).",
                    (), (Or(worker == W_IN_REPORT, worker == W_LEFTOVER),),
                    (Let("was_leftover", worker == W_LEFTOVER), *self.drain(),
                     If(Name("was_leftover") == 1, tuple(self.zone_end()),
-                       (assign(worker, W_SCANNING), *self.on_current_list(self.scan_list))))),
+                       (assign(worker, W_SCANNING), *self.on_current_list(self.scan_on))))),
         ]
 
 
