@@ -131,6 +131,19 @@ class Era:
     5.11 era (5.11-5.17) straddles 5.14, so only 5.18 and later model a page_reporting_order
     other than pageblock_order (a configuration that sets one is refused on the others).
 
+    ``highatomic_oom``: rmqueue_buddy() lets an allocation whose __rmqueue() failed take a
+    chunk from the MIGRATE_HIGHATOMIC lists when it has ALLOC_OOM (an OOM victim's): "If the
+    allocation fails, allow OOM handling access to HIGHATOMIC reserves as failing now is
+    worse than failing a high-order atomic allocation in the future" -- eb2e2b425c69
+    "mm/page_alloc: explicitly record high-order atomic allocations in alloc_flags" (Mel
+    Gorman, v6.3-rc1), read in a 6.4/6.5 mm/page_alloc.c (find_string id 77603225: "if (!page
+    && (alloc_flags & ALLOC_OOM))"); absent from 5.10.13 and 6.1 (dac22531).  281dd25c1a01
+    "mm/page_alloc: let GFP_ATOMIC order-0 allocs access highatomic reserves" (v6.12, after
+    every era here) adds ALLOC_NON_BLOCK to the test.  From v6.0 (4b23a68f9536, the commit of
+    ``pcp_trylock``) rmqueue() also sends an order-0 request that rmqueue_pcplist() did not
+    serve ("if (likely(page)) goto out;", was "goto out;") to rmqueue_buddy(), so the OOM
+    fallback reaches order 0 too.
+
     ``straddle_refused``: move_freepages_block() / prep_move_freepages_block() refuse a
     pageblock that straddles the zone boundary at either end ("The caller only has the lock
     for @zone, don't touch ranges that straddle into other zones": Johannes Weiner, "[PATCH
@@ -169,6 +182,7 @@ class Era:
     highatomic_min_zone: bool = False
     reporting_order: bool = False
     straddle_refused: bool = False
+    highatomic_oom: bool = False
     alias: Literal["on", "off"] | None = None
 
     def slug_for(self, design: str) -> str:
@@ -221,31 +235,39 @@ ERAS: dict[str, Era] = {
         Era("5.18", ("5.18", "5.19"),
             "v5.18: migratetype_is_mergeable() merge rule, find_buddy_page_pfn() in un-isolation",
             ALL + ("merged",), pcp_cache=True, zone_pcp_disable=True, unisolate_below_max=False, reporting_order=True),
-        Era("6.1", ("6.0", "6.1", "6.2", "6.3"),
-            "v6.1 (6.1.0-6.1.56): the pcp lists under a spinlock; when free_unref_page()'s trylock fails "
-            "a CMA or HIGHATOMIC page is freed to the buddy lists as MOVABLE (fixed by 7b086755fb8c in "
-            "6.6 and 6.1.57)",
+        Era("6.1", ("6.0", "6.1", "6.2"),
+            "v6.1 (6.1.0-6.1.56): the pcp lists under a spinlock (an order-0 request whose pcp trylock fails "
+            "goes to the buddy lists); when free_unref_page()'s trylock fails a CMA or HIGHATOMIC page is "
+            "freed to the buddy lists as MOVABLE (fixed by 7b086755fb8c in 6.6 and 6.1.57)",
             ALL + ("merged",), pcp_cache=True, zone_pcp_disable=True, unisolate_below_max=False, pcp_trylock=True, reporting_order=True),
+        Era("6.3", ("6.3",),
+            "v6.3: an OOM victim's allocation that finds nothing else takes a HIGHATOMIC chunk "
+            "(eb2e2b425c69; the only change the model keeps: the same as 6.1 on every configuration "
+            "without HIGHATOMIC); still the trylock-failure bug of 6.0-6.5",
+            ALL + ("merged",), pcp_cache=True, zone_pcp_disable=True, unisolate_below_max=False, pcp_trylock=True,
+            reporting_order=True, highatomic_oom=True),
         Era("6.4", ("6.4", "6.5"),
             "v6.4: MAX_ORDER inclusive (un-isolation leaves top-order chunks in place); still the "
             "trylock-failure bug of 6.0-6.5",
-            ALL + ("merged",), pcp_cache=True, zone_pcp_disable=True, pcp_trylock=True, reporting_order=True),
+            ALL + ("merged",), pcp_cache=True, zone_pcp_disable=True, pcp_trylock=True, reporting_order=True,
+            highatomic_oom=True),
         Era("6.6", ("6.6", "6.7"),
             "v6.6: a failed pcp trylock frees with the page's own type (7b086755fb8c)",
-            ALL + ("merged",), pcp_cache=True, zone_pcp_disable=True, pcp_trylock=True, trylock_real_type=True, reporting_order=True),
+            ALL + ("merged",), pcp_cache=True, zone_pcp_disable=True, pcp_trylock=True, trylock_real_type=True, reporting_order=True,
+            highatomic_oom=True),
         Era("6.8", ("6.8", "6.9"),
             "v6.8: a zone whose hundredth is under a pageblock reserves no HIGHATOMIC block (the only change the "
             "model keeps; the same as 6.6 on every configuration without HIGHATOMIC); the last release with "
             "the pcp migratetype cache",
             ALL + ("merged",), pcp_cache=True, zone_pcp_disable=True, pcp_trylock=True, trylock_real_type=True,
-            highatomic_min_zone=True, reporting_order=True),
+            highatomic_min_zone=True, reporting_order=True, highatomic_oom=True),
         Era("6.10", ("6.10",),
             "v6.10: no migratetype cache; the block's type read under the zone lock; free counts "
             "move with the free lists; fallback moves and claims a block in one step",
             ALL + ("merged",), pcp_cache=False, zone_pcp_disable=True, free_type_under_lock=True, account_in_lists=True,
             claim_moves=True, isolate_free_moves=True, match_buddy_type=True, pcp_trylock=True,
             trylock_real_type=True, highatomic_min_zone=True, alias="off", reporting_order=True,
-            straddle_refused=True),
+            straddle_refused=True, highatomic_oom=True),
     )
 }
 

@@ -9,7 +9,7 @@ spec/sources/kernel-eras.md, "MIGRATE_HIGHATOMIC (issue 17 pass)"."""
 
 from __future__ import annotations
 
-from spec.expr import NONE, And, Cfg, Count, Expr, ExprLike, Lit, Name, Or, lift
+from spec.expr import NONE, And, Cfg, Count, Expr, ExprLike, Lit, Name, Not, Or, lift
 from spec.free_lists import (
     PAGE_ALLOC,
     Block,
@@ -25,6 +25,9 @@ from spec.kernel import BUDDY, CMA, HIGHATOMIC, ISOLATE, MIGRATE_PCPTYPES
 from spec.page_alloc import PageAlloc
 
 ALLOC_FLAGS = Domain("alloc_flags", 2, ("normal", "highatomic"))
+# v6.3+ (Era.highatomic_oom): ALLOC_OOM, an OOM victim's allocation, may fall back to the reserve
+ALLOC_FLAGS_OOM = Domain("alloc_flags", 3, ("normal", "highatomic", "oom"))
+NORMAL, ATOMIC, OOM = range(3)
 FORCE = Domain("force", 2, ("false", "true"))
 
 
@@ -58,8 +61,13 @@ class Highatomic(PageAlloc):
         reserve_highatomic_pageblock() (get_page_from_freelist(): "If this is a high-order
         atomic allocation then check if the pageblock should be reserved for the future"),
         after rmqueue() has dropped zone->lock: the allocation is pending until that step
-        (one at a time in the model).  ALLOC_OOM's fallback to the reserve (6.x) is not
-        modelled."""
+        (one at a time in the model).  From v6.3 (Era.highatomic_oom) an allocation with
+        ALLOC_OOM ``oom``: "page = __rmqueue(..); if (!page && (alloc_flags & ALLOC_OOM)) page =
+        __rmqueue_smallest(zone, order, MIGRATE_HIGHATOMIC);" -- asked only when __rmqueue()
+        finds nothing (otherwise it is a normal allocation), at any order rmqueue() sends here,
+        and it reserves nothing.  Order 0 comes here from v6.0 (:meth:`buddy_orders`); the
+        high-order atomic try is "order > 0 && alloc_flags & ALLOC_HARDER" (v5.10 .. v6.2) and
+        ALLOC_HIGHATOMIC is set only for order > 0 (v6.3+), so it needs order > 0."""
         base = super().act_rmqueue_buddy()
         if not self.has_highatomic:
             return base
@@ -70,26 +78,34 @@ class Highatomic(PageAlloc):
         for m in self.d.alloc_mts:
             atomic: Block = [*self._rmqueue_smallest(o, HIGHATOMIC, page),
                              If(P == NONE, tuple(self._rmqueue(o, m, page)))]
-            body: Block = [Let(page, NONE), If(flags == 1, tuple(atomic), tuple(self._rmqueue(o, m, page)))]
+            normal: Block = self._rmqueue(o, m, page)
+            if self.era.highatomic_oom:
+                normal = [*normal, If(And(flags == OOM, P == NONE), tuple(self._rmqueue_smallest(o, HIGHATOMIC, page)))]
+            body: Block = [Let(page, NONE), If(flags == ATOMIC, tuple(atomic), tuple(normal))]
             acct_mt = self.get_pcppage_migratetype(P) if self.era.pcp_cache else self.pfn_mt(P)
             body.append(If(P != NONE, (
                 *([self.pcp_read_site(P, "rmqueue: __mod_zone_freepage_state(.., get_pcppage_migratetype(page))")]
                   if self.era.pcp_cache else []),
                 *self.explicit_accounting(-(Lit(1) << o), acct_mt),
                 *self.owner_takes(P, o),
-                If(flags == 1, (assign(highatomic_pending, P + 1),)),
+                If(flags == ATOMIC, (assign(highatomic_pending, P + 1),)),
             )))
             per_mt.append(If(mt == m, tuple(body)))
         q = Name("q")
         reserve_free = And(where[q] == BUDDY, order_of[q] >= o, list_mt[q] == HIGHATOMIC, *self.in_zone(q, None))
-        possible = Or(self.any_rmqueue_possible(o, mt),
-                      And(flags == 1, Count("q", "pfn", reserve_free) > 0))
+        reserve = Count("q", "pfn", reserve_free) > 0
+        normal_ok = self.any_rmqueue_possible(o, mt)
+        possible = Or(And(flags == NORMAL, normal_ok), And(flags == ATOMIC, o > 0, Or(normal_ok, reserve)))
+        domain, doc = ALLOC_FLAGS, ("A user allocates a chunk straight from the buddy lists; a high-order atomic "
+                                    "allocation (ALLOC_HARDER / ALLOC_HIGHATOMIC) tries the MIGRATE_HIGHATOMIC "
+                                    "lists first.")
+        if self.era.highatomic_oom:
+            possible = Or(possible, And(flags == OOM, Not(normal_ok), reserve))
+            domain, doc = ALLOC_FLAGS_OOM, doc + " An OOM victim's allocation that finds nothing else takes from them."
         return Action(
-            base.name, base.kernel_name, base.kernel_file,
-            "A user allocates a high-order chunk straight from the buddy lists; a high-order atomic "
-            "allocation (ALLOC_HARDER / ALLOC_HIGHATOMIC) tries the MIGRATE_HIGHATOMIC lists first.",
-            (*base.params, Param("alloc_flags", ALLOC_FLAGS)),
-            (o > 0, self.alloc_mt_ok(mt), possible, Or(flags == 0, highatomic_pending == 0)),
+            base.name, base.kernel_name, base.kernel_file, doc,
+            (*base.params, Param("alloc_flags", domain)),
+            (self.buddy_orders(o), self.alloc_mt_ok(mt), possible, Or(flags != ATOMIC, highatomic_pending == 0)),
             tuple(per_mt), environment=True,
         )
 

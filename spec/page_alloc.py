@@ -627,6 +627,15 @@ class PageAlloc(Zones):
     def any_rmqueue_possible(self, o: ExprLike, mt: Expr) -> Expr:
         return Or(*(And(mt == m, self.rmqueue_possible(o, m)) for m in self.d.alloc_mts))
 
+    def buddy_orders(self, o: Expr) -> Expr:
+        """The orders rmqueue() takes from the buddy lists: above 0 (order 0 goes through the
+        pcp lists, "goto out;" whatever rmqueue_pcplist() returned), and from v6.0 order 0 as
+        well: "page = rmqueue_pcplist(..); if (likely(page)) goto out;" -- a request whose
+        pcp_spin_trylock() failed ("spin_trylock may fail due to a parallel drain") or whose
+        empty list rmqueue_bulk() could not refill goes on to rmqueue_buddy() (4b23a68f9536
+        "mm/page_alloc: protect PCP lists with a spinlock")."""
+        return o >= 0 if self.era.pcp_trylock else o > 0
+
     def act_rmqueue_buddy(self) -> Action:
         o, mt = Name("order"), Name("migratetype")
         page = self.fresh("page")
@@ -644,10 +653,12 @@ class PageAlloc(Zones):
             per_mt.append(If(mt == m, tuple(body)))
         return Action(
             "rmqueue_buddy", "rmqueue", PAGE_ALLOC,
-            "A user allocates a high-order chunk straight from the buddy lists.",
+            "A user allocates a chunk straight from the buddy lists, an order-0 page when its pcp list "
+            "did not give one." if self.era.pcp_trylock else "A user allocates a high-order chunk straight "
+            "from the buddy lists.",
             (Param("order", self.d.order), Param("migratetype", self.d.alloc_mt), *self.zone_param(),
              *self.movable_pages_param()),
-            (o > 0, self.alloc_mt_ok(mt), self.any_rmqueue_possible(o, mt)),
+            (self.buddy_orders(o), self.alloc_mt_ok(mt), self.any_rmqueue_possible(o, mt)),
             tuple(per_mt), environment=True,
         )
 

@@ -38,12 +38,16 @@ def test_domain_labels_round_trip_and_reject_unknown_values() -> None:
 
 def test_digest_is_stable_and_tells_designs_and_switches_apart() -> None:
     assert build_model(ModelKey("v9")).digest == build_model(ModelKey("v9")).digest
-    # every design on every release it had, but 6.8, whose only change (the highatomic reserve's
-    # minimum zone size) tiny does not have: its model is 6.6's there, and so is its digest
-    keys = [ModelKey(d, None, e) for d in DESIGNS for e in ERAS if d in ERAS[e].designs and e != "6.8"]
+    # every design on every release it had, but 6.3 and 6.8, whose only changes (ALLOC_OOM's fallback
+    # to the highatomic reserve, the reserve's minimum zone size) tiny does not have: their models
+    # are 6.1's and 6.6's there, and so are their digests
+    keys = [ModelKey(d, None, e) for d in DESIGNS for e in ERAS if d in ERAS[e].designs and e not in ("6.3", "6.8")]
     assert len({build_model(k).digest for k in keys}) == len(keys)
     for d in ("none", "merged"):
         assert build_model(ModelKey(d, None, "6.8")).digest == build_model(ModelKey(d, None, "6.6")).digest
+        assert build_model(ModelKey(d, None, "6.3")).digest == build_model(ModelKey(d, None, "6.1")).digest
+        assert build_model(ModelKey(d, None, "6.3", "highatomic")).digest != \
+            build_model(ModelKey(d, None, "6.1", "highatomic")).digest
         assert build_model(ModelKey(d, None, "6.8", "highatomic")).digest != \
             build_model(ModelKey(d, None, "6.6", "highatomic")).digest
 
