@@ -96,9 +96,8 @@ class Highatomic(PageAlloc):
         reserve = Count("q", "pfn", reserve_free) > 0
         normal_ok = self.any_rmqueue_possible(o, mt)
         possible = Or(And(flags == NORMAL, normal_ok), And(flags == ATOMIC, o > 0, Or(normal_ok, reserve)))
-        domain, doc = ALLOC_FLAGS, ("A user allocates a chunk straight from the buddy lists; a high-order atomic "
-                                    "allocation (ALLOC_HARDER / ALLOC_HIGHATOMIC) tries the MIGRATE_HIGHATOMIC "
-                                    "lists first.")
+        domain, doc = ALLOC_FLAGS, (base.doc.rstrip(".") + "; a high-order atomic allocation (ALLOC_HARDER / "
+                                    "ALLOC_HIGHATOMIC) tries the MIGRATE_HIGHATOMIC lists first.")
         if self.era.highatomic_oom:
             possible = Or(possible, And(flags == OOM, Not(normal_ok), reserve))
             domain, doc = ALLOC_FLAGS_OOM, doc + " An OOM victim's allocation that finds nothing else takes from them."
