@@ -42,6 +42,7 @@ from spec.kernel import (
     TAIL,
     Domains,
 )
+from spec.validate import SpecError
 
 PAGE_ALLOC = "mm/page_alloc.c"
 PAGE_ISOLATION = "mm/page_isolation.c"
@@ -152,9 +153,13 @@ class FreeLists:
         of drain_zone_pages()): a parameter with two zones."""
         return (Param("zone", self.d.zone),) if self.two_zones else ()
 
-    def nr_free_of(self, o: ExprLike, zone: ExprLike) -> Expr:
-        """zone->free_area[o].nr_free"""
-        return nr_free[(zone, o)] if self.two_zones else nr_free[o]
+    def nr_free_of(self, o: ExprLike, zone: ExprLike | None = None) -> Expr:
+        """zone->free_area[o].nr_free (``zone`` None: the one zone of a one-zone model)"""
+        if not self.two_zones:
+            return nr_free[o]
+        if zone is None:
+            raise SpecError("nr_free_of: a model of two zones needs the zone")
+        return nr_free[(zone, o)]
 
     def free_pages_of(self, zone: ExprLike) -> Expr:
         """zone_page_state(zone, NR_FREE_PAGES)"""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from spec.expr import NONE, And, Expr, ExprLike, Find, Lit, Name, Or, StateVarRef, lift
-from spec.free_lists import Block, assign, nr_free, order_of, pos, reported
+from spec.free_lists import Block, assign, order_of, pos, reported
 from spec.ir import Action, For, If, Let, StateVar, Stmt
 from spec.kernel import (
     R_ACTIVE,
@@ -71,9 +71,7 @@ class Merged(Reporting):
         shift: "the division here should be cheap since PAGE_REPORTING_CAPACITY should always
         be a power of 2" (spec.configs refuses any other capacity)."""
         per_call = self.cfg.capacity * LIST_SIXTEENTH
-        zone = self.worker_zone()
-        area_nr_free = nr_free[o] if zone is None else self.nr_free_of(o, zone)
-        return (area_nr_free + (per_call - 1)) >> (per_call.bit_length() - 1)
+        return (self.nr_free_of(o, self.worker_zone()) + (per_call - 1)) >> (per_call.bit_length() - 1)
 
     def scan_list(self, o: Expr, mt: int, budget: Expr) -> Block:
         """page_reporting_cycle() under the lock: skip Reported pages; at an unreported page
@@ -89,8 +87,7 @@ class Merged(Reporting):
             Let(page, Find("q", "pfn", And(self.on_free_list(Name("q"), o, mt, self.worker_zone()), pos[Name("q")] == C))),
             If(P == NONE, (Let(stop, Lit(2)),),
                (If(reported[P] == 1, (Let(cur, C + 1),),
-                   (If(B < 0, (assign(reporting_state, R_REQUESTED), *self.list_rotate_to_front(P, length),
-                               Let(stop, Lit(3))),
+                   (If(B < 0, (assign(reporting_state, R_REQUESTED), *self.leave_list_at(P, o, mt, stop)),
                        (If(self.sg_count() < cap,
                            self.isolate_into_scatterlist(P, o, mt, stop),
                            (*self.list_rotate_to_front(P, length), Let(stop, Lit(1)))),)),)),))))
@@ -117,8 +114,12 @@ class Merged(Reporting):
                                   *self.to_scatterlist(P, o, Name("sg_slot")))
         if self.cfg.wmark_min < 0:
             return take
-        return (If(self.isolate_free_page_ok(P, o), take,
-                   (*self.list_rotate_to_front(P, self.free_list_len(o, mt, self.worker_zone())), Let(stop, Lit(3)))),)
+        return (If(self.isolate_free_page_ok(P, o), take, self.leave_list_at(P, o, mt, stop)),)
+
+    def leave_list_at(self, P: Expr, o: Expr, mt: int, stop: str) -> tuple[Stmt, ...]:
+        """"next = page; break;" then "Rotate any leftover pages to the head of the freelist":
+        the page becomes the list's first, and the next list follows (stop 3)."""
+        return (*self.list_rotate_to_front(P, self.free_list_len(o, mt, self.worker_zone())), Let(stop, Lit(3)))
 
     def next_list(self, mt: int) -> Block:
         """The next list of process_zone's `for (order..) for (mt..)`: the next type of the
