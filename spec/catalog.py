@@ -194,6 +194,19 @@ def build_model(key: ModelKey) -> Model:
     wrong = config_misfit(builder, key.design, key.kernel, cfg)
     if wrong:
         raise SpecError(wrong)
+    built = _BUILT.get((key, builder, cfg))
+    if built is None:
+        built = _BUILT[(key, builder, cfg)] = _build(key, builder, cfg)
+    return built
+
+
+# Each model is built once per process (a Model is a frozen value; the engines keep what
+# they derive from one, its compiled forms, per model).  All three are in the key: a
+# configuration of pyproject.toml may change under one name, and so may a design's builder.
+_BUILT: dict[tuple[ModelKey, type[Allocator], Config], Model] = {}
+
+
+def _build(key: ModelKey, builder: type[Allocator], cfg: Config) -> Model:
     spec = builder(cfg, key.kernel)
     model = Model(
         key=key, config=cfg, constants=constants_of(cfg),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from spec.expr import Cfg, Expr, Lit
@@ -246,10 +247,11 @@ class Model:
                 return a
         raise KeyError(name)
 
-    @property
+    @cached_property
     def digest(self) -> str:
         """A fingerprint of everything that decides behaviour (dataclass reprs are
-        structural), so a stored trace can tell which spec it was made by."""
+        structural), so a stored trace can tell which spec it was made by.  Computed once
+        per model: the model is frozen, and the repr of its IR takes a tenth of a second."""
         # the era enters as its pcp_cache flag, as when the era was that bool: the digests
         # of stored traces stay valid
         text = repr((self.key.design, self.key.fault, self.key.kernel.pcp_cache, self.config, self.constants,

@@ -10,8 +10,10 @@ kept on the result for debugging (``CompiledModel.source``).
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import CodeType
 from typing import Any
 
 from checker.interp.layout import Layout, SpecCompileError
@@ -302,25 +304,39 @@ def compile_model(model: Model, checked: bool = False, probe: bool = False, deta
     state variable whose domain labels the two values: the one the read must equal, else
     ``index``) instead of its id alone; the interpreter uses it to
     describe the failed reads of a trace's steps."""
-    g = _Gen(model, checked, probe, detail)
-    lines = ["def init():", f"    n = [0] * {g.layout.length}", "    bad = []"]
-    lines += ["    " + x for x in g.stmts(model.init, "")]
-    lines += ["    return bytes(n)", ""]
-    for i, a in enumerate(model.actions):
-        lines += g.action(i, a)
-    inv_names = []
-    for k, inv in enumerate(model.invariants):
-        if inv.expr is not None:
-            lines += [f"def inv_{k}(s):", f"    return bool({g.expr(inv.expr, 's')})", ""]
-            inv_names.append((k, inv.name))
-    source = "\n".join(lines)
-    hits = [0] * len(g.checks)
+    layout, checks, source, code = _generated(model, checked, probe, detail)
+    hits = [0] * len(checks)
     probes: list[tuple[int, int, bytes, bool]] = []
     namespace: dict[str, Any] = {"_ix": _ix, "_val": _val, "_hits": hits, "_probes": probes}
-    exec(compile(source, f"<reportcheck model {model.design}>", "exec"), namespace)  # noqa: S102 - our own generated code
+    exec(code, namespace)  # noqa: S102 - our own generated code
     actions = [CompiledAction(a, namespace[f"succ_{i}"], namespace[f"step_{i}"]) for i, a in enumerate(model.actions)]
-    invs = {name: namespace[f"inv_{k}"] for k, name in inv_names}
-    return CompiledModel(model, g.layout, namespace["init"], actions, invs, g.checks, hits, source, probes)
+    invs = {inv.name: namespace[f"inv_{k}"] for k, inv in enumerate(model.invariants) if inv.expr is not None}
+    return CompiledModel(model, layout, namespace["init"], actions, invs, list(checks), hits, source, probes)
+
+
+Generated = tuple[Layout, tuple[tuple[str, str], ...], str, CodeType]
+# per model (a frozen IR value, built once per key: spec.catalog.build_model) and mode, the
+# generated source compiled to bytecode; each compile_model() runs it in a namespace of its
+# own, so every CompiledModel has its own functions, hit counters and probes
+_GENERATED: weakref.WeakKeyDictionary[Model, dict[tuple[bool, bool, bool], Generated]] = weakref.WeakKeyDictionary()
+
+
+def _generated(model: Model, checked: bool, probe: bool, detail: bool) -> Generated:
+    of = _GENERATED.setdefault(model, {})
+    mode = (checked, probe, detail)
+    if mode not in of:
+        g = _Gen(model, checked, probe, detail)
+        lines = ["def init():", f"    n = [0] * {g.layout.length}", "    bad = []"]
+        lines += ["    " + x for x in g.stmts(model.init, "")]
+        lines += ["    return bytes(n)", ""]
+        for i, a in enumerate(model.actions):
+            lines += g.action(i, a)
+        for k, inv in enumerate(model.invariants):
+            if inv.expr is not None:
+                lines += [f"def inv_{k}(s):", f"    return bool({g.expr(inv.expr, 's')})", ""]
+        source = "\n".join(lines)
+        of[mode] = (g.layout, tuple(g.checks), source, compile(source, f"<reportcheck model {model.design}>", "exec"))
+    return of[mode]
 
 
 def compile_predicate(model: Model, expr: Expr, name: str) -> Callable[[bytes, int], bool]:

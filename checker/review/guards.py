@@ -15,6 +15,8 @@ fires on exactly the same reads.
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from checker.engines.explicit import Watcher
@@ -192,6 +194,22 @@ class _C:
 def guards(model: Model) -> list[Guard]:
     """One guard per ``->index`` read site of the model (its design's pcp cache and
     reporting code decide which sites exist)."""
+    return [g for g, _ in _guarded(model).values()]
+
+
+# per model (a frozen IR value): each read site's guard and its claim as a predicate of the
+# state and the page read (the replays of one model ask for them once per trace)
+_GUARDED: weakref.WeakKeyDictionary[Model, dict[str, tuple[Guard, Callable[[bytes, int], bool]]]] = \
+    weakref.WeakKeyDictionary()
+
+
+def _guarded(model: Model) -> dict[str, tuple[Guard, Callable[[bytes, int], bool]]]:
+    if model not in _GUARDED:
+        _GUARDED[model] = {g.site: (g, compile_predicate(model, g.claim, g.page)) for g in _guards(model)}
+    return _GUARDED[model]
+
+
+def _guards(model: Model) -> list[Guard]:
     ghosts = _ghosts(model)
     out = []
     for site, check in read_sites(model).items():
@@ -228,8 +246,7 @@ def reads_of(interp: Interpreter, steps: list[tuple[str, tuple[int, ...]]]) -> l
     """Replay ``steps`` (the interpreter must probe: ``Interpreter(model, probe=True)``)
     and return, per step, every ``->index`` read it reached."""
     model = interp.model
-    by_site = {g.site: g for g in guards(model)}
-    preds = {site: compile_predicate(model, g.claim, g.page) for site, g in by_site.items()}
+    preds = {site: pred for site, (_, pred) in _guarded(model).items()}
     probes = interp.compiled.probes
     out: list[list[Read]] = []
     s = interp.initial()
