@@ -60,10 +60,19 @@ class Era:
     migratetype_is_mergeable() or equal).
 
     ``unisolate_free_buddy``: the un-isolation's buddy must be a free buddy of the same
-    order (find_buddy_page_pfn(), v5.18, read in the 6.1 tree); before, any valid pfn.
-    ``unisolate_below_max``: the chunk's order must be below the top order (``order <
-    MAX_ORDER`` once MAX_ORDER became inclusive, 23baf831a32c "mm, treewide: redefine
-    MAX_ORDER sanely", v6.4).
+    order (find_buddy_page_pfn(), read in the 6.1 tree): 8170ac4700d2 "mm: wrap
+    __find_buddy_pfn() with a necessary buddy page validation", in the torvalds/linux master
+    push of 26 May 2022 (kernel.org post-receive log, read_file id 66538144430), four days
+    after the v5.18 tag (4b0986a3613c, 22 May 2022), so v5.19; before, any valid pfn
+    (``buddy = page + (__find_buddy_pfn(pfn, order) - pfn)``, the ``-`` lines of its patch).
+    ``unisolate_below_max``: the chunk's order must be below the top order: ``order >=
+    pageblock_order && order < MAX_ORDER - 1`` from Muchun Song's "mm/page_isolation: do not
+    isolate the max order page" ([PATCH v2], 4 Dec 2020, Fixes: 3c605096d315; in linux-next
+    of 3 Dec 2020 for the v5.11 merge window, find_string ids 14800183722 and 66004923015;
+    read in a v5.11-v5.13 mm/page_isolation.c, which has both zone_pcp_disable() and
+    pfn_valid_within(): find_string id 15803926148).  23baf831a32c "mm, treewide: redefine
+    MAX_ORDER sanely" (v6.4) only respelled it ``order < MAX_ORDER`` (MAX_ORDER inclusive):
+    the same orders.
 
     ``free_type_under_lock``: free_one_page() and free_pcppages_bulk() read the block's
     type under zone->lock; __free_pages_ok() no longer reads it before the lock
@@ -229,28 +238,28 @@ ERAS: dict[str, Era] = {
             unisolate_below_max=False),
         Era("5.11", ("5.11", "5.12", "5.13", "5.14", "5.15", "5.16", "5.17"),
             "v5.11: memory offline disables the pcp lists (zone_pcp_disable) around the isolation; "
-            "alloc_contig_range drains them",
+            "alloc_contig_range drains them; un-isolation leaves a top-order chunk in place",
             ALL + ("merged",), pcp_cache=True, merge_rule="isolate", unisolate_free_buddy=False,
-            unisolate_below_max=False, zone_pcp_disable=True),
-        Era("5.18", ("5.18", "5.19"),
-            "v5.18: migratetype_is_mergeable() merge rule, find_buddy_page_pfn() in un-isolation",
-            ALL + ("merged",), pcp_cache=True, zone_pcp_disable=True, unisolate_below_max=False, reporting_order=True),
+            zone_pcp_disable=True),
+        Era("5.18", ("5.18",),
+            "v5.18: migratetype_is_mergeable() merge rule; page_reporting_order",
+            ALL + ("merged",), pcp_cache=True, zone_pcp_disable=True, unisolate_free_buddy=False,
+            reporting_order=True),
+        Era("5.19", ("5.19",),
+            "v5.19: find_buddy_page_pfn() in un-isolation (the buddy must be free, of the chunk's order)",
+            ALL + ("merged",), pcp_cache=True, zone_pcp_disable=True, reporting_order=True),
         Era("6.1", ("6.0", "6.1", "6.2"),
             "v6.1 (6.1.0-6.1.56): the pcp lists under a spinlock (an order-0 request whose pcp trylock fails "
             "goes to the buddy lists); when free_unref_page()'s trylock fails a CMA or HIGHATOMIC page is "
             "freed to the buddy lists as MOVABLE (fixed by 7b086755fb8c in 6.6 and 6.1.57)",
-            ALL + ("merged",), pcp_cache=True, zone_pcp_disable=True, unisolate_below_max=False, pcp_trylock=True, reporting_order=True),
-        Era("6.3", ("6.3",),
+            ALL + ("merged",), pcp_cache=True, zone_pcp_disable=True, pcp_trylock=True, reporting_order=True),
+        Era("6.3", ("6.3", "6.4", "6.5"),
             "v6.3: an OOM victim's allocation that finds nothing else takes a HIGHATOMIC chunk "
             "(eb2e2b425c69; the only change the model keeps: the same as 6.1 on every configuration "
-            "without HIGHATOMIC); still the trylock-failure bug of 6.0-6.5",
-            ALL + ("merged",), pcp_cache=True, zone_pcp_disable=True, unisolate_below_max=False, pcp_trylock=True,
+            "without HIGHATOMIC); still the trylock-failure bug of 6.0-6.5.  6.4 respelled MAX_ORDER "
+            "inclusive (23baf831a32c): the same code",
+            ALL + ("merged",), pcp_cache=True, zone_pcp_disable=True, pcp_trylock=True,
             reporting_order=True, highatomic_oom=True),
-        Era("6.4", ("6.4", "6.5"),
-            "v6.4: MAX_ORDER inclusive (un-isolation leaves top-order chunks in place); still the "
-            "trylock-failure bug of 6.0-6.5",
-            ALL + ("merged",), pcp_cache=True, zone_pcp_disable=True, pcp_trylock=True, reporting_order=True,
-            highatomic_oom=True),
         Era("6.6", ("6.6", "6.7"),
             "v6.6: a failed pcp trylock frees with the page's own type (7b086755fb8c)",
             ALL + ("merged",), pcp_cache=True, zone_pcp_disable=True, pcp_trylock=True, trylock_real_type=True, reporting_order=True,

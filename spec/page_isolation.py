@@ -135,8 +135,9 @@ class Allocator(Highatomic):
         step, free_one_page, frees it).  v5.7+: set_pageblock_migratetype() then
         __putback_isolated_page() under the same zone->lock ([PATCH v17 3/9]), at the
         tail from v5.10 (FPI_TO_TAIL, 47b6a24a2382).  The buddy: v5.x any valid pfn
-        (pfn_valid_within); v5.18+ find_buddy_page_pfn(), a free buddy of the same order;
-        v6.4+ only below the top order (``order < MAX_ORDER``, MAX_ORDER inclusive)."""
+        (pfn_valid_within until v5.14); v5.19+ find_buddy_page_pfn(), a free buddy of the same order;
+        v5.11+ only below the top order (``order < MAX_ORDER - 1``, respelled ``order <
+        MAX_ORDER`` in v6.4 when MAX_ORDER became inclusive)."""
         mt, moved, saved = self.fresh("migratetype"), self.fresh("nr_pages"), self.fresh("order")
         head = b << self.pageblock_order
         buddy = head ^ (Lit(1) << order_of[head])

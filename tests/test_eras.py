@@ -31,12 +31,12 @@ FINDINGS: dict[tuple[str, str], dict[str, int]] = {
     ('merged', '5.11'): {'free_list_matches_pageblock': 4},
     ('none', '5.18'): {'free_list_matches_pageblock': 4},
     ('merged', '5.18'): {'free_list_matches_pageblock': 4},
+    ('none', '5.19'): {'free_list_matches_pageblock': 4},
+    ('merged', '5.19'): {'free_list_matches_pageblock': 4},
     ('none', '6.1'): {'free_list_matches_pageblock': 4},
     ('merged', '6.1'): {'free_list_matches_pageblock': 4},
     ('none', '6.3'): {'free_list_matches_pageblock': 4},
     ('merged', '6.3'): {'free_list_matches_pageblock': 4},
-    ('none', '6.4'): {'free_list_matches_pageblock': 4},
-    ('merged', '6.4'): {'free_list_matches_pageblock': 4},
     ('none', '6.6'): {'free_list_matches_pageblock': 4},
     ('none', '6.8'): {'free_list_matches_pageblock': 4},
     ('merged', '6.6'): {'free_list_matches_pageblock': 4},
@@ -100,24 +100,28 @@ def test_kernel_release_names_map_to_the_era_whose_code_they_run() -> None:
     from spec.eras import era_of_release
 
     assert {r: era_of_release(r) for r in ("3.17", "5.10", "5.11", "5.17", "5.18", "5.19", "6.0", "6.2", "6.3", "6.4", "6.5", "6.6", "6.9")} == {
-        "3.17": "3.16", "5.10": "5.10", "5.11": "5.11", "5.17": "5.11", "5.18": "5.18", "5.19": "5.18", "6.0": "6.1", "6.2": "6.1", "6.3": "6.3",
-        "6.4": "6.4", "6.5": "6.4", "6.6": "6.6", "6.9": "6.8"}
+        "3.17": "3.16", "5.10": "5.10", "5.11": "5.11", "5.17": "5.11", "5.18": "5.18", "5.19": "5.19", "6.0": "6.1", "6.2": "6.1", "6.3": "6.3",
+        "6.4": "6.3", "6.5": "6.3", "6.6": "6.6", "6.9": "6.8"}
     # the flags follow the commits: the trylock path from 6.0 (4b23a68f9536), its fix from 6.6 (7b086755fb8c)
-    assert [e for e in ERAS if ERAS[e].pcp_trylock] == ["6.1", "6.3", "6.4", "6.6", "6.8", "6.10"]
-    assert [e for e in ERAS if ERAS[e].pcp_trylock and not ERAS[e].trylock_real_type] == ["6.1", "6.3", "6.4"]
+    assert [e for e in ERAS if ERAS[e].pcp_trylock] == ["6.1", "6.3", "6.6", "6.8", "6.10"]
+    assert [e for e in ERAS if ERAS[e].pcp_trylock and not ERAS[e].trylock_real_type] == ["6.1", "6.3"]
     # ALLOC_OOM's fallback to the HIGHATOMIC reserve from 6.3 (eb2e2b425c69)
-    assert [e for e in ERAS if ERAS[e].highatomic_oom] == ["6.3", "6.4", "6.6", "6.8", "6.10"]
+    assert [e for e in ERAS if ERAS[e].highatomic_oom] == ["6.3", "6.6", "6.8", "6.10"]
     assert [e for e in ERAS if ERAS[e].try_to_steal_freepages or ERAS[e].migrate_reserve] == ["3.16"]
     # memory offline's zone_pcp_disable() from 5.11
-    assert [e for e in ERAS if ERAS[e].zone_pcp_disable] == ["5.11", "5.18", "6.1", "6.3", "6.4", "6.6", "6.8", "6.10"]
+    assert [e for e in ERAS if ERAS[e].zone_pcp_disable] == ["5.11", "5.18", "5.19", "6.1", "6.3", "6.6", "6.8", "6.10"]
+    # un-isolation: the top order left in place from 5.11 ("do not isolate the max order page"),
+    # the buddy found by find_buddy_page_pfn() from 5.19 (8170ac4700d2)
+    assert [e for e in ERAS if ERAS[e].unisolate_below_max] == ["5.11", "5.18", "5.19", "6.1", "6.3", "6.6", "6.8", "6.10"]
+    assert [e for e in ERAS if ERAS[e].unisolate_free_buddy] == ["5.19", "6.1", "6.3", "6.6", "6.8", "6.10"]
 
 
-def test_kernel_6_5_is_checked_as_the_6_4_era(capsys: pytest.CaptureFixture[str]) -> None:
+def test_kernel_6_5_is_checked_as_the_6_3_era(capsys: pytest.CaptureFixture[str]) -> None:
     import json
 
     assert main(["check", "--design", "none", "--kernel", "6.5", "--invariant", "free_counts", "--format", "json",
                  "--max-states", "100"]) in (0, 3)
-    assert json.loads(capsys.readouterr().out)["era"] == "6.4"
+    assert json.loads(capsys.readouterr().out)["era"] == "6.3"
 
 
 def _cma_claim(capsys: pytest.CaptureFixture[str], era: str, max_states: int) -> dict[str, object]:
@@ -135,10 +139,10 @@ def test_6_1_frees_a_cma_page_as_movable_when_the_pcp_trylock_fails_the_bug_fixe
     """4b23a68f9536 (6.0) bypasses the pcp list when pcp_spin_trylock() fails, after the CMA
     page's type was overridden to MOVABLE for the pcp list: free_one_page() puts it on the
     MOVABLE list of its CMA block ("the page can be lost from the CMA region permanently").
-    Found on small (tiny has no CMA) in 4 steps in 6.1 and 6.4 (5 before the order-0 buddy path of
+    Found on small (tiny has no CMA) in 4 steps in 6.1 and 6.3 (5 before the order-0 buddy path of
     the same commit was modelled: the CMA page is now taken straight from the buddy lists); 7b086755fb8c (6.6, 6.1.57)
     frees with the page's own type and nothing breaks the claim in as many states."""
-    for era in ("6.1", "6.4"):
+    for era in ("6.1", "6.3"):
         r = _cma_claim(capsys, era, 400_000)
         assert r["verdict"] == "refuted"
         trace = r["trace"]
@@ -175,15 +179,15 @@ DIFFERS = {
                        "undo_isolate_page_range"},  # move_to_free_list and put-back at the tail
     ("none", "5.11"): {"free_unref_page_commit", "rmqueue_bulk", "start_isolate_page_range",
                        "undo_isolate_page_range"},  # memory offline: zone_pcp_disable() .. zone_pcp_enable()
-    ("none", "5.18"): {"free_one_page", "free_pcppages_bulk", "free_unref_page_commit",
-                       "undo_isolate_page_range"},  # migratetype_is_mergeable, find_buddy_page_pfn
+    # migratetype_is_mergeable() in __free_one_page(), which the put-back of un-isolation calls too
+    ("none", "5.18"): {"free_one_page", "free_pcppages_bulk", "free_unref_page_commit", "undo_isolate_page_range"},
+    ("none", "5.19"): {"undo_isolate_page_range"},  # find_buddy_page_pfn
     # 6.0 4b23a68f9536: pcp_spin_trylock, bypass as MOVABLE; an order-0 request the pcp list did not
     # serve goes on to rmqueue_buddy()
     ("none", "6.1"): {"free_unref_page_commit", "rmqueue_buddy"},
     # 6.3: ALLOC_OOM's fallback to the HIGHATOMIC reserve, which tiny does not have: the same IR
     # as 6.1 there (tests/test_highatomic.py tells them apart)
     ("none", "6.3"): set(),
-    ("none", "6.4"): {"undo_isolate_page_range"},  # MAX_ORDER inclusive: top-order chunks stay
     ("none", "6.6"): {"free_unref_page_commit"},  # 7b086755fb8c: the bypass frees with the page's own type
     # 6.8: the highatomic reserve's minimum zone size, which tiny (no HIGHATOMIC) does not have:
     # the same IR as 6.6 there (tests/test_highatomic.py tells them apart)
@@ -197,9 +201,9 @@ DIFFERS = {
                          "undo_isolate_page_range"},
     ("merged", "5.18"): {"free_one_page", "free_pcppages_bulk", "free_unref_page_commit", "page_reporting_cycle",
                          "page_reporting_drain", "undo_isolate_page_range"},
+    ("merged", "5.19"): {"undo_isolate_page_range"},
     ("merged", "6.1"): {"free_unref_page_commit", "rmqueue_buddy"},
     ("merged", "6.3"): set(),
-    ("merged", "6.4"): {"undo_isolate_page_range"},
     ("merged", "6.6"): {"free_unref_page_commit"},
     ("merged", "6.8"): set(),
     ("merged", "6.10"): {"__free_pages_ok", "free_one_page", "free_pcppages_bulk", "free_unref_page_commit",
@@ -253,6 +257,6 @@ def test_every_claim_names_the_kernel_comment_or_function_it_comes_from(capsys: 
     data = json.loads(capsys.readouterr().out)
     claims = {i["name"]: i for i in data["invariants"]}
     assert "Return isolated page to tail of freelist." in claims["putback_at_tail"]["source"]
-    assert claims["putback_at_tail"]["eras"] == ["5.7", "5.10", "5.11", "5.18", "6.1", "6.3", "6.4", "6.6", "6.8", "6.10"]
+    assert claims["putback_at_tail"]["eras"] == ["5.7", "5.10", "5.11", "5.18", "5.19", "6.1", "6.3", "6.6", "6.8", "6.10"]
     assert {e["name"]: e["designs"] for e in data["eras"]}["5.3"] == ["none", "v9", "v10"]
     assert next(a for a in data["actions"] if a["name"] == "drain_all_pages")["releases"][:2] == ["3.16", "3.17"]

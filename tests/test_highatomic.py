@@ -95,13 +95,13 @@ PINNED_HIGHATOMIC: dict[tuple[str, str], tuple[int, int]] = {
     ('none', '5.11'): (31_253, 210_330),
     ('merged', '5.11'): (345_072, 2_598_382),
     ('none', '5.18'): (31_253, 210_330),
+    ('none', '5.19'): (31_253, 210_330),
     ('merged', '5.18'): (345_072, 2_598_382),
+    ('merged', '5.19'): (345_072, 2_598_382),
     ('none', '6.1'): (684_368, 5_984_693),
     ('none', '6.3'): (2_923_539, 25_443_035),
-    ('merged', '6.1'): (7_374_610, 70_277_136),
-    ('merged', '6.3'): (30_459_227, 289_971_307),
-    ('none', '6.4'): (2_923_539, 25_443_035),
-    ('merged', '6.4'): (30_459_232, 289_971_372),
+    ('merged', '6.1'): (7_374_615, 70_277_201),
+    ('merged', '6.3'): (30_459_232, 289_971_372),
     ('none', '6.6'): (47_641, 405_931),
     ('merged', '6.6'): (516_018, 4_797_638),
     ('none', '6.8'): (30_730, 263_876),
@@ -121,13 +121,13 @@ FINDINGS_HIGHATOMIC: dict[tuple[str, str], dict[str, int]] = {
     ('none', '5.11'): {'free_list_matches_pageblock': 3},
     ('merged', '5.11'): {'free_list_matches_pageblock': 3},
     ('none', '5.18'): {'free_list_matches_pageblock': 3},
+    ('none', '5.19'): {'free_list_matches_pageblock': 3},
     ('merged', '5.18'): {'free_list_matches_pageblock': 3},
+    ('merged', '5.19'): {'free_list_matches_pageblock': 3},
     ('none', '6.1'): {'free_list_matches_pageblock': 3, 'free_counts': 4, 'cma_pages_stay_cma': 4},
     ('merged', '6.1'): {'free_list_matches_pageblock': 3, 'free_counts': 4, 'cma_pages_stay_cma': 4},
     ('none', '6.3'): {'free_list_matches_pageblock': 3, 'free_counts': 4, 'cma_pages_stay_cma': 4},
     ('merged', '6.3'): {'free_list_matches_pageblock': 3, 'free_counts': 4, 'cma_pages_stay_cma': 4},
-    ('none', '6.4'): {'free_list_matches_pageblock': 3, 'free_counts': 4, 'cma_pages_stay_cma': 4},
-    ('merged', '6.4'): {'free_list_matches_pageblock': 3, 'free_counts': 4, 'cma_pages_stay_cma': 4},
     ('none', '6.6'): {'free_list_matches_pageblock': 3},
     ('merged', '6.6'): {'free_list_matches_pageblock': 3},
     ('none', '6.8'): {'free_list_matches_pageblock': 3},
@@ -144,7 +144,7 @@ def unreached(design: str, era: str) -> tuple[set[str], set[str]]:
     reserved, so no HIGHATOMIC block or free page exists and unreserve never fires."""
     sites = {"__free_one_page: merging buddies of two pageblocks"}
     if design == "none" and ERAS[era].unisolate_below_max:
-        # from 6.4 un-isolation leaves a top-order chunk in place, and the zone's chunks of a
+        # from 5.11 un-isolation leaves a top-order chunk in place, and the zone's chunks of a
         # pageblock or more are top-order: nothing is put back without reporting
         sites.add('__putback_isolated_page: "Return isolated page to tail of freelist."')
     actions = {"unreserve_highatomic_pageblock"} if ERAS[era].highatomic_min_zone else set()

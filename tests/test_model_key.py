@@ -43,7 +43,7 @@ def test_describe_names_every_field() -> None:
 
 
 def test_the_eras_stand_for_named_releases_and_the_bool_is_an_alias() -> None:
-    assert list(ERAS) == ["3.16", "5.3", "5.7", "5.10", "5.11", "5.18", "6.1", "6.3", "6.4", "6.6", "6.8", "6.10"]
+    assert list(ERAS) == ["3.16", "5.3", "5.7", "5.10", "5.11", "5.18", "5.19", "6.1", "6.3", "6.6", "6.8", "6.10"]
     assert all(e.releases and e.description and e.name in e.releases for e in ERAS.values())
     releases = [r for e in ERAS.values() for r in e.releases]
     assert len(releases) == len(set(releases))  # a release stands in one era
@@ -61,7 +61,7 @@ def test_the_eras_stand_for_named_releases_and_the_bool_is_an_alias() -> None:
 def test_each_design_exists_only_on_the_releases_that_had_it() -> None:
     assert [e.name for e in ERAS.values() if "v9" in e.designs] == ["5.3"]
     assert [e.name for e in ERAS.values() if "v10" in e.designs] == ["5.3"]
-    assert [e.name for e in ERAS.values() if "merged" in e.designs] == ["5.7", "5.10", "5.11", "5.18", "6.1", "6.3", "6.4", "6.6", "6.8", "6.10"]
+    assert [e.name for e in ERAS.values() if "merged" in e.designs] == ["5.7", "5.10", "5.11", "5.18", "5.19", "6.1", "6.3", "6.6", "6.8", "6.10"]
     assert all("none" in e.designs for e in ERAS.values())
 
 
@@ -73,11 +73,11 @@ def test_a_model_carries_its_key() -> None:
 
 @pytest.mark.parametrize("key,message", [
     (ModelKey("v11"), "unknown design 'v11'; choose from: none, v9, v10, merged"),
-    (ModelKey("v9", None, "4.19"), "unknown kernel era '4.19'; choose from: 3.16, 5.3, 5.7, 5.10, 5.11, 5.18, 6.1, 6.3, 6.4, 6.6, 6.8, 6.10"),
+    (ModelKey("v9", None, "4.19"), "unknown kernel era '4.19'; choose from: 3.16, 5.3, 5.7, 5.10, 5.11, 5.18, 5.19, 6.1, 6.3, 6.6, 6.8, 6.10"),
     (ModelKey("v9", None, "6.10"), ("design v9 did not exist in kernel 6.10; choose --kernel 5.3 for v9, "
                                    "or a design of 6.10: none, merged")),
     (ModelKey("merged", None, "5.3"), ("design merged did not exist in kernel 5.3; choose --kernel "
-                                      "5.7 or 5.10 or 5.11 or 5.18 or 6.1 or 6.3 or 6.4 or 6.6 or 6.8 or 6.10 for merged")),
+                                      "5.7 or 5.10 or 5.11 or 5.18 or 5.19 or 6.1 or 6.3 or 6.6 or 6.8 or 6.10 for merged")),
     (ModelKey("v9", "merge-keeps-reported"), "fault 'merge-keeps-reported' belongs to design 'merged'"),
     (ModelKey("v9", config="huge"), "unknown configuration 'huge'"),
 ])

@@ -65,8 +65,8 @@ def test_a_bad_watermark_names_the_key(fields: dict[str, int], key: str) -> None
 # era -> (reachable states, transitions) of merged on tiny-wmark, and the claims refuted
 # there: tiny's findings, no more (tiny: 322,938 .. 552,812 states, see test_explicit.PINNED)
 PINNED_WMARK = {
-    '5.7': (325_024, 2_354_320), '5.10': (325_162, 2_355_102), '5.11': (418_196, 3_092_236),
-    '5.18': (418_268, 3_092_762), '6.1': (418_508, 3_964_250), '6.3': (418_508, 3_964_250), '6.4': (418_514, 3_964_306),
+    '5.7': (325_024, 2_354_320), '5.10': (325_162, 2_355_102), '5.11': (418_274, 3_092_806),
+    '5.18': (418_274, 3_092_806), '5.19': (418_274, 3_092_806), '6.1': (418_514, 3_964_306), '6.3': (418_514, 3_964_306),
     '6.6': (418_514, 3_964_306), '6.8': (418_514, 3_964_306), '6.10': (347_644, 3_249_865),
 }
 FINDINGS_WMARK = {era: ({} if era == "6.10" else {"free_list_matches_pageblock": 4, **(

@@ -126,13 +126,13 @@ PINNED_TINY_ZONES = {
     ('none', '5.11'): (15_008, 94_487),
     ('merged', '5.11'): (152_908, 1_096_566),
     ('none', '5.18'): (15_008, 94_487),
+    ('none', '5.19'): (15_008, 94_487),
     ('merged', '5.18'): (152_908, 1_096_566),
+    ('merged', '5.19'): (152_908, 1_096_566),
     ('none', '6.1'): (15_022, 134_062),
     ('none', '6.3'): (15_022, 134_062),
     ('merged', '6.1'): (153_048, 1_497_344),
     ('merged', '6.3'): (153_048, 1_497_344),
-    ('none', '6.4'): (15_022, 134_062),
-    ('merged', '6.4'): (153_048, 1_497_344),
     ('none', '6.6'): (15_022, 134_062),
     ('merged', '6.6'): (153_048, 1_497_344),
     ('none', '6.8'): (15_022, 134_062),
@@ -156,11 +156,11 @@ FINDINGS_TINY_ZONES = {key: ({} if ERAS[key[1]].claim_moves else
 def unreached_tiny_zones(design: str, era: str) -> set[str]:
     """The read sites tiny-zones cannot reach, each for a reason of its shape: a merge of two
     pageblocks would make an order-2 chunk, above its MAX_ORDER-1 of 1 (as on tiny); and
-    without reporting, from 5.18 un-isolation puts nothing back -- the isolated range 1's only
-    chunk is order 1, whose buddy pfn 0 is no free order-1 chunk of the zone
-    (find_buddy_page_pfn()), and from 6.4 it is top-order (as on tiny)."""
+    without reporting, from 5.11 un-isolation puts nothing back -- the isolated range 1's only
+    chunk is order 1, the top order, which it leaves in place (as on tiny; from 5.19 its buddy
+    pfn 0 is no free order-1 chunk of the zone either: find_buddy_page_pfn())."""
     sites = {"__free_one_page: merging buddies of two pageblocks"}
-    if design == "none" and ERAS[era].unisolate_free_buddy:
+    if design == "none" and ERAS[era].unisolate_below_max:
         sites.add('__putback_isolated_page: "Return isolated page to tail of freelist."')
     return sites
 
