@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import explore
+from conftest import explore, state_after
 
 from checker.cli.main import main
 from spec import DESIGNS, ERAS, ModelKey, build_model
@@ -260,3 +260,23 @@ def test_every_claim_names_the_kernel_comment_or_function_it_comes_from(capsys: 
     assert claims["putback_at_tail"]["eras"] == ["5.7", "5.10", "5.11", "5.18", "5.19", "6.1", "6.3", "6.6", "6.8", "6.10"]
     assert {e["name"]: e["designs"] for e in data["eras"]}["5.3"] == ["none", "v9", "v10"]
     assert next(a for a in data["actions"] if a["name"] == "drain_all_pages")["releases"][:2] == ["3.16", "3.17"]
+
+
+def test_5_19_moves_back_a_reported_chunk_whose_buddy_is_not_free_where_5_18_takes_it_off_its_list() -> None:
+    """un-isolation in 5.18 takes a free chunk of pageblock_order or more off its list and puts it
+    back (__isolate_free_page() clears PG_reported) whenever its buddy's block is not isolated;
+    from 5.19 (8170ac4700d2, find_buddy_page_pfn()) only when the buddy is a free chunk of the
+    same order, else move_freepages_block() moves it back reported.  Here pfn 6's reported
+    order-1 chunk has its buddy pfn 4 on a pcp list.  A zone of eight pages with MAX_ORDER 3
+    has such a chunk below the top order: no named configuration but pageblock4-span does."""
+    steps: list[tuple[str, dict[str, object]]] = [
+        ("rmqueue_bulk", {"cpu": 0, "migratetype": "UNMOVABLE"}), ("rmqueue_bulk", {"cpu": 0, "migratetype": "MOVABLE"}),
+        ("free_pcppages_bulk", {"cpu": 0, "migratetype": "UNMOVABLE"}), ("page_reporting_process", {}),
+        ("page_reporting_cycle", {}), ("page_reporting_cycle", {}), ("start_isolate_page_range", {"range": 1, "caller": 0}),
+        ("page_reporting_cycle", {}), ("page_reporting_drain", {})]
+    config = "npfn=8,max_order=3"
+    before = state_after("merged", "5.18", config, steps)
+    assert before["where"][4:] == ["PCP", "BUDDY", "BUDDY", "TAIL"] and before["reported"][6] == "true"
+    undo = ("undo_isolate_page_range", {"range": 1})
+    assert state_after("merged", "5.18", config, [*steps, undo])["reported"][6] == "false"
+    assert state_after("merged", "5.19", config, [*steps, undo])["reported"][6] == "true"
