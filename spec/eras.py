@@ -153,6 +153,17 @@ class Era:
     serve ("if (likely(page)) goto out;", was "goto out;") to rmqueue_buddy(), so the OOM
     fallback reaches order 0 too.
 
+    ``split_in_move``: set_migratetype_isolate() and the move back of
+    unset_migratetype_isolate() call move_freepages_block_isolate(), which takes a free chunk
+    larger than a pageblock that the block starts or lies inside off its list, retypes the
+    block, and frees the chunk again pageblock by pageblock, each piece by its own block's
+    type ("Split a multi-block free page into its individual pageblocks": split_large_buddy(),
+    find_large_buddy()); fd919a85cd55 "mm: page_isolation: prepare for hygienic freelists"
+    (v6.10-rc1), read in torvalds/linux mm/page_alloc.c @ 883dd161e9a8 and, for its callers,
+    GrapheneOS/kernel_common-6.6 mm/page_isolation.c @ d8db4cf8 (the series backported).
+    Before, move_freepages_block() moves such a chunk whole with the block that holds its
+    head, and the block of a tail moves nothing of it.
+
     ``straddle_refused``: move_freepages_block() / prep_move_freepages_block() refuse a
     pageblock that straddles the zone boundary at either end ("The caller only has the lock
     for @zone, don't touch ranges that straddle into other zones": Johannes Weiner, "[PATCH
@@ -191,6 +202,7 @@ class Era:
     highatomic_min_zone: bool = False
     reporting_order: bool = False
     straddle_refused: bool = False
+    split_in_move: bool = False
     highatomic_oom: bool = False
     alias: Literal["on", "off"] | None = None
 
@@ -276,7 +288,7 @@ ERAS: dict[str, Era] = {
             ALL + ("merged",), pcp_cache=False, zone_pcp_disable=True, free_type_under_lock=True, account_in_lists=True,
             claim_moves=True, isolate_free_moves=True, match_buddy_type=True, pcp_trylock=True,
             trylock_real_type=True, highatomic_min_zone=True, alias="off", reporting_order=True,
-            straddle_refused=True, highatomic_oom=True),
+            straddle_refused=True, highatomic_oom=True, split_in_move=True),
     )
 }
 

@@ -119,11 +119,47 @@ class Allocator(Highatomic):
 
     def set_migratetype_isolate(self, b: Expr) -> Block:
         """set_migratetype_isolate(): retype the block, move its free chunks to the
-        ISOLATE lists and take them out of the free counts."""
+        ISOLATE lists and take them out of the free counts (v6.10: with
+        move_freepages_block_isolate())."""
         old, moved = self.fresh("mt"), self.fresh("nr_pages")
         return [Let(old, pb_mt[b]), assign(pb_mt[b], ISOLATE),
-                *self.move_freepages_block(b, ISOLATE, moved),
+                *self.move_freepages_block_isolate(b, ISOLATE, moved),
                 *self.explicit_accounting(-Name(moved), Name(old), self.zone_of(b << self.pageblock_order))]
+
+    def move_freepages_block_isolate(self, b: Expr, mt: ExprLike, moved: str) -> Block:
+        """Move block ``b``'s free chunks to ``mt``'s lists (``moved``: the pages moved), the
+        caller having retyped it.  v6.10 (``Era.split_in_move``): unless a free chunk can be no
+        larger than a pageblock ("No splits needed if buddies can't span multiple blocks"), a
+        free chunk the block lies inside (find_large_buddy(): "We're a tail block in a larger
+        buddy") or starts ("We're the starting block of a larger buddy") is taken off its list
+        -- del_page_from_free_list(buddy, zone, order, get_pfnblock_migratetype(buddy, pfn)) --
+        the block retyped, and split_large_buddy() frees it again pageblock by pageblock:
+        "__free_one_page(page, pfn, zone, pageblock_order, mt, FPI_NONE)" with each piece's own
+        block type, so the pieces merge again where their blocks allow.  Nothing is counted as
+        moved: the free counts move with the lists in v6.10."""
+        pb, top = self.pageblock_order, self.max_order - 1
+        move = self.move_freepages_block(b, mt, moved)
+        if not self.era.split_in_move:
+            return move
+        # With pageblock_order the top order no chunk is larger than a pageblock and the
+        # search below finds nothing: the kernel's shortcut to the move changes nothing.
+        start = lift(b) << pb
+        head, o, i = self.fresh("buddy"), self.fresh("order"), self.fresh("i")
+        H, O = Name(head), Name(o)
+        k = Name(i) + 1
+        h = (start >> k) << k  # the head of a chunk of order k that holds the block
+        find: Block = [Let(head, start), Let(o, Lit(0)),  # order 0: no chunk to split
+                       For(i, Lit(0), top, (If(And(pb < k, h < start, where[h] == BUDDY, order_of[h] == k),
+                                               (Let(head, h), Let(o, k))),)),
+                       If(And(O == 0, where[start] == BUDDY, order_of[start] > pb), (Let(o, order_of[start]),))]
+
+        def free_piece(block: Expr) -> Block:
+            piece = block << pb
+            return self._free_one_page(piece, pb, self.pfn_mt(piece), reported_page=False, notify=True)[0]
+
+        split: Block = [*self.del_page_from_free_list(H, O), assign(pb_mt[b], mt),
+                        self.for_each_block_of_chunk(H, Lit(1) << (O - pb), free_piece), Let(moved, Lit(0))]
+        return [*find, If(O != 0, tuple(split), tuple(move))]
 
     def unset_migratetype_isolate(self, b: Expr) -> Block:
         """unset_migratetype_isolate(): a free chunk of a pageblock or more whose buddy
@@ -143,7 +179,7 @@ class Allocator(Highatomic):
         buddy = head ^ (Lit(1) << order_of[head])
 
         def move_back() -> Block:
-            return [*self.move_freepages_block(b, Name(mt), moved),
+            return [*self.move_freepages_block_isolate(b, Name(mt), moved),
                     *self.explicit_accounting(Name(moved), Name(mt), self.zone_of(head))]
 
         if not self.era.unisolate_frees_chunk:

@@ -167,8 +167,8 @@ PINNED_SPAN = {
     ('none', '6.8'): (1_047_593, 7),
     ('merged', '6.6'): (1_296_176, 7),
     ('merged', '6.8'): (1_296_176, 7),
-    ('none', '6.10'): (875_211, 7),
-    ('merged', '6.10'): (1_100_223, 7),
+    ('none', '6.10'): (875_219, 7),
+    ('merged', '6.10'): (1_100_320, 7),
 }
 # refuted within those states: 3.16's known bugs (the first: setup_zone_migrate_reserve()
 # moves the max-order chunk that spans the RESERVE block and a MOVABLE one to the RESERVE
@@ -196,3 +196,22 @@ def test_pageblock4_span_reaches_every_action_and_the_cross_pageblock_merge(desi
     assert refuted == FINDINGS_SPAN[(design, era)]
     assert all(n > 0 for n in res.action_fired.values())
     assert res.site_hits["no_mixed_merge"]["__free_one_page: merging buddies of two pageblocks"] > 0
+
+
+def test_6_10_splits_a_free_chunk_of_two_pageblocks_as_it_isolates_them() -> None:
+    """pageblock4-span's free chunk of eight pages spans both pageblocks.  Up to 6.9
+    move_freepages_block() moves it whole with the block that holds its head, and the second
+    block moves nothing; 6.10's move_freepages_block_isolate() takes it off its list and
+    frees it again pageblock by pageblock (split_large_buddy()), each piece by its own
+    block's type: two order-2 chunks on the ISOLATE list.  Un-isolation merges them back."""
+    isolate = ("start_isolate_page_range", {"range": 0, "caller": 0})
+    before = state_after("none", "6.8", "pageblock4-span", [isolate])
+    assert (before["where"][0], before["order"][0], before["list_mt"][0]) == ("BUDDY", "3", "ISOLATE")
+    assert before["where"][4] == "TAIL"
+    split = state_after("none", "6.10", "pageblock4-span", [isolate])
+    assert [(split["where"][p], split["order"][p], split["list_mt"][p]) for p in (0, 4)] == [
+        ("BUDDY", "2", "ISOLATE"), ("BUDDY", "2", "ISOLATE")]
+    assert split["nr_free_pages"] == before["nr_free_pages"] == ["0"]  # isolated pages are not counted
+    undone = state_after("none", "6.10", "pageblock4-span", [isolate, ("undo_isolate_page_range", {"range": 0})])
+    assert (undone["where"][0], undone["order"][0], undone["list_mt"][0], undone["where"][4]) == (
+        "BUDDY", "3", "MOVABLE", "TAIL")
