@@ -141,16 +141,16 @@ class Allocator(Highatomic):
         move = self.move_freepages_block(b, mt, moved)
         if not self.era.split_in_move:
             return move
-        # With pageblock_order the top order no chunk is larger than a pageblock and the
-        # search below finds nothing: the kernel's shortcut to the move changes nothing.
+        # the orders above pageblock_order: none when it is the top order, the kernel's
+        # "No splits needed if buddies can't span multiple blocks"
         start = lift(b) << pb
         head, o, i = self.fresh("buddy"), self.fresh("order"), self.fresh("i")
         H, O = Name(head), Name(o)
-        k = Name(i) + 1
+        k = pb + 1 + Name(i)
         h = (start >> k) << k  # the head of a chunk of order k that holds the block
         find: Block = [Let(head, start), Let(o, Lit(0)),  # order 0: no chunk to split
-                       For(i, Lit(0), top, (If(And(pb < k, h < start, where[h] == BUDDY, order_of[h] == k),
-                                               (Let(head, h), Let(o, k))),)),
+                       For(i, Lit(0), top - pb, (If(And(h < start, where[h] == BUDDY, order_of[h] == k),
+                                                    (Let(head, h), Let(o, k))),)),
                        If(And(O == 0, where[start] == BUDDY, order_of[start] > pb), (Let(o, order_of[start]),))]
 
         def free_piece(block: Expr) -> Block:
